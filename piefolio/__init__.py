@@ -1,0 +1,64 @@
+"""piefolio: from an investment thesis to a pie, tested on real data.
+
+The public API. Names from the engine and the data layer are imported on first use
+(PEP 562), so that ``import piefolio`` and ``piefolio --help`` stay fast: numba,
+duckdb and plotly load only when a simulation or a store is actually needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from piefolio.errors import (
+    DataError,
+    DataUnavailable,
+    OptimizationError,
+    PiefolioError,
+    PlanError,
+    ProviderError,
+    SpecError,
+    StoreError,
+)
+from piefolio.spec import Pie, PieSpec, Plan, load_pie
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
+    pass
+
+try:
+    __version__ = version("piefolio")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+# Public name -> module that defines it, imported lazily by __getattr__.
+_LAZY: dict[str, str] = {}
+
+__all__ = [
+    "DataError",
+    "DataUnavailable",
+    "OptimizationError",
+    "Pie",
+    "PieSpec",
+    "PiefolioError",
+    "Plan",
+    "PlanError",
+    "ProviderError",
+    "SpecError",
+    "StoreError",
+    "__version__",
+    "load_pie",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'piefolio' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,5 @@
+"""``python -m piefolio`` runs the command-line interface."""
+
+from piefolio.cli import main
+
+main()

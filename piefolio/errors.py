@@ -1,0 +1,75 @@
+"""The exceptions piefolio raises, and the exit code each one maps to.
+
+Every error a user can cause or meet is a :class:`PiefolioError`; the CLI prints its
+message without a traceback and exits with :attr:`PiefolioError.exit_code`. Errors
+from other libraries are wrapped (``raise DataError(...) from exc``) so that their
+traceback never reaches a user, but stays chained for a developer.
+
+Hierarchy::
+
+    PiefolioError                exit 1   anything piefolio itself reports
+    ├── SpecError                exit 2   a pie file (TOML) is malformed or invalid
+    ├── PlanError                exit 2   a plan cannot run on the data given
+    ├── DataError                exit 3   prices could not be had or are unusable
+    │   ├── ProviderError        exit 3   a live provider failed (network, parse)
+    │   ├── StoreError           exit 3   the local DuckDB store failed
+    │   └── DataUnavailable      exit 3   no source holds the data asked for
+    └── OptimizationError        exit 1   a weight optimiser failed or is infeasible
+
+Exit codes: 0 ok, 1 other failure, 2 bad input, 3 data unavailable.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataError",
+    "DataUnavailable",
+    "OptimizationError",
+    "PiefolioError",
+    "PlanError",
+    "ProviderError",
+    "SpecError",
+    "StoreError",
+]
+
+
+class PiefolioError(Exception):
+    """Base of every error piefolio raises on purpose."""
+
+    exit_code: int = 1
+
+
+class SpecError(PiefolioError, ValueError):
+    """A pie spec is malformed: the message names the file, the key and the fix."""
+
+    exit_code = 2
+
+
+class PlanError(PiefolioError, ValueError):
+    """A plan cannot be run as asked (dates outside the data, bad weights...)."""
+
+    exit_code = 2
+
+
+class DataError(PiefolioError):
+    """Prices could not be obtained, stored or trusted."""
+
+    exit_code = 3
+
+
+class ProviderError(DataError):
+    """A data provider failed: network down, rate limit, unknown ticker, bad body."""
+
+
+class StoreError(DataError):
+    """The local store could not be read or written."""
+
+
+class DataUnavailable(DataError):
+    """No provider nor the store holds the data that was asked for."""
+
+
+class OptimizationError(PiefolioError):
+    """An optimiser failed, or its constraints cannot all hold."""
+
+    exit_code = 1

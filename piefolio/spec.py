@@ -1,0 +1,676 @@
+"""The pie spec: a TOML file read into validated, frozen pydantic models.
+
+Conventions, stated once for the whole spec:
+
+- Weights are fractions of the parent (0.25 = a quarter of the parent slice); the
+  weights of siblings sum to 1 within 1e-9. A slice's *effective* weight is the
+  product of the weights from the root down to it.
+- Amounts (``initial``, deposits, withdrawals, fixed fees, ``min_order``) are in the
+  pie's base ``currency``.
+- Fee keys ending in ``_pct`` are in percent (``fx_pct = 0.15`` is 0.15 %), ``_bps``
+  in basis points; ``band`` and ``cash_interest`` are plain fractions (``band =
+  0.05`` is 5 weight points, ``cash_interest = 0.02`` is 2 % a year, day count 365).
+- Dates are ISO ``YYYY-MM-DD`` (TOML dates or strings).
+
+Any problem raises :class:`~piefolio.errors.SpecError` naming the file, the key
+path (``pie.slices[1].slices[0].weight``), the value found and what was expected.
+Unknown keys are errors, with a "did you mean" suggestion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+import tomllib
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from piefolio.errors import SpecError
+from piefolio.typing import PathLike
+
+__all__ = [
+    "Benchmark",
+    "Claim",
+    "Fees",
+    "Flow",
+    "Frequency",
+    "Pie",
+    "PieSpec",
+    "Plan",
+    "Rebalance",
+    "RebalancePolicy",
+    "Slice",
+    "load_pie",
+    "parse_pie",
+]
+
+WEIGHT_TOLERANCE = 1e-9
+
+# ISO 4217 active codes. A typo such as "EUO" must fail here, not as a missing FX
+# series three steps later.
+CURRENCIES = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL
+    BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP
+    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR
+    IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
+    LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+    NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
+    SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+    USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG
+    """.split()
+)
+
+_TICKER = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-=^_]{0,24}$")
+_HORIZON = re.compile(r"^(\d+)([DWMY])$")
+
+
+def _valid_ticker(value: str | None) -> str | None:
+    if value is not None and not _TICKER.match(value):
+        raise ValueError(
+            f"{value!r} is not a ticker; expected letters, digits and . - = ^ _ "
+            "(for example 'CVX', 'ASML.AS', 'EURUSD=X')"
+        )
+    return value.upper() if value is not None else None
+
+
+class _Model(BaseModel):
+    """Frozen, strict about unknown keys: a typo is an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Frequency(StrEnum):
+    """How often a scheduled deposit or withdrawal falls."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+class RebalancePolicy(StrEnum):
+    """The four ways a pie returns to its targets (DESIGN.md, engine semantics)."""
+
+    NONE = "none"
+    CALENDAR = "calendar"
+    THRESHOLD = "threshold"
+    DEPOSITS = "deposits"
+
+
+class Flow(_Model):
+    """A scheduled cash flow: ``amount`` every ``every``, on day ``day`` of it.
+
+    ``day`` is 1-based: 1..7 (Monday = 1) for weeks, 1..31 for months (clipped to
+    the month's length), 1..92 for quarters. The flow falls on the first trading day
+    on or after that calendar day.
+    """
+
+    amount: float = Field(gt=0, allow_inf_nan=False)
+    every: Frequency = Frequency.MONTH
+    day: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _day_fits_period(self) -> Flow:
+        limit = {Frequency.WEEK: 7, Frequency.MONTH: 31, Frequency.QUARTER: 92}
+        if self.day > limit[self.every]:
+            raise ValueError(
+                f"day {self.day} does not exist in a {self.every.value}; "
+                f"expected 1..{limit[self.every]}"
+            )
+        return self
+
+
+class Rebalance(_Model):
+    """When and how the pie trades back to its target weights.
+
+    Written in TOML either as a word (``"none"``, ``"deposits"``, ``"monthly"``,
+    ``"quarterly"``, ``"yearly"``) or as a table: ``{ policy = "threshold", band =
+    0.05 }`` or ``{ policy = "calendar", every = "quarter" }``.
+    """
+
+    policy: RebalancePolicy = RebalancePolicy.NONE
+    every: Literal["month", "quarter", "year"] | None = None
+    band: float | None = Field(default=None, gt=0, lt=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, data: Any) -> Any:
+        words = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+        if isinstance(data, str):
+            if data in words:
+                return {"policy": "calendar", "every": words[data]}
+            if data in ("none", "deposits"):
+                return {"policy": data}
+            if data in ("threshold", "calendar"):
+                needs = "band = 0.05" if data == "threshold" else 'every = "quarter"'
+                raise ValueError(
+                    f"'{data}' needs parameters: write "
+                    f'{{ policy = "{data}", {needs} }}'
+                )
+            raise ValueError(
+                f"unknown rebalance policy {data!r}; expected one of "
+                "'none', 'deposits', 'monthly', 'quarterly', 'yearly', or a table "
+                "with policy = 'calendar' | 'threshold'"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _parameters_match_policy(self) -> Rebalance:
+        if self.policy is RebalancePolicy.CALENDAR and self.every is None:
+            raise ValueError(
+                'calendar rebalancing needs every = "month"|"quarter"|"year"'
+            )
+        if self.policy is RebalancePolicy.THRESHOLD and self.band is None:
+            raise ValueError("threshold rebalancing needs band (e.g. 0.05 = 5 points)")
+        if self.policy is not RebalancePolicy.CALENDAR and self.every is not None:
+            raise ValueError(
+                f"'every' only applies to calendar, not {self.policy.value}"
+            )
+        if self.policy is not RebalancePolicy.THRESHOLD and self.band is not None:
+            raise ValueError(
+                f"'band' only applies to threshold, not {self.policy.value}"
+            )
+        return self
+
+    def describe(self) -> str:
+        """Say the policy in words, for ``piefolio show``."""
+        if self.policy is RebalancePolicy.CALENDAR:
+            return f"rebalanced on the first trading day of each {self.every}"
+        if self.policy is RebalancePolicy.THRESHOLD:
+            assert self.band is not None
+            return f"rebalanced when a slice drifts {self.band * 100:g} points"
+        if self.policy is RebalancePolicy.DEPOSITS:
+            return "new money goes to the most underweight slices; nothing is sold"
+        return "never rebalanced; deposits are invested at the target weights"
+
+
+class Fees(_Model):
+    """Trading costs, all taken out of the pie (never on top of it).
+
+    ``commission_pct`` and ``fx_pct`` are percent of the traded value (``0.15`` =
+    0.15 %); ``spread_bps`` is the half-spread paid on each trade in basis points;
+    ``commission_fixed`` is per order in the base currency; an order smaller than
+    ``min_order`` (base currency) is not placed and is reported.
+    """
+
+    commission_pct: float = Field(default=0.0, ge=0, lt=100, allow_inf_nan=False)
+    commission_fixed: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    fx_pct: float = Field(default=0.0, ge=0, lt=100, allow_inf_nan=False)
+    spread_bps: float = Field(default=0.0, ge=0, lt=10_000, allow_inf_nan=False)
+    min_order: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+
+    @property
+    def proportional(self) -> float:
+        """Commission plus half-spread as one fraction of traded value (no FX)."""
+        return self.commission_pct / 100 + self.spread_bps / 10_000
+
+
+class Plan(_Model):
+    """The ``[plan]`` table: how money goes in and out and how the pie is run."""
+
+    start: dt.date
+    end: dt.date | None = None
+    initial: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    deposits: Flow | None = None
+    withdrawals: Flow | None = None
+    rebalance: Rebalance = Field(default_factory=Rebalance)
+    fees: Fees = Field(default_factory=Fees)
+    cash_interest: float = Field(default=0.0, ge=0, lt=1, allow_inf_nan=False)
+    dividends: Literal["reinvest", "cash"] = "reinvest"
+    late_listing: Literal["error", "redistribute"] = "error"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(
+                f"end {self.end.isoformat()} is not after start "
+                f"{self.start.isoformat()}; expected end > start"
+            )
+        if self.initial == 0 and self.deposits is None:
+            raise ValueError("the plan puts no money in: set initial > 0 or deposits")
+        return self
+
+    def describe(self, currency: str) -> str:
+        """Say the plan in words: "1,000 EUR now, then 100 EUR on the first...".
+
+        Parameters
+        ----------
+        currency : str
+            The pie's base currency, printed after each amount.
+        """
+        parts = []
+        if self.initial:
+            parts.append(
+                f"{_money(self.initial, currency)} on {self.start.isoformat()}"
+            )
+        if self.deposits is not None:
+            parts.append(f"then {_flow_words(self.deposits, currency)}")
+        if self.withdrawals is not None:
+            parts.append(f"taking out {_flow_words(self.withdrawals, currency)}")
+        text = ", ".join(parts)
+        text += f", {self.rebalance.describe()}"
+        until = self.end.isoformat() if self.end else "the latest data"
+        return f"{text}; until {until}."
+
+
+def _money(amount: float, currency: str) -> str:
+    return (
+        f"{amount:,.0f} {currency}"
+        if amount == int(amount)
+        else (f"{amount:,.2f} {currency}")
+    )
+
+
+def _ordinal(n: int) -> str:
+    words = {1: "first", 2: "second", 3: "third"}
+    if n in words:
+        return words[n]
+    suffix = (
+        "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    )
+    return f"{n}{suffix}"
+
+
+def _flow_words(flow: Flow, currency: str) -> str:
+    if flow.every is Frequency.WEEK:
+        day = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][flow.day - 1]
+        when = f"each week on {day} (or the next trading day)"
+    elif flow.day == 1:
+        when = f"on the first trading day of each {flow.every.value}"
+    else:
+        when = (
+            f"on the {_ordinal(flow.day)} day of each {flow.every.value} "
+            "(or the next trading day)"
+        )
+    return f"{_money(flow.amount, currency)} {when}"
+
+
+class Slice(_Model):
+    """A slice of a pie: a ticker, or a sub-pie (a theme) with its own slices.
+
+    ``weight`` is the fraction of the parent. ``proxy`` names a ticker whose
+    history stands in for this one where it has none (stress tests only).
+    """
+
+    name: str | None = None
+    weight: float = Field(gt=0, le=1, allow_inf_nan=False)
+    ticker: str | None = None
+    slices: tuple[Slice, ...] | None = None
+    proxy: str | None = None
+
+    @field_validator("ticker", "proxy")
+    @classmethod
+    def _ticker_shape(cls, value: str | None) -> str | None:
+        return _valid_ticker(value)
+
+    @field_validator("slices")
+    @classmethod
+    def _children_sum_to_one(
+        cls, value: tuple[Slice, ...] | None
+    ) -> tuple[Slice, ...] | None:
+        if value is not None:
+            _check_siblings(value)
+        return value
+
+    @model_validator(mode="after")
+    def _leaf_or_branch(self) -> Slice:
+        if self.ticker is not None and self.slices is not None:
+            raise ValueError("a slice has either 'ticker' or 'slices', not both")
+        if self.ticker is None and self.slices is None:
+            raise ValueError("a slice needs 'ticker' (a holding) or 'slices' (a theme)")
+        if self.slices is not None and self.name is None:
+            raise ValueError("a theme (a slice with 'slices') needs a 'name'")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The name to show: ``name``, else the ticker."""
+        return self.name or self.ticker or "?"
+
+
+def _check_siblings(slices: tuple[Slice, ...]) -> None:
+    if not slices:
+        raise ValueError("'slices' is empty; expected at least one slice")
+    total = math.fsum(s.weight for s in slices)
+    if abs(total - 1.0) > WEIGHT_TOLERANCE:
+        listed = " + ".join(f"{s.weight:g}" for s in slices)
+        raise ValueError(
+            f"weights of the slices sum to {total:.10g} ({listed}); expected 1"
+        )
+
+
+class Pie(_Model):
+    """The ``[pie]`` table: a named basket of nested slices in a base currency."""
+
+    name: str = Field(min_length=1)
+    currency: str = "EUR"
+    thesis: str = ""
+    slices: tuple[Slice, ...]
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        code = value.upper()
+        if code not in CURRENCIES:
+            near = difflib.get_close_matches(code, sorted(CURRENCIES), n=3)
+            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            raise ValueError(
+                f"unknown currency code {value!r}{hint}; expected an ISO 4217 "
+                "code such as EUR, USD, GBP"
+            )
+        return code
+
+    @field_validator("slices")
+    @classmethod
+    def _siblings_sum_to_one(cls, value: tuple[Slice, ...]) -> tuple[Slice, ...]:
+        if not value:
+            raise ValueError("the pie has no slices; expected at least one")
+        _check_siblings(value)
+        return value
+
+    def leaves(self) -> Iterator[tuple[tuple[str, ...], Slice, float]]:
+        """Walk the tree: (theme path, leaf slice, effective weight) per ticker."""
+        yield from _walk(self.slices, (), 1.0)
+
+    def effective_weights(self) -> dict[str, float]:
+        """Ticker -> effective weight, summed over every place a ticker appears.
+
+        Returns
+        -------
+        dict[str, float]
+            Weights in first-seen order; they sum to 1 within 1e-9.
+        """
+        return _sum_weights(self.slices)
+
+    def themes(self) -> dict[str, dict[str, float]]:
+        """Top-level theme -> {ticker: effective weight} (a bare ticker is its own)."""
+        out: dict[str, dict[str, float]] = {}
+        for path, leaf, weight in self.leaves():
+            assert leaf.ticker is not None
+            theme = path[0] if path else leaf.label
+            bucket = out.setdefault(theme, {})
+            bucket[leaf.ticker] = bucket.get(leaf.ticker, 0.0) + weight
+        return out
+
+    def notes(self) -> list[str]:
+        """Remarks a user should see, such as a ticker held in two themes."""
+        seen: dict[str, list[str]] = {}
+        for path, leaf, _ in self.leaves():
+            assert leaf.ticker is not None
+            seen.setdefault(leaf.ticker, []).append(" / ".join(path) or "(top level)")
+        return [
+            f"{ticker} appears {len(places)} times ({'; '.join(places)}); "
+            "its weights are summed"
+            for ticker, places in seen.items()
+            if len(places) > 1
+        ]
+
+
+def _walk(
+    slices: tuple[Slice, ...], path: tuple[str, ...], scale: float
+) -> Iterator[tuple[tuple[str, ...], Slice, float]]:
+    for s in slices:
+        if s.slices is not None:
+            yield from _walk(s.slices, (*path, s.label), scale * s.weight)
+        else:
+            yield path, s, scale * s.weight
+
+
+def _sum_weights(slices: tuple[Slice, ...]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for _, leaf, weight in _walk(slices, (), 1.0):
+        assert leaf.ticker is not None
+        out[leaf.ticker] = out.get(leaf.ticker, 0.0) + weight
+    return out
+
+
+class Benchmark(_Model):
+    """A benchmark: one ticker or an inline pie, run with the pie's own plan."""
+
+    name: str
+    ticker: str | None = None
+    slices: tuple[Slice, ...] | None = None
+
+    @field_validator("ticker")
+    @classmethod
+    def _ticker_shape(cls, value: str | None) -> str | None:
+        return _valid_ticker(value)
+
+    @field_validator("slices")
+    @classmethod
+    def _children_sum_to_one(
+        cls, value: tuple[Slice, ...] | None
+    ) -> tuple[Slice, ...] | None:
+        if value is not None:
+            _check_siblings(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Benchmark:
+        if (self.ticker is None) == (self.slices is None):
+            raise ValueError("a benchmark is a ticker string or a table with 'slices'")
+        return self
+
+    def effective_weights(self) -> dict[str, float]:
+        """Ticker -> effective weight of the benchmark pie."""
+        if self.ticker is not None:
+            return {self.ticker: 1.0}
+        assert self.slices is not None
+        return _sum_weights(self.slices)
+
+
+class Claim(_Model):
+    """A testable statement of the thesis: ``long`` beats ``short`` over ``horizon``.
+
+    ``long`` and ``short`` name themes of the pie or tickers; ``horizon`` is a count
+    and a unit: ``D`` trading days, ``W`` weeks, ``M`` months, ``Y`` years.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: str = ""
+    long: tuple[str, ...] = Field(min_length=1)
+    short: tuple[str, ...] = Field(min_length=1)
+    horizon: str = "6M"
+
+    @field_validator("horizon")
+    @classmethod
+    def _horizon_shape(cls, value: str) -> str:
+        if not _HORIZON.match(value) or int(value[:-1]) == 0:
+            raise ValueError(
+                f"horizon {value!r} is not a period; expected a count and a unit "
+                "D/W/M/Y, e.g. '6M', '1Y', '20D'"
+            )
+        return value
+
+
+class PieSpec(_Model):
+    """A whole pie file: the pie, its plan, its benchmarks and its claims."""
+
+    pie: Pie
+    plan: Plan
+    benchmarks: tuple[Benchmark, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _benchmarks_from_table(cls, data: Any) -> Any:
+        # TOML writes benchmarks as a table name -> ticker | {slices = [...]}; the
+        # model keeps an ordered tuple so each benchmark carries its own name.
+        if isinstance(data, dict) and isinstance(data.get("benchmarks"), dict):
+            table = data["benchmarks"]
+            items = []
+            for name, value in table.items():
+                if isinstance(value, str):
+                    items.append({"name": name, "ticker": value})
+                elif isinstance(value, dict):
+                    items.append({"name": name, **value})
+                else:
+                    items.append(value)
+            data = {**data, "benchmarks": items}
+        return data
+
+    @model_validator(mode="after")
+    def _claims_refer_to_the_pie(self) -> PieSpec:
+        themes = set(self.pie.themes())
+        for claim in self.claims:
+            for side in (claim.long, claim.short):
+                for name in side:
+                    if name not in themes and not _TICKER.match(name):
+                        raise ValueError(
+                            f"claim {claim.id!r}: {name!r} is neither a theme of the "
+                            f"pie ({', '.join(sorted(themes))}) nor a ticker"
+                        )
+        ids: set[str] = set()
+        for claim in self.claims:
+            if claim.id in ids:
+                raise ValueError(f"claim id {claim.id!r} is used twice")
+            ids.add(claim.id)
+        return self
+
+    @property
+    def name(self) -> str:
+        """The pie's name."""
+        return self.pie.name
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_pie(path: PathLike) -> PieSpec:
+    """Read and validate a pie file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A TOML file with ``[pie]``, ``[plan]`` and optional ``[benchmarks]`` and
+        ``[[claims]]``.
+
+    Returns
+    -------
+    PieSpec
+        The frozen, validated spec; ``spec.source`` is the resolved path.
+
+    Raises
+    ------
+    SpecError
+        The file is missing, is not valid TOML (the message gives the line), or a
+        key is unknown, missing or out of range (the message gives the key path,
+        the value found and what was expected).
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise SpecError(f"{file}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{file}: cannot read it as UTF-8 text ({exc})") from exc
+    return parse_pie(text, source=file)
+
+
+def parse_pie(text: str, *, source: PathLike = "<string>") -> PieSpec:
+    """Validate a pie from TOML text; see :func:`load_pie`."""
+    where = str(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{where}: not valid TOML: {exc}") from exc
+    for required in ("pie", "plan"):
+        if required not in data:
+            raise SpecError(
+                f"{where}: [{required}] is missing; expected a [{required}] table"
+            )
+    try:
+        spec = PieSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(_explain(exc, data, where)) from exc
+    return (
+        spec.model_copy(update={"source": Path(source)})
+        if where != "<string>"
+        else spec
+    )
+
+
+def _explain(exc: ValidationError, data: Any, where: str) -> str:
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = _key_path(err["loc"], data)
+        msg = err["msg"].removeprefix("Value error, ")
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            key = str(err["loc"][-1])
+            allowed = _allowed_keys(err["loc"][:-1])
+            near = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            listed = ", ".join(sorted(allowed))
+            lines.append(f"{where}: {loc}: unknown key{hint} (allowed: {listed})")
+            continue
+        if kind == "missing":
+            lines.append(f"{where}: {loc}: required key is missing")
+            continue
+        found = err.get("input")
+        shown = "" if isinstance(found, dict | list) else f" (found {found!r})"
+        lines.append(f"{where}: {loc}: {msg}{shown}")
+    # One root cause often surfaces through several union branches; say it once.
+    unique = list(dict.fromkeys(lines))
+    return "\n".join(unique)
+
+
+def _key_path(loc: tuple[int | str, ...], data: Any) -> str:
+    out = ""
+    for i, part in enumerate(loc):
+        if i == 1 and loc[0] == "benchmarks" and isinstance(part, int):
+            # Benchmarks are a TOML table; name the key the user wrote.
+            names = list(data.get("benchmarks", {}))
+            out += f".{names[part]}" if part < len(names) else f"[{part}]"
+        elif isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """List the keys the model at ``loc`` accepts, walking the model tree."""
+    model: Any = PieSpec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+        if model is None:
+            return []
+    return [name for name in model.model_fields if name != "source"]
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

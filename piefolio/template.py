@@ -1,0 +1,88 @@
+"""The commented pie file that ``piefolio new NAME`` writes for a user to edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["render_template", "write_template"]
+
+_TEMPLATE = '''\
+# A piefolio pie. Check it with:  piefolio show {file}
+# Weights are fractions of the parent slice; siblings must sum to 1.
+
+[pie]
+name = {name}
+currency = "EUR"          # base currency (ISO 4217): all amounts below are in it
+thesis = """
+Why this pie should do well, in a few plain sentences.
+"""
+
+# A theme is a slice with its own slices; its children's weights sum to 1.
+[[pie.slices]]
+name = "Core"
+weight = 0.7
+slices = [
+  {{ ticker = "SPY", weight = 0.6 }},
+  {{ ticker = "IWM", weight = 0.4 }},
+]
+
+# A holding is a slice with a ticker (Yahoo symbols: "ASML.AS", "SHEL.L" work).
+[[pie.slices]]
+ticker = "XLE"
+weight = 0.3
+
+# Each benchmark runs with the same plan and the same deposits as the pie.
+[benchmarks]
+"S&P 500" = "SPY"
+
+[plan]
+start = {start}
+# end = 2026-06-30       # default: the latest data
+initial = 1000
+deposits = {{ amount = 100, every = "month", day = 1 }}   # week | month | quarter
+# withdrawals = {{ amount = 50, every = "month", day = 15 }}
+# "none", "deposits" (new cash to underweight slices), "monthly", "quarterly",
+# "yearly", or {{ policy = "threshold", band = 0.05 }} (5 weight points)
+rebalance = {{ policy = "threshold", band = 0.05 }}
+cash_interest = 0.0       # annual rate on idle cash: 0.02 = 2 % a year
+dividends = "reinvest"    # or "cash"
+
+[plan.fees]
+commission_pct = 0.0      # percent of each trade: 0.1 = 0.1 %
+commission_fixed = 0.0    # per order, in the base currency
+fx_pct = 0.15             # percent on each currency conversion
+spread_bps = 0.0          # half-spread per trade, basis points
+min_order = 1.0           # orders below this wait in cash
+
+# A claim of the thesis, checked on rolling windows: long beats short.
+[[claims]]
+id = "small-beats-large"
+text = "Small caps beat the S&P 500 over a year."
+long = ["IWM"]
+short = ["SPY"]
+horizon = "1Y"
+'''
+
+
+def render_template(name: str, *, file: str = "pie.toml") -> str:
+    """Return the template text for a pie called ``name``."""
+    start = dt.date(dt.date.today().year - 5, 1, 2)
+    return _TEMPLATE.format(name=json.dumps(name), start=start.isoformat(), file=file)
+
+
+def write_template(path: Path, name: str) -> None:
+    """Write the template to ``path`` atomically: it is whole or not there at all."""
+    text = render_template(name, file=str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
