@@ -534,13 +534,13 @@ class PieSpec(_Model):
     @model_validator(mode="after")
     def _claims_refer_to_the_pie(self) -> PieSpec:
         themes = set(self.pie.themes())
-        for claim in self.claims:
-            for side in (claim.long, claim.short):
-                for name in side:
+        for i, claim in enumerate(self.claims):
+            for side in ("long", "short"):
+                for j, name in enumerate(getattr(claim, side)):
                     if name not in themes and not _TICKER.match(name):
                         raise ValueError(
-                            f"claim {claim.id!r}: {name!r} is neither a theme of the "
-                            f"pie ({', '.join(sorted(themes))}) nor a ticker"
+                            f"claims[{i}].{side}[{j}]: {name!r} is neither a theme "
+                            f"of the pie ({', '.join(sorted(themes))}) nor a ticker"
                         )
         ids: set[str] = set()
         for claim in self.claims:
@@ -631,7 +631,7 @@ def _explain(exc: ValidationError, data: Any, where: str) -> str:
             continue
         found = err.get("input")
         shown = "" if isinstance(found, dict | list) else f" (found {found!r})"
-        lines.append(f"{where}: {loc}: {msg}{shown}")
+        lines.append(f"{where}: {loc}: {msg}{shown}" if loc else f"{where}: {msg}")
     # One root cause often surfaces through several union branches; say it once.
     unique = list(dict.fromkeys(lines))
     return "\n".join(unique)
@@ -648,7 +648,7 @@ def _key_path(loc: tuple[int | str, ...], data: Any) -> str:
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out or "(top level)"
+    return out
 
 
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:

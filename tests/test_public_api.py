@@ -1,0 +1,47 @@
+"""The public surface: what users import is listed, sorted and importable."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import piefolio
+from piefolio import errors
+
+PACKAGES = ["piefolio", "piefolio.errors", "piefolio.spec"]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_all_is_sorted_and_importable(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = module.__all__
+    assert list(exported) == sorted(exported)
+    for attr in exported:
+        assert getattr(module, attr) is not None
+
+
+def test_top_level_names() -> None:
+    assert {"load_pie", "Plan", "PieSpec", "SpecError", "__version__"} <= set(
+        piefolio.__all__
+    )
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = piefolio.nope  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (errors.SpecError, 2),
+        (errors.PlanError, 2),
+        (errors.DataError, 3),
+        (errors.ProviderError, 3),
+        (errors.StoreError, 3),
+        (errors.DataUnavailable, 3),
+        (errors.OptimizationError, 1),
+        (errors.PiefolioError, 1),
+    ],
+)
+def test_exit_codes(exc: type[errors.PiefolioError], code: int) -> None:
+    assert exc.exit_code == code
+    assert issubclass(exc, errors.PiefolioError)

@@ -1,0 +1,412 @@
+"""The pie spec: valid files load, every kind of bad input names file, key and fix."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from piefolio.errors import SpecError
+from piefolio.spec import PieSpec, Rebalance, RebalancePolicy, load_pie, parse_pie
+
+GOOD = """
+[pie]
+name = "Test pie"
+currency = "EUR"
+
+[[pie.slices]]
+name = "Energy"
+weight = 0.6
+slices = [
+  { ticker = "CVX", weight = 0.5 },
+  { ticker = "XOM", weight = 0.5 },
+]
+
+[[pie.slices]]
+ticker = "SPY"
+weight = 0.4
+
+[benchmarks]
+"S&P 500" = "SPY"
+
+[plan]
+start = 2020-01-02
+initial = 1000
+deposits = { amount = 100, every = "month", day = 1 }
+rebalance = { policy = "threshold", band = 0.05 }
+"""
+
+
+def bad(text: str, *fragments: str) -> str:
+    """Parse ``text`` expecting a SpecError whose message holds every fragment."""
+    with pytest.raises(SpecError) as info:
+        parse_pie(text, source="pie.toml")
+    message = str(info.value)
+    assert message.startswith("pie.toml: "), message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return message
+
+
+def test_good_spec_loads_with_effective_weights() -> None:
+    spec = parse_pie(GOOD)
+    assert spec.pie.effective_weights() == pytest.approx(
+        {"CVX": 0.3, "XOM": 0.3, "SPY": 0.4}
+    )
+    assert spec.pie.themes() == {
+        "Energy": pytest.approx({"CVX": 0.3, "XOM": 0.3}),
+        "SPY": {"SPY": 0.4},
+    }
+    assert spec.plan.rebalance.policy is RebalancePolicy.THRESHOLD
+    assert spec.plan.rebalance.band == 0.05
+    assert spec.benchmarks[0].name == "S&P 500"
+    assert spec.benchmarks[0].effective_weights() == {"SPY": 1.0}
+
+
+def test_spec_is_frozen() -> None:
+    spec = parse_pie(GOOD)
+    with pytest.raises(ValueError, match="frozen"):
+        spec.pie.name = "other"  # type: ignore[misc]
+
+
+def test_toml_syntax_error_gives_the_line() -> None:
+    bad(
+        GOOD.replace('name = "Test pie"', 'name = "Test pie'),
+        "not valid TOML",
+        "line 3",
+    )
+
+
+def test_sibling_weights_must_sum_to_one() -> None:
+    bad(
+        GOOD.replace(
+            '{ ticker = "XOM", weight = 0.5 }', '{ ticker = "XOM", weight = 0.4 }'
+        ),
+        "pie.slices[0].slices",
+        "sum to 0.9",
+        "expected 1",
+    )
+
+
+def test_top_level_weights_must_sum_to_one() -> None:
+    bad(GOOD.replace("weight = 0.4\n", "weight = 0.5\n"), "pie.slices", "sum to 1.1")
+
+
+def test_weights_within_1e9_are_accepted() -> None:
+    spec = parse_pie(GOOD.replace("weight = 0.4\n", "weight = 0.4000000000001\n"))
+    assert math.isclose(sum(spec.pie.effective_weights().values()), 1.0, abs_tol=1e-9)
+
+
+def test_negative_weight() -> None:
+    bad(
+        GOOD.replace(
+            '{ ticker = "XOM", weight = 0.5 }', '{ ticker = "XOM", weight = -0.5 }'
+        ),
+        "pie.slices[0].slices[1].weight",
+        "greater than 0",
+        "found -0.5",
+    )
+
+
+def test_non_numeric_weight() -> None:
+    bad(
+        GOOD.replace(
+            '{ ticker = "XOM", weight = 0.5 }', '{ ticker = "XOM", weight = "half" }'
+        ),
+        "pie.slices[0].slices[1].weight",
+        "'half'",
+    )
+
+
+def test_unknown_key_suggests_the_right_one() -> None:
+    msg = bad(
+        GOOD.replace("initial = 1000", "intial = 1000"), "plan.intial", "unknown key"
+    )
+    assert "did you mean 'initial'?" in msg
+
+
+def test_unknown_key_in_a_slice() -> None:
+    bad(
+        GOOD.replace(
+            '{ ticker = "CVX", weight = 0.5 }', '{ ticker = "CVX", wieght = 0.5 }'
+        ),
+        "pie.slices[0].slices[0].wieght",
+        "did you mean 'weight'?",
+    )
+
+
+def test_unknown_top_level_table() -> None:
+    bad(GOOD + "\n[plna]\nx = 1\n", "plna", "did you mean 'plan'?")
+
+
+def test_slice_with_ticker_and_slices() -> None:
+    bad(
+        GOOD.replace(
+            'ticker = "SPY"\n',
+            'ticker = "SPY"\nslices = [{ticker = "A", weight = 1}]\n',
+        ),
+        "pie.slices[1]",
+        "either 'ticker' or 'slices', not both",
+    )
+
+
+def test_slice_with_neither_ticker_nor_slices() -> None:
+    bad(
+        GOOD.replace('ticker = "SPY"\n', 'name = "S&P"\n'),
+        "pie.slices[1]",
+        "needs 'ticker'",
+    )
+
+
+def test_empty_pie() -> None:
+    text = (
+        GOOD.split("[[pie.slices]]")[0]
+        + "slices = []\n"
+        + GOOD.split("[benchmarks]")[1]
+    )
+    text = text.replace('"S&P 500" = "SPY"', "")
+    bad(text, "pie.slices", "no slices")
+
+
+def test_empty_theme() -> None:
+    bad(
+        GOOD.replace(
+            'slices = [\n  { ticker = "CVX", weight = 0.5 },\n  { ticker = "XOM", weight = 0.5 },\n]',
+            "slices = []",
+        ),
+        "pie.slices[0].slices",
+        "empty",
+    )
+
+
+def test_unknown_currency_suggests() -> None:
+    bad(
+        GOOD.replace('"EUR"', '"EUO"'),
+        "pie.currency",
+        "unknown currency code 'EUO'",
+        "EUR",
+    )
+
+
+def test_malformed_date() -> None:
+    bad(
+        GOOD.replace("start = 2020-01-02", 'start = "2020-13-02"'),
+        "plan.start",
+        "2020-13-02",
+    )
+
+
+def test_reversed_dates() -> None:
+    bad(
+        GOOD.replace("start = 2020-01-02", "start = 2020-01-02\nend = 2019-06-30"),
+        "plan",
+        "end 2019-06-30 is not after start 2020-01-02",
+    )
+
+
+def test_negative_amounts() -> None:
+    bad(
+        GOOD.replace("initial = 1000", "initial = -1000"), "plan.initial", "found -1000"
+    )
+    bad(
+        GOOD.replace("amount = 100", "amount = -100"),
+        "plan.deposits.amount",
+        "found -100",
+    )
+
+
+def test_no_money_in() -> None:
+    bad(
+        GOOD.replace("initial = 1000", "initial = 0").replace(
+            'deposits = { amount = 100, every = "month", day = 1 }\n', ""
+        ),
+        "plan",
+        "puts no money in",
+    )
+
+
+def test_unknown_rebalance_policy() -> None:
+    bad(
+        GOOD.replace(
+            'rebalance = { policy = "threshold", band = 0.05 }', 'rebalance = "weekly"'
+        ),
+        "plan.rebalance",
+        "unknown rebalance policy 'weekly'",
+        "'monthly'",
+    )
+    bad(
+        GOOD.replace('policy = "threshold", band = 0.05', 'policy = "sometimes"'),
+        "plan.rebalance.policy",
+        "'sometimes'",
+    )
+
+
+def test_threshold_needs_band_and_calendar_needs_period() -> None:
+    bad(GOOD.replace(", band = 0.05", ""), "plan.rebalance", "needs band")
+    bad(
+        GOOD.replace(
+            'rebalance = { policy = "threshold", band = 0.05 }',
+            'rebalance = "threshold"',
+        ),
+        "plan.rebalance",
+        "needs parameters",
+    )
+
+
+def test_day_outside_the_period() -> None:
+    bad(
+        GOOD.replace('every = "month", day = 1', 'every = "week", day = 9'),
+        "plan.deposits",
+        "day 9 does not exist in a week",
+    )
+
+
+def test_missing_tables() -> None:
+    bad("[pie]\nname='x'\nslices=[{ticker='A', weight=1}]\n", "[plan] is missing")
+
+
+def test_bad_ticker() -> None:
+    bad(
+        GOOD.replace('ticker = "SPY"', 'ticker = "S P Y"'),
+        "pie.slices[1].ticker",
+        "not a ticker",
+    )
+
+
+def test_bad_claim_horizon_and_side() -> None:
+    claim = (
+        '\n[[claims]]\nid = "c"\nlong = ["Energy"]\nshort = ["SPY"]\nhorizon = "{h}"\n'
+    )
+    parse_pie(GOOD + claim.format(h="6M"))
+    bad(GOOD + claim.format(h="6 months"), "claims[0].horizon", "'6 months'")
+    bad(
+        GOOD + claim.format(h="6M").replace('["Energy"]', '["Big Energy"]'),
+        "claims",
+        "neither a theme",
+    )
+
+
+def test_benchmark_inline_pie_is_validated_with_its_name() -> None:
+    text = GOOD.replace(
+        '"S&P 500" = "SPY"',
+        '"S&P 500" = "SPY"\nmix = { slices = [{ ticker = "A", weight = 0.5 }, { ticker = "B", weight = 0.4 }] }',
+    )
+    bad(text, "benchmarks.mix.slices", "sum to 0.9")
+
+
+def test_same_ticker_in_two_themes_is_summed_with_a_note() -> None:
+    text = GOOD.replace(
+        '{ ticker = "XOM", weight = 0.5 }', '{ ticker = "SPY", weight = 0.5 }'
+    )
+    spec = parse_pie(text)
+    assert spec.pie.effective_weights() == pytest.approx({"CVX": 0.3, "SPY": 0.7})
+    (note,) = spec.pie.notes()
+    assert "SPY appears 2 times" in note
+
+
+def test_missing_file_is_a_spec_error(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="no such file"):
+        load_pie(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("name", ["ai-energy-2026", "three-fund", "sixty-forty"])
+def test_examples_load_and_round_trip(examples_dir: Path, name: str) -> None:
+    spec = load_pie(examples_dir / f"{name}.toml")
+    assert spec.source == examples_dir / f"{name}.toml"
+    again = PieSpec.model_validate(spec.model_dump(mode="json"))
+    assert again.model_dump() == spec.model_dump()
+    assert math.fsum(spec.pie.effective_weights().values()) == pytest.approx(
+        1, abs=1e-12
+    )
+
+
+def test_ai_energy_example_holds_the_thesis(examples_dir: Path) -> None:
+    spec = load_pie(examples_dir / "ai-energy-2026.toml")
+    tickers = set(spec.pie.effective_weights())
+    assert {
+        "CVX",
+        "XOM",
+        "BE",
+        "NEE",
+        "CEG",
+        "VST",
+        "ETN",
+        "PWR",
+        "GEV",
+        "FCX",
+        "SCCO",
+        "PAAS",
+        "MP",
+        "IWM",
+    } == tickers
+    assert {b.name: b.ticker for b in spec.benchmarks if b.ticker} == {
+        "S&P 500": "SPY",
+        "Russell 2000": "IWM",
+        "Semiconductors": "SMH",
+    }
+    assert spec.plan.initial == 1000
+    assert spec.plan.deposits is not None and spec.plan.deposits.amount == 100
+    assert len(spec.claims) >= 2
+
+
+@pytest.mark.parametrize(
+    ("word", "policy", "every"),
+    [
+        ("none", "none", None),
+        ("deposits", "deposits", None),
+        ("monthly", "calendar", "month"),
+        ("quarterly", "calendar", "quarter"),
+        ("yearly", "calendar", "year"),
+    ],
+)
+def test_rebalance_words(word: str, policy: str, every: str | None) -> None:
+    r = Rebalance.model_validate(word)
+    assert r.policy.value == policy
+    assert r.every == every
+
+
+def test_plan_in_words() -> None:
+    spec = parse_pie(GOOD)
+    assert spec.plan.describe("EUR") == (
+        "1,000 EUR on 2020-01-02, then 100 EUR on the first trading day of each "
+        "month, rebalanced when a slice drifts 5 points; until the latest data."
+    )
+
+
+@st.composite
+def weight_lists(draw: st.DrawFn) -> list[float]:
+    raw = draw(st.lists(st.integers(1, 1000), min_size=1, max_size=8))
+    return [r / sum(raw) for r in raw]
+
+
+@given(outer=weight_lists(), inner=weight_lists())
+def test_effective_weights_are_products_and_sum_to_one(
+    outer: list[float], inner: list[float]
+) -> None:
+    # The first top-level slice is a theme holding `inner`; the rest are tickers.
+    inner_toml = ", ".join(
+        f'{{ ticker = "I{i}", weight = {w!r} }}' for i, w in enumerate(inner)
+    )
+    slices = [
+        f'[[pie.slices]]\nname = "T"\nweight = {outer[0]!r}\nslices = [{inner_toml}]\n'
+    ]
+    slices += [
+        f'[[pie.slices]]\nticker = "O{i}"\nweight = {w!r}\n'
+        for i, w in enumerate(outer[1:])
+    ]
+    text = (
+        '[pie]\nname = "h"\n'
+        + "".join(slices)
+        + "[plan]\nstart = 2020-01-01\ninitial = 1\n"
+    )
+    try:
+        spec = parse_pie(text)
+    except SpecError as exc:  # float rounding of r/sum may exceed 1e-9 only if broken
+        raise AssertionError(str(exc)) from exc
+    eff = spec.pie.effective_weights()
+    for i, w in enumerate(inner):
+        assert eff[f"I{i}"] == pytest.approx(outer[0] * w, rel=1e-12)
+    assert math.fsum(eff.values()) == pytest.approx(1.0, abs=1e-9)
