@@ -9,7 +9,7 @@ import pytest
 import piefolio
 from piefolio import errors
 
-PACKAGES = ["piefolio", "piefolio.errors", "piefolio.spec"]
+PACKAGES = ["piefolio", "piefolio.errors", "piefolio.scenarios", "piefolio.spec"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

@@ -1,0 +1,209 @@
+"""Check the claims of a thesis: whether ``long`` beats ``short`` over windows.
+
+Conventions:
+
+- Prices are total-return closes in one currency (the pie's base currency), dates x
+  tickers; returns are simple returns.
+- A side of a claim is a basket bought at the start of each window and held to its
+  end (no rebalancing inside the window). Each entry of ``long``/``short`` gets an
+  equal share of its side; a theme spreads its share over its tickers by their
+  effective weights in the pie, a ticker takes the whole share.
+- The relative return of a window is ``(1 + R_long) / (1 + R_short) - 1``: the
+  return of the long basket measured in units of the short basket. The claim
+  *holds* in a window when that is above zero.
+- A window of ``nD`` is n trading days (rows); ``nW``, ``nM``, ``nY`` are calendar
+  periods: the window ending on day t starts on the last trading day on or before
+  t minus the period.
+- NaN policy: a ticker without a price at a window's start or end (not yet listed)
+  is left out of that window and its side's weights are renormalised; a window
+  where a side has no ticker at all is NaN and is not counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from piefolio.errors import PlanError
+from piefolio.spec import Claim, PieSpec
+from piefolio.typing import FloatArray
+
+__all__ = ["ClaimCheck", "basket_of", "check_claim", "check_claims", "window_starts"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds a Series
+class ClaimCheck:
+    """The verdict on one claim over the data.
+
+    Attributes
+    ----------
+    claim : Claim
+        The claim as written in the spec.
+    relative : pd.Series
+        Relative return of long vs short for each window, indexed by the window's
+        end date; NaN where it could not be computed.
+    share_held : float
+        Fraction of the computed windows where the relative return was > 0.
+    latest : float
+        Relative return of the most recent window (NaN if none).
+    windows : int
+        Number of windows with a value.
+    """
+
+    claim: Claim
+    relative: pd.Series
+    share_held: float
+    latest: float
+    windows: int
+
+    @property
+    def median(self) -> float:
+        """Median relative return over the windows."""
+        return float(self.relative.median()) if self.windows else float("nan")
+
+    def verdict(self) -> str:
+        """One line for a person: how often the claim held, and where it is now."""
+        if not self.windows:
+            return (
+                f"{self.claim.id}: not enough data for one {self.claim.horizon} window"
+            )
+        held = "holds" if self.share_held >= 0.5 else "does not hold"
+        return (
+            f"{self.claim.id}: {held} in {self.share_held:.0%} of "
+            f"{self.windows} {self.claim.horizon} windows; latest {self.latest:+.1%}"
+        )
+
+
+def basket_of(spec: PieSpec, names: tuple[str, ...]) -> dict[str, float]:
+    """Turn the names of one side of a claim into ticker weights summing to 1.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie whose themes the names may refer to.
+    names : tuple of str
+        Theme names of the pie, or tickers.
+
+    Returns
+    -------
+    dict[str, float]
+        Ticker -> weight; each name gets ``1 / len(names)``, a theme splits its
+        share by the effective weights of its tickers.
+    """
+    themes = spec.pie.themes()
+    out: dict[str, float] = {}
+    share = 1.0 / len(names)
+    for name in names:
+        members = themes.get(name, {name.upper(): 1.0})
+        total = sum(members.values())
+        for ticker, weight in members.items():
+            out[ticker] = out.get(ticker, 0.0) + share * weight / total
+    return out
+
+
+def window_starts(dates: pd.DatetimeIndex, horizon: str) -> np.ndarray:
+    """Row index of each window's start for windows ending on each date.
+
+    Parameters
+    ----------
+    dates : pd.DatetimeIndex, shape (T,)
+        Sorted trading days.
+    horizon : str
+        ``nD`` (trading days), ``nW``, ``nM`` or ``nY`` (calendar).
+
+    Returns
+    -------
+    np.ndarray of int64, shape (T,)
+        Start row for each end row; -1 where the window would begin before the
+        first date.
+    """
+    count, unit = int(horizon[:-1]), horizon[-1]
+    rows = np.arange(len(dates), dtype=np.int64)
+    if unit == "D":
+        return np.where(rows >= count, rows - count, -1)
+    offset = {
+        "W": pd.DateOffset(weeks=count),
+        "M": pd.DateOffset(months=count),
+        "Y": pd.DateOffset(years=count),
+    }[unit]
+    targets = dates - offset
+    # Last trading day on or before the target date.
+    starts = np.searchsorted(dates.values, targets.values, side="right") - 1
+    # A window whose target lies before the data has no valid start.
+    starts[targets < dates[0]] = -1
+    return starts.astype(np.int64)
+
+
+def _basket_growth(
+    prices: FloatArray, weights: FloatArray, starts: np.ndarray
+) -> FloatArray:
+    """Growth factor 1 + R of a buy-and-hold basket over each window."""
+    valid_start = starts >= 0
+    begin = np.where(valid_start[:, None], prices[np.maximum(starts, 0)], np.nan)
+    ratio = prices / begin  # (T, N); NaN where a price is missing at either end
+    present = np.isfinite(ratio)
+    w = np.where(present, weights[None, :], 0.0)
+    total = w.sum(axis=1)
+    grown = np.where(present, ratio, 0.0) * w
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = grown.sum(axis=1) / total
+    out[total == 0] = np.nan
+    return out
+
+
+def check_claim(
+    prices: pd.DataFrame,
+    claim: Claim,
+    long: Mapping[str, float],
+    short: Mapping[str, float],
+) -> ClaimCheck:
+    """Compute the rolling relative return of a claim's two baskets.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame, shape (T, N)
+        Total-return closes in one currency, dates x tickers; NaN before listing.
+    claim : Claim
+        The claim (its ``horizon`` sets the window).
+    long, short : Mapping[str, float]
+        Ticker -> weight of each side, each summing to 1 (see :func:`basket_of`).
+
+    Returns
+    -------
+    ClaimCheck
+
+    Raises
+    ------
+    PlanError
+        A ticker of either side has no column in ``prices``.
+    """
+    missing = [t for t in (*long, *short) if t not in prices.columns]
+    if missing:
+        raise PlanError(
+            f"claim {claim.id!r}: no prices for {', '.join(sorted(set(missing)))}"
+        )
+    dates = pd.DatetimeIndex(prices.index)
+    starts = window_starts(dates, claim.horizon)
+
+    def growth(side: Mapping[str, float]) -> FloatArray:
+        cols = list(side)
+        values = prices[cols].to_numpy(dtype=np.float64)
+        return _basket_growth(values, np.array([side[c] for c in cols]), starts)
+
+    relative = pd.Series(growth(long) / growth(short) - 1.0, index=dates, name=claim.id)
+    relative = relative.dropna()
+    windows = len(relative)
+    share = float((relative > 0).mean()) if windows else float("nan")
+    latest = float(relative.iloc[-1]) if windows else float("nan")
+    return ClaimCheck(claim, relative, share, latest, windows)
+
+
+def check_claims(spec: PieSpec, prices: pd.DataFrame) -> list[ClaimCheck]:
+    """Check every ``[[claims]]`` entry of a spec on the given prices."""
+    return [
+        check_claim(prices, c, basket_of(spec, c.long), basket_of(spec, c.short))
+        for c in spec.claims
+    ]
