@@ -149,7 +149,7 @@ def _basket_growth(
     total = w.sum(axis=1)
     grown = np.where(present, ratio, 0.0) * w
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = grown.sum(axis=1) / total
+        out: FloatArray = grown.sum(axis=1) / total
     out[total == 0] = np.nan
     return out
 
