@@ -1,0 +1,131 @@
+"""Stand-in history for slices that did not trade yet in a stress window.
+
+Conventions: prices are total-return closes in one currency, dates x tickers, NaN
+before a ticker's first trade. A proxy lends its *returns*, never its price level:
+the ticker's missing past is its first real price moved back by the proxy's
+returns, so the joined series has no jump on the day the real one starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Filled", "fill_with_proxies", "splice_proxy"]
+
+
+def splice_proxy(target: pd.Series, proxy: pd.Series) -> pd.Series:
+    """Extend ``target`` back in time with the returns of ``proxy``.
+
+    Parameters
+    ----------
+    target : pd.Series
+        Prices of the ticker, NaN before its first trade.
+    proxy : pd.Series
+        Prices of the stand-in on the same dates.
+
+    Returns
+    -------
+    pd.Series
+        ``target`` where it has a price; before its first price,
+        ``target[first] * proxy[t] / proxy[first]``. Still NaN where the proxy
+        has no price either (or at ``first``).
+    """
+    first = target.first_valid_index()
+    if first is None:
+        return target.copy()
+    out = target.copy()
+    before = out.index < first
+    anchor = proxy.get(first, np.nan)
+    if not np.isfinite(anchor):
+        return out
+    out[before] = target[first] * proxy[before] / anchor
+    return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds frames
+class Filled:
+    """Prices and weights ready to replay, with what was done to get them.
+
+    Attributes
+    ----------
+    prices : pd.DataFrame
+        The window's prices, proxies spliced in, only the tickers kept.
+    weights : dict[str, float]
+        Target weights over the kept tickers, summing to 1.
+    proxied : dict[str, str]
+        Ticker -> proxy whose returns stand in for its missing history.
+    dropped : list[str]
+        Tickers with no history and no usable proxy; their weight went pro rata to
+        the others.
+    """
+
+    prices: pd.DataFrame
+    weights: dict[str, float]
+    proxied: dict[str, str]
+    dropped: list[str]
+
+    def notes(self) -> list[str]:
+        """Say, in words, which tickers are stand-ins or left out."""
+        out = [
+            f"{t} had no full history here: {p}'s returns stand in for it"
+            for t, p in self.proxied.items()
+        ]
+        out += [
+            f"{t} had no history and no proxy: left out, its weight spread pro rata"
+            for t in self.dropped
+        ]
+        return out
+
+
+def fill_with_proxies(
+    prices: pd.DataFrame,
+    weights: Mapping[str, float],
+    proxies: Mapping[str, str],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+) -> Filled:
+    """Make every slice tradable over ``[start, end]``, by proxy or by leaving it out.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame
+        Prices of the tickers and of their proxies, dates x tickers, covering at
+        least the window.
+    weights : Mapping[str, float]
+        Ticker -> target weight (sums to 1).
+    proxies : Mapping[str, str]
+        Ticker -> proxy ticker, as declared in the spec or a scenario file.
+    start, end : pd.Timestamp
+        The window, both ends included.
+
+    Returns
+    -------
+    Filled
+    """
+    window = prices.loc[start:end]
+    kept: dict[str, pd.Series] = {}
+    proxied: dict[str, str] = {}
+    dropped: list[str] = []
+    for ticker in weights:
+        series = window[ticker] if ticker in window else pd.Series(np.nan, window.index)
+        if series.notna().all():
+            kept[ticker] = series
+            continue
+        proxy = proxies.get(ticker)
+        if proxy is not None and proxy in window and window[proxy].notna().all():
+            spliced = splice_proxy(series, window[proxy])
+            if series.isna().all():
+                # No real price in the window at all: the proxy itself stands in.
+                spliced = window[proxy]
+            if spliced.notna().all():
+                kept[ticker] = spliced
+                proxied[ticker] = proxy
+                continue
+        dropped.append(ticker)
+    total = sum(weights[t] for t in kept)
+    new_weights = {t: weights[t] / total for t in kept} if total > 0 else {}
+    return Filled(pd.DataFrame(kept), new_weights, proxied, dropped)
