@@ -9,7 +9,7 @@ import pytest
 import piefolio
 from piefolio import errors
 
-PACKAGES = ["piefolio", "piefolio.errors", "piefolio.scenarios", "piefolio.spec"]
+PACKAGES = ["piefolio", "piefolio.errors", "piefolio.scenarios", "piefolio.spec", "piefolio.sweep"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
