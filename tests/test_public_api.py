@@ -9,7 +9,13 @@ import pytest
 import piefolio
 from piefolio import errors
 
-PACKAGES = ["piefolio", "piefolio.errors", "piefolio.scenarios", "piefolio.spec", "piefolio.sweep"]
+PACKAGES = [
+    "piefolio",
+    "piefolio.errors",
+    "piefolio.scenarios",
+    "piefolio.spec",
+    "piefolio.sweep",
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

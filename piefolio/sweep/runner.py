@@ -1,0 +1,185 @@
+"""Run a sweep in chunks: in this process, on all cores, or on a Dask cluster.
+
+A sweep is ``chunks`` independent pieces of work, each a pure function of its
+index and a shared payload (the prices, the plan): ``task(index, payload) ->
+pd.DataFrame``. The runner writes each finished chunk as its own Parquet file,
+atomically, and only from the driver process, so:
+
+- a killed sweep restarted with the same arguments skips the chunks already on
+  disk and continues; no row is lost or written twice;
+- a Dask worker that dies mid-chunk has that chunk retried by Dask; the driver
+  still writes it once;
+- the result does not depend on where the chunks ran: the parts are read back in
+  chunk order, so one process, a process pool and a cluster give the same table.
+
+A ``sweep.json`` manifest records a fingerprint of the arguments; restarting in the
+same folder with other arguments is refused rather than mixing two sweeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from piefolio.errors import PlanError
+
+__all__ = ["ChunkTask", "run_chunks"]
+
+MANIFEST = "sweep.json"
+
+
+class ChunkTask(Protocol):
+    """A picklable function computing one chunk of a sweep."""
+
+    def __call__(self, index: int, payload: Any) -> pd.DataFrame:
+        """Return the rows of chunk ``index``; must be deterministic."""
+        ...
+
+
+def _part(out_dir: Path, index: int) -> Path:
+    return out_dir / f"part-{index:06d}.parquet"
+
+
+def _write_part(out_dir: Path, index: int, frame: pd.DataFrame) -> None:
+    # Written to a temporary name and renamed: a part on disk is always whole.
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".part-", suffix=".tmp")
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, _part(out_dir, index))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _prepare(out_dir: Path, chunks: int, fingerprint: str) -> list[int]:
+    """Create or check the manifest; return the chunks still to run."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = out_dir / MANIFEST
+    wanted = {"chunks": chunks, "fingerprint": fingerprint}
+    if manifest.exists():
+        found = json.loads(manifest.read_text())
+        if found != wanted:
+            raise PlanError(
+                f"{out_dir}: holds another sweep ({found}); expected {wanted}. "
+                "Use a new --out folder, or delete this one to start over"
+            )
+    else:
+        manifest.write_text(json.dumps(wanted))
+    return [i for i in range(chunks) if not _part(out_dir, i).exists()]
+
+
+def run_chunks(
+    task: ChunkTask,
+    payload: Any,
+    chunks: int,
+    out_dir: Path,
+    *,
+    fingerprint: str,
+    executor: str | Any = "local",
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Run every chunk not yet on disk, then return all rows in chunk order.
+
+    Parameters
+    ----------
+    task : ChunkTask
+        ``task(index, payload) -> DataFrame``; a module-level function or a
+        picklable object, deterministic in ``index`` (seed from it).
+    payload : Any
+        Data every chunk reads (prices, plan); sent to each process once, or
+        scattered once to a Dask cluster.
+    chunks : int
+        Number of chunks.
+    out_dir : Path
+        Folder for the parts and the manifest; reused to resume.
+    fingerprint : str
+        A string that changes when the sweep's arguments change.
+    executor : {"local", "processes"} or dask.distributed.Client
+        Where chunks run: this process, a process pool of ``workers``, or a Dask
+        client (a local cluster or ``tcp://HOST:PORT``).
+    workers : int, optional
+        Processes for ``"processes"`` (default: all cores).
+    progress : callable, optional
+        Called with the number of chunks finished so far (already-done ones
+        included) after each chunk, for a progress bar.
+
+    Returns
+    -------
+    pd.DataFrame
+        The concatenated parts, chunk 0 first.
+    """
+    if chunks < 1:
+        raise PlanError(f"a sweep needs at least one chunk; got {chunks}")
+    pending = _prepare(out_dir, chunks, fingerprint)
+    done = chunks - len(pending)
+    if progress is not None:
+        progress(done)
+    runs = _execute(task, payload, pending, executor, workers, tag=fingerprint[:16])
+    for index, frame in runs:
+        _write_part(out_dir, index, frame)
+        done += 1
+        if progress is not None:
+            progress(done)
+    return pd.concat(
+        [pd.read_parquet(_part(out_dir, i)) for i in range(chunks)], ignore_index=True
+    )
+
+
+def _execute(
+    task: ChunkTask,
+    payload: Any,
+    pending: list[int],
+    executor: str | Any,
+    workers: int | None,
+    tag: str,
+) -> Iterable[tuple[int, pd.DataFrame]]:
+    if not pending:
+        return
+    if executor == "local":
+        for index in pending:
+            yield index, task(index, payload)
+    elif executor == "processes":
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_set_payload, initargs=(payload,)
+        ) as pool:
+            futures = {pool.submit(_run_with_payload, task, i): i for i in pending}
+            for fut in as_completed(futures):
+                yield futures[fut], fut.result()
+    elif hasattr(executor, "scatter"):  # a dask.distributed Client
+        from dask.distributed import as_completed as dask_completed
+
+        client: Any = executor
+        shared = client.scatter(payload, broadcast=True)
+        keys = [f"piefolio-{tag}-{i}" for i in pending]
+        # retries: a chunk whose worker died is run again elsewhere.
+        futures = client.map(task, pending, payload=shared, key=keys, retries=3)
+        order = dict(zip((f.key for f in futures), pending, strict=True))
+        for fut in dask_completed(futures):  # type: ignore[no-untyped-call]
+            yield order[fut.key], fut.result()
+    else:
+        raise PlanError(
+            f"unknown executor {executor!r}; expected 'local', 'processes' or a "
+            "dask.distributed Client"
+        )
+
+
+# The payload is sent once per worker process, not once per chunk.
+_PAYLOAD: Any = None
+
+
+def _set_payload(payload: Any) -> None:
+    global _PAYLOAD
+    _PAYLOAD = payload
+
+
+def _run_with_payload(task: ChunkTask, index: int) -> pd.DataFrame:
+    return task(index, _PAYLOAD)
