@@ -23,7 +23,6 @@ import datetime as dt
 import difflib
 import math
 import re
-import tomllib
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -33,12 +32,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from piefolio.errors import SpecError
+from piefolio._toml import read_text, validate_toml
 from piefolio.typing import PathLike
 
 __all__ = [
@@ -579,98 +577,20 @@ def load_pie(path: PathLike) -> PieSpec:
         key is unknown, missing or out of range (the message gives the key path,
         the value found and what was expected).
     """
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise SpecError(f"{file}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{file}: cannot read it as UTF-8 text ({exc})") from exc
-    return parse_pie(text, source=file)
+    return parse_pie(read_text(path), source=path)
 
 
 def parse_pie(text: str, *, source: PathLike = "<string>") -> PieSpec:
     """Validate a pie from TOML text; see :func:`load_pie`."""
-    where = str(source)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{where}: not valid TOML: {exc}") from exc
-    for required in ("pie", "plan"):
-        if required not in data:
-            raise SpecError(
-                f"{where}: [{required}] is missing; expected a [{required}] table"
-            )
-    try:
-        spec = PieSpec.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError(_explain(exc, data, where)) from exc
-    return (
-        spec.model_copy(update={"source": Path(source)})
-        if where != "<string>"
-        else spec
+    spec = validate_toml(
+        PieSpec,
+        text,
+        str(source),
+        required=("pie", "plan"),
+        named_lists=("benchmarks",),
     )
-
-
-def _explain(exc: ValidationError, data: Any, where: str) -> str:
-    lines = []
-    for err in exc.errors(include_url=False):
-        loc = _key_path(err["loc"], data)
-        msg = err["msg"].removeprefix("Value error, ")
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            key = str(err["loc"][-1])
-            allowed = _allowed_keys(err["loc"][:-1])
-            near = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            listed = ", ".join(sorted(allowed))
-            lines.append(f"{where}: {loc}: unknown key{hint} (allowed: {listed})")
-            continue
-        if kind == "missing":
-            lines.append(f"{where}: {loc}: required key is missing")
-            continue
-        found = err.get("input")
-        shown = "" if isinstance(found, dict | list) else f" (found {found!r})"
-        lines.append(f"{where}: {loc}: {msg}{shown}" if loc else f"{where}: {msg}")
-    # One root cause often surfaces through several union branches; say it once.
-    unique = list(dict.fromkeys(lines))
-    return "\n".join(unique)
-
-
-def _key_path(loc: tuple[int | str, ...], data: Any) -> str:
-    out = ""
-    for i, part in enumerate(loc):
-        if i == 1 and loc[0] == "benchmarks" and isinstance(part, int):
-            # Benchmarks are a TOML table; name the key the user wrote.
-            names = list(data.get("benchmarks", {}))
-            out += f".{names[part]}" if part < len(names) else f"[{part}]"
-        elif isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
-    """List the keys the model at ``loc`` accepts, walking the model tree."""
-    model: Any = PieSpec
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return []
-        model = _inner_model(field.annotation)
-        if model is None:
-            return []
-    return [name for name in model.model_fields if name != "source"]
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+    return (
+        spec
+        if str(source) == "<string>"
+        else spec.model_copy(update={"source": Path(source)})
+    )
