@@ -45,6 +45,8 @@ __all__ = [
     "Fees",
     "Flow",
     "Frequency",
+    "Method",
+    "Optimize",
     "Pie",
     "PieSpec",
     "Plan",
@@ -478,6 +480,89 @@ class Benchmark(_Model):
         return _sum_weights(self.slices)
 
 
+class Method(StrEnum):
+    """How ``piefolio optimize`` proposes weights (see :mod:`piefolio.optimize`)."""
+
+    EQUAL = "equal"
+    THEME_EQUAL = "theme-equal"
+    INVERSE_VOL = "inverse-vol"
+    RISK_PARITY = "risk-parity"
+    HRP = "hrp"
+    MIN_VARIANCE = "min-variance"
+    MAX_SHARPE = "max-sharpe"
+    MAX_DIVERSIFICATION = "max-diversification"
+
+
+class Optimize(_Model):
+    """The ``[optimize]`` table: how to propose weights, and the limits they obey.
+
+    Weights and limits are fractions of the whole pie (0.1 = 10 %).
+    ``slice_min``/``slice_max`` bound every slice (ticker); ``stock_max`` caps any
+    one ticker's total weight (the tighter of the two applies); ``theme_limits``
+    bounds a top-level theme's total, ``{ "Energy" = [0.1, 0.3] }``;
+    ``turnover_max`` caps how far each slice may move from its current weight
+    (per slice, as skfolio's ``max_turnover``). ``lookback`` and
+    ``rebalance_every`` are periods like ``"3Y"``, ``"3M"``. ``expected_returns``
+    is ``"historical"`` (mean), ``"shrunk"`` (James-Stein), ``"equal"`` (every
+    slice the average), or a table ticker -> annual return that overrides the
+    historical mean for those tickers. ``risk_free`` is an annual rate (default:
+    the plan's ``cash_interest``).
+    """
+
+    method: Method = Method.RISK_PARITY
+    lookback: str = "3Y"
+    expected_returns: Literal["historical", "shrunk", "equal"] | dict[str, float] = (
+        "shrunk"
+    )
+    risk_free: float | None = Field(default=None, ge=0, lt=1, allow_inf_nan=False)
+    slice_min: float = Field(default=0.0, ge=0, lt=1, allow_inf_nan=False)
+    slice_max: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
+    stock_max: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False)
+    theme_limits: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    turnover_max: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False)
+    rebalance_every: str = "3M"
+
+    @field_validator("lookback", "rebalance_every")
+    @classmethod
+    def _period_shape(cls, value: str) -> str:
+        if not _HORIZON.match(value) or int(value[:-1]) == 0:
+            raise ValueError(
+                f"{value!r} is not a period; expected a count and a unit D/W/M/Y, "
+                "e.g. '3Y', '6M'"
+            )
+        return value
+
+    @field_validator("expected_returns")
+    @classmethod
+    def _views_are_rates(
+        cls, value: str | dict[str, float]
+    ) -> str | dict[str, float]:
+        if isinstance(value, dict):
+            for ticker, rate in value.items():
+                _valid_ticker(ticker)
+                if not -1 < rate < 10:
+                    raise ValueError(
+                        f"expected return of {ticker} is {rate!r}; expected an "
+                        "annual fraction above -1 (0.08 = 8 % a year)"
+                    )
+            return {str(_valid_ticker(t)): r for t, r in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _limits_in_order(self) -> Optimize:
+        if self.slice_min > self.slice_max:
+            raise ValueError(
+                f"slice_min {self.slice_min:g} is above slice_max {self.slice_max:g}"
+            )
+        for theme, (low, high) in self.theme_limits.items():
+            if not 0 <= low <= high <= 1:
+                raise ValueError(
+                    f"theme_limits.{theme!r} is [{low:g}, {high:g}]; expected "
+                    "[min, max] with 0 <= min <= max <= 1"
+                )
+        return self
+
+
 class Claim(_Model):
     """A testable statement of the thesis: ``long`` beats ``short`` over ``horizon``.
 
@@ -509,6 +594,7 @@ class PieSpec(_Model):
     plan: Plan
     benchmarks: tuple[Benchmark, ...] = ()
     claims: tuple[Claim, ...] = ()
+    optimize: Optimize | None = None
     source: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="before")
@@ -545,6 +631,21 @@ class PieSpec(_Model):
             if claim.id in ids:
                 raise ValueError(f"claim id {claim.id!r} is used twice")
             ids.add(claim.id)
+        return self
+
+    @model_validator(mode="after")
+    def _theme_limits_name_themes(self) -> PieSpec:
+        if self.optimize is None:
+            return self
+        themes = self.pie.themes()
+        for name in self.optimize.theme_limits:
+            if name not in themes:
+                near = difflib.get_close_matches(name, list(themes), n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                raise ValueError(
+                    f"optimize.theme_limits: {name!r} is not a top-level theme of "
+                    f"the pie{hint} (themes: {', '.join(themes)})"
+                )
         return self
 
     @property
