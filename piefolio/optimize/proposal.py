@@ -1,0 +1,503 @@
+"""Propose weights for a pie: estimate on a past window, fit, check, explain.
+
+Conventions:
+
+- Prices are total-return closes in the pie's base currency, dates x tickers.
+  Returns are simple daily returns ``p_t / p_{t-1} - 1``; a price gap of up to 5
+  days is forward-filled (a return of 0, then the catch-up).
+- Annualisation uses 252 trading days a year: expected returns ``252 * mean``,
+  volatility ``sqrt(252 * variance)``; the risk-free rate is an annual fraction.
+- A proposal made *as of* date t uses only returns dated strictly before t, over
+  the ``lookback`` before t (``"3Y"``: calendar years; ``"500D"``: trading days).
+- Risk contribution of ticker i is ``w_i (S w)_i / (w' S w)`` with S the sample
+  covariance of the window; contributions sum to 1.
+
+The realistic traps each raise :class:`~piefolio.errors.OptimizationError` with
+what happened and what to change, or are recorded in :attr:`Proposal.notes` when
+piefolio worked around them (a fallback, a shorter window, a slice left out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from piefolio.errors import DataUnavailable, OptimizationError
+from piefolio.optimize._skfolio import TAKES_LIMITS, USES_COVARIANCE, fit_method
+from piefolio.optimize.constraints import (
+    Limits,
+    build_limits,
+    check_feasible,
+    polish,
+    project,
+    theme_weights,
+)
+from piefolio.spec import Method, Optimize, PieSpec
+from piefolio.typing import FloatArray
+
+__all__ = [
+    "DUPLICATE_CORRELATION",
+    "FALLBACKS",
+    "MIN_DAYS",
+    "TRADING_DAYS",
+    "Estimate",
+    "Proposal",
+    "assess",
+    "estimate",
+    "propose",
+]
+
+TRADING_DAYS = 252
+#: Fewest daily returns a slice needs to be estimated (about six months).
+MIN_DAYS = 126
+#: Above this correlation two slices are near-duplicates (covariance singular).
+DUPLICATE_CORRELATION = 0.999
+
+LABELS = {
+    Method.EQUAL: "equal",
+    Method.THEME_EQUAL: "theme-equal",
+    Method.INVERSE_VOL: "inverse-vol",
+    Method.RISK_PARITY: "risk-parity",
+    Method.HRP: "HRP",
+    Method.MIN_VARIANCE: "min-variance",
+    Method.MAX_SHARPE: "max-Sharpe",
+    Method.MAX_DIVERSIFICATION: "max-diversification",
+}
+
+#: What to try, in order, when a method's solver fails.
+FALLBACKS: dict[Method, tuple[Method, ...]] = {
+    Method.MAX_SHARPE: (Method.MIN_VARIANCE, Method.INVERSE_VOL),
+    Method.MAX_DIVERSIFICATION: (Method.MIN_VARIANCE, Method.INVERSE_VOL),
+    Method.MIN_VARIANCE: (Method.INVERSE_VOL,),
+    Method.RISK_PARITY: (Method.INVERSE_VOL,),
+    Method.HRP: (Method.INVERSE_VOL,),
+    Method.INVERSE_VOL: (Method.EQUAL,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """Weights proposed for a pie, with what they were based on.
+
+    Attributes
+    ----------
+    method : str
+        The method asked for (``"current"`` for the pie as it stands).
+    used : str
+        The method that produced the weights (differs after a fallback).
+    weights : dict of str to float
+        Ticker -> fraction of the pie, every ticker of the pie (0 if left out).
+    theme_weights : dict of str to float
+        Top-level theme -> fraction of the pie.
+    volatility : float
+        Expected annualised volatility of the pie on the window.
+    expected_return : float
+        Annual expected return ``252 * w' mu``.
+    risk_contribution : dict of str to float
+        Ticker -> share of the pie's variance (sums to 1).
+    theme_risk_contribution : dict of str to float
+        Theme -> share of the pie's variance.
+    expected_returns : dict of str to float
+        Ticker -> annual expected return used.
+    risk_free : float
+        Annual risk-free rate used.
+    turnover : float
+        One-way turnover from the current pie, ``sum |w - current| / 2``.
+    start, end : date
+        First and last day of returns in the estimation window.
+    days : int
+        Daily returns in the window.
+    notes : tuple of str
+        Fallbacks, warnings and workarounds, in plain words.
+    """
+
+    method: str
+    used: str
+    weights: dict[str, float]
+    theme_weights: dict[str, float]
+    volatility: float
+    expected_return: float
+    risk_contribution: dict[str, float]
+    theme_risk_contribution: dict[str, float]
+    expected_returns: dict[str, float]
+    risk_free: float
+    turnover: float
+    start: dt.date
+    end: dt.date
+    days: int
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays and frames
+class Estimate:
+    """What every method of one proposal shares: window, limits, moments.
+
+    Attributes
+    ----------
+    returns : DataFrame of shape (days, n)
+        Simple daily returns of the universe, no NaN.
+    limits : Limits
+        The limits over the universe (``limits.tickers`` = ``returns.columns``).
+    mu : ndarray of shape (n,)
+        Daily expected returns.
+    rf : float
+        Daily risk-free rate.
+    risk_free : float
+        Annual risk-free rate.
+    notes : tuple of str
+        What the estimation worked around.
+    """
+
+    returns: pd.DataFrame
+    limits: Limits
+    mu: FloatArray
+    rf: float
+    risk_free: float
+    notes: tuple[str, ...]
+
+
+def period_start(end: pd.Timestamp, period: str) -> pd.Timestamp:
+    """Return ``end`` minus a period such as ``"3Y"``, ``"6M"``, ``"2W"``, ``"5D"``.
+
+    ``D`` counts calendar days here; :func:`estimate` counts trading days.
+    """
+    n, unit = int(period[:-1]), period[-1]
+    offset = {
+        "D": pd.DateOffset(days=n),
+        "W": pd.DateOffset(weeks=n),
+        "M": pd.DateOffset(months=n),
+        "Y": pd.DateOffset(years=n),
+    }[unit]
+    return pd.Timestamp(end - offset)
+
+
+def daily_returns(prices: pd.DataFrame) -> pd.DataFrame:
+    """Simple daily returns; gaps of up to 5 days are forward-filled first."""
+    filled = prices.sort_index().ffill(limit=5)
+    return filled.pct_change(fill_method=None).iloc[1:]
+
+
+def estimate(
+    spec: PieSpec,
+    prices: pd.DataFrame,
+    *,
+    settings: Optimize | None = None,
+    asof: dt.date | pd.Timestamp | None = None,
+) -> Estimate:
+    """Cut the estimation window and estimate the moments for a proposal.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie.
+    prices : DataFrame
+        Dates x tickers, total-return closes in the base currency; must hold
+        every ticker of the pie (extra columns are ignored).
+    settings : Optimize, optional
+        Default ``spec.optimize`` or the defaults of :class:`Optimize`.
+    asof : date, optional
+        Decision date: only returns dated strictly before it are used. Default:
+        the day after the last price (use everything).
+
+    Raises
+    ------
+    DataUnavailable
+        A ticker of the pie has no column in ``prices``.
+    OptimizationError
+        Too little history, or limits that cannot all hold.
+    """
+    opt = settings or spec.optimize or Optimize()
+    tickers = list(spec.pie.effective_weights())
+    missing = [t for t in tickers if t not in prices.columns]
+    if missing:
+        raise DataUnavailable(f"no prices for {', '.join(missing)}")
+    returns = daily_returns(prices[tickers].astype(float))
+    cut = (
+        pd.Timestamp(asof)
+        if asof is not None
+        else returns.index[-1] + pd.Timedelta(days=1)
+    )
+    returns = returns[returns.index < cut]
+    if opt.lookback.endswith("D"):
+        window = returns.iloc[-int(opt.lookback[:-1]) :]
+    else:
+        window = returns[returns.index >= period_start(cut, opt.lookback)]
+
+    notes: list[str] = []
+    kept: list[str] = []
+    for t in tickers:
+        have = int(window[t].notna().sum())
+        if have < MIN_DAYS:
+            notes.append(
+                f"{t} has {have} days of returns before {cut.date()}, fewer than the "
+                f"{MIN_DAYS} needed to estimate it; left out (weight 0)"
+            )
+        else:
+            kept.append(t)
+    if not kept:
+        raise OptimizationError(
+            f"no slice has {MIN_DAYS} days of returns in the {opt.lookback} before "
+            f"{cut.date()}; use later dates or a longer lookback"
+        )
+    firsts = {t: window[t].first_valid_index() for t in kept}
+    common_start = max(firsts.values())
+    if len(window) and common_start > window.index[0] + pd.Timedelta(days=7):
+        late = [t for t in kept if firsts[t] == common_start]
+        usable = window.loc[common_start:, kept].dropna()
+        notes.append(
+            f"{', '.join(late)} has prices only since {common_start.date()}, "
+            f"less than the {opt.lookback} lookback; every estimate uses the "
+            f"{len(usable)} days all slices share"
+        )
+    usable = window.loc[common_start:, kept].dropna()
+    if len(usable) < MIN_DAYS:
+        raise OptimizationError(
+            f"only {len(usable)} days of returns are shared by all slices before "
+            f"{cut.date()} (fewer than {MIN_DAYS}); the shortest history is "
+            f"{max(firsts, key=lambda t: firsts[t])}: drop it or wait for more data"
+        )
+    limits = build_limits(spec, opt, kept)
+    check_feasible(limits)
+    risk_free = opt.risk_free if opt.risk_free is not None else spec.plan.cash_interest
+    return Estimate(
+        returns=usable,
+        limits=limits,
+        mu=_expected_returns(usable, opt),
+        rf=risk_free / TRADING_DAYS,
+        risk_free=risk_free,
+        notes=tuple(notes),
+    )
+
+
+def _expected_returns(returns: pd.DataFrame, opt: Optimize) -> FloatArray:
+    """Daily expected returns per column, as ``opt.expected_returns`` says."""
+    historical = returns.mean().to_numpy(dtype=float)
+    how = opt.expected_returns
+    if how == "historical":
+        return historical
+    if how == "equal":
+        return np.full(len(historical), historical.mean())
+    if how == "shrunk":
+        from skfolio.moments import ShrunkMu
+
+        return np.asarray(ShrunkMu().fit(returns).mu_, dtype=float)
+    assert isinstance(how, dict)
+    views = {t: r / TRADING_DAYS for t, r in how.items()}
+    return np.array(
+        [views.get(str(t), h) for t, h in zip(returns.columns, historical, strict=True)]
+    )
+
+
+def propose(
+    spec: PieSpec,
+    prices: pd.DataFrame,
+    *,
+    method: Method | str | None = None,
+    settings: Optimize | None = None,
+    asof: dt.date | pd.Timestamp | None = None,
+    fallback: bool = True,
+) -> Proposal:
+    """Propose weights for the pie's slices under its ``[optimize]`` limits.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie (its tree gives the tickers and themes).
+    prices : DataFrame
+        Dates x tickers, total-return closes in the base currency.
+    method : Method or str, optional
+        Default ``settings.method``.
+    settings : Optimize, optional
+        Default ``spec.optimize`` or the defaults of :class:`Optimize`.
+    asof : date, optional
+        Use only returns strictly before this date (default: all).
+    fallback : bool, default True
+        When the method's solver fails, try :data:`FALLBACKS` in order and say
+        so in the notes; when False, raise instead.
+
+    Returns
+    -------
+    Proposal
+
+    Raises
+    ------
+    OptimizationError
+        Infeasible limits, near-duplicate slices, too little history, or every
+        method of the fallback chain failed. The message says what to change.
+    DataUnavailable
+        A ticker of the pie has no prices.
+    """
+    opt = settings or spec.optimize or Optimize()
+    asked = Method(method) if method is not None else opt.method
+    est = estimate(spec, prices, settings=opt, asof=asof)
+    notes = list(est.notes)
+    duplicates = _near_duplicates(est.returns)
+    if duplicates:
+        if asked in USES_COVARIANCE:
+            raise OptimizationError(
+                f"{duplicates[0]}: they are near-duplicates, so the covariance "
+                f"matrix is singular and {LABELS[asked]} would split weight "
+                "between them arbitrarily; keep one of them in the pie, or use "
+                "equal, theme-equal or inverse-vol"
+            )
+        notes += [f"{d} (near-duplicates)" for d in duplicates]
+
+    chain = (asked, *FALLBACKS.get(asked, ())) if fallback else (asked,)
+    failures: list[str] = []
+    weights: FloatArray | None = None
+    used = asked
+    for candidate in chain:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                if candidate is Method.MAX_SHARPE:
+                    _check_sharpe(est)
+                weights = fit_method(
+                    candidate, est.returns, est.limits, est.mu, est.rf
+                )
+            notes += [
+                f"{LABELS[candidate]}: {str(w.message).splitlines()[0]}"
+                for w in caught
+            ]
+            used = candidate
+            break
+        except OptimizationError as exc:
+            failures.append(f"{LABELS[candidate]} failed: {exc}")
+    if weights is None:
+        raise OptimizationError("; ".join(failures))
+    if failures:
+        notes.append("; ".join(failures) + f"; used {LABELS[used]}")
+
+    weights = _within_limits(weights, est.limits, used, notes)
+    return _proposal(spec, est, weights, asked.value, used.value, notes)
+
+
+def assess(
+    spec: PieSpec,
+    prices: pd.DataFrame,
+    *,
+    settings: Optimize | None = None,
+    asof: dt.date | pd.Timestamp | None = None,
+) -> Proposal:
+    """Measure the pie as it stands on the same window as :func:`propose`.
+
+    Returns a :class:`Proposal` with ``method == used == "current"``; slices left
+    out of the window (too little history) have their weight spread pro rata.
+    """
+    opt = settings or spec.optimize or Optimize()
+    # The current pie need not meet the limits it is measured against.
+    est = estimate(
+        spec,
+        prices,
+        settings=opt.model_copy(
+            update={
+                "slice_min": 0.0,
+                "slice_max": 1.0,
+                "stock_max": None,
+                "theme_limits": {},
+                "turnover_max": None,
+            }
+        ),
+        asof=asof,
+    )
+    return _proposal(
+        spec, est, est.limits.current, "current", "current", list(est.notes)
+    )
+
+
+def _near_duplicates(returns: pd.DataFrame) -> list[str]:
+    """Say each pair of columns correlated above :data:`DUPLICATE_CORRELATION`."""
+    stdev = returns.std()
+    flat = [str(t) for t in returns.columns if not stdev[t] > 0]
+    if flat:
+        return [f"{t} has constant prices over the window" for t in flat]
+    corr = returns.corr().to_numpy()
+    names = [str(c) for c in returns.columns]
+    out = []
+    n = len(names)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if corr[i, j] > DUPLICATE_CORRELATION:
+                out.append(
+                    f"{names[i]} and {names[j]} move together (correlation "
+                    f"{corr[i, j]:.4f} over {returns.index[0].date()}.."
+                    f"{returns.index[-1].date()})"
+                )
+    return out
+
+
+def _check_sharpe(est: Estimate) -> None:
+    """Refuse max-Sharpe when no slice is expected to beat the risk-free rate."""
+    annual = est.mu * TRADING_DAYS
+    if np.max(annual) <= est.risk_free:
+        best = int(np.argmax(annual))
+        raise OptimizationError(
+            "every expected return is at or below the risk-free rate "
+            f"{est.risk_free:.2%} (the best is {est.limits.tickers[best]} at "
+            f"{annual[best]:.1%} a year over {est.returns.index[0].date()}.."
+            f"{est.returns.index[-1].date()}), so there is no Sharpe ratio to "
+            "maximise; set expected_returns to your own views, lower risk_free, "
+            "or use min-variance or risk-parity"
+        )
+
+
+def _within_limits(
+    weights: FloatArray, limits: Limits, used: Method, notes: list[str]
+) -> FloatArray:
+    """Move weights into the limits if the method could not take them."""
+    if not limits.violations(weights):
+        return polish(weights, limits)
+    moved = project(weights, limits)
+    if used in TAKES_LIMITS:
+        # The estimator had the limits; a solver that stops just outside them is
+        # corrected, and said to be, rather than trusted.
+        notes.append(f"{LABELS[used]} stopped outside the limits; moved inside")
+    else:
+        i = int(np.argmax(np.abs(moved - weights)))
+        notes.append(
+            f"{LABELS[used]} weights moved to the nearest that meet the limits "
+            f"(largest move: {limits.tickers[i]} {moved[i] - weights[i]:+.1%})"
+        )
+    return moved
+
+
+def _proposal(
+    spec: PieSpec,
+    est: Estimate,
+    weights: FloatArray,
+    method: str,
+    used: str,
+    notes: list[str],
+) -> Proposal:
+    tickers = est.limits.tickers
+    cov = est.returns.cov().to_numpy()
+    variance = float(weights @ cov @ weights)
+    contribution = weights * (cov @ weights) / variance if variance > 0 else weights
+    by_ticker = dict(zip(tickers, (float(x) for x in weights), strict=True))
+    every = {t: by_ticker.get(t, 0.0) for t in spec.pie.effective_weights()}
+    rc = dict(zip(tickers, (float(x) for x in contribution), strict=True))
+    themes = {k: tuple(v) for k, v in spec.pie.themes().items()}
+    return Proposal(
+        method=method,
+        used=used,
+        weights=every,
+        theme_weights=theme_weights(every, themes),
+        volatility=math.sqrt(max(variance, 0.0) * TRADING_DAYS),
+        expected_return=float(weights @ est.mu) * TRADING_DAYS,
+        risk_contribution=rc,
+        theme_risk_contribution=theme_weights(rc, themes),
+        expected_returns=dict(
+            zip(tickers, (float(m) * TRADING_DAYS for m in est.mu), strict=True)
+        ),
+        risk_free=est.risk_free,
+        turnover=float(np.abs(weights - est.limits.current).sum() / 2),
+        start=est.returns.index[0].date(),
+        end=est.returns.index[-1].date(),
+        days=len(est.returns),
+        notes=tuple(notes),
+    )
