@@ -1,6 +1,8 @@
-"""Weights for a pie: equal, theme-equal, inverse volatility, risk parity, HRP,
-minimum variance, maximum Sharpe and maximum diversification, under the limits of
-the spec's ``[optimize]`` table, with a walk-forward check (no look-ahead).
+"""Weights for a pie, under the limits of the spec's ``[optimize]`` table.
+
+Equal, theme-equal, inverse volatility, risk parity, HRP, minimum variance,
+maximum Sharpe and maximum diversification, with a walk-forward check (no
+look-ahead).
 
 skfolio does the optimising; this package maps the pie tree and its limits onto
 it and back (:mod:`~piefolio.optimize.constraints`), explains the traps, and
@@ -16,8 +18,8 @@ from piefolio.optimize.constraints import (
     proposed_slices,
 )
 from piefolio.optimize.proposal import Estimate, Proposal, assess, estimate, propose
-
-
+from piefolio.optimize.walkforward import WalkForward, walk_forward
+from piefolio.optimize.write import proposal_toml, write_proposal
 from piefolio.spec import Method, Optimize
 
 __all__ = [
@@ -31,8 +33,8 @@ __all__ = [
     "build_limits",
     "check_feasible",
     "estimate",
-    "propose",
     "proposal_toml",
+    "propose",
     "proposed_slices",
     "walk_forward",
     "write_proposal",

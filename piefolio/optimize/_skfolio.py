@@ -106,14 +106,14 @@ def _prior(mu: FloatArray | None = None) -> Any:
 
 
 def _fixed_mu(mu: FloatArray) -> Any:
-    """A skfolio mu estimator that returns ``mu`` as given (the user's views)."""
+    """Make a skfolio mu estimator that returns ``mu`` as given (the user's views)."""
     from skfolio.moments import BaseMu
 
     class FixedMu(BaseMu):  # type: ignore[misc]
         def __init__(self, mu: FloatArray | None = None) -> None:
             self.mu = mu
 
-        def fit(self, X: Any, y: Any = None) -> FixedMu:  # noqa: N803 (sklearn)
+        def fit(self, X: Any, y: Any = None) -> FixedMu:
             self.mu_ = np.asarray(self.mu, dtype=float)
             return self
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -89,7 +90,7 @@ class Limits:
         return np.vstack(rows), np.asarray(rhs, dtype=float)
 
     def member(self, theme: str) -> FloatArray:
-        """Indicator of the theme's tickers, shape (n,)."""
+        """Return the indicator of the theme's tickers, shape (n,)."""
         inside = set(self.themes.get(theme, ()))
         return np.array([1.0 if t in inside else 0.0 for t in self.tickers])
 
@@ -97,9 +98,7 @@ class Limits:
     def constrained(self) -> bool:
         """Whether any limit can bind (bounds tighter than [0, 1] or a theme)."""
         return bool(
-            self.theme_bounds
-            or np.any(self.lower > 0)
-            or np.any(self.upper < 1)
+            self.theme_bounds or np.any(self.lower > 0) or np.any(self.upper < 1)
         )
 
     def violations(self, weights: FloatArray, tol: float = TOLERANCE) -> list[str]:
@@ -172,21 +171,24 @@ def build_limits(
     current = np.array([effective[t] for t in universe])
     current = current / current.sum()
 
-    lower, upper, why_lower, why_upper = [], [], [], []
+    lower: list[float] = []
+    upper: list[float] = []
+    why_lower: list[str] = []
+    why_upper: list[str] = []
     for i in range(len(universe)):
         lo, lo_why = opt.slice_min, f"slice_min {opt.slice_min:g}"
         hi, hi_why = opt.slice_max, f"slice_max {opt.slice_max:g}"
         if opt.stock_max is not None and opt.stock_max < hi:
             hi, hi_why = opt.stock_max, f"stock_max {opt.stock_max:g}"
         if opt.turnover_max is not None:
-            t = opt.turnover_max
+            step = opt.turnover_max
             cur = float(current[i])
-            if cur - t > lo:
-                lo = cur - t
-                lo_why = f"turnover_max {t:g} below its current {cur:.2%}"
-            if cur + t < hi:
-                hi = cur + t
-                hi_why = f"turnover_max {t:g} above its current {cur:.2%}"
+            if cur - step > lo:
+                lo = cur - step
+                lo_why = f"turnover_max {step:g} below its current {cur:.2%}"
+            if cur + step < hi:
+                hi = cur + step
+                hi_why = f"turnover_max {step:g} above its current {cur:.2%}"
         lower.append(lo)
         upper.append(hi)
         why_lower.append(f"{lo:.2%} ({lo_why})")
@@ -203,7 +205,9 @@ def build_limits(
         why_lower=tuple(why_lower),
         why_upper=tuple(why_upper),
         themes=themes,
-        theme_bounds={k: (float(v[0]), float(v[1])) for k, v in opt.theme_limits.items()},
+        theme_bounds={
+            k: (float(v[0]), float(v[1])) for k, v in opt.theme_limits.items()
+        },
         current=current,
     )
 
@@ -312,7 +316,9 @@ def project(weights: FloatArray, limits: Limits) -> FloatArray:
     OptimizationError
         The solver failed (wrapping the cvxpy error).
     """
-    import cvxpy as cp
+    import cvxpy
+
+    cp: Any = cvxpy  # cvxpy is only partly typed
 
     n = len(limits.tickers)
     w = cp.Variable(n)
@@ -406,7 +412,9 @@ def proposed_slices(
         raw = [size / whole for _, size in kept]
         rounded = [round(x, digits) for x in raw]
         big = int(np.argmax(rounded))
-        rounded[big] = round(1 - math.fsum(r for i, r in enumerate(rounded) if i != big), digits)
+        rounded[big] = round(
+            1 - math.fsum(r for i, r in enumerate(rounded) if i != big), digits
+        )
         out = []
         for (s, _), w in zip(kept, rounded, strict=True):
             children = None

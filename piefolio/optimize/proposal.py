@@ -161,23 +161,18 @@ class Estimate:
     notes: tuple[str, ...]
 
 
-def period_start(end: pd.Timestamp, period: str) -> pd.Timestamp:
-    """Return ``end`` minus a period such as ``"3Y"``, ``"6M"``, ``"2W"``, ``"5D"``.
+def period_offset(period: str, times: int = 1) -> pd.DateOffset:
+    """Return the offset of ``times`` periods such as ``"3Y"``, ``"6M"``, ``"2W"``.
 
     ``D`` counts calendar days here; :func:`estimate` counts trading days.
     """
-    n, unit = int(period[:-1]), period[-1]
-    offset = {
-        "D": pd.DateOffset(days=n),
-        "W": pd.DateOffset(weeks=n),
-        "M": pd.DateOffset(months=n),
-        "Y": pd.DateOffset(years=n),
-    }[unit]
-    return pd.Timestamp(end - offset)
+    n, unit = int(period[:-1]) * times, period[-1]
+    key = {"D": "days", "W": "weeks", "M": "months", "Y": "years"}[unit]
+    return pd.DateOffset(**{key: n})  # type: ignore[arg-type]
 
 
 def daily_returns(prices: pd.DataFrame) -> pd.DataFrame:
-    """Simple daily returns; gaps of up to 5 days are forward-filled first."""
+    """Return simple daily returns; gaps of up to 5 days are forward-filled first."""
     filled = prices.sort_index().ffill(limit=5)
     return filled.pct_change(fill_method=None).iloc[1:]
 
@@ -226,7 +221,7 @@ def estimate(
     if opt.lookback.endswith("D"):
         window = returns.iloc[-int(opt.lookback[:-1]) :]
     else:
-        window = returns[returns.index >= period_start(cut, opt.lookback)]
+        window = returns[returns.index >= cut - period_offset(opt.lookback)]
 
     notes: list[str] = []
     kept: list[str] = []
@@ -244,7 +239,7 @@ def estimate(
             f"no slice has {MIN_DAYS} days of returns in the {opt.lookback} before "
             f"{cut.date()}; use later dates or a longer lookback"
         )
-    firsts = {t: window[t].first_valid_index() for t in kept}
+    firsts = {t: pd.Timestamp(window[t].dropna().index[0]) for t in kept}
     common_start = max(firsts.values())
     if len(window) and common_start > window.index[0] + pd.Timedelta(days=7):
         late = [t for t in kept if firsts[t] == common_start]
@@ -357,12 +352,9 @@ def propose(
                 warnings.simplefilter("always")
                 if candidate is Method.MAX_SHARPE:
                     _check_sharpe(est)
-                weights = fit_method(
-                    candidate, est.returns, est.limits, est.mu, est.rf
-                )
+                weights = fit_method(candidate, est.returns, est.limits, est.mu, est.rf)
             notes += [
-                f"{LABELS[candidate]}: {str(w.message).splitlines()[0]}"
-                for w in caught
+                f"{LABELS[candidate]}: {str(w.message).splitlines()[0]}" for w in caught
             ]
             used = candidate
             break
