@@ -120,11 +120,24 @@ def _fixed_mu(mu: FloatArray) -> Any:
     return FixedMu(mu)
 
 
+#: Clarabel's default tolerances leave weights ~2e-4 from the optimum on small
+#: problems; these cost nothing at pie sizes and bring it to ~1e-6.
+_TIGHT = {
+    "tol_gap_abs": 1e-10,
+    "tol_gap_rel": 1e-10,
+    "tol_feas": 1e-10,
+    "tol_ktratio": 1e-8,
+}
+
+
 def _bounds(limits: Limits) -> dict[str, Any]:
+    """Keyword arguments giving a convex skfolio estimator every limit."""
     a, b = limits.inequalities()
     out: dict[str, Any] = {
         "min_weights": limits.lower,
         "max_weights": limits.upper,
+        "solver": "CLARABEL",
+        "solver_params": _TIGHT,
     }
     if len(b):
         out["left_inequality"] = a
@@ -197,6 +210,8 @@ def _mean_risk(
     from skfolio import RiskMeasure
     from skfolio.optimization import MeanRisk, ObjectiveFunction
 
+    # Standard deviation rather than variance: the same minimiser, the ratio is
+    # the Sharpe ratio itself, and the solver is better conditioned.
     sharpe = mu is not None
     model = MeanRisk(
         objective_function=(
@@ -204,7 +219,7 @@ def _mean_risk(
             if sharpe
             else ObjectiveFunction.MINIMIZE_RISK
         ),
-        risk_measure=RiskMeasure.VARIANCE,
+        risk_measure=RiskMeasure.STANDARD_DEVIATION,
         prior_estimator=_prior(mu),
         risk_free_rate=rf if sharpe else 0.0,
         raise_on_failure=True,

@@ -244,8 +244,9 @@ def estimate(
     if len(window) and common_start > window.index[0] + pd.Timedelta(days=7):
         late = [t for t in kept if firsts[t] == common_start]
         usable = window.loc[common_start:, kept].dropna()
+        listed = min(pd.Timestamp(prices[t].dropna().index[0]) for t in late)
         notes.append(
-            f"{', '.join(late)} has prices only since {common_start.date()}, "
+            f"{', '.join(late)} has prices only since {listed.date()}, "
             f"less than the {opt.lookback} lookback; every estimate uses the "
             f"{len(usable)} days all slices share"
         )
@@ -344,6 +345,7 @@ def propose(
 
     chain = (asked, *FALLBACKS.get(asked, ())) if fallback else (asked,)
     failures: list[str] = []
+    last: OptimizationError | None = None
     weights: FloatArray | None = None
     used = asked
     for candidate in chain:
@@ -360,8 +362,9 @@ def propose(
             break
         except OptimizationError as exc:
             failures.append(f"{LABELS[candidate]} failed: {exc}")
+            last = exc
     if weights is None:
-        raise OptimizationError("; ".join(failures))
+        raise OptimizationError("; ".join(failures)) from last
     if failures:
         notes.append("; ".join(failures) + f"; used {LABELS[used]}")
 
