@@ -542,7 +542,7 @@ class Optimize(_Model):
                 _valid_ticker(ticker)
                 if not -1 < rate < 10:
                     raise ValueError(
-                        f"expected return of {ticker} is {rate!r}; expected an "
+                        f"expected return of {ticker} is {rate:g}; expected an "
                         "annual fraction above -1 (0.08 = 8 % a year)"
                     )
             return {str(_valid_ticker(t)): r for t, r in value.items()}

@@ -12,6 +12,7 @@ from piefolio import errors
 PACKAGES = [
     "piefolio",
     "piefolio.errors",
+    "piefolio.optimize",
     "piefolio.scenarios",
     "piefolio.spec",
     "piefolio.sweep",

@@ -173,15 +173,15 @@ def walk_forward(
         )
 
     effective = spec.pie.effective_weights()
-    rows, current_rows, used, notes = [], [], [], []
-    held = pd.Series(0.0, index=tickers)
+    rows: list[pd.Series] = []
+    current_rows: list[pd.Series] = []
+    kept: list[pd.Timestamp] = []
+    used: list[str] = []
+    notes: list[str] = []
+    held: pd.Series | None = None
+    reason = ""
     for t in dates:
         past = prices.loc[prices.index < t]
-        listed = [c for c in tickers if c in past.columns and past[c].notna().any()]
-        pie_now = (
-            pd.Series({c: effective[c] for c in listed}).reindex(tickers).fillna(0)
-        )
-        pie_now /= pie_now.sum()
         try:
             proposal = propose(
                 spec, past, method=asked, settings=opt, asof=t, fallback=fallback
@@ -190,12 +190,25 @@ def walk_forward(
             used.append(proposal.used)
             notes += [f"{t.date()}: {n}" for n in proposal.notes]
         except OptimizationError as exc:
-            if not held.any():
-                held = pie_now
+            reason = str(exc)
+            if held is None:
+                # Nothing fitted yet: the backtest (of both pies) starts later.
+                notes.append(f"{t.date()}: no weights yet ({exc}); starting later")
+                continue
             used.append("held")
             notes.append(f"{t.date()}: {exc}; kept the previous weights")
+        listed = [c for c in tickers if c in past.columns and past[c].notna().any()]
+        pie_now = pd.Series({c: effective[c] for c in listed}).reindex(tickers)
+        pie_now = pie_now.fillna(0.0)
         rows.append(held)
-        current_rows.append(pie_now)
+        current_rows.append(pie_now / pie_now.sum())
+        kept.append(t)
+    if held is None:
+        raise OptimizationError(
+            f"no refit between {first.date()} and {last.date()} could be fitted: "
+            f"{reason}"
+        )
+    dates = pd.DatetimeIndex(kept)
 
     schedule = pd.DataFrame(rows, index=dates, columns=tickers)
     current = pd.DataFrame(current_rows, index=dates, columns=tickers)

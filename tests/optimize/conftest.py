@@ -61,6 +61,12 @@ def build_spec() -> Callable[..., PieSpec]:
 
 
 @pytest.fixture(scope="session")
+def spec_text() -> Callable[..., str]:
+    """``spec_text(themes, optimize="", cash_interest=0.0)`` -> the TOML of that pie."""
+    return pie_text
+
+
+@pytest.fixture(scope="session")
 def to_prices() -> Callable[..., pd.DataFrame]:
     """``to_prices(returns, columns, start)`` -> prices with exactly those returns."""
     return prices_from_returns

@@ -8,7 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from piefolio.errors import OptimizationError
-from piefolio.optimize import Method, build_limits, check_feasible, propose, proposed_slices
+from piefolio.optimize import (
+    Method,
+    build_limits,
+    check_feasible,
+    propose,
+    proposed_slices,
+)
 from piefolio.spec import Optimize, parse_pie
 
 

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from piefolio.errors import DataUnavailable, OptimizationError
-from piefolio.optimize import Method, assess, propose
-from piefolio.optimize import _skfolio
+from piefolio.optimize import Method, _skfolio, assess, propose
 
 
 def orthogonal_market(to_prices, sigmas: list[float], means: list[float], days: int = 500) -> pd.DataFrame:
@@ -97,7 +96,7 @@ def test_expected_returns_are_visible_and_overridable(build_spec, market, themes
 def test_max_sharpe_with_every_return_below_the_risk_free_rate(build_spec, to_prices) -> None:
     prices = orthogonal_market(to_prices, [0.01, 0.02], [-0.0002, -0.0001])
     spec = build_spec({"A0": ["A0"], "A1": ["A1"]}, 'expected_returns = "historical"', cash_interest=0.02)
-    with pytest.raises(OptimizationError, match="every expected return is at or below the risk-free rate 2.00%") as info:
+    with pytest.raises(OptimizationError, match=r"every expected return is at or below the risk-free rate 2\.00%") as info:
         propose(spec, prices, method="max-sharpe", fallback=False)
     assert "the best is A1 at -2.5% a year" in str(info.value)
     assert "set expected_returns to your own views" in str(info.value)
@@ -151,7 +150,7 @@ def test_a_failing_solver_falls_back_and_says_so(build_spec, market, themes, mon
     p = propose(spec, market, method="max-sharpe")
     assert p.used == "min-variance"
     assert "max-Sharpe failed: Solver 'CLARABEL' failed. Try another solver.; used min-variance" in p.notes
-    with pytest.raises(OptimizationError, match="^max-Sharpe failed: Solver 'CLARABEL' failed") as info:
+    with pytest.raises(OptimizationError, match=r"^max-Sharpe failed: Solver 'CLARABEL' failed") as info:
         propose(spec, market, method="max-sharpe", fallback=False)
     assert isinstance(info.value.__cause__, OptimizationError)
     # Every step of the chain failing: one message listing each, no traceback text.

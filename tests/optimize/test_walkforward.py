@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from piefolio.errors import OptimizationError
 from piefolio.optimize import propose, walk_forward
 from piefolio.optimize.walkforward import _buy_and_hold, refit_dates
 
@@ -79,7 +80,15 @@ def test_a_failed_refit_keeps_the_previous_weights_and_says_so(build_spec, marke
 
 
 def test_no_refit_date_is_an_error(build_spec, market, themes) -> None:
-    from piefolio.errors import OptimizationError
-
     with pytest.raises(OptimizationError, match="no refit date between"):
         walk_forward(build_spec(themes), market, start=market.index[-1] + pd.Timedelta(days=10))
+
+
+def test_refits_before_enough_history_are_skipped_and_said(build_spec, market, themes) -> None:
+    spec = build_spec(themes, 'lookback = "1Y"\nrebalance_every = "3M"')
+    wf = walk_forward(spec, market, method="min-variance", start=market.index[0])
+    # The first refit with 126 days of returns behind it is 2020-07-01.
+    assert wf.schedule.index[0] == pd.Timestamp("2020-07-01")
+    assert wf.notes[0].startswith("2020-01-01: no weights yet (no slice has 126 days of returns")
+    with pytest.raises(OptimizationError, match="no refit between 2020-01-01 and 2020-03-03 could be fitted: no slice has 126 days"):
+        walk_forward(spec, market.iloc[:45], method="min-variance", start=market.index[0])

@@ -1,0 +1,87 @@
+"""`piefolio optimize` through the CLI runner: tables, --write, errors as exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from piefolio.cli import app
+from piefolio.spec import load_pie
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def files(tmp_path: Path, market, spec_text, themes) -> tuple[Path, Path]:
+    prices = tmp_path / "prices.csv"
+    market.to_csv(prices)
+    spec = tmp_path / "pie.toml"
+    spec.write_text(spec_text(themes, 'lookback = "1Y"\nrebalance_every = "6M"\nslice_max = 0.4'))
+    return spec, prices
+
+
+def run(*args: object) -> Result:
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "160"})
+
+
+def test_one_method_prints_weights_risk_and_walk_forward(files) -> None:
+    spec, prices = files
+    result = run("optimize", spec, "--prices", prices, "--method", "min-variance")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for line in ("Weights: current and proposed", "Risk contribution per theme", "Walk-forward from 2020-01-01", "current pie", "Expected volatility", "min-var"):
+        assert line in out
+    assert "Traceback" not in out
+
+
+def test_all_methods_side_by_side(files) -> None:
+    spec, prices = files
+    result = run("optimize", spec, "--prices", prices, "--all", "--no-backtest")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "Theme / slice" in line)
+    assert header.split()[-8:] == ["EW", "theme", "inv-vol", "RP", "HRP", "min-var", "max-SR", "max-div"]
+    assert "Walk-forward" not in result.output
+
+
+def test_write_makes_a_new_spec_and_protects_the_source(files, tmp_path: Path) -> None:
+    spec, prices = files
+    out = tmp_path / "proposed.toml"
+    result = run("optimize", spec, "--prices", prices, "-m", "risk-parity", "--no-backtest", "--write", out)
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.output.replace("\n", "")
+    assert max(load_pie(out).pie.effective_weights().values()) <= 0.4 + 1e-6
+    again = run("optimize", spec, "--prices", prices, "--no-backtest", "--write", out)
+    assert again.exit_code == 2 and "already exists; pass --force" in again.output
+    before = spec.read_text()
+    over = run("optimize", spec, "--prices", prices, "--no-backtest", "--write", spec, "--force")
+    assert over.exit_code == 2 and "is the pie the proposal came from" in over.output
+    assert spec.read_text() == before
+    both = run("optimize", spec, "--prices", prices, "--all", "--write", tmp_path / "x.toml")
+    assert both.exit_code == 2 and "--write needs one proposal" in both.output
+
+
+def test_errors_are_one_line_with_an_exit_code(files, tmp_path: Path, spec_text, themes, monkeypatch) -> None:
+    spec, prices = files
+    bad = run("optimize", spec, "--prices", prices, "--method", "sharpe")
+    assert bad.exit_code == 2 and "--method 'sharpe' is not a method" in bad.output
+    tight = tmp_path / "tight.toml"
+    tight.write_text(spec_text(themes, "slice_min = 0.3"))
+    infeasible = run("optimize", tight, "--prices", prices)
+    assert infeasible.exit_code == 1
+    assert "error: slice_min: the 6 slices' minimums add up to 180.0% > 100%" in infeasible.output
+    assert "Traceback" not in infeasible.output
+    monkeypatch.setitem(sys.modules, "piefolio.data", None)  # as before the data layer
+    nodata = run("optimize", spec)
+    assert nodata.exit_code == 3 and "pass --prices FILE" in nodata.output
+
+
+def test_on_the_ai_energy_example(real_prices, examples_dir: Path, tmp_path: Path) -> None:
+    prices = tmp_path / "prices.csv"
+    real_prices.loc["2019-01-01":"2025-12-31"].to_csv(prices)
+    result = run("optimize", examples_dir / "ai-energy-2026.toml", "--prices", prices, "-m", "max-sharpe")
+    assert result.exit_code == 0, result.output
+    assert "Copper, silver" in result.output
+    assert "GEV has prices only since 2024-03-27" in result.output
