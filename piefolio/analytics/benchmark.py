@@ -67,8 +67,8 @@ def align_returns(
     common = pie.index.intersection(bench.index)
     if len(common) < 3:
         raise ValueError(
-            f"unit_value and benchmark_unit_value share {len(common)} dates; "
-            "need at least 3"
+            "unit_value and benchmark_unit_value have "
+            f"{len(common)} dates in common; need at least 3"
         )
     p = pie.loc[common].to_numpy()
     b = bench.loc[common].to_numpy()
