@@ -40,6 +40,9 @@ __all__ = [
     "tracking_error",
 ]
 
+#: Annualised tracking error under which two series count as the same.
+_NEGLIGIBLE_TE = 1e-12
+
 
 def align_returns(
     unit_value: pd.Series, benchmark_unit_value: pd.Series
@@ -175,11 +178,13 @@ def information_ratio(returns: pd.Series, benchmark_returns: pd.Series) -> float
     Returns
     -------
     float
-        ``mean(r - b) * 252 / tracking_error``; NaN when the tracking error is 0.
+        ``mean(r - b) * 252 / tracking_error``; NaN when the tracking error is
+        below ``1e-12`` (the pie is the benchmark up to rounding, and the ratio of
+        two rounding errors means nothing).
     """
     r, b = check_pair(returns, benchmark_returns)
     te = tracking_error(r, b)
-    if te == 0.0:
+    if te < _NEGLIGIBLE_TE:
         return math.nan
     return float((r - b).mean() * TRADING_DAYS / te)
 

@@ -1,0 +1,102 @@
+"""Tests for the Performance summary and its JSON form."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import piefolio.analytics as pa
+from piefolio.analytics import Performance, performance
+
+
+@pytest.fixture(scope="module")
+def pie() -> tuple[pd.Series, pd.Series, pd.Series]:
+    # a pie that holds one index: 1000 at the start, 100 a month later, 50 out later
+    rng = np.random.default_rng(3)
+    dates = pd.bdate_range("2021-01-04", "2022-12-30")
+    index = pd.Series(
+        100 * np.cumprod(1 + rng.normal(0.0004, 0.012, len(dates))), index=dates
+    )
+    flows = pd.Series(
+        [1000.0, 100.0, -50.0],
+        index=pd.to_datetime(["2021-01-04", "2021-02-01", "2022-06-01"]),
+    )
+    units = (flows / index.reindex(flows.index)).reindex(dates, fill_value=0.0).cumsum()
+    nav = units * index
+    return nav, index / index.iloc[0], flows
+
+
+def test_performance_matches_the_single_functions(
+    pie: tuple[pd.Series, pd.Series, pd.Series],
+) -> None:
+    nav, uv, flows = pie
+    p = performance(nav, uv, flows, risk_free=0.02)
+    r = pa.daily_returns(uv)
+    assert p.start.isoformat() == "2021-01-04" and p.end.isoformat() == "2022-12-30"
+    assert p.final_value == nav.iloc[-1]
+    assert (p.deposited, p.withdrawn) == (1100.0, 50.0)
+    assert p.profit == pytest.approx(nav.iloc[-1] - 1050.0)
+    assert p.total_return == pa.total_return(uv)
+    assert p.cagr == pa.cagr(uv)
+    assert p.money_weighted_return == pa.money_weighted_return(nav, flows)
+    assert p.volatility == pa.volatility(r)
+    assert p.sharpe == pa.sharpe_ratio(r, risk_free=0.02)
+    assert p.sortino == pa.sortino_ratio(r, risk_free=0.02)
+    assert p.max_drawdown == pa.max_drawdown(uv)
+    assert p.var_95 == pa.value_at_risk(r) and p.es_95 == pa.expected_shortfall(r)
+    monthly = pa.monthly_returns(uv)
+    assert p.best_month == monthly.max() and p.best_month_label == str(monthly.idxmax())
+    annual = pa.annual_returns(uv)
+    assert (p.worst_year, p.worst_year_label) == (annual.min(), int(annual.idxmin()))
+    assert p.benchmark is None
+
+
+def test_pie_against_itself(pie: tuple[pd.Series, pd.Series, pd.Series]) -> None:
+    nav, uv, flows = pie
+    b = performance(
+        nav, uv, flows, benchmark_unit_value=uv * 3.0, benchmark_name="SPY"
+    ).benchmark
+    assert b is not None and b.name == "SPY"
+    assert b.pme == pytest.approx(1.0, rel=1e-12)
+    assert b.beta == pytest.approx(1.0) and b.correlation == pytest.approx(1.0)
+    assert b.alpha == pytest.approx(0.0, abs=1e-12)
+    assert b.tracking_error == pytest.approx(0.0, abs=1e-12)
+    assert (b.up_capture, b.down_capture) == pytest.approx((1.0, 1.0))
+    assert b.total_return == pytest.approx(pa.total_return(uv))
+
+
+def test_to_dict_is_json_safe(pie: tuple[pd.Series, pd.Series, pd.Series]) -> None:
+    nav, uv, flows = pie
+    p = performance(nav, uv, flows, benchmark_unit_value=uv)
+    d = p.to_dict()
+    text = json.dumps(d, allow_nan=False)  # raises on NaN or a non-JSON type
+    back = json.loads(text)
+    assert back["start"] == "2021-01-04"
+    assert back["max_drawdown"]["peak"] == p.max_drawdown.peak.isoformat()  # type: ignore[union-attr]
+    assert back["benchmark"]["information_ratio"] is None  # TE 0: undefined, not NaN
+    assert set(back) == {f.name for f in dataclasses.fields(Performance)}
+
+
+def test_performance_is_frozen(pie: tuple[pd.Series, pd.Series, pd.Series]) -> None:
+    p = performance(*pie)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.cagr = 1.0  # type: ignore[misc]
+    assert not hasattr(p, "__dict__")  # slots
+
+
+def test_dates_must_match(pie: tuple[pd.Series, pd.Series, pd.Series]) -> None:
+    nav, uv, flows = pie
+    with pytest.raises(ValueError, match="same dates"):
+        performance(nav.iloc[1:], uv, flows)
+
+
+def test_public_api_sorted_and_complete() -> None:
+    assert pa.__all__ == sorted(pa.__all__)
+    for name in pa.__all__:
+        assert getattr(pa, name).__module__.startswith("piefolio.analytics.")
+    assert not math.isnan(pa.daily_risk_free(0.0))
