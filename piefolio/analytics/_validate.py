@@ -24,7 +24,9 @@ def _check_index(series: pd.Series | pd.DataFrame, name: str) -> None:
         raise ValueError(f"{name} must have strictly increasing dates")
 
 
-def check_levels(levels: pd.Series, name: str, *, min_length: int = 2) -> pd.Series:
+def check_levels(
+    levels: pd.Series, name: str, *, min_length: int = 2, allow_zero: bool = False
+) -> pd.Series:
     """Check a level series (NAV, unit value, index) and return it as float64.
 
     Parameters
@@ -35,6 +37,8 @@ def check_levels(levels: pd.Series, name: str, *, min_length: int = 2) -> pd.Ser
         Argument name used in error messages.
     min_length : int, default 2
         Fewest observations accepted.
+    allow_zero : bool, default False
+        Accept zeros (a NAV that ran out), still not negative values.
 
     Returns
     -------
@@ -58,10 +62,12 @@ def check_levels(levels: pd.Series, name: str, *, min_length: int = 2) -> pd.Ser
     if values.isna().any():
         first = values.index[values.isna().to_numpy()][0]
         raise ValueError(f"{name} has a missing value on {first.date()}")
-    if (values <= 0).any():
-        first = values.index[(values <= 0).to_numpy()][0]
+    bad = (values < 0) if allow_zero else (values <= 0)
+    if bad.any():
+        first = values.index[bad.to_numpy()][0]
+        expected = "non-negative" if allow_zero else "strictly positive"
         raise ValueError(
-            f"{name} must be strictly positive; found {values[first]!r} on "
+            f"{name} must be {expected}; found {float(values[first])!r} on "
             f"{first.date()}"
         )
     return values

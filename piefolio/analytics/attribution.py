@@ -34,6 +34,7 @@ __all__ = [
     "Waterfall",
     "contributions_by_year",
     "daily_contributions",
+    "gains_by_group",
     "group_columns",
     "total_contributions",
     "waterfall",
@@ -417,3 +418,31 @@ def group_columns(
             raise ValueError("'unassigned' is reserved for tickers in no theme")
         out["unassigned"] = frame[rest].sum(axis=1)
     return out
+
+
+def gains_by_group(
+    result: Waterfall, groups: Mapping[str, Sequence[str]]
+) -> pd.DataFrame:
+    """Price gains and FX effect of the waterfall per group (theme).
+
+    Parameters
+    ----------
+    result : Waterfall
+        A waterfall from :func:`waterfall`.
+    groups : mapping of str to sequence of str
+        Theme name -> tickers, as in :func:`group_columns` (tickers in no theme
+        go to ``unassigned``).
+
+    Returns
+    -------
+    pd.DataFrame, shape (n_groups, 2)
+        Columns ``price_gains`` and ``fx_effect`` in the base currency; each
+        column sums to the waterfall's total of the same name.
+    """
+    per_symbol = pd.DataFrame(
+        {
+            "price_gains": result.price_gains_by_symbol,
+            "fx_effect": result.fx_effect_by_symbol,
+        }
+    ).T
+    return group_columns(per_symbol, groups).T

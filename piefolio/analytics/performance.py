@@ -260,7 +260,7 @@ def performance(
         with no losing day).
     """
     levels = check_levels(unit_value, "unit_value")
-    values = check_levels(nav, "nav", min_length=1)
+    values = check_levels(nav, "nav", min_length=1, allow_zero=True)
     if not levels.index.equals(values.index):
         raise ValueError("nav and unit_value must be on the same dates")
     flows = external_flows.astype("float64")

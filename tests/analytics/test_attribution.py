@@ -20,6 +20,7 @@ from piefolio.analytics.attribution import (
     Linking,
     contributions_by_year,
     daily_contributions,
+    gains_by_group,
     group_columns,
     total_contributions,
     waterfall,
@@ -52,6 +53,10 @@ def test_waterfall_known_fx_case() -> None:
     assert w.residual == pytest.approx(0.0, abs=1e-9)
     assert math.fsum(v for _, v in w.steps()) == pytest.approx(1160.0, rel=1e-15)
     assert w.price_gains_by_symbol["XOM"] == pytest.approx(100.0)
+    themes = gains_by_group(w, {"oil": ["XOM"]})
+    assert themes.loc["oil"].to_dict() == pytest.approx(
+        {"price_gains": 100.0, "fx_effect": 55.0}
+    )
     # without local prices the whole gain is "price"
     plain = waterfall(nav, flows, shares, base, fees=1.0)
     assert plain.price_gains == pytest.approx(155.0) and plain.fx_effect == 0.0
@@ -288,6 +293,12 @@ def test_waterfall_adds_up_to_the_final_nav(run: Run) -> None:
     assert w.price_gains_by_symbol.sum() + w.fx_effect_by_symbol.sum() == pytest.approx(
         w.price_gains + w.fx_effect, rel=1e-9, abs=1e-9
     )
+    half = list(run.shares.columns[: len(run.shares.columns) // 2])
+    themes = gains_by_group(w, {"first half": half})
+    assert themes["price_gains"].sum() == pytest.approx(
+        w.price_gains, rel=1e-9, abs=1e-9
+    )
+    assert themes["fx_effect"].sum() == pytest.approx(w.fx_effect, rel=1e-9, abs=1e-9)
 
 
 @settings(max_examples=60, deadline=None)

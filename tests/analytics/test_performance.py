@@ -100,3 +100,38 @@ def test_public_api_sorted_and_complete() -> None:
     for name in pa.__all__:
         assert getattr(pa, name).__module__.startswith("piefolio.analytics.")
     assert not math.isnan(pa.daily_risk_free(0.0))
+
+
+def test_short_and_flat_runs_give_numbers_or_none_without_warnings() -> None:
+    # two days: one return; most ratios are undefined and must say so (NaN/None)
+    dates = pd.bdate_range("2024-01-02", periods=2)
+    uv = pd.Series([1.0, 1.01], index=dates)
+    flows = pd.Series([1000.0], index=dates[:1])
+    p = performance(1000 * uv, uv, flows)
+    assert math.isnan(p.volatility) and math.isnan(p.sharpe)
+    assert p.total_return == pytest.approx(0.01)
+    json.dumps(p.to_dict(), allow_nan=False)
+    # three months all in cash against a moving benchmark
+    dates = pd.bdate_range("2024-01-02", "2024-03-29")
+    flat = pd.Series(1.0, index=dates)
+    bench = pd.Series(np.linspace(100, 110, len(dates)), index=dates)
+    p = performance(1000 * flat, flat, flows, benchmark_unit_value=bench)
+    assert p.max_drawdown.depth == 0.0 and p.max_drawdown.peak is None
+    assert math.isnan(p.calmar) and math.isnan(p.sortino)
+    assert p.benchmark is not None
+    assert p.benchmark.beta == pytest.approx(0.0) and math.isnan(
+        p.benchmark.correlation
+    )
+    assert p.benchmark.pme == pytest.approx(100 / 110)
+    json.dumps(p.to_dict(), allow_nan=False)
+
+
+def test_a_pie_that_ran_out() -> None:
+    # all money withdrawn: the final NAV is 0, which is a valid end, not bad input
+    dates = pd.bdate_range("2024-01-02", periods=3)
+    uv = pd.Series([1.0, 1.1, 1.1], index=dates)
+    nav = pd.Series([1000.0, 1100.0, 0.0], index=dates)
+    flows = pd.Series([1000.0, -1100.0], index=dates[[0, 2]])
+    p = performance(nav, uv, flows)
+    assert p.final_value == 0.0 and p.profit == pytest.approx(100.0)
+    assert p.money_weighted_return > 0
