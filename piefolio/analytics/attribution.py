@@ -372,7 +372,8 @@ def total_contributions(
     """
     frame = _link(daily, portfolio_returns, Linking(linking))
     keys = pd.Index(np.zeros(len(frame), dtype="int64"))
-    return _period_sum(frame, portfolio_returns, Linking(linking), keys).iloc[0]
+    total = _period_sum(frame, portfolio_returns, Linking(linking), keys).iloc[0]
+    return total.rename("contribution")
 
 
 def group_columns(

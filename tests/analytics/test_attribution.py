@@ -325,3 +325,8 @@ def test_geometric_contributions_add_up_to_the_time_weighted_return(run: Run) ->
     )
     summed = total_contributions(c, portfolio_returns=r)
     assert summed.sum() == pytest.approx(r.sum(), rel=1e-9, abs=1e-12)
+    # themes are sums of slices: grouping first or after gives the same totals
+    themes = group_columns(c, {"first": [str(c.columns[0])]})
+    by_theme = total_contributions(themes, portfolio_returns=r, linking="geometric")
+    assert by_theme.sum() == pytest.approx(twr, rel=1e-9, abs=1e-12)
+    assert by_theme["first"] == pytest.approx(total[c.columns[0]], rel=1e-9, abs=1e-15)

@@ -135,3 +135,11 @@ def test_a_pie_that_ran_out() -> None:
     p = performance(nav, uv, flows)
     assert p.final_value == 0.0 and p.profit == pytest.approx(100.0)
     assert p.money_weighted_return > 0
+
+
+def test_top_level_lazy_import() -> None:
+    import piefolio
+
+    assert "Performance" in piefolio.__all__ and "performance" in piefolio.__all__
+    assert piefolio.Performance is Performance
+    assert piefolio.performance is performance
