@@ -132,7 +132,9 @@ def test_xirr_against_a_scipy_root_of_the_npv() -> None:
         flows = [(-a, d) for a, d in zip(amounts, dates, strict=True)] + [
             (14000.0, end)
         ]
-        return sum(c / (1 + rate) ** ((d - dates[0]).days / 365) for c, d in flows)
+        return float(
+            sum(c / (1 + rate) ** ((d - dates[0]).days / 365) for c, d in flows)
+        )
 
     root = optimize.brentq(npv, -0.9, 1.0, xtol=1e-14)
     assert pa.money_weighted_return(nav, ext) == pytest.approx(root, rel=1e-8)

@@ -52,7 +52,10 @@ def test_performance_matches_the_single_functions(
     monthly = pa.monthly_returns(uv)
     assert p.best_month == monthly.max() and p.best_month_label == str(monthly.idxmax())
     annual = pa.annual_returns(uv)
-    assert (p.worst_year, p.worst_year_label) == (annual.min(), int(annual.idxmin()))
+    assert (p.worst_year, p.worst_year_label) == (
+        annual.min(),
+        int(annual.index.to_numpy()[annual.argmin()]),
+    )
     assert p.benchmark is None
 
 

@@ -59,7 +59,7 @@ def test_monthly_returns_and_table() -> None:
     assert positive_months(uv) == pytest.approx(2 / 3)
     table = monthly_returns_table(uv)
     assert table.shape == (1, 12)
-    assert list(table.columns) == list(range(1, 13))
+    assert [int(c) for c in table.columns] == list(range(1, 13))
     np.testing.assert_allclose(
         table.loc[2021, [1, 2, 3]].to_numpy(), [0.05, -0.1, 0.05]
     )
