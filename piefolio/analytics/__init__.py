@@ -54,6 +54,7 @@ from piefolio.analytics.performance import (
     BenchmarkComparison,
     Performance,
     performance,
+    rolling_performance,
 )
 from piefolio.analytics.returns import (
     annual_returns,
@@ -117,6 +118,7 @@ __all__ = [
     "performance",
     "positive_months",
     "rolling_beta",
+    "rolling_performance",
     "rolling_return",
     "rolling_volatility",
     "sharpe_ratio",

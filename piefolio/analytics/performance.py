@@ -28,6 +28,7 @@ from piefolio.analytics.benchmark import (
     correlation,
     information_ratio,
     kaplan_schoar_pme,
+    rolling_beta,
     tracking_error,
 )
 from piefolio.analytics.returns import (
@@ -40,17 +41,25 @@ from piefolio.analytics.returns import (
     total_return,
 )
 from piefolio.analytics.risk import (
+    TRADING_DAYS,
     Drawdown,
     calmar_ratio,
     expected_shortfall,
     max_drawdown,
+    rolling_return,
+    rolling_volatility,
     sharpe_ratio,
     sortino_ratio,
     value_at_risk,
     volatility,
 )
 
-__all__ = ["BenchmarkComparison", "Performance", "performance"]
+__all__ = [
+    "BenchmarkComparison",
+    "Performance",
+    "performance",
+    "rolling_performance",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,3 +315,42 @@ def performance(
         risk_free=float(risk_free),
         benchmark=comparison,
     )
+
+
+def rolling_performance(
+    unit_value: pd.Series,
+    *,
+    benchmark_unit_value: pd.Series | None = None,
+    window: int = TRADING_DAYS,
+) -> pd.DataFrame:
+    """Compute rolling return, volatility and beta over a trailing window.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Daily unit value of the pie.
+    benchmark_unit_value : pd.Series, optional
+        The benchmark's unit value; adds the ``beta`` column, computed on the
+        dates both series have.
+    window : int, default 252
+        Window in trading days (252 is 12 months).
+
+    Returns
+    -------
+    pd.DataFrame, shape (n_days, 2 or 3)
+        On the dates of ``unit_value``: ``return`` (``V_t / V_{t-window} - 1``),
+        ``volatility`` (annualised, of the last ``window`` daily returns) and
+        ``beta``; NaN until a window is full (and on dates the benchmark lacks).
+    """
+    levels = check_levels(unit_value, "unit_value")
+    frame = pd.DataFrame(
+        {
+            "return": rolling_return(levels, window=window),
+            "volatility": rolling_volatility(daily_returns(levels), window=window),
+        },
+        index=levels.index,
+    )
+    if benchmark_unit_value is not None:
+        r, b = align_returns(levels, benchmark_unit_value)
+        frame["beta"] = rolling_beta(r, b, window=window).reindex(levels.index)
+    return frame

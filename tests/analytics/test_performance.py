@@ -146,3 +146,46 @@ def test_top_level_lazy_import() -> None:
     assert "Performance" in piefolio.__all__ and "performance" in piefolio.__all__
     assert piefolio.Performance is Performance
     assert piefolio.performance is performance
+
+
+def test_rolling_performance_known() -> None:
+    # pie grows 10 % a day, benchmark 5 %: window 2 -> return 1.1**2 - 1, vol 0,
+    # beta undefined (the benchmark's returns do not vary)
+    dates = pd.bdate_range("2024-01-02", periods=4)
+    uv = pd.Series(1.1 ** np.arange(4), index=dates)
+    b = pd.Series(2 * 1.05 ** np.arange(4), index=dates)
+    table = pa.rolling_performance(uv, benchmark_unit_value=b, window=2)
+    assert list(table.columns) == ["return", "volatility", "beta"]
+    np.testing.assert_allclose(
+        table["return"].to_numpy(), [np.nan, np.nan, 0.21, 0.21], rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        table["volatility"].to_numpy(), [np.nan, np.nan, 0.0, 0.0], atol=1e-12
+    )
+    assert table["beta"].isna().all()
+    # the pie doubles a varying benchmark: beta 2 once the window is full
+    bench = pd.Series([100.0, 101.0, 99.0, 102.0], index=dates)
+    pie = pd.Series(
+        np.r_[
+            1.0, np.cumprod(1 + 2 * (bench.to_numpy()[1:] / bench.to_numpy()[:-1] - 1))
+        ],
+        index=dates,
+    )
+    np.testing.assert_allclose(
+        pa.rolling_performance(pie, benchmark_unit_value=bench, window=2)[
+            "beta"
+        ].to_numpy(),
+        [np.nan, np.nan, 2.0, 2.0],
+        rtol=1e-9,
+    )
+
+
+def test_rolling_performance_on_real_spy(spy: pd.Series) -> None:
+    table = pa.rolling_performance(
+        spy.loc["2019-01-01":"2021-12-31"], benchmark_unit_value=spy
+    )
+    row = table.loc["2020-12-31"]
+    # the 252 trading days to 2020-12-31 are almost calendar 2020 (+18.4 %)
+    assert row["return"] == pytest.approx(0.18, abs=0.03)
+    assert row["beta"] == pytest.approx(1.0, rel=1e-9)
+    assert 0.3 < row["volatility"] < 0.4  # 2020 was a ~34 % volatility year for SPY
