@@ -106,6 +106,39 @@ class Waterfall:
             ("residual", self.residual),
         ]
 
+    def to_dict(self) -> dict[str, object]:
+        """All numbers as JSON-safe values, for ``--json`` and the report.
+
+        Returns
+        -------
+        dict
+            The scalar fields (floats), and ``price_gains_by_symbol`` and
+            ``fx_effect_by_symbol`` as ``{symbol: float}``.
+        """
+        scalars = {label: getattr(self, label) for label in _WATERFALL_SCALARS}
+        return {
+            **scalars,
+            "price_gains_by_symbol": {
+                str(k): float(v) for k, v in self.price_gains_by_symbol.items()
+            },
+            "fx_effect_by_symbol": {
+                str(k): float(v) for k, v in self.fx_effect_by_symbol.items()
+            },
+        }
+
+
+_WATERFALL_SCALARS = (
+    "deposits",
+    "withdrawals",
+    "price_gains",
+    "fx_effect",
+    "dividends",
+    "interest",
+    "fees",
+    "residual",
+    "final_value",
+)
+
 
 def _check_frame(frame: pd.DataFrame, name: str) -> None:
     if not isinstance(frame, pd.DataFrame):

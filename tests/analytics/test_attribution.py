@@ -7,6 +7,7 @@ close with fees out of cash, NAV), so the tests do not depend on the engine.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -53,6 +54,10 @@ def test_waterfall_known_fx_case() -> None:
     assert w.residual == pytest.approx(0.0, abs=1e-9)
     assert math.fsum(v for _, v in w.steps()) == pytest.approx(1160.0, rel=1e-15)
     assert w.price_gains_by_symbol["XOM"] == pytest.approx(100.0)
+    d = w.to_dict()
+    assert d["fx_effect"] == pytest.approx(55.0) and d["final_value"] == 1160.0
+    assert d["price_gains_by_symbol"] == pytest.approx({"XOM": 100.0})
+    assert json.loads(json.dumps(d, allow_nan=False)) == d
     themes = gains_by_group(w, {"oil": ["XOM"]})
     assert themes.loc["oil"].to_dict() == pytest.approx(
         {"price_gains": 100.0, "fx_effect": 55.0}
