@@ -29,6 +29,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from piefolio.analytics.returns import net_external_flows
+
 __all__ = [
     "Linking",
     "Waterfall",
@@ -239,6 +241,7 @@ def waterfall(
     price_by = pd.Series(price.sum(axis=0), index=symbols, name="price_gains")
     fx_by = pd.Series(fx.sum(axis=0), index=symbols, name="fx_effect")
 
+    net_external_flows(flows)  # validates the ledger: columns, kinds, signs
     end = pd.Timestamp(nav.index[-1])
     in_range = pd.to_datetime(flows["date"]) <= end
     amount = flows["amount"].astype("float64")[in_range.to_numpy()]

@@ -87,6 +87,9 @@ def test_waterfall_input_checks() -> None:
         waterfall(nav, flows, shares, pd.DataFrame({"A": [1.0]}, index=dates[:1]))
     with pytest.raises(ValueError, match="missing price"):
         waterfall(nav, flows, shares, pd.DataFrame({"A": [1.0, np.nan]}, index=dates))
+    with pytest.raises(ValueError, match="unknown kinds"):
+        bad = flows.assign(kind="gift")
+        waterfall(nav, bad, shares, pd.DataFrame({"A": [1.0, 2.0]}, index=dates))
     with pytest.raises(ValueError, match="fees"):
         waterfall(
             nav, flows, shares, pd.DataFrame({"A": [1.0, 2.0]}, index=dates), fees=-1
