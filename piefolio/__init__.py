@@ -24,7 +24,7 @@ from piefolio.errors import (
 from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
-    pass
+    from piefolio.analytics.performance import Performance, performance
 
 try:
     __version__ = version("piefolio")
@@ -32,12 +32,16 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 # Public name -> module that defines it, imported lazily by __getattr__.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "Performance": "piefolio.analytics.performance",
+    "performance": "piefolio.analytics.performance",
+}
 
 __all__ = [
     "DataError",
     "DataUnavailable",
     "OptimizationError",
+    "Performance",
     "Pie",
     "PieSpec",
     "PiefolioError",
@@ -48,6 +52,7 @@ __all__ = [
     "StoreError",
     "__version__",
     "load_pie",
+    "performance",
 ]
 
 
