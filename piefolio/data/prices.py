@@ -1,0 +1,212 @@
+"""``get_prices``: from a pie spec to a :class:`~piefolio.data.frame.PriceFrame`.
+
+The symbols of a spec are its slices' tickers, its benchmarks' tickers and the
+tickers its claims name (themes are not symbols), in that order, each once.
+Prices come from the store, after the provider chain has fetched what the store
+lacks (unless ``offline``); FX series for every foreign currency are fetched the
+same way. The frame starts at ``plan.start`` (or ``start``) and ends at
+``plan.end`` (or ``end``, or the last stored day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from piefolio.data.chain import FetchReport, RetryPolicy, update
+from piefolio.data.frame import PriceFrame, build_frame
+from piefolio.data.fx import FX_MAX_AGE, canonical_pair, fx_candidates
+from piefolio.data.store import Store
+from piefolio.errors import DataUnavailable, PlanError
+
+if TYPE_CHECKING:
+    from piefolio.data.providers.base import Provider
+    from piefolio.spec import PieSpec
+
+__all__ = ["get_prices", "load_frame", "spec_symbols"]
+
+
+def spec_symbols(spec: PieSpec) -> tuple[list[str], list[str]]:
+    """The symbols a spec needs: (held, all).
+
+    ``held`` are the pie's and benchmarks' tickers (they must trade from the
+    start); ``all`` adds the tickers claims name.
+    """
+    held: list[str] = list(spec.pie.effective_weights())
+    for bench in spec.benchmarks:
+        held.extend(bench.effective_weights())
+    held = list(dict.fromkeys(held))
+    themes = set(spec.pie.themes())
+    extra = [
+        name.upper()
+        for claim in spec.claims
+        for name in (*claim.long, *claim.short)
+        if name not in themes
+    ]
+    return held, list(dict.fromkeys([*held, *extra]))
+
+
+def get_prices(
+    spec: PieSpec,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    store: Store | None = None,
+    providers: Sequence[Provider] | None = None,
+    offline: bool = False,
+    policy: RetryPolicy | None = None,
+) -> PriceFrame:
+    """Prices of a pie, its benchmarks and its claims, ready for the engine.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie; its ``currency`` is the base currency, ``plan.dividends`` picks
+        total-return prices ("reinvest") or closes plus cash dividends ("cash"),
+        ``plan.late_listing`` what a late listing means.
+    start, end : date, optional
+        Override ``plan.start`` / ``plan.end`` (e.g. for a lookback window).
+    store : Store, optional
+        Default: the store at :func:`~piefolio.data.store.default_store_path`.
+    providers : sequence of Provider, optional
+        The chain to fetch missing data with; default Yahoo, Stooq, FRED.
+    offline : bool, default False
+        Use the store only (no network).
+    policy : RetryPolicy, optional
+        Retries of each provider call.
+
+    Returns
+    -------
+    PriceFrame
+        Its ``notes`` say which data are stale and why.
+
+    Raises
+    ------
+    DataUnavailable
+        A symbol has no price at all in the range, from any source.
+    PlanError
+        A slice or benchmark starts trading after the first day and
+        ``late_listing`` is "error".
+    """
+    store = store or Store()
+    held, symbols = spec_symbols(spec)
+    first = start or spec.plan.start
+    last = end or spec.plan.end or dt.date.today()
+    reports: list[FetchReport] = []
+    if not offline:
+        reports = update(symbols, first, last, store=store, providers=providers,
+                         policy=policy)  # fmt: skip
+    frame = load_frame(
+        store,
+        symbols,
+        base_currency=spec.pie.currency,
+        start=first,
+        end=last,
+        adjusted=spec.plan.dividends == "reinvest",
+        fetch=None if offline else (providers, policy),
+        notes=[r.describe() for r in reports if not r.ok],
+    )
+    _check_listing(spec, frame, held, first)
+    return frame
+
+
+def load_frame(
+    store: Store,
+    symbols: Sequence[str],
+    *,
+    base_currency: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    adjusted: bool = True,
+    fetch: tuple[Sequence[Provider] | None, RetryPolicy | None] | None = None,
+    notes: Sequence[str] = (),
+) -> PriceFrame:
+    """Build a PriceFrame of ``symbols`` from the store (FX fetched if ``fetch``).
+
+    Raises
+    ------
+    DataUnavailable
+        When a symbol has no stored price in ``[start, end]``; the message says
+        how to get it.
+    """
+    long = store.read(symbols, start, end)
+    present = set(pd.unique(long["symbol"])) if len(long) else set()
+    missing = [s for s in symbols if s not in present]
+    if missing:
+        raise DataUnavailable(_unavailable_message(missing, store, start, end))
+    infos = {i.symbol: i for i in store.symbols()}
+    currencies = {s: infos[s].currency for s in symbols}
+    sources = {s: infos[s].source for s in symbols}
+    notes = list(notes)
+    from_sample = [s for s in symbols if infos[s].source == "sample"]
+    if from_sample:
+        notes.append(
+            f"{', '.join(from_sample)}: offline sample data (skfolio, 1990-2022), "
+            "for examples only"
+        )
+    fx_series: dict[str, pd.Series] = {}
+    foreign = sorted({c for c in currencies.values() if c != base_currency.upper()})
+    lookback = (start - FX_MAX_AGE.to_pytimedelta()) if start else None
+    for cur in foreign:
+        cands = [sym for sym, _ in fx_candidates(cur, base_currency)]
+        if fetch is not None and not any(c in infos for c in cands):
+            providers, policy = fetch
+            reports = update([canonical_pair(cur, base_currency)], lookback or dt.date(1990, 1, 1),
+                             end or dt.date.today(), store=store,
+                             providers=providers, policy=policy)  # fmt: skip
+            notes.extend(r.describe() for r in reports if not r.ok)
+        fx_long = store.read(cands, lookback, end)
+        for sym in cands:
+            rows = fx_long[fx_long["symbol"] == sym]
+            if len(rows):
+                fx_series[sym] = pd.Series(
+                    rows["close"].fillna(rows["adj_close"]).to_numpy(np.float64),
+                    index=pd.DatetimeIndex(rows["date"]),
+                )
+    return build_frame(
+        long,
+        symbols,
+        base_currency=base_currency,
+        currencies=currencies,
+        fx_series=fx_series,
+        adjusted=adjusted,
+        sources=sources,
+        notes=notes,
+    )
+
+
+def _unavailable_message(
+    missing: Sequence[str], store: Store, start: dt.date | None, end: dt.date | None
+) -> str:
+    span = f" between {start} and {end}" if start or end else ""
+    return (
+        f"no prices for {', '.join(missing)}{span} in the store ({store.path}) nor "
+        "from any provider. To fix: import a file with `piefolio data import FILE` "
+        "(CSV/Parquet: date,ticker,close), or connect to the internet and run "
+        f"`piefolio data fetch {' '.join(missing)}`"
+    )
+
+
+def _check_listing(
+    spec: PieSpec, frame: PriceFrame, held: Sequence[str], start: dt.date
+) -> None:
+    if spec.plan.late_listing == "redistribute" or len(frame.dates) == 0:
+        return
+    day0 = frame.dates[0].date()
+    late = [
+        (s, d)
+        for s, d in zip(frame.symbols, frame.first_date, strict=True)
+        if s in held and d is not None and d > day0
+    ]
+    if late:
+        listed = ", ".join(f"{s} (first price {d.isoformat()})" for s, d in late)
+        raise PlanError(
+            f"{listed} started trading after the plan's start {start.isoformat()} "
+            f"(first trading day {day0.isoformat()}); set plan.late_listing = "
+            "\"redistribute\" to give its weight to its siblings until it trades, "
+            f"or start on or after {max(d for _, d in late).isoformat()}"
+        )
