@@ -24,7 +24,7 @@ from piefolio.errors import (
 from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
-    pass
+    from piefolio.data import PriceFrame, get_prices
 
 try:
     __version__ = version("piefolio")
@@ -32,7 +32,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 # Public name -> module that defines it, imported lazily by __getattr__.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "PriceFrame": "piefolio.data",
+    "get_prices": "piefolio.data",
+}
 
 __all__ = [
     "DataError",
@@ -43,10 +46,12 @@ __all__ = [
     "PiefolioError",
     "Plan",
     "PlanError",
+    "PriceFrame",
     "ProviderError",
     "SpecError",
     "StoreError",
     "__version__",
+    "get_prices",
     "load_pie",
 ]
 

@@ -102,6 +102,11 @@ def read_prices_file(
             raw = pd.read_parquet(file)
         else:
             raw = pd.read_csv(file, dtype=str, keep_default_na=False)
+            # pandas renames a repeated column "CVX" to "CVX.1", which would pass
+            # for a ticker; the header as written tells the truth.
+            header = pd.read_csv(file, nrows=1, header=None, dtype=str)
+            if header.shape[0] and header.shape[1] == raw.shape[1]:
+                raw.columns = [str(c) for c in header.iloc[0]]
     except Exception as exc:  # pandas/pyarrow raise many kinds; all mean unreadable
         raise DataError(f"{file}: cannot be read as a table: {exc}") from exc
     raw.columns = [_ALIASES.get(str(c).strip().lower(), str(c).strip().lower())
