@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
     from piefolio.data.providers.base import Provider
     from piefolio.data.store import Store
-
     from piefolio.spec import PieSpec, Slice
 
 __all__ = ["app", "main"]
@@ -246,8 +245,14 @@ def data_fetch(
     store = _store()
     with _progress() as bar:
         task = bar.add_task("fetching", total=len(symbols))
-        reports = update(symbols, lo, hi, store=store, providers=providers,
-                         progress=lambda s: bar.advance(task))  # fmt: skip
+        reports = update(
+            symbols,
+            lo,
+            hi,
+            store=store,
+            providers=providers,
+            progress=lambda s: bar.advance(task),
+        )
     table = Table("symbol", "result")
     for r in reports:
         table.add_row(r.symbol, r.describe().split(": ", 1)[1])
@@ -309,13 +314,15 @@ def data_import(
     with _progress() as bar:
         task = bar.add_task(f"reading {file.name}", total=None)
         series = read_prices_file(file, currency=currency.upper(), only=keep)
-        bar.update(task, total=len(series), completed=0,
-                   description=f"storing {file.name}")  # fmt: skip
+        bar.update(
+            task, total=len(series), completed=0, description=f"storing {file.name}"
+        )
         rows = _store().write(series, progress=lambda s: bar.advance(task))
     table = Table("symbol", "currency", "first", "last", "rows")
     for s in series:
-        table.add_row(s.symbol, s.currency, str(s.first_date), str(s.last_date),
-                      str(len(s.frame)))  # fmt: skip
+        table.add_row(
+            s.symbol, s.currency, str(s.first_date), str(s.last_date), str(len(s.frame))
+        )
     out = console()
     out.print(table)
     out.print(f"Imported {rows} rows of {len(series)} symbols from {file}.")
@@ -330,13 +337,22 @@ def data_list() -> None:
     infos = store.symbols()
     out = console()
     if not infos:
-        out.print(f"The store ({store.path}) is empty. Try: piefolio demo, "
-                  "piefolio data fetch CVX, or piefolio data import FILE")  # fmt: skip
+        out.print(
+            f"The store ({store.path}) is empty. Try: piefolio demo, "
+            "piefolio data fetch CVX, or piefolio data import FILE"
+        )
         return
     table = Table("symbol", "currency", "first", "last", "rows", "source", "updated")
     for i in infos:
-        table.add_row(i.symbol, i.currency, str(i.first_date), str(i.last_date),
-                      str(i.rows), i.source, i.updated_at.strftime("%Y-%m-%d %H:%M"))  # fmt: skip
+        table.add_row(
+            i.symbol,
+            i.currency,
+            str(i.first_date),
+            str(i.last_date),
+            str(i.rows),
+            i.source,
+            i.updated_at.strftime("%Y-%m-%d %H:%M"),
+        )
     out.print(table)
     out.print(f"[dim]{store.path}[/]")
 
@@ -358,8 +374,7 @@ def data_info(
         if SampleProvider().supports(sym):
             out.print(f"{sym} is not stored, but the offline sample holds it.")
             out.print(f"[bold]Terms:[/] {SAMPLE_TERMS}")
-            out.print("Store it with: piefolio data fetch "
-                      f"{sym} --provider sample")  # fmt: skip
+            out.print(f"Store it with: piefolio data fetch {sym} --provider sample")
             return
         raise DataUnavailable(
             f"{sym} is not in the store ({store.path}); fetch it with "
@@ -367,10 +382,14 @@ def data_info(
             "`piefolio data import FILE`"
         )
     out.print(f"[bold]{sym}[/] {info.name}".rstrip())
-    out.print(f"Coverage: {info.first_date} to {info.last_date}, {info.rows} days "
-              f"(asked: {info.covered_from} to {info.covered_to})")  # fmt: skip
-    out.print(f"Currency: {info.currency}; source: {info.source}; last update "
-              f"{info.updated_at:%Y-%m-%d %H:%M} UTC")  # fmt: skip
+    out.print(
+        f"Coverage: {info.first_date} to {info.last_date}, {info.rows} days "
+        f"(asked: {info.covered_from} to {info.covered_to})"
+    )
+    out.print(
+        f"Currency: {info.currency}; source: {info.source}; last update "
+        f"{info.updated_at:%Y-%m-%d %H:%M} UTC"
+    )
     gaps = [f for f in verify_store(store, [sym]) if f.kind == "gap"]
     out.print(f"Gaps over 5 weekdays: {len(gaps)}")
     for g in gaps[:10]:
@@ -393,16 +412,23 @@ def data_verify(
     findings = verify_store(_store(), [s.upper() for s in symbols or []])
     out = console()
     if not findings:
-        out.print("No findings: no duplicates, non-positive prices, long gaps or "
-                  "one-day moves over 50 %.")  # fmt: skip
+        out.print(
+            "No findings: no duplicates, non-positive prices, long gaps or "
+            "one-day moves over 50 %."
+        )
         return
     table = Table("symbol", "date", "kind", "detail")
     for f in findings:
         table.add_row(f.symbol, f.date.isoformat(), f.kind, f.detail)
     out.print(table)
-    kinds = {k: sum(f.kind == k for f in findings) for k in sorted({f.kind for f in findings})}
-    out.print("To check by a person (big moves are often real): "
-              + ", ".join(f"{n} {k}" for k, n in kinds.items()))  # fmt: skip
+    kinds = {
+        k: sum(f.kind == k for f in findings)
+        for k in sorted({f.kind for f in findings})
+    }
+    out.print(
+        "To check by a person (big moves are often real): "
+        + ", ".join(f"{n} {k}" for k, n in kinds.items())
+    )
 
 
 # ------------------------------------------------------------------------------ demo
@@ -420,14 +446,23 @@ def demo() -> None:
     out = console()
     out.print(render_tree(spec))
     out.print(f"[bold]Plan:[/] {spec.plan.describe(spec.pie.currency)}")
-    table = Table("symbol", "currency", "first", "last", "days", "source",
-                  title="Data coverage")  # fmt: skip
+    table = Table(
+        "symbol", "currency", "first", "last", "days", "source", title="Data coverage"
+    )
     for sym, row in frame.coverage().iterrows():
-        table.add_row(str(sym), row["currency"], str(row["first"]), str(row["last"]),
-                      str(row["days"]), row["source"])  # fmt: skip
+        table.add_row(
+            str(sym),
+            row["currency"],
+            str(row["first"]),
+            str(row["last"]),
+            str(row["days"]),
+            row["source"],
+        )
     out.print(table)
-    out.print(f"{len(frame.dates)} trading days x {len(frame.symbols)} symbols, "
-              f"prices in {frame.base_currency}.")  # fmt: skip
+    out.print(
+        f"{len(frame.dates)} trading days x {len(frame.symbols)} symbols, "
+        f"prices in {frame.base_currency}."
+    )
     for note in frame.notes:
         out.print(f"[yellow]note:[/] {note}")
     for gap in frame.gaps:

@@ -83,7 +83,7 @@ class FetchReport:
 
 
 def default_providers() -> list[Provider]:
-    """The live chain: Yahoo, then Stooq, then FRED (for FX pairs)."""
+    """Return the live chain: Yahoo, then Stooq, then FRED (for FX pairs)."""
     from piefolio.data.providers.fred import FredProvider
     from piefolio.data.providers.stooq import StooqProvider
     from piefolio.data.providers.yahoo import YahooProvider

@@ -18,7 +18,7 @@ DEMO_RESOURCE = "sample/demo.toml"
 
 
 def demo_spec() -> PieSpec:
-    """The demo pie: energy (CVX, XOM, RRC) and staples (KO, PEP, PG, WMT), USD.
+    """Return the demo pie: energy (CVX, XOM, RRC) and staples (KO, PEP, PG, WMT).
 
     Its benchmark is the S&P 500 price index ``^GSPC`` of the sample; its plan
     runs 2005-01-03 to 2022-12-28 with 1,000 USD and 100 USD a month.

@@ -115,7 +115,9 @@ class PriceFrame:
         for name in ("local", "fx", "base"):
             shape = getattr(self, name).shape
             if shape != (t, n):
-                raise ValueError(f"PriceFrame.{name} has shape {shape}; expected {(t, n)}")
+                raise ValueError(
+                    f"PriceFrame.{name} has shape {shape}; expected {(t, n)}"
+                )
         if self.dividends is not None and self.dividends.shape != (t, n):
             raise ValueError("PriceFrame.dividends must have shape (T, N)")
         if self.fx_mask.shape != (n,) or len(self.currency) != n:
@@ -138,7 +140,9 @@ class PriceFrame:
         """Cash dividends per share in base currency, or None when reinvested."""
         if self.dividends is None:
             return None
-        return pd.DataFrame(self.dividends, index=self.dates, columns=list(self.symbols))
+        return pd.DataFrame(
+            self.dividends, index=self.dates, columns=list(self.symbols)
+        )
 
     def fx_mask_series(self) -> pd.Series:
         """:attr:`fx_mask` as a boolean Series indexed by symbol."""
@@ -148,10 +152,11 @@ class PriceFrame:
         """One row per symbol: currency, first and last price, days priced, source."""
         valid = ~np.isnan(self.base)
         last = [
-            self.dates[np.flatnonzero(valid[:, j])[-1]].date() if valid[:, j].any()
+            self.dates[np.flatnonzero(valid[:, j])[-1]].date()
+            if valid[:, j].any()
             else None
             for j in range(len(self.symbols))
-        ]  # fmt: skip
+        ]
         return pd.DataFrame(
             {
                 "currency": list(self.currency),
@@ -164,7 +169,7 @@ class PriceFrame:
         )
 
     def select(self, symbols: Sequence[str]) -> PriceFrame:
-        """A PriceFrame of some of the symbols, on the same dates."""
+        """Return a PriceFrame of some of the symbols, on the same dates."""
         idx = [self.symbols.index(s) for s in symbols]
         return PriceFrame(
             dates=self.dates,
@@ -231,9 +236,14 @@ def build_frame(
     for sym in symbols:
         if wide[sym].isna().all() and fallback[sym].notna().any():
             wide[sym] = fallback[sym]
-            what = "traded closes (no adjusted closes stored)" if adjusted else (
-                "adjusted closes (no traded closes stored; dividends are inside "
-                "the prices, not paid as cash)")  # fmt: skip
+            what = (
+                "traded closes (no adjusted closes stored)"
+                if adjusted
+                else (
+                    "adjusted closes (no traded closes stored; dividends are inside "
+                    "the prices, not paid as cash)"
+                )
+            )
             notes.append(f"{sym}: using {what}")
     wide = wide.dropna(how="all").sort_index()
     dates = pd.DatetimeIndex(wide.index).rename("date")

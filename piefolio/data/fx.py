@@ -31,7 +31,7 @@ FX_MAX_AGE = pd.Timedelta(days=7)
 
 
 def fx_symbol(base: str, quote: str) -> str:
-    """The store symbol of the price of 1 ``base`` in ``quote``: ``EURUSD=X``."""
+    """Return the symbol of the price of 1 ``base`` in ``quote``: ``EURUSD=X``."""
     return f"{base.upper()}{quote.upper()}=X"
 
 
@@ -41,7 +41,7 @@ _PRIORITY = ("EUR", "GBP", "AUD", "NZD", "USD", "CAD", "CHF", "JPY")
 
 
 def canonical_pair(a: str, b: str) -> str:
-    """The symbol to fetch for the ``a``/``b`` rate, in market convention.
+    """Return the symbol to fetch for the ``a``/``b`` rate, in market convention.
 
     Examples
     --------

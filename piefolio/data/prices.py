@@ -31,7 +31,7 @@ __all__ = ["get_prices", "load_frame", "spec_symbols"]
 
 
 def spec_symbols(spec: PieSpec) -> tuple[list[str], list[str]]:
-    """The symbols a spec needs: (held, all).
+    """Return the symbols a spec needs: (held, all).
 
     ``held`` are the pie's and benchmarks' tickers (they must trade from the
     start); ``all`` adds the tickers claims name.
@@ -98,8 +98,9 @@ def get_prices(
     last = end or spec.plan.end or dt.date.today()
     reports: list[FetchReport] = []
     if not offline:
-        reports = update(symbols, first, last, store=store, providers=providers,
-                         policy=policy)  # fmt: skip
+        reports = update(
+            symbols, first, last, store=store, providers=providers, policy=policy
+        )
     frame = load_frame(
         store,
         symbols,
@@ -155,9 +156,14 @@ def load_frame(
         cands = [sym for sym, _ in fx_candidates(cur, base_currency)]
         if fetch is not None and not any(c in infos for c in cands):
             providers, policy = fetch
-            reports = update([canonical_pair(cur, base_currency)], lookback or dt.date(1990, 1, 1),
-                             end or dt.date.today(), store=store,
-                             providers=providers, policy=policy)  # fmt: skip
+            reports = update(
+                [canonical_pair(cur, base_currency)],
+                lookback or dt.date(1990, 1, 1),
+                end or dt.date.today(),
+                store=store,
+                providers=providers,
+                policy=policy,
+            )
             notes.extend(r.describe() for r in reports if not r.ok)
         fx_long = store.read(cands, lookback, end)
         for sym in cands:
@@ -207,6 +213,6 @@ def _check_listing(
         raise PlanError(
             f"{listed} started trading after the plan's start {start.isoformat()} "
             f"(first trading day {day0.isoformat()}); set plan.late_listing = "
-            "\"redistribute\" to give its weight to its siblings until it trades, "
+            '"redistribute" to give its weight to its siblings until it trades, '
             f"or start on or after {max(d for _, d in late).isoformat()}"
         )

@@ -349,7 +349,7 @@ class Store:
         start: dt.date | None = None,
         end: dt.date | None = None,
     ) -> pd.DataFrame:
-        """Stored rows of ``symbols`` as a long frame.
+        """Read the stored rows of ``symbols`` as a long frame.
 
         Returns
         -------
@@ -411,7 +411,7 @@ class Store:
     def missing_ranges(
         self, symbol: str, start: dt.date, end: dt.date
     ) -> list[tuple[dt.date, dt.date]]:
-        """The parts of ``[start, end]`` the store was never asked to cover.
+        """Return the parts of ``[start, end]`` the store was never asked to cover.
 
         Returns
         -------

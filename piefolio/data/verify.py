@@ -48,21 +48,32 @@ def verify_store(store: Store, symbols: Sequence[str] | None = None) -> list[Fin
         price = rows["adj_close"].fillna(rows["close"]).to_numpy(np.float64)
         days = rows["date"].dt.date.to_numpy()
         dup = np.r_[False, dates[1:] == dates[:-1]]
-        out += [Finding(s, "duplicate", days[i], "two rows for one day")
-                for i in np.flatnonzero(dup)]  # fmt: skip
+        out += [
+            Finding(s, "duplicate", days[i], "two rows for one day")
+            for i in np.flatnonzero(dup)
+        ]
         for col in ("close", "adj_close"):
             v = rows[col].to_numpy(np.float64)
-            out += [Finding(s, "non-positive", days[i], f"{col} = {v[i]:g}")
-                    for i in np.flatnonzero(~np.isnan(v) & (v <= 0))]  # fmt: skip
+            out += [
+                Finding(s, "non-positive", days[i], f"{col} = {v[i]:g}")
+                for i in np.flatnonzero(~np.isnan(v) & (v <= 0))
+            ]
         d = dates.astype("datetime64[D]")
         if len(d) > 1:
             between = np.busday_count(d[:-1], d[1:]) - 1
             for i in np.flatnonzero(between > MAX_FILL):
-                out.append(Finding(s, "gap", days[i], f"no price for {between[i]} "
-                                   f"weekdays until {days[i + 1]}"))  # fmt: skip
+                out.append(
+                    Finding(
+                        s,
+                        "gap",
+                        days[i],
+                        f"no price for {between[i]} weekdays until {days[i + 1]}",
+                    )
+                )
             with np.errstate(divide="ignore", invalid="ignore"):
                 ret = price[1:] / price[:-1] - 1.0
             for i in np.flatnonzero(np.abs(ret) > BIG_MOVE):
-                out.append(Finding(s, "big-move", days[i + 1],
-                                   f"{ret[i]:+.0%} in one day"))  # fmt: skip
+                out.append(
+                    Finding(s, "big-move", days[i + 1], f"{ret[i]:+.0%} in one day")
+                )
     return sorted(out, key=lambda f: (f.symbol, f.date, f.kind))

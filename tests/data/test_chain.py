@@ -10,7 +10,11 @@ import pytest
 
 from piefolio.data import get_prices
 from piefolio.data.chain import RetryPolicy, update
-from piefolio.data.providers.base import RateLimited, TransientProviderError, UnknownSymbol
+from piefolio.data.providers.base import (
+    RateLimited,
+    TransientProviderError,
+    UnknownSymbol,
+)
 from piefolio.data.providers.recorded import RecordedProvider
 from piefolio.data.store import Store
 from piefolio.errors import DataUnavailable, ProviderError
@@ -28,10 +32,17 @@ def cvx(source: str = "yahoo"):
 
 
 def test_retries_a_rate_limit_then_succeeds(store: Store) -> None:
-    yahoo = RecordedProvider({"CVX": [RateLimited("429"), RateLimited("429"), cvx()]},
-                             name="yahoo")
-    (report,) = update(["CVX"], D(2024, 1, 1), D(2024, 3, 29), store=store,
-                       providers=[yahoo], policy=FAST)
+    yahoo = RecordedProvider(
+        {"CVX": [RateLimited("429"), RateLimited("429"), cvx()]}, name="yahoo"
+    )
+    (report,) = update(
+        ["CVX"],
+        D(2024, 1, 1),
+        D(2024, 3, 29),
+        store=store,
+        providers=[yahoo],
+        policy=FAST,
+    )
     assert report.ok and report.source == "yahoo" and report.rows == len(DAYS)
     assert len(yahoo.calls) == 3
 
@@ -39,27 +50,59 @@ def test_retries_a_rate_limit_then_succeeds(store: Store) -> None:
 def test_falls_back_to_the_next_provider(store: Store) -> None:
     yahoo = RecordedProvider({"CVX": TransientProviderError("timed out")}, name="yahoo")
     stooq = RecordedProvider({"CVX": cvx("stooq")}, name="stooq")
-    (report,) = update(["CVX"], D(2024, 1, 1), D(2024, 3, 29), store=store,
-                       providers=[yahoo, stooq], policy=FAST)
+    (report,) = update(
+        ["CVX"],
+        D(2024, 1, 1),
+        D(2024, 3, 29),
+        store=store,
+        providers=[yahoo, stooq],
+        policy=FAST,
+    )
     assert report.source == "stooq" and len(yahoo.calls) == 3  # retried, then moved on
     assert "yahoo: timed out" in report.errors[0]
 
 
 def test_unknown_symbol_is_not_retried(store: Store) -> None:
     yahoo = RecordedProvider({"NOPE": UnknownSymbol("NOPE: no prices")}, name="yahoo")
-    (report,) = update(["NOPE"], D(2024, 1, 1), D(2024, 3, 29), store=store,
-                       providers=[yahoo], policy=FAST)
+    (report,) = update(
+        ["NOPE"],
+        D(2024, 1, 1),
+        D(2024, 3, 29),
+        store=store,
+        providers=[yahoo],
+        policy=FAST,
+    )
     assert not report.ok and len(yahoo.calls) == 1
     assert report.describe() == "NOPE: no data (yahoo: NOPE: no prices)"
 
 
 def test_incremental_fetch_asks_only_for_missing_days(store: Store) -> None:
     yahoo = RecordedProvider({"CVX": cvx()}, name="yahoo")
-    update(["CVX"], D(2024, 1, 1), D(2024, 2, 29), store=store, providers=[yahoo], policy=FAST)
-    (again,) = update(["CVX"], D(2024, 1, 1), D(2024, 2, 29), store=store,
-                      providers=[yahoo], policy=FAST)
+    update(
+        ["CVX"],
+        D(2024, 1, 1),
+        D(2024, 2, 29),
+        store=store,
+        providers=[yahoo],
+        policy=FAST,
+    )
+    (again,) = update(
+        ["CVX"],
+        D(2024, 1, 1),
+        D(2024, 2, 29),
+        store=store,
+        providers=[yahoo],
+        policy=FAST,
+    )
     assert again.up_to_date and len(yahoo.calls) == 1
-    update(["CVX"], D(2024, 1, 1), D(2024, 3, 29), store=store, providers=[yahoo], policy=FAST)
+    update(
+        ["CVX"],
+        D(2024, 1, 1),
+        D(2024, 3, 29),
+        store=store,
+        providers=[yahoo],
+        policy=FAST,
+    )
     # Only March, plus a week of overlap to re-base adjusted closes at the join.
     assert yahoo.calls[-1] == ("CVX", D(2024, 2, 22), D(2024, 3, 29))
     assert store.info("CVX").rows == len(DAYS)  # type: ignore[union-attr]
@@ -67,9 +110,17 @@ def test_incremental_fetch_asks_only_for_missing_days(store: Store) -> None:
 
 def test_network_down_continues_on_stored_data(store: Store) -> None:
     store.write([cvx()], requested={"CVX": (D(2024, 1, 1), D(2024, 3, 29))})
-    down = RecordedProvider({"CVX": TransientProviderError("network down")}, name="yahoo")
-    (report,) = update(["CVX"], D(2024, 1, 1), D(2024, 4, 30), store=store,
-                       providers=[down], policy=FAST)
+    down = RecordedProvider(
+        {"CVX": TransientProviderError("network down")}, name="yahoo"
+    )
+    (report,) = update(
+        ["CVX"],
+        D(2024, 1, 1),
+        D(2024, 4, 30),
+        store=store,
+        providers=[down],
+        policy=FAST,
+    )
     assert not report.ok and report.last_stored == D(2024, 3, 29)
     assert report.stale_days == 32
     assert "using stored data up to 2024-03-29 (32 days old)" in report.describe()
@@ -93,7 +144,9 @@ def test_get_prices_fetches_assets_and_fx(store: Store) -> None:
     fx = series("EURUSD=X", DAYS, np.full(len(DAYS), 1.1), source="fred")
     yahoo = RecordedProvider({"CVX": cvx()}, name="yahoo")
     fred = RecordedProvider({"EURUSD=X": fx}, name="fred")
-    frame = get_prices(parse_pie(PIE), store=store, providers=[yahoo, fred], policy=FAST)
+    frame = get_prices(
+        parse_pie(PIE), store=store, providers=[yahoo, fred], policy=FAST
+    )
     np.testing.assert_allclose(frame.base[0, 0], 150 / 1.1)
     assert frame.notes == () and frame.sources == ("yahoo",)
     assert [c[0] for c in fred.calls] == ["EURUSD=X"]
@@ -108,8 +161,10 @@ def test_get_prices_offline_with_nothing_stored_says_what_to_do(store: Store) ->
 
 
 def test_get_prices_network_down_uses_store_and_says_how_stale(store: Store) -> None:
-    store.write([cvx(), series("EURUSD=X", DAYS, np.full(len(DAYS), 1.1))],
-                requested={"CVX": (D(2024, 1, 2), D(2024, 2, 29))})
+    store.write(
+        [cvx(), series("EURUSD=X", DAYS, np.full(len(DAYS), 1.1))],
+        requested={"CVX": (D(2024, 1, 2), D(2024, 2, 29))},
+    )
     down = RecordedProvider({"CVX": ProviderError("connection refused")}, name="yahoo")
     frame = get_prices(parse_pie(PIE), store=store, providers=[down], policy=FAST)
     assert len(frame.dates) == len(DAYS)

@@ -25,7 +25,9 @@ FRED = "fred_ecb_fx_oil_daily.csv"
 
 
 @pytest.fixture(scope="module")
-def real_store(shared_prices_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+def real_store(
+    shared_prices_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Store:
     store = Store(tmp_path_factory.mktemp("real") / "store.duckdb")
     store.write(read_prices_file(shared_prices_dir / LONG))
     store.write(read_prices_file(shared_prices_dir / FRED, only=["DEXUSEU"]))
@@ -44,13 +46,21 @@ def test_long_file_covers_the_example(real_store: Store) -> None:
     assert infos["GEV"].first_date == dt.date(2024, 3, 27)
     assert infos["CEG"].first_date == dt.date(2022, 1, 19)
     assert infos["CVX"].first_date == dt.date(2000, 1, 3)
-    assert {i.last_date for s, i in infos.items() if s != "EURUSD=X"} == {dt.date(2026, 8, 3)}
+    assert {i.last_date for s, i in infos.items() if s != "EURUSD=X"} == {
+        dt.date(2026, 8, 3)
+    }
     assert infos["EURUSD=X"].currency == "USD" and infos["EURUSD=X"].name == "DEXUSEU"
 
 
 def test_two_yahoo_snapshots_agree_on_returns(shared_prices_dir: Path) -> None:
-    new = {s.symbol: s.frame["adj_close"] for s in read_prices_file(shared_prices_dir / LONG)}
-    old = {s.symbol: s.frame["adj_close"] for s in read_prices_file(shared_prices_dir / OHLCV)}
+    new = {
+        s.symbol: s.frame["adj_close"]
+        for s in read_prices_file(shared_prices_dir / LONG)
+    }
+    old = {
+        s.symbol: s.frame["adj_close"]
+        for s in read_prices_file(shared_prices_dir / OHLCV)
+    }
     common = sorted(set(new) & set(old))
     assert len(common) == 22
     for sym in common:
@@ -73,7 +83,9 @@ def test_eur_conversion_matches_hand_computation(real_store: Store) -> None:
     assert cvx["2021-10-11"] == pytest.approx(88.436 / 1.1572, rel=1e-12)
     # Veterans Day 2024-11-11, same: the 2024-11-08 rate.
     assert cvx["2024-11-11"] == pytest.approx(145.291 / 1.071, rel=1e-12)
-    assert frame.prices["SPY"]["2021-01-04"] == pytest.approx(342.437 / 1.2254, rel=1e-12)
+    assert frame.prices["SPY"]["2021-01-04"] == pytest.approx(
+        342.437 / 1.2254, rel=1e-12
+    )
     # Late listings stay NaN before their first day (plan says redistribute).
     gev = frame.prices["GEV"]
     assert gev[:"2024-03-26"].isna().all() and gev["2024-03-27"] > 0
@@ -83,6 +95,11 @@ def test_eur_conversion_matches_hand_computation(real_store: Store) -> None:
 
 def test_late_listing_error_on_real_data(real_store: Store) -> None:
     spec = load_pie(REPO / "examples" / "ai-energy-2026.toml")
-    strict = spec.model_copy(update={"plan": spec.plan.model_copy(update={"late_listing": "error"})})
-    with pytest.raises(PlanError, match=r"CEG \(first price 2022-01-19\).*GEV \(first price 2024-03-27\)"):
+    strict = spec.model_copy(
+        update={"plan": spec.plan.model_copy(update={"late_listing": "error"})}
+    )
+    with pytest.raises(
+        PlanError,
+        match=r"CEG \(first price 2022-01-19\).*GEV \(first price 2024-03-27\)",
+    ):
         get_prices(strict, store=real_store, offline=True, end=dt.date(2026, 8, 3))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -29,7 +28,10 @@ def test_default_is_user_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     import platformdirs
 
     monkeypatch.delenv("PIEFOLIO_HOME")
-    assert default_store_path() == Path(platformdirs.user_cache_dir("piefolio")) / "store.duckdb"
+    assert (
+        default_store_path()
+        == Path(platformdirs.user_cache_dir("piefolio")) / "store.duckdb"
+    )
 
 
 def test_reads_of_a_missing_store_find_nothing(store: Store) -> None:
@@ -38,8 +40,13 @@ def test_reads_of_a_missing_store_find_nothing(store: Store) -> None:
 
 
 def test_round_trip_and_metadata(store: Store) -> None:
-    s = series("CVX", ["2024-01-02", "2024-01-03"], [150.0, 151.0], adj=[146.0, 147.0],
-               dividend=[0.0, 1.63])
+    s = series(
+        "CVX",
+        ["2024-01-02", "2024-01-03"],
+        [150.0, 151.0],
+        adj=[146.0, 147.0],
+        dividend=[0.0, 1.63],
+    )
     assert store.write([s], requested={"CVX": (D(2024, 1, 1), D(2024, 1, 5))}) == 2
     rows = store.read(["CVX"])
     assert rows["close"].tolist() == [150.0, 151.0]
@@ -60,8 +67,10 @@ def test_missing_ranges(store: Store) -> None:
     assert store.missing_ranges("A", D(2024, 1, 1), D(2024, 1, 31)) == [
         (D(2024, 1, 1), D(2024, 1, 31))
     ]
-    store.write([series("A", ["2024-01-10"], [1])],
-                requested={"A": (D(2024, 1, 8), D(2024, 1, 19))})
+    store.write(
+        [series("A", ["2024-01-10"], [1])],
+        requested={"A": (D(2024, 1, 8), D(2024, 1, 19))},
+    )
     assert store.missing_ranges("A", D(2024, 1, 1), D(2024, 1, 31)) == [
         (D(2024, 1, 1), D(2024, 1, 7)),
         (D(2024, 1, 20), D(2024, 1, 31)),
@@ -89,7 +98,8 @@ from piefolio.data.store import Store
 
 days = pd.bdate_range("2000-01-03", periods=5000)
 def s(sym, value):
-    f = make_frame(days, close=np.full(len(days), value), adj_close=np.full(len(days), value))
+    v = np.full(len(days), value)
+    f = make_frame(days, close=v, adj_close=v)
     return RawSeries(sym, f, "USD", "test")
 
 def progress(sym):
@@ -106,10 +116,14 @@ def test_killed_writer_leaves_the_store_whole(store: Store, tmp_path: Path) -> N
 
     days = pd.bdate_range("2000-01-03", periods=5000)
     store.write([series("A", days, np.ones(len(days)))])
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"  # A and B written, not committed
+        assert (
+            proc.stdout.readline().strip() == "ready"
+        )  # A and B written, not committed
         proc.kill()
     finally:
         proc.wait(timeout=30)
@@ -132,11 +146,12 @@ with Store()._connect(write=True):
 
 def test_busy_store_waits_then_reads(store: Store) -> None:
     store.write([series("A", ["2024-01-02"], [1.0])])
-    proc = subprocess.Popen([sys.executable, "-c", _HOLDER, "1.5"], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, "1.5"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-        with pytest.raises(StoreError, match="store busy: .* stayed locked"):
+        with pytest.raises(StoreError, match=r"store busy: .* stayed locked"):
             Store(busy_timeout=0.2).symbols()
         waits: list[str] = []
         start = time.perf_counter()
@@ -152,6 +167,8 @@ def test_busy_store_waits_then_reads(store: Store) -> None:
 
 
 def test_delete(store: Store) -> None:
-    store.write([series("A", ["2024-01-02"], [1.0]), series("B", ["2024-01-02"], [1.0])])
+    store.write(
+        [series("A", ["2024-01-02"], [1.0]), series("B", ["2024-01-02"], [1.0])]
+    )
     store.delete(["A"])
     assert [i.symbol for i in store.symbols()] == ["B"]

@@ -44,9 +44,18 @@ _ALIASES = {
     "splits": "split",
 }
 _LONG_KNOWN = {
-    "date", "ticker", "open", "high", "low", "close", "adj_close", "volume",
-    "dividend", "split", "currency",
-}  # fmt: skip
+    "date",
+    "ticker",
+    "open",
+    "high",
+    "low",
+    "close",
+    "adj_close",
+    "volume",
+    "dividend",
+    "split",
+    "currency",
+}
 _PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
 _TICKER = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-=^_]{0,24}$")
 
@@ -109,10 +118,12 @@ def read_prices_file(
                 raw.columns = [str(c) for c in header.iloc[0]]
     except Exception as exc:  # pandas/pyarrow raise many kinds; all mean unreadable
         raise DataError(f"{file}: cannot be read as a table: {exc}") from exc
-    raw.columns = [_ALIASES.get(str(c).strip().lower(), str(c).strip().lower())
-                   if str(c).strip().lower() in _LONG_KNOWN | set(_ALIASES)
-                   | {"series", "value"}
-                   else str(c).strip() for c in raw.columns]  # fmt: skip
+    raw.columns = [
+        _ALIASES.get(str(c).strip().lower(), str(c).strip().lower())
+        if str(c).strip().lower() in _LONG_KNOWN | set(_ALIASES) | {"series", "value"}
+        else str(c).strip()
+        for c in raw.columns
+    ]
     cols = list(raw.columns)
     if "date" not in cols:
         raise DataError(f"{file}: no 'date' column (found {cols}); {_EXPECTED}")
@@ -153,7 +164,7 @@ def _select(file: Path, raw: pd.DataFrame, only: list[str]) -> pd.DataFrame:
 
 
 def _line(col: pd.Series, i: int) -> int:
-    """The file line of the i-th row kept (line 1 is the header)."""
+    """Return the file line of the i-th row kept (line 1 is the header)."""
     return int(col.index[i]) + 2
 
 
@@ -164,8 +175,8 @@ def _parse_dates(file: Path, col: pd.Series) -> pd.Series:
     if bad.any():
         i = int(np.argmax(bad))
         raise DataError(
-            f"{file}: line {_line(text, i)}, column 'date': {text.iloc[i]!r} is not a date; "
-            "expected YYYY-MM-DD"
+            f"{file}: line {_line(text, i)}, column 'date': {text.iloc[i]!r} is "
+            "not a date; expected YYYY-MM-DD"
         )
     return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
 
@@ -187,16 +198,16 @@ def _numbers(
         if nonnum.any() or not allow_missing:
             i = int(np.argmax(nonnum if nonnum.any() else missing))
             raise DataError(
-                f"{file}: line {_line(text, i)}, column {column!r}: {text.iloc[i]!r} is not "
-                "a number; expected a price such as 101.25"
+                f"{file}: line {_line(text, i)}, column {column!r}: "
+                f"{text.iloc[i]!r} is not a number; expected a price such as 101.25"
             )
     if positive:
         bad = ~missing & ~(values > 0)
         if bad.any():
             i = int(np.argmax(bad))
             raise DataError(
-                f"{file}: line {_line(text, i)}, column {column!r}: price {values[i]:g} is "
-                "not positive; expected a price > 0"
+                f"{file}: line {_line(text, i)}, column {column!r}: price "
+                f"{values[i]:g} is not positive; expected a price > 0"
             )
     return values
 
@@ -207,21 +218,26 @@ def _check_order(file: Path, keys: pd.Series, dates: pd.Series) -> None:
     dup = frame.duplicated(keep="first").to_numpy()
     if dup.any():
         i = int(np.argmax(dup))
-        first = int(np.argmax((frame["k"] == frame["k"].iloc[i]).to_numpy()
-                              & (frame["d"] == frame["d"].iloc[i]).to_numpy()))
+        first = int(
+            np.argmax(
+                (frame["k"] == frame["k"].iloc[i]).to_numpy()
+                & (frame["d"] == frame["d"].iloc[i]).to_numpy()
+            )
+        )
         raise DataError(
-            f"{file}: line {_line(keys, i)}: duplicate date {dates.iloc[i].date()} for "
-            f"{keys.iloc[i]} (first on line {_line(keys, first)}); expected one row per "
-            "ticker and day"
+            f"{file}: line {_line(keys, i)}: duplicate date {dates.iloc[i].date()} "
+            f"for {keys.iloc[i]} (first on line {_line(keys, first)}); expected one "
+            "row per ticker and day"
         )
     same = (frame["k"] == frame["k"].shift()).to_numpy()
     back = same & (frame["d"] < frame["d"].shift()).to_numpy()
     if back.any():
         i = int(np.argmax(back))
         raise DataError(
-            f"{file}: line {_line(keys, i)}: rows are not sorted: {dates.iloc[i].date()} for "
-            f"{keys.iloc[i]} comes after {dates.iloc[i - 1].date()}; expected "
-            "increasing dates within each ticker (sort the file first)"
+            f"{file}: line {_line(keys, i)}: rows are not sorted: "
+            f"{dates.iloc[i].date()} for {keys.iloc[i]} comes after "
+            f"{dates.iloc[i - 1].date()}; expected increasing dates within each "
+            "ticker (sort the file first)"
         )
 
 
@@ -252,21 +268,28 @@ def _read_long(
     blank = (tickers == "").to_numpy()
     if blank.any():
         i = int(np.argmax(blank))
-        raise DataError(f"{file}: line {_line(tickers, i)}, column 'ticker': empty ticker")
+        raise DataError(
+            f"{file}: line {_line(tickers, i)}, column 'ticker': empty ticker"
+        )
     _check_order(file, tickers, dates)
     values: dict[str, np.ndarray] = {}
     for col in ("close", "adj_close"):
         if col in raw.columns:
-            values[col] = _numbers(file, raw[col], col, allow_missing=False,
-                                   positive=True)  # fmt: skip
+            values[col] = _numbers(
+                file, raw[col], col, allow_missing=False, positive=True
+            )
     for col in ("dividend", "split"):
         if col in raw.columns:
-            values[col] = _numbers(file, raw[col], col, allow_missing=True,
-                                   positive=False)  # fmt: skip
+            values[col] = _numbers(
+                file, raw[col], col, allow_missing=True, positive=False
+            )
     out: list[RawSeries] = []
     codes, uniques = pd.factorize(tickers)
-    cur_col = raw["currency"].astype(str).str.strip().str.upper() if (
-        "currency" in raw.columns) else None  # fmt: skip
+    cur_col = (
+        raw["currency"].astype(str).str.strip().str.upper()
+        if ("currency" in raw.columns)
+        else None
+    )
     # Rows of one ticker may be split in blocks (file sorted by date); group them.
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
@@ -303,8 +326,9 @@ def _read_fred(
         else:
             cur = _quote_currency(sym)
         v = values[mask]
-        frame = make_frame(pd.DatetimeIndex(dates.to_numpy()[mask]), close=v,
-                           adj_close=v)  # fmt: skip
+        frame = make_frame(
+            pd.DatetimeIndex(dates.to_numpy()[mask]), close=v, adj_close=v
+        )
         out.append(_series(file, sym, frame, cur, name=str(name)))
     return out
 
@@ -322,7 +346,9 @@ def _read_wide(
                 f"missing (found {list(raw.columns)}); {_EXPECTED}"
             )
         _check_ticker(file, c, f"column {c!r}")
-    _check_order(file, pd.Series(np.zeros(len(raw), dtype=np.int64), index=raw.index), dates)
+    _check_order(
+        file, pd.Series(np.zeros(len(raw), dtype=np.int64), index=raw.index), dates
+    )
     out: list[RawSeries] = []
     index = pd.DatetimeIndex(dates.to_numpy())
     for c in tickers:
@@ -369,13 +395,14 @@ class FilesProvider:
     def fetch(
         self, symbols: Sequence[str], start: dt.date, end: dt.date
     ) -> list[RawSeries]:
-        """The file's rows of ``symbols`` between ``start`` and ``end``."""
+        """Return the file's rows of ``symbols`` between ``start`` and ``end``."""
         out = []
         for sym in symbols:
             if sym not in self._series:
                 raise UnknownSymbol(f"{sym}: not in {self.name}")
             s = self._series[sym]
             frame = s.frame.loc[pd.Timestamp(start) : pd.Timestamp(end)]
-            out.append(RawSeries(s.symbol, frame, s.currency, s.source, s.name,
-                                 s.terms))  # fmt: skip
+            out.append(
+                RawSeries(s.symbol, frame, s.currency, s.source, s.name, s.terms)
+            )
         return out

@@ -51,8 +51,11 @@ class FredProvider:
             series_id = YAHOO_TO_FRED.get(sym.upper())
             if series_id is None:
                 raise UnknownSymbol(f"{sym}: not an FX pair FRED publishes")
-            params = {"id": series_id, "cosd": start.isoformat(),
-                      "coed": end.isoformat()}  # fmt: skip
+            params = {
+                "id": series_id,
+                "cosd": start.isoformat(),
+                "coed": end.isoformat(),
+            }
             body = get_text(self.client, URL, params, what=f"{sym}: FRED {series_id}")
             out.append(parse_fred_csv(sym, series_id, body))
         return out
@@ -65,8 +68,11 @@ def parse_fred_csv(symbol: str, series_id: str, body: str) -> RawSeries:
     except Exception as exc:  # pandas parser errors of several kinds
         raise ProviderError(f"{symbol}: FRED answer is not CSV: {exc}") from exc
     cols = list(table.columns)
-    if len(cols) != 2 or cols[1] != series_id or cols[0] not in (
-        "observation_date", "DATE"):  # fmt: skip
+    if (
+        len(cols) != 2
+        or cols[1] != series_id
+        or cols[0] not in ("observation_date", "DATE")
+    ):
         raise ProviderError(
             f"{symbol}: FRED answer has columns {cols[:4]}; expected "
             f"observation_date,{series_id}"
@@ -82,7 +88,8 @@ def parse_fred_csv(symbol: str, series_id: str, body: str) -> RawSeries:
         raise UnknownSymbol(f"{symbol}: FRED {series_id} has no values in the range")
     if (values[keep] <= 0).any():
         raise ProviderError(f"{symbol}: FRED {series_id} has non-positive rates")
-    frame = make_frame(pd.DatetimeIndex(dates[keep]), close=values[keep],
-                       adj_close=values[keep])  # fmt: skip
+    frame = make_frame(
+        pd.DatetimeIndex(dates[keep]), close=values[keep], adj_close=values[keep]
+    )
     quote = symbol.upper().removesuffix("=X")[-3:]
     return RawSeries(symbol.upper(), frame, quote, "fred", name=series_id, terms=TERMS)

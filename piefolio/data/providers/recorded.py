@@ -65,15 +65,23 @@ class RecordedProvider:
             if isinstance(answer, BaseException):
                 raise answer
             frame = answer.frame.loc[pd.Timestamp(start) : pd.Timestamp(end)]
-            out.append(RawSeries(sym, frame, answer.currency, answer.source,
-                                 answer.name, answer.terms))  # fmt: skip
+            out.append(
+                RawSeries(
+                    sym,
+                    frame,
+                    answer.currency,
+                    answer.source,
+                    answer.name,
+                    answer.terms,
+                )
+            )
         return out
 
 
 def recorded_transport(
     routes: Mapping[str, httpx.Response | Callable[[httpx.Request], httpx.Response]],
 ) -> tuple[httpx.MockTransport, list[httpx.Request]]:
-    """An httpx transport answering saved responses by the request's query id.
+    """Build an httpx transport that answers saved responses by URL key.
 
     ``routes`` maps a key found in the URL (``"s=cvx.us"``, ``"id=DEXUSEU"``) to a
     saved response or a function of the request (which may raise, e.g.

@@ -68,9 +68,13 @@ class SampleProvider:
                 )
             col = data[sym].loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna()
             col = col[col > 0]
-            frame = make_frame(pd.DatetimeIndex(col.index), close=col.to_numpy(),
-                               adj_close=col.to_numpy())  # fmt: skip
+            frame = make_frame(
+                pd.DatetimeIndex(col.index),
+                close=col.to_numpy(),
+                adj_close=col.to_numpy(),
+            )
             name = "S&P 500 index (price)" if sym == SAMPLE_INDEX else ""
-            out.append(RawSeries(sym, frame, "USD", "sample", name=name,
-                                 terms=SAMPLE_TERMS))  # fmt: skip
+            out.append(
+                RawSeries(sym, frame, "USD", "sample", name=name, terms=SAMPLE_TERMS)
+            )
         return out

@@ -34,11 +34,26 @@ __all__ = ["StooqProvider", "stooq_symbol"]
 
 URL = "https://stooq.com/q/d/l/"
 TERMS = "Stooq.com data: free for personal, non-commercial use"
-_SUFFIX = {"": ".us", "L": ".uk", "DE": ".de", "F": ".de", "AS": ".nl",
-           "PA": ".fr", "T": ".jp", "HK": ".hk"}  # fmt: skip
+_SUFFIX = {
+    "": ".us",
+    "L": ".uk",
+    "DE": ".de",
+    "F": ".de",
+    "AS": ".nl",
+    "PA": ".fr",
+    "T": ".jp",
+    "HK": ".hk",
+}
 _INDEX = {"^GSPC": "^spx", "^DJI": "^dji", "^IXIC": "^ndq", "^RUT": "^rut"}
-_CURRENCY = {".us": "USD", ".uk": "GBP", ".de": "EUR", ".nl": "EUR", ".fr": "EUR",
-             ".jp": "JPY", ".hk": "HKD"}  # fmt: skip
+_CURRENCY = {
+    ".us": "USD",
+    ".uk": "GBP",
+    ".de": "EUR",
+    ".nl": "EUR",
+    ".fr": "EUR",
+    ".jp": "JPY",
+    ".hk": "HKD",
+}
 
 
 def stooq_symbol(symbol: str) -> tuple[str, str] | None:
@@ -81,8 +96,12 @@ class StooqProvider:
         if mapped is None:
             raise UnknownSymbol(f"{symbol}: no Stooq spelling known")
         code, currency = mapped
-        params = {"s": code, "i": "d", "d1": start.strftime("%Y%m%d"),
-                  "d2": end.strftime("%Y%m%d")}  # fmt: skip
+        params = {
+            "s": code,
+            "i": "d",
+            "d1": start.strftime("%Y%m%d"),
+            "d2": end.strftime("%Y%m%d"),
+        }
         body = get_text(self.client, URL, params, what=f"{symbol}: Stooq")
         return parse_stooq_csv(symbol, body, currency)
 
@@ -109,6 +128,7 @@ def parse_stooq_csv(symbol: str, body: str, currency: str) -> RawSeries:
         raise ProviderError(f"{symbol}: Stooq answer has malformed rows")
     if table.empty:
         raise UnknownSymbol(f"{symbol}: Stooq returned no rows")
-    frame = make_frame(pd.DatetimeIndex(dates), close=close.to_numpy(),
-                       adj_close=close.to_numpy())  # fmt: skip
+    frame = make_frame(
+        pd.DatetimeIndex(dates), close=close.to_numpy(), adj_close=close.to_numpy()
+    )
     return RawSeries(symbol, frame, currency, "stooq", terms=TERMS)

@@ -69,8 +69,11 @@ class YahooProvider:
             )
         except yfe.YFRateLimitError as exc:
             raise RateLimited(f"{symbol}: Yahoo rate limit: {exc}") from exc
-        except (yfe.YFPricesMissingError, yfe.YFTickerMissingError,
-                yfe.YFTzMissingError) as exc:  # fmt: skip
+        except (
+            yfe.YFPricesMissingError,
+            yfe.YFTickerMissingError,
+            yfe.YFTzMissingError,
+        ) as exc:
             raise UnknownSymbol(f"{symbol}: Yahoo has no prices: {exc}") from exc
         except (TimeoutError, ConnectionError, OSError) as exc:
             raise TransientProviderError(f"{symbol}: Yahoo unreachable: {exc}") from exc
@@ -114,8 +117,10 @@ def _to_series(symbol: str, hist: pd.DataFrame, currency: str) -> RawSeries:
     scale = 1.0
     if currency in ("GBp", "GBX", "ZAc", "ILA"):
         # Minor units: quoted in pence/cents; store major units, as FX is quoted.
-        scale, currency = 0.01, {"GBp": "GBP", "GBX": "GBP", "ZAc": "ZAR",
-                                 "ILA": "ILS"}[currency]  # fmt: skip
+        scale, currency = (
+            0.01,
+            {"GBp": "GBP", "GBX": "GBP", "ZAc": "ZAR", "ILA": "ILS"}[currency],
+        )
     close = pd.to_numeric(hist["Close"], errors="coerce") * scale
     adj = pd.to_numeric(hist["Adj Close"], errors="coerce") * scale
     div = hist["Dividends"] * scale if "Dividends" in hist else None

@@ -77,7 +77,9 @@ def test_stooq_symbols(symbol: str, expected: tuple[str, str] | None) -> None:
 
 
 def test_stooq_empty_answer() -> None:
-    provider, _ = stooq({"s=cvx.us": httpx.Response(200, text="Date,Open,High,Low,Close,Volume\n")})
+    provider, _ = stooq(
+        {"s=cvx.us": httpx.Response(200, text="Date,Open,High,Low,Close,Volume\n")}
+    )
     with pytest.raises(UnknownSymbol, match="no rows"):
         provider.fetch(["CVX"], START, END)
 
@@ -90,8 +92,10 @@ def test_stooq_unknown_ticker() -> None:
 
 @pytest.mark.parametrize(
     "answer",
-    [httpx.Response(429, text="Too Many Requests"),
-     httpx.Response(200, text="Exceeded the daily hits limit")],
+    [
+        httpx.Response(429, text="Too Many Requests"),
+        httpx.Response(200, text="Exceeded the daily hits limit"),
+    ],
 )
 def test_stooq_rate_limit(answer: httpx.Response) -> None:
     provider, _ = stooq({"s=cvx.us": answer})
@@ -116,9 +120,11 @@ def test_stooq_server_error_is_transient() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    ["<html><body>Service unavailable</body></html>",
-     "Date,Open,High,Low,Close\n2024-01-02,1,1,1,abc\n",
-     "Date,Open,High,Low,Close\n02/01/2024,1,1,1,2\n"],
+    [
+        "<html><body>Service unavailable</body></html>",
+        "Date,Open,High,Low,Close\n2024-01-02,1,1,1,abc\n",
+        "Date,Open,High,Low,Close\n02/01/2024,1,1,1,2\n",
+    ],
 )
 def test_stooq_malformed_body(body: str) -> None:
     provider, _ = stooq({"s=cvx.us": httpx.Response(200, text=body)})
@@ -143,7 +149,13 @@ def test_fred_old_format_with_dots() -> None:
 
 
 def test_fred_unsupported_and_empty() -> None:
-    provider, _ = fred({"id=DEXUSEU": httpx.Response(200, text="observation_date,DEXUSEU\n2024-01-01,\n")})
+    provider, _ = fred(
+        {
+            "id=DEXUSEU": httpx.Response(
+                200, text="observation_date,DEXUSEU\n2024-01-01,\n"
+            )
+        }
+    )
     assert not provider.supports("CVX")
     with pytest.raises(UnknownSymbol):
         provider.fetch(["CVX"], START, END)

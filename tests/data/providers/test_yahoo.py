@@ -9,7 +9,7 @@ the currency. No test touches the network: ``yfinance.Ticker`` is replaced.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -50,9 +50,9 @@ def history_frame(tz: str = "America/New_York") -> pd.DataFrame:
 class FakeTicker:
     """Stands in for yfinance.Ticker: answers or raises what a test scripts."""
 
-    answers: dict[str, Any] = {}
-    currency: dict[str, str] = {}
-    calls: list[dict[str, Any]] = []
+    answers: ClassVar[dict[str, Any]] = {}
+    currency: ClassVar[dict[str, str]] = {}
+    calls: ClassVar[list[dict[str, Any]]] = []
 
     def __init__(self, symbol: str) -> None:
         self.symbol = symbol
@@ -122,7 +122,9 @@ def test_empty_answer_is_unknown(fake: Any) -> None:
 
 
 def test_unknown_ticker(fake: Any) -> None:
-    fake.answers["NOPE"] = yfe.YFPricesMissingError("NOPE", "(1d 2024-02-05 -> 2024-02-10)")
+    fake.answers["NOPE"] = yfe.YFPricesMissingError(
+        "NOPE", "(1d 2024-02-05 -> 2024-02-10)"
+    )
     with pytest.raises(UnknownSymbol, match="NOPE: Yahoo has no prices"):
         YahooProvider().fetch(["NOPE"], START, END)
 
