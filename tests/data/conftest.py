@@ -29,17 +29,17 @@ def store(piefolio_home: Path) -> Store:
 
 def series(
     symbol: str,
-    dates: Sequence[str] | pd.DatetimeIndex,
-    close: Sequence[float],
+    dates: Sequence[str] | Sequence[pd.Timestamp] | pd.DatetimeIndex,
+    close: Sequence[float] | np.ndarray,
     *,
-    adj: Sequence[float] | None = None,
-    dividend: Sequence[float] | None = None,
+    adj: Sequence[float] | np.ndarray | None = None,
+    dividend: Sequence[float] | np.ndarray | None = None,
     currency: str = "USD",
     source: str = "recorded",
 ) -> RawSeries:
     """A RawSeries from literal values (adj defaults to close)."""
     frame = make_frame(
-        pd.DatetimeIndex(pd.to_datetime(list(dates))),
+        pd.DatetimeIndex(list(dates)),
         close=np.asarray(close, float),
         adj_close=np.asarray(adj if adj is not None else close, float),
         dividend=None if dividend is None else np.asarray(dividend, float),

@@ -12,6 +12,7 @@ from piefolio.data import get_prices
 from piefolio.data.chain import RetryPolicy, update
 from piefolio.data.providers.base import (
     RateLimited,
+    RawSeries,
     TransientProviderError,
     UnknownSymbol,
 )
@@ -27,7 +28,7 @@ FAST = RetryPolicy(attempts=3, wait_initial=0.0, wait_max=0.0)
 DAYS = pd.bdate_range("2024-01-02", "2024-03-29")
 
 
-def cvx(source: str = "yahoo"):
+def cvx(source: str = "yahoo") -> RawSeries:
     return series("CVX", DAYS, np.linspace(150, 160, len(DAYS)), source=source)
 
 

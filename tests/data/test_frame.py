@@ -12,14 +12,16 @@ from piefolio.data import get_prices, load_frame
 from piefolio.data.frame import MAX_FILL, PriceFrame
 from piefolio.data.store import Store
 from piefolio.errors import DataUnavailable, PlanError
-from piefolio.spec import parse_pie
+from piefolio.spec import PieSpec, parse_pie
 
 from .conftest import series
 
 D = dt.date
 
 
-def spec(late: str = "error", dividends: str = "reinvest", currency: str = "EUR"):
+def spec(
+    late: str = "error", dividends: str = "reinvest", currency: str = "EUR"
+) -> PieSpec:
     return parse_pie(f"""
 [pie]
 name = "t"

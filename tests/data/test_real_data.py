@@ -90,7 +90,7 @@ def test_eur_conversion_matches_hand_computation(real_store: Store) -> None:
     gev = frame.prices["GEV"]
     assert gev[:"2024-03-26"].isna().all() and gev["2024-03-27"] > 0
     assert frame.gaps == ()
-    assert not np.isnan(frame.base[frame.dates >= "2024-03-27"]).any()
+    assert not np.isnan(frame.base[frame.dates >= pd.Timestamp("2024-03-27")]).any()
 
 
 def test_late_listing_error_on_real_data(real_store: Store) -> None:

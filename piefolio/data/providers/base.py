@@ -109,7 +109,7 @@ class RawSeries:
 
 
 def make_frame(
-    dates: pd.DatetimeIndex | Sequence[object],
+    dates: pd.DatetimeIndex,
     *,
     close: object = None,
     adj_close: object = None,
@@ -120,7 +120,7 @@ def make_frame(
 
     Parameters
     ----------
-    dates : DatetimeIndex or sequence of date-likes, length T
+    dates : DatetimeIndex, length T
         Trading days; a time zone and a time of day are dropped.
     close, adj_close : array-like of length T, optional
         Prices; absent means all NaN.

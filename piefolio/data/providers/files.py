@@ -298,7 +298,7 @@ def _read_long(
         sym = _check_ticker(file, str(ticker), f"line {_line(tickers, rows[0])}")
         frame = make_frame(
             pd.DatetimeIndex(dates.to_numpy()[rows]),
-            **{col: v[rows] for col, v in values.items()},  # type: ignore[arg-type]
+            **{col: v[rows] for col, v in values.items()},
         )
         cur = currency
         if cur_col is not None:

@@ -41,8 +41,8 @@ class RecordedProvider:
         name: str = "recorded",
     ) -> None:
         self.name = name
-        self._answers = {
-            k: list(v) if isinstance(v, list | tuple) else [v]
+        self._answers: dict[str, list[Answer]] = {
+            k: [v] if isinstance(v, RawSeries | BaseException) else list(v)
             for k, v in answers.items()
         }
         self.calls: list[tuple[str, dt.date, dt.date]] = []

@@ -37,7 +37,8 @@ def _load() -> pd.DataFrame:
 
     stocks = load_sp500_dataset()
     index = load_sp500_index().rename(columns={"SP500": SAMPLE_INDEX})
-    return stocks.join(index, how="outer")
+    joined: pd.DataFrame = stocks.join(index, how="outer")
+    return joined
 
 
 def sample_symbols() -> list[str]:

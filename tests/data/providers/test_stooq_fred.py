@@ -9,6 +9,7 @@ values on holidays.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import httpx
 import pytest
@@ -40,12 +41,12 @@ FRED_DEXUSEU = """observation_date,DEXUSEU
 """
 
 
-def stooq(routes: dict) -> tuple[StooqProvider, list[httpx.Request]]:
+def stooq(routes: dict[str, Any]) -> tuple[StooqProvider, list[httpx.Request]]:
     transport, seen = recorded_transport(routes)
     return StooqProvider(httpx.Client(transport=transport)), seen
 
 
-def fred(routes: dict) -> tuple[FredProvider, list[httpx.Request]]:
+def fred(routes: dict[str, Any]) -> tuple[FredProvider, list[httpx.Request]]:
     transport, seen = recorded_transport(routes)
     return FredProvider(httpx.Client(transport=transport)), seen
 

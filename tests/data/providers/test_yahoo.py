@@ -62,7 +62,8 @@ class FakeTicker:
         answer = FakeTicker.answers[self.symbol]
         if isinstance(answer, BaseException):
             raise answer
-        return answer
+        frame: pd.DataFrame = answer
+        return frame
 
     @property
     def history_metadata(self) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def test_success_keeps_both_closes_dividends_and_local_dates(fake: Any) -> None:
     (s,) = YahooProvider().fetch(["CVX"], START, END)
     assert s.symbol == "CVX" and s.currency == "USD" and s.source == "yahoo"
     assert s.frame.index[0] == pd.Timestamp("2024-02-05")
-    assert s.frame.index.tz is None
+    assert isinstance(s.frame.index, pd.DatetimeIndex) and s.frame.index.tz is None
     np.testing.assert_allclose(s.frame["close"], [150.5, 151.5, 152.5, 151.0, 154.5])
     np.testing.assert_allclose(s.frame["adj_close"][-1:], [151.6])
     assert s.frame["dividend"].tolist() == [0, 0, 0, 1.63, 0]
