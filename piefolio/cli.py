@@ -238,7 +238,7 @@ def data_fetch(
 
     from piefolio.data.chain import default_providers, update
 
-    symbols, first = _targets(targets)
+    symbols, first, base = _targets(targets)
     lo = dt.date.fromisoformat(start) if start else first or dt.date(2000, 1, 1)
     hi = dt.date.fromisoformat(end) if end else dt.date.today()
     providers = _pick_providers(provider) if provider else default_providers()
@@ -253,6 +253,19 @@ def data_fetch(
             providers=providers,
             progress=lambda s: bar.advance(task),
         )
+        if base is not None:
+            # A pie in EUR needs EURUSD=X for its US slices: fetch the FX pairs
+            # of the currencies the symbols turned out to be in.
+            pairs = _fx_pairs(store, symbols, base)
+            bar.update(task, total=len(symbols) + len(pairs))
+            reports += update(
+                pairs,
+                lo,
+                hi,
+                store=store,
+                providers=providers,
+                progress=lambda s: bar.advance(task),
+            )
     table = Table("symbol", "result")
     for r in reports:
         table.add_row(r.symbol, r.describe().split(": ", 1)[1])
@@ -268,14 +281,28 @@ def data_fetch(
         )
 
 
-def _targets(targets: list[str]) -> tuple[list[str], dt.date | None]:
+def _targets(targets: list[str]) -> tuple[list[str], dt.date | None, str | None]:
+    """Symbols, first day and base currency of the fetch targets."""
     if len(targets) == 1 and targets[0].lower().endswith(".toml"):
         from piefolio.data.prices import spec_symbols
         from piefolio.spec import load_pie
 
         spec = load_pie(targets[0])
-        return spec_symbols(spec)[1], spec.plan.start
-    return [t.upper() for t in targets], None
+        return spec_symbols(spec)[1], spec.plan.start, spec.pie.currency
+    return [t.upper() for t in targets], None, None
+
+
+def _fx_pairs(store: Store, symbols: list[str], base: str) -> list[str]:
+    from piefolio.data.fx import canonical_pair
+
+    infos = {i.symbol: i for i in store.symbols()}
+    return sorted(
+        {
+            canonical_pair(infos[s].currency, base)
+            for s in symbols
+            if s in infos and infos[s].currency != base
+        }
+    )
 
 
 def _pick_providers(name: str) -> list[Provider]:

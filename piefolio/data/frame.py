@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from piefolio.data.fx import dated_rate
-from piefolio.typing import BoolArray, FloatArray
+from piefolio.typing import BoolArray, FloatArray, IntArray
 
-__all__ = ["MAX_FILL", "Gap", "PriceFrame", "build_frame"]
+__all__ = ["MAX_FILL", "Gap", "PriceFrame", "build_frame", "frame_from_rows"]
 
 #: Longest run of missing trading days that is forward-filled.
 MAX_FILL = 5
@@ -207,18 +207,74 @@ def build_frame(
     long : DataFrame
         Rows as :meth:`piefolio.data.store.Store.read` returns them: ``symbol,
         date, close, adj_close, dividend``, already limited to the days wanted.
+        Rows of symbols not in ``symbols`` are ignored.
+    symbols, base_currency, currencies, fx_series, adjusted, sources, notes
+        As for :func:`frame_from_rows`.
+
+    Returns
+    -------
+    PriceFrame
+    """
+    position = {s: i for i, s in enumerate(symbols)}
+    pos = long["symbol"].map(position).to_numpy(dtype=np.float64)
+    keep = ~np.isnan(pos)
+    day = long["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    values = {
+        c: long[c].to_numpy(dtype=np.float64)[keep]
+        for c in ("close", "adj_close", "dividend")
+        if c in long
+    }
+    return frame_from_rows(
+        pos[keep].astype(np.int64),
+        day[keep],
+        values,
+        symbols,
+        base_currency=base_currency,
+        currencies=currencies,
+        fx_series=fx_series,
+        adjusted=adjusted,
+        sources=sources,
+        notes=notes,
+    )
+
+
+def frame_from_rows(
+    pos: IntArray,
+    day: IntArray,
+    values: Mapping[str, FloatArray],
+    symbols: Sequence[str],
+    *,
+    base_currency: str,
+    currencies: Mapping[str, str],
+    fx_series: Mapping[str, pd.Series],
+    adjusted: bool = True,
+    sources: Mapping[str, str] | None = None,
+    notes: Sequence[str] = (),
+) -> PriceFrame:
+    """Align stored rows, given as arrays, into a :class:`PriceFrame`.
+
+    Parameters
+    ----------
+    pos : ndarray of int64, shape (R,)
+        Each row's symbol, as its index in ``symbols``.
+    day : ndarray of int64, shape (R,)
+        Each row's day, in days since 1970-01-01. (pos, day) pairs are unique.
+    values : mapping column -> ndarray of float64, shape (R,)
+        ``close`` and/or ``adj_close``; ``dividend`` when ``adjusted`` is False.
     symbols : sequence of str, length N
         Columns of the frame, in order; a symbol without rows is all NaN.
     base_currency : str
     currencies : mapping symbol -> ISO code
+        A symbol not in it is taken to be in the base currency.
     fx_series : mapping FX symbol -> Series of closes
         FX closes covering the frame's days (and some days before, so that the
         first day has a dated rate).
     adjusted : bool, default True
         Total-return prices (True) or traded closes plus cash dividends (False).
         A symbol without the asked column falls back to the other, with a note.
-    sources, notes
-        Passed through to the frame.
+    sources : mapping symbol -> provider name, optional
+    notes : sequence of str
+        Passed through to the frame, before the notes added here.
 
     Returns
     -------
@@ -226,41 +282,61 @@ def build_frame(
     """
     notes = list(notes)
     symbols = list(symbols)
+    n = len(symbols)
+    # Dense calendar instead of np.unique: O(rows) with no sort, since the days
+    # span at most a few tens of thousands.
+    if len(day):
+        d0 = int(day.min())
+        has = np.zeros(int(day.max()) - d0 + 1, dtype=bool)
+        has[day - d0] = True
+        udays = np.flatnonzero(has) + d0
+        t_of_row = (np.cumsum(has) - 1)[day - d0]
+    else:
+        udays = np.zeros(0, dtype=np.int64)
+        t_of_row = np.zeros(0, dtype=np.int64)
+
+    def grid(column: str) -> FloatArray:
+        out = np.full((len(udays), n), np.nan)
+        if column in values:
+            out[t_of_row, pos] = values[column]
+        return out
+
     want, other = ("adj_close", "close") if adjusted else ("close", "adj_close")
-    wide = long.pivot(index="date", columns="symbol", values=want)
-    if not adjusted and "dividend" in long:
-        div_wide = long.pivot(index="date", columns="symbol", values="dividend")
-    fallback = long.pivot(index="date", columns="symbol", values=other)
-    wide = wide.reindex(columns=symbols)
-    fallback = fallback.reindex(index=wide.index, columns=symbols)
-    for sym in symbols:
-        if wide[sym].isna().all() and fallback[sym].notna().any():
-            wide[sym] = fallback[sym]
+    raw = grid(want)
+    has_want = np.zeros(n, dtype=bool)
+    if want in values:
+        has_want[pos[~np.isnan(values[want])]] = True
+    # The other column is only needed for a symbol that lacks the wanted one.
+    fallback = grid(other) if not has_want.all() else raw
+    for j, sym in enumerate(symbols):
+        if not has_want[j] and not np.isnan(fallback[:, j]).all():
+            raw[:, j] = fallback[:, j]
             what = (
                 "traded closes (no adjusted closes stored)"
                 if adjusted
-                else (
-                    "adjusted closes (no traded closes stored; dividends are inside "
-                    "the prices, not paid as cash)"
-                )
+                else "adjusted closes (no traded closes stored; dividends are "
+                "inside the prices, not paid as cash)"
             )
             notes.append(f"{sym}: using {what}")
-    wide = wide.dropna(how="all").sort_index()
-    dates = pd.DatetimeIndex(wide.index).rename("date")
-    raw = wide.to_numpy(dtype=np.float64)
+    any_price = ~np.isnan(raw).all(axis=1)
+    raw = raw[any_price]
+    dates = pd.DatetimeIndex(
+        udays[any_price].astype("datetime64[D]").astype("datetime64[ns]"), name="date"
+    )
     local, gaps, first = _fill(raw, dates, symbols)
-    t, n = local.shape
+    t = len(dates)
     fx = np.ones((t, n))
-    cur = tuple(currencies.get(s, base_currency).upper() for s in symbols)
-    for c in sorted(set(cur) - {base_currency.upper()}):
-        rates, used = dated_rate(c, base_currency, dates, fx_series)
+    base_cur = base_currency.upper()
+    cur = tuple(currencies.get(s, base_cur).upper() for s in symbols)
+    for c in sorted(set(cur) - {base_cur}):
+        rates, used = dated_rate(c, base_cur, dates, fx_series)
         cols = [j for j in range(n) if cur[j] == c]
         fx[:, cols] = rates[:, None]
         if used is None:
             notes.append(
-                f"no FX series for {c} -> {base_currency}: prices of "
+                f"no FX series for {c} -> {base_cur}: prices of "
                 f"{', '.join(symbols[j] for j in cols)} cannot be converted; fetch "
-                f"or import {c}{base_currency}=X or {base_currency}{c}=X"
+                f"or import {c}{base_cur}=X or {base_cur}{c}=X"
             )
         else:
             uncovered = np.isnan(rates) & ~np.isnan(local[:, cols]).all(axis=1)
@@ -271,24 +347,23 @@ def build_frame(
                     f"day(s) from {days[0].date()} to {days[-1].date()}; prices in "
                     f"{c} are NaN there"
                 )
-    base = local * fx
     dividends = None
     if not adjusted:
-        d = div_wide.reindex(index=dates, columns=symbols).to_numpy(dtype=np.float64)
+        d = grid("dividend")[any_price]
         dividends = np.nan_to_num(d, nan=0.0) * np.nan_to_num(fx, nan=0.0)
     src = sources or {}
     return PriceFrame(
         dates=dates,
         symbols=tuple(symbols),
-        base_currency=base_currency.upper(),
+        base_currency=base_cur,
         local=local,
         fx=fx,
-        base=base,
+        base=local * fx,
         dividends=dividends,
         adjusted=adjusted,
         currency=cur,
         first_date=tuple(first),
-        fx_mask=np.array([c != base_currency.upper() for c in cur], dtype=bool),
+        fx_mask=np.array([c != base_cur for c in cur], dtype=bool),
         gaps=tuple(gaps),
         sources=tuple(src.get(s, "") for s in symbols),
         notes=tuple(notes),

@@ -10,6 +10,7 @@ same way. The frame starts at ``plan.start`` (or ``start``) and ends at
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -18,16 +19,20 @@ import numpy as np
 import pandas as pd
 
 from piefolio.data.chain import FetchReport, RetryPolicy, update
-from piefolio.data.frame import PriceFrame, build_frame
+from piefolio.data.frame import PriceFrame, frame_from_rows
 from piefolio.data.fx import FX_MAX_AGE, canonical_pair, fx_candidates
-from piefolio.data.store import Store
+from piefolio.data.store import Store, StoreReader
 from piefolio.errors import DataUnavailable, PlanError
 
 if TYPE_CHECKING:
     from piefolio.data.providers.base import Provider
     from piefolio.spec import PieSpec
 
-__all__ = ["get_prices", "load_frame", "spec_symbols"]
+__all__ = ["STALE_AFTER_DAYS", "get_prices", "load_frame", "spec_symbols"]
+
+#: Prices ending more than this many calendar days before the end asked are
+#: noted as stale (a long weekend plus a holiday is not).
+STALE_AFTER_DAYS = 4
 
 
 def spec_symbols(spec: PieSpec) -> tuple[list[str], list[str]]:
@@ -112,7 +117,22 @@ def get_prices(
         notes=[r.describe() for r in reports if not r.ok],
     )
     _check_listing(spec, frame, held, first)
-    return frame
+    return _note_staleness(frame, last)
+
+
+def _note_staleness(frame: PriceFrame, end: dt.date) -> PriceFrame:
+    """Add a note when the prices end well before the day asked (old store)."""
+    if len(frame.dates) == 0:
+        return frame
+    last = frame.dates[-1].date()
+    behind = (end - last).days
+    if behind <= STALE_AFTER_DAYS:
+        return frame
+    note = (
+        f"prices end on {last.isoformat()}, {behind} days before {end.isoformat()}; "
+        "connect and run `piefolio data fetch` to update them"
+    )
+    return dataclasses.replace(frame, notes=(*frame.notes, note))
 
 
 def load_frame(
@@ -134,30 +154,43 @@ def load_frame(
         When a symbol has no stored price in ``[start, end]``; the message says
         how to get it.
     """
-    long = store.read(symbols, start, end)
-    present = set(pd.unique(long["symbol"])) if len(long) else set()
-    missing = [s for s in symbols if s not in present]
-    if missing:
-        raise DataUnavailable(_unavailable_message(missing, store, start, end))
-    infos = {i.symbol: i for i in store.symbols()}
-    currencies = {s: infos[s].currency for s in symbols}
-    sources = {s: infos[s].source for s in symbols}
     notes = list(notes)
-    from_sample = [s for s in symbols if infos[s].source == "sample"]
-    if from_sample:
-        notes.append(
-            f"{', '.join(from_sample)}: offline sample data (skfolio, 1990-2022), "
-            "for examples only"
-        )
-    fx_series: dict[str, pd.Series] = {}
-    foreign = sorted({c for c in currencies.values() if c != base_currency.upper()})
+    adj_cols = ["close", "adj_close"] + ([] if adjusted else ["dividend"])
+    base_cur = base_currency.upper()
     lookback = (start - FX_MAX_AGE.to_pytimedelta()) if start else None
-    for cur in foreign:
-        cands = [sym for sym, _ in fx_candidates(cur, base_currency)]
-        if fetch is not None and not any(c in infos for c in cands):
+    with store.reading() as reader:
+        infos = (
+            {}
+            if reader is None
+            else {i.symbol: i for i in reader.infos(symbols, count=False)}
+        )
+        missing = [s for s in symbols if s not in infos]
+        if reader is None or missing:
+            raise DataUnavailable(
+                _unavailable_message(missing or list(symbols), store, start, end)
+            )
+        pos, day, values = reader.arrays(symbols, start, end, adj_cols)
+        present = np.zeros(len(symbols), dtype=bool)
+        present[pos] = True
+        if not present.all():
+            absent = [s for s, ok in zip(symbols, present, strict=True) if not ok]
+            raise DataUnavailable(_unavailable_message(absent, store, start, end))
+        foreign = sorted({infos[s].currency for s in symbols} - {base_cur})
+        cands = [sym for cur in foreign for sym, _ in fx_candidates(cur, base_cur)]
+        fx_infos = (
+            {i.symbol for i in reader.infos(cands, count=False)} if cands else set()
+        )
+        fx_series = _fx_series(reader, cands, lookback, end) if fx_infos else {}
+    if fetch is not None:
+        lacking = [
+            c
+            for c in foreign
+            if not any(s in fx_infos for s, _ in fx_candidates(c, base_cur))
+        ]
+        if lacking:
             providers, policy = fetch
             reports = update(
-                [canonical_pair(cur, base_currency)],
+                [canonical_pair(c, base_cur) for c in lacking],
                 lookback or dt.date(1990, 1, 1),
                 end or dt.date.today(),
                 store=store,
@@ -165,24 +198,49 @@ def load_frame(
                 policy=policy,
             )
             notes.extend(r.describe() for r in reports if not r.ok)
-        fx_long = store.read(cands, lookback, end)
-        for sym in cands:
-            rows = fx_long[fx_long["symbol"] == sym]
-            if len(rows):
-                fx_series[sym] = pd.Series(
-                    rows["close"].fillna(rows["adj_close"]).to_numpy(np.float64),
-                    index=pd.DatetimeIndex(rows["date"]),
-                )
-    return build_frame(
-        long,
+            with store.reading() as again:
+                if again is not None:
+                    fx_series = _fx_series(again, cands, lookback, end)
+    from_sample = [s for s in symbols if infos[s].source == "sample"]
+    if from_sample:
+        notes.append(
+            f"{', '.join(from_sample)}: offline sample data (skfolio, 1990-2022), "
+            "for examples only"
+        )
+    return frame_from_rows(
+        pos,
+        day,
+        values,
         symbols,
-        base_currency=base_currency,
-        currencies=currencies,
+        base_currency=base_cur,
+        currencies={s: infos[s].currency for s in symbols},
         fx_series=fx_series,
         adjusted=adjusted,
-        sources=sources,
+        sources={s: infos[s].source for s in symbols},
         notes=notes,
     )
+
+
+def _fx_series(
+    reader: StoreReader,
+    symbols: Sequence[str],
+    start: dt.date | None,
+    end: dt.date | None,
+) -> dict[str, pd.Series]:
+    """Read the stored FX closes of ``symbols`` (those present) as dated Series."""
+    pos, day, values = reader.arrays(symbols, start, end, ["close", "adj_close"])
+    close = np.where(np.isnan(values["close"]), values["adj_close"], values["close"])
+    out: dict[str, pd.Series] = {}
+    for j, sym in enumerate(symbols):
+        rows = pos == j
+        if rows.any():
+            d, v = day[rows], close[rows]
+            if not (np.diff(d) > 0).all():  # the store keeps no order promise
+                order = np.argsort(d)
+                d, v = d[order], v[order]
+            idx = d.astype("datetime64[D]").astype("datetime64[ns]")
+            out[sym] = pd.Series(v, index=pd.DatetimeIndex(idx))
+    return out
 
 
 def _unavailable_message(

@@ -38,11 +38,12 @@ import pandas as pd
 
 from piefolio.data.providers.base import RawSeries
 from piefolio.errors import StoreError
+from piefolio.typing import FloatArray, IntArray
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["Store", "SymbolInfo", "default_store_path"]
+__all__ = ["Store", "StoreReader", "SymbolInfo", "default_store_path"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS prices (
@@ -83,7 +84,10 @@ def default_store_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class SymbolInfo:
-    """What the store knows about one symbol (a row of the ``symbols`` table)."""
+    """What the store knows about one symbol (a row of the ``symbols`` table).
+
+    ``rows`` is the number of stored days, or -1 where it was not counted.
+    """
 
     symbol: str
     currency: str
@@ -379,34 +383,23 @@ class Store:
 
     @staticmethod
     def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+        # duckdb_tables() answers from the catalog, faster than information_schema.
         found = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
+            "SELECT count(*) FROM duckdb_tables() "
             "WHERE table_name IN ('prices', 'symbols')"
         ).fetchone()
         return found is not None and found[0] == 2
 
     def symbols(self) -> list[SymbolInfo]:
-        """Every stored symbol with its metadata and row count, sorted by symbol."""
-        if not self.exists():
-            return []
-        with self._connect(write=False) as con:
-            if not self._has_schema(con):
-                return []
-            rows = con.execute(
-                "SELECT s.symbol, s.currency, s.first_date, s.last_date, "
-                "s.covered_from, s.covered_to, s.source, coalesce(s.name, ''), "
-                "coalesce(s.terms, ''), s.updated_at, "
-                "(SELECT count(*) FROM prices p WHERE p.symbol = s.symbol) "
-                "FROM symbols s ORDER BY s.symbol"
-            ).fetchall()
-        return [SymbolInfo(*row) for row in rows]
+        """Return every stored symbol with its metadata, sorted by symbol."""
+        with self.reading() as reader:
+            return [] if reader is None else reader.infos()
 
     def info(self, symbol: str) -> SymbolInfo | None:
-        """Metadata of one symbol, or None when it is not stored."""
-        for info in self.symbols():
-            if info.symbol == symbol:
-                return info
-        return None
+        """Return the metadata of one symbol, or None when it is not stored."""
+        with self.reading() as reader:
+            found = [] if reader is None else reader.infos([symbol])
+        return found[0] if found else None
 
     def missing_ranges(
         self, symbol: str, start: dt.date, end: dt.date
@@ -429,6 +422,91 @@ class Store:
             if end > info.covered_to:
                 ranges.append((info.covered_to + dt.timedelta(days=1), end))
         return [(a, b) for a, b in ranges if a <= b and _has_weekday(a, b)]
+
+    @contextmanager
+    def reading(self) -> Iterator[StoreReader | None]:
+        """Open the store once for several reads (None when there is no store).
+
+        One connection for a whole PriceFrame: opening the file costs more than
+        reading 30 symbols from it.
+        """
+        if not self.exists():
+            yield None
+            return
+        with self._connect(write=False) as con:
+            yield StoreReader(con) if self._has_schema(con) else None
+
+
+class StoreReader:
+    """Reads on one open connection; get one from :meth:`Store.reading`."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def infos(
+        self, symbols: Sequence[str] | None = None, *, count: bool = True
+    ) -> list[SymbolInfo]:
+        """Return metadata of ``symbols`` (all when None), sorted by symbol.
+
+        ``count=False`` skips counting rows (``rows`` is then -1): a scan of the
+        whole prices table that building a frame does not need.
+        """
+        where = "" if symbols is None else "WHERE list_contains(?, s.symbol) "
+        params: list[Any] = [] if symbols is None else [list(symbols)]
+        counts = (
+            "LEFT JOIN (SELECT symbol, count(*) AS n FROM prices GROUP BY symbol) c "
+            "USING (symbol) "
+            if count
+            else "LEFT JOIN (SELECT NULL::VARCHAR AS symbol, -1 AS n) c USING (symbol) "
+        )
+        rows = self._con.execute(
+            "SELECT s.symbol, s.currency, s.first_date, s.last_date, "
+            "s.covered_from, s.covered_to, s.source, coalesce(s.name, ''), "
+            "coalesce(s.terms, ''), s.updated_at, coalesce(c.n, -1) "
+            "FROM symbols s " + counts + where + "ORDER BY s.symbol",
+            params,
+        ).fetchall()
+        return [SymbolInfo(*row) for row in rows]
+
+    def arrays(
+        self,
+        symbols: Sequence[str],
+        start: dt.date | None,
+        end: dt.date | None,
+        columns: Sequence[str],
+    ) -> tuple[IntArray, IntArray, dict[str, FloatArray]]:
+        """Return stored rows as arrays: (symbol position, day, {column: values}).
+
+        Returns
+        -------
+        pos : ndarray of int64, shape (R,)
+            Index of each row's symbol in ``symbols``.
+        day : ndarray of int64, shape (R,)
+            Days since 1970-01-01.
+        values : dict column -> ndarray of float64, shape (R,)
+            NaN where the stored value is NULL.
+        """
+        for c in columns:
+            if c not in ("close", "adj_close", "dividend", "split"):
+                raise ValueError(f"unknown price column {c!r}")
+        lo = start or dt.date(1800, 1, 1)
+        hi = end or dt.date(9999, 12, 31)
+        # The symbol comes back as its position in the list and the date as an
+        # integer: no string or datetime objects cross into Python.
+        data = self._con.execute(
+            "SELECT list_position(?, symbol) - 1 AS pos, "
+            "(date - DATE '1970-01-01')::BIGINT AS day, "
+            + ", ".join(f"{c}" for c in columns)
+            + " FROM prices WHERE list_contains(?, symbol) AND date BETWEEN ? AND ?",
+            [list(symbols), list(symbols), lo, hi],
+        ).fetchnumpy()
+        pos = np.asarray(data["pos"], dtype=np.int64)
+        day = np.asarray(data["day"], dtype=np.int64)
+        values = {
+            c: np.ma.filled(np.ma.asarray(data[c], dtype=np.float64), np.nan)
+            for c in columns
+        }
+        return pos, day, values
 
 
 def _merge(

@@ -134,14 +134,15 @@ def test_fetch_a_spec_stores_its_symbols(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     days = pd.bdate_range("2024-01-02", periods=5)
-    answers = {s: series(s, days, np.ones(5)) for s in ("AAA", "SPY")}
+    answers = {s: series(s, days, np.ones(5)) for s in ("AAA", "SPY", "EURUSD=X")}
     monkeypatch.setattr(chain, "default_providers", lambda: [RecordedProvider(answers)])
     pie = tmp_path / "p.toml"
     pie.write_text(
-        '[pie]\nname = "p"\ncurrency = "USD"\n[[pie.slices]]\nticker = "AAA"\n'
+        '[pie]\nname = "p"\ncurrency = "EUR"\n[[pie.slices]]\nticker = "AAA"\n'
         'weight = 1.0\n[benchmarks]\n"S&P" = "SPY"\n[plan]\nstart = 2024-01-02\n'
         "initial = 10\n"
     )
     code, out = run("data", "fetch", str(pie), "--end", "2024-01-08")
     assert code == 0, out
-    assert [i.symbol for i in Store().symbols()] == ["AAA", "SPY"]
+    # The pie is in EUR and its symbols in USD: the FX pair comes too.
+    assert [i.symbol for i in Store().symbols()] == ["AAA", "EURUSD=X", "SPY"]

@@ -89,8 +89,18 @@ def test_eur_conversion_matches_hand_computation(real_store: Store) -> None:
     # Late listings stay NaN before their first day (plan says redistribute).
     gev = frame.prices["GEV"]
     assert gev[:"2024-03-26"].isna().all() and gev["2024-03-27"] > 0
-    assert frame.gaps == ()
+    assert frame.gaps == () and frame.notes == ()
     assert not np.isnan(frame.base[frame.dates >= pd.Timestamp("2024-03-27")]).any()
+
+
+def test_offline_store_says_how_stale(real_store: Store) -> None:
+    spec = load_pie(REPO / "examples" / "ai-energy-2026.toml")
+    frame = get_prices(spec, store=real_store, offline=True, end=dt.date(2026, 11, 29))
+    assert frame.dates[-1] == pd.Timestamp("2026-08-03")
+    assert frame.notes == (
+        "prices end on 2026-08-03, 118 days before 2026-11-29; connect and run "
+        "`piefolio data fetch` to update them",
+    )
 
 
 def test_late_listing_error_on_real_data(real_store: Store) -> None:
