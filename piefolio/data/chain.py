@@ -155,8 +155,12 @@ def update(
     chain = list(providers) if providers is not None else default_providers()
     policy = policy or RetryPolicy()
     reports = []
+    # Providers still unreachable after their retries are skipped for the rest
+    # of this call: with the network down, 30 symbols must not cost 30 rounds
+    # of back-off per provider.
+    down: set[str] = set()
     for sym in symbols:
-        reports.append(_update_one(sym, start, end, store, chain, policy))
+        reports.append(_update_one(sym, start, end, store, chain, policy, down))
         if progress is not None:
             progress(sym)
     return reports
@@ -169,6 +173,7 @@ def _update_one(
     store: Store,
     chain: list[Provider],
     policy: RetryPolicy,
+    down: set[str],
 ) -> FetchReport:
     ranges = store.missing_ranges(sym, start, end)
     if not ranges:
@@ -184,8 +189,15 @@ def _update_one(
         for provider in chain:
             if not provider.supports(sym):
                 continue
+            if provider.name in down:
+                errors.append(f"{provider.name}: skipped, unreachable earlier")
+                continue
             try:
                 series = _call(provider, sym, ask_lo, hi, policy)
+            except TransientProviderError as exc:
+                down.add(provider.name)
+                errors.append(f"{provider.name}: {exc}")
+                continue
             except ProviderError as exc:
                 errors.append(f"{provider.name}: {exc}")
                 continue

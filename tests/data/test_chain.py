@@ -63,6 +63,17 @@ def test_falls_back_to_the_next_provider(store: Store) -> None:
     assert "yahoo: timed out" in report.errors[0]
 
 
+def test_an_unreachable_provider_is_skipped_for_the_rest_of_the_run(
+    store: Store,
+) -> None:
+    down = TransientProviderError("network down")
+    yahoo = RecordedProvider({"CVX": down, "XOM": down}, name="yahoo")
+    reports = update(["CVX", "XOM"], D(2024, 1, 1), D(2024, 3, 29), store=store,
+                     providers=[yahoo], policy=FAST)  # fmt: skip
+    assert [c[0] for c in yahoo.calls] == ["CVX"] * 3  # XOM never asked
+    assert reports[1].errors == ("yahoo: skipped, unreachable earlier",)
+
+
 def test_unknown_symbol_is_not_retried(store: Store) -> None:
     yahoo = RecordedProvider({"NOPE": UnknownSymbol("NOPE: no prices")}, name="yahoo")
     (report,) = update(
