@@ -75,7 +75,14 @@ class YahooProvider:
             yfe.YFTzMissingError,
         ) as exc:
             raise UnknownSymbol(f"{symbol}: Yahoo has no prices: {exc}") from exc
-        except (TimeoutError, ConnectionError, OSError) as exc:
+        except OSError as exc:
+            # curl_cffi's request errors are OSErrors; an HTTP answer that is
+            # not 429 or 5xx will not get better by asking again.
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            if status == 429:
+                raise RateLimited(f"{symbol}: Yahoo rate limit (HTTP 429)") from exc
+            if isinstance(status, int) and status < 500:
+                raise ProviderError(f"{symbol}: Yahoo answered HTTP {status}") from exc
             raise TransientProviderError(f"{symbol}: Yahoo unreachable: {exc}") from exc
         except Exception as exc:  # curl_cffi/requests errors: network, mostly
             if "timed out" in str(exc).lower() or "connect" in str(exc).lower():

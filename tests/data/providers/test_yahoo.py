@@ -142,6 +142,27 @@ def test_timeout_is_transient(fake: Any) -> None:
         YahooProvider().fetch(["CVX"], START, END)
 
 
+class FakeHTTPError(OSError):
+    """Shaped like curl_cffi's HTTPError: an OSError carrying the response."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP Error {status}")
+        self.response = type("R", (), {"status_code": status})()
+
+
+def test_http_errors_are_sorted_by_status(fake: Any) -> None:
+    fake.answers["CVX"] = FakeHTTPError(404)
+    with pytest.raises(ProviderError, match="HTTP 404") as info:
+        YahooProvider().fetch(["CVX"], START, END)
+    assert not isinstance(info.value, TransientProviderError)
+    fake.answers["CVX"] = FakeHTTPError(429)
+    with pytest.raises(RateLimited):
+        YahooProvider().fetch(["CVX"], START, END)
+    fake.answers["CVX"] = FakeHTTPError(502)
+    with pytest.raises(TransientProviderError, match="unreachable"):
+        YahooProvider().fetch(["CVX"], START, END)
+
+
 def test_malformed_answer(fake: Any) -> None:
     fake.answers["CVX"] = history_frame().drop(columns=["Adj Close"])
     with pytest.raises(ProviderError, match=r"lacks column\(s\) \['Adj Close'\]"):
