@@ -23,6 +23,7 @@ from piefolio.data.frame import PriceFrame, frame_from_rows
 from piefolio.data.fx import FX_MAX_AGE, canonical_pair, fx_candidates
 from piefolio.data.store import Store, StoreReader
 from piefolio.errors import DataUnavailable, PlanError
+from piefolio.typing import IntArray
 
 if TYPE_CHECKING:
     from piefolio.data.providers.base import Provider
@@ -177,30 +178,30 @@ def load_frame(
             raise DataUnavailable(_unavailable_message(absent, store, start, end))
         foreign = sorted({infos[s].currency for s in symbols} - {base_cur})
         cands = [sym for cur in foreign for sym, _ in fx_candidates(cur, base_cur)]
-        fx_infos = (
-            {i.symbol for i in reader.infos(cands, count=False)} if cands else set()
+        fx_series: dict[str, pd.Series] = {}
+        if cands and fetch is None:
+            # Offline: read the FX in the same session (one open of the file).
+            fx_series = _fx_series(reader, cands, lookback, end)
+    if cands and fetch is not None:
+        # Online: bring the FX pairs up to date first; update() asks only for
+        # the days the store lacks, so this is free when they are current.
+        providers, policy = fetch
+        first_fx = min(
+            (s for s in (lookback, _first_day(day)) if s is not None),
+            default=dt.date(1990, 1, 1),
         )
-        fx_series = _fx_series(reader, cands, lookback, end) if fx_infos else {}
-    if fetch is not None:
-        lacking = [
-            c
-            for c in foreign
-            if not any(s in fx_infos for s, _ in fx_candidates(c, base_cur))
-        ]
-        if lacking:
-            providers, policy = fetch
-            reports = update(
-                [canonical_pair(c, base_cur) for c in lacking],
-                lookback or dt.date(1990, 1, 1),
-                end or dt.date.today(),
-                store=store,
-                providers=providers,
-                policy=policy,
-            )
-            notes.extend(r.describe() for r in reports if not r.ok)
-            with store.reading() as again:
-                if again is not None:
-                    fx_series = _fx_series(again, cands, lookback, end)
+        reports = update(
+            [canonical_pair(c, base_cur) for c in foreign],
+            first_fx,
+            end or dt.date.today(),
+            store=store,
+            providers=providers,
+            policy=policy,
+        )
+        notes.extend(r.describe() for r in reports if not r.ok)
+        with store.reading() as again:
+            if again is not None:
+                fx_series = _fx_series(again, cands, lookback, end)
     from_sample = [s for s in symbols if infos[s].source == "sample"]
     if from_sample:
         notes.append(
@@ -219,6 +220,14 @@ def load_frame(
         sources={s: infos[s].source for s in symbols},
         notes=notes,
     )
+
+
+def _first_day(day: IntArray) -> dt.date | None:
+    """Return the earliest of ``day`` (days since 1970-01-01) less FX_MAX_AGE."""
+    if len(day) == 0:
+        return None
+    first = dt.date(1970, 1, 1) + dt.timedelta(days=int(day.min()))
+    return first - FX_MAX_AGE.to_pytimedelta()
 
 
 def _fx_series(

@@ -181,3 +181,20 @@ def test_get_prices_network_down_uses_store_and_says_how_stale(store: Store) -> 
     frame = get_prices(parse_pie(PIE), store=store, providers=[down], policy=FAST)
     assert len(frame.dates) == len(DAYS)
     assert any("fetch failed" in n and "days old" in n for n in frame.notes)
+
+
+def test_get_prices_brings_stored_fx_up_to_date(store: Store) -> None:
+    feb = DAYS[DAYS <= pd.Timestamp("2024-02-29")]
+    store.write(
+        [series("EURUSD=X", feb, np.full(len(feb), 1.1))],
+        requested={"EURUSD=X": (D(2023, 12, 20), D(2024, 2, 29))},
+    )
+    fx = series("EURUSD=X", DAYS, np.full(len(DAYS), 1.1), source="fred")
+    fred = RecordedProvider({"EURUSD=X": fx}, name="fred")
+    yahoo = RecordedProvider({"CVX": cvx()}, name="yahoo")
+    frame = get_prices(
+        parse_pie(PIE), store=store, providers=[yahoo, fred], policy=FAST
+    )
+    assert not np.isnan(frame.base).any() and frame.notes == ()
+    # Only March was asked (after a week of overlap), not the stored months.
+    assert fred.calls == [("EURUSD=X", D(2024, 2, 22), D(2024, 3, 29))]
