@@ -3,9 +3,10 @@
 ``GET https://stooq.com/q/d/l/?s=cvx.us&i=d&d1=YYYYMMDD&d2=YYYYMMDD`` answers
 ``Date,Open,High,Low,Close,Volume`` (Volume absent for FX and some indices), or
 the text ``No data`` for an unknown symbol, or ``Exceeded the daily hits limit``.
-Stooq's closes are adjusted for splits and dividends, so they are stored as both
-``close`` and ``adj_close`` (and no dividends: ``dividends = "cash"`` plans should
-use Yahoo data).
+Stooq publishes one close per day, adjusted by Stooq itself (splits, and by its
+practice dividends; not cross-checked against Yahoo here). It is stored as both
+``close`` and ``adj_close``, with no dividends: plans with ``dividends = "cash"``
+should use Yahoo data.
 
 Symbol mapping from Yahoo spelling: ``CVX`` -> ``cvx.us``, ``SHEL.L`` ->
 ``shel.uk``, ``SAP.DE`` -> ``sap.de``, ``EURUSD=X`` -> ``eurusd``, ``^GSPC`` ->
