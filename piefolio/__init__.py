@@ -25,6 +25,7 @@ from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.analytics.performance import Performance, performance
+    from piefolio.data import PriceFrame, get_prices
 
 try:
     __version__ = version("piefolio")
@@ -34,6 +35,8 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 # Public name -> module that defines it, imported lazily by __getattr__.
 _LAZY: dict[str, str] = {
     "Performance": "piefolio.analytics.performance",
+    "PriceFrame": "piefolio.data",
+    "get_prices": "piefolio.data",
     "performance": "piefolio.analytics.performance",
 }
 
@@ -47,10 +50,12 @@ __all__ = [
     "PiefolioError",
     "Plan",
     "PlanError",
+    "PriceFrame",
     "ProviderError",
     "SpecError",
     "StoreError",
     "__version__",
+    "get_prices",
     "load_pie",
     "performance",
 ]
