@@ -24,7 +24,8 @@ from piefolio.errors import (
 from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
-    pass
+    from piefolio.analytics.performance import Performance, performance
+    from piefolio.data import PriceFrame, get_prices
 
 try:
     __version__ = version("piefolio")
@@ -32,22 +33,31 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 # Public name -> module that defines it, imported lazily by __getattr__.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "Performance": "piefolio.analytics.performance",
+    "PriceFrame": "piefolio.data",
+    "get_prices": "piefolio.data",
+    "performance": "piefolio.analytics.performance",
+}
 
 __all__ = [
     "DataError",
     "DataUnavailable",
     "OptimizationError",
+    "Performance",
     "Pie",
     "PieSpec",
     "PiefolioError",
     "Plan",
     "PlanError",
+    "PriceFrame",
     "ProviderError",
     "SpecError",
     "StoreError",
     "__version__",
+    "get_prices",
     "load_pie",
+    "performance",
 ]
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from piefolio.errors import SpecError
-from piefolio.typing import PathLike
+
+if TYPE_CHECKING:
+    from piefolio.typing import PathLike
 
 __all__ = ["read_text", "validate_toml"]
 

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -37,7 +37,9 @@ from pydantic import (
 )
 
 from piefolio._toml import read_text, validate_toml
-from piefolio.typing import PathLike
+
+if TYPE_CHECKING:
+    from piefolio.typing import PathLike
 
 __all__ = [
     "Benchmark",

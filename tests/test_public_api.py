@@ -11,6 +11,8 @@ from piefolio import errors
 
 PACKAGES = [
     "piefolio",
+    "piefolio.analytics",
+    "piefolio.data",
     "piefolio.errors",
     "piefolio.optimize",
     "piefolio.scenarios",

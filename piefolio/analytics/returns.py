@@ -1,0 +1,303 @@
+"""Returns of a pie: time-weighted, money-weighted, by month and by year.
+
+Conventions (every function in this module)
+-------------------------------------------
+- Returns are **simple** returns, ``r_t = V_t / V_{t-1} - 1``, as fractions
+  (0.05 is 5 %), never log returns.
+- Time-weighted returns come from a **unit value** series (the NAV per unit of the
+  pie: deposits buy units at the day's unit value, so the unit value moves only with
+  the market, never with deposits). A unit value is a level series: dated,
+  increasing dates, strictly positive, no NaN.
+- Annualised time-weighted return (CAGR) uses **calendar days / 365**:
+  ``(V_T / V_0) ** (365 / days) - 1`` with ``days`` the calendar days between the
+  first and the last date; 365 is also the day count of :func:`pyxirr.xirr`
+  (Act/365F), so the two annual rates are comparable.
+- Money-weighted return is the XIRR of the **investor's** cash flows: money the
+  investor puts in is negative, money taken out and the final NAV are positive.
+- Months and years are calendar periods. The return of a period is the last unit
+  value of the period over the last unit value of the period before; the first
+  period starts from the first unit value, so the first and last periods may be
+  partial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pyxirr
+
+from piefolio.analytics._validate import check_levels
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "annual_returns",
+    "cagr",
+    "daily_returns",
+    "money_weighted_return",
+    "monthly_returns",
+    "monthly_returns_table",
+    "net_external_flows",
+    "positive_months",
+    "total_return",
+]
+
+#: Calendar days per year for CAGR and XIRR (Act/365F).
+DAYS_PER_YEAR = 365.0
+
+_EXTERNAL_IN = "deposit"
+_EXTERNAL_OUT = "withdrawal"
+
+
+def daily_returns(unit_value: pd.Series) -> pd.Series:
+    """Daily simple returns of a unit-value series.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value (or any level series) indexed by increasing dates, positive, no
+        NaN.
+
+    Returns
+    -------
+    pd.Series, shape (n_days - 1,)
+        ``r_t = V_t / V_{t-1} - 1`` indexed by the later date; the first date has no
+        return and is dropped.
+    """
+    levels = check_levels(unit_value, "unit_value")
+    values = levels.to_numpy()
+    return pd.Series(
+        values[1:] / values[:-1] - 1.0, index=levels.index[1:], name=levels.name
+    )
+
+
+def total_return(unit_value: pd.Series) -> float:
+    """Total time-weighted return over the whole series.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+
+    Returns
+    -------
+    float
+        ``V_T / V_0 - 1``.
+    """
+    levels = check_levels(unit_value, "unit_value")
+    return float(levels.iloc[-1] / levels.iloc[0] - 1.0)
+
+
+def cagr(unit_value: pd.Series) -> float:
+    """Annualised time-weighted return (compound annual growth rate).
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+
+    Returns
+    -------
+    float
+        ``(V_T / V_0) ** (365 / days) - 1`` where ``days`` is the number of
+        calendar days from the first to the last date; NaN when both dates are the
+        same day.
+    """
+    levels = check_levels(unit_value, "unit_value")
+    days = (levels.index[-1] - levels.index[0]).days
+    if days <= 0:
+        return math.nan
+    growth = float(levels.iloc[-1] / levels.iloc[0])
+    return float(growth ** (DAYS_PER_YEAR / days) - 1.0)
+
+
+def net_external_flows(flows: pd.DataFrame) -> pd.Series:
+    """Net money put into the pie per day, from the engine's cash-flow ledger.
+
+    Parameters
+    ----------
+    flows : pd.DataFrame
+        Ledger with columns ``date``, ``kind`` and ``amount``; ``kind`` is one of
+        ``"deposit"``, ``"withdrawal"``, ``"dividend"``, ``"interest"`` and every
+        ``amount`` is positive. Only deposits and withdrawals cross the pie's
+        boundary; dividends and interest are earned inside the pie and are ignored
+        here.
+
+    Returns
+    -------
+    pd.Series
+        Indexed by date (sorted, one row per day with a flow), in the pie's view:
+        deposits positive, withdrawals negative, in the base currency.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a kind is unknown or an amount is negative.
+    """
+    missing = {"date", "kind", "amount"} - set(flows.columns)
+    if missing:
+        raise ValueError(f"flows lacks the columns {sorted(missing)}")
+    kinds = set(flows["kind"].unique()) - {
+        _EXTERNAL_IN,
+        _EXTERNAL_OUT,
+        "dividend",
+        "interest",
+    }
+    if kinds:
+        raise ValueError(
+            f"flows has unknown kinds {sorted(map(str, kinds))}; expected deposit, "
+            "withdrawal, dividend or interest"
+        )
+    amount = flows["amount"].astype("float64")
+    if (amount < 0).any():
+        raise ValueError("flows amounts must be positive; the kind gives the sign")
+    sign = np.where(
+        flows["kind"] == _EXTERNAL_IN,
+        1.0,
+        np.where(flows["kind"] == _EXTERNAL_OUT, -1.0, 0.0),
+    )
+    external = flows["kind"].isin([_EXTERNAL_IN, _EXTERNAL_OUT]).to_numpy()
+    signed = pd.Series(
+        (amount.to_numpy() * sign)[external],
+        index=pd.DatetimeIndex(pd.to_datetime(flows["date"]))[external],
+    )
+    return signed.groupby(level=0).sum().sort_index().rename("net_flow")
+
+
+def money_weighted_return(nav: pd.Series, external_flows: pd.Series) -> float:
+    """Money-weighted return: the XIRR of the investor's cash flows.
+
+    Parameters
+    ----------
+    nav : pd.Series, shape (n_days,)
+        NAV of the pie in the base currency; only its last value and date are used
+        (the investor is paid the final NAV on the last date).
+    external_flows : pd.Series
+        Net money put into the pie per date, in the pie's view (deposits positive,
+        withdrawals negative), as returned by :func:`net_external_flows`. It must
+        include the initial investment.
+
+    Returns
+    -------
+    float
+        Annual rate ``x`` solving
+        ``sum_i c_i / (1 + x) ** ((t_i - t_0) / 365) = 0`` where the investor's
+        flows are ``c_i = -external_flows_i`` and ``+NAV_T`` on the last date
+        (pyxirr, Act/365F). NaN when no rate solves it.
+
+    Raises
+    ------
+    ValueError
+        If there is no external flow, or a flow falls after the last NAV date.
+    """
+    levels = nav.astype("float64").dropna()
+    if levels.empty:
+        raise ValueError("nav is empty")
+    flows = external_flows.astype("float64")
+    flows = flows[flows != 0.0]
+    if flows.empty:
+        raise ValueError("external_flows holds no deposit nor withdrawal")
+    end = pd.Timestamp(levels.index[-1])
+    if pd.Timestamp(flows.index.max()) > end:
+        raise ValueError(
+            f"external_flows has a flow after the last NAV date {end.date()}"
+        )
+    dates: list[dt.date] = [pd.Timestamp(d).date() for d in flows.index]
+    amounts: list[float] = list(-flows.to_numpy())
+    dates.append(end.date())
+    amounts.append(float(levels.iloc[-1]))
+    try:
+        rate = pyxirr.xirr(dates, amounts, silent=True)
+    except pyxirr.InvalidPaymentsError:
+        return math.nan
+    return math.nan if rate is None else float(rate)
+
+
+def _period_returns(unit_value: pd.Series, freq: str) -> pd.Series:
+    levels = check_levels(unit_value, "unit_value")
+    periods = pd.DatetimeIndex(levels.index).to_period(freq)
+    ends = levels.groupby(periods).last()
+    starts = ends.shift(1)
+    starts.iloc[0] = levels.iloc[0]
+    return (ends / starts - 1.0).rename("return")
+
+
+def monthly_returns(unit_value: pd.Series) -> pd.Series:
+    """Calendar-month time-weighted returns.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+
+    Returns
+    -------
+    pd.Series
+        Indexed by monthly ``Period``; ``V(last day of month) / V(last day of the
+        previous month) - 1``, the first month measured from the first value.
+    """
+    return _period_returns(unit_value, "M")
+
+
+def annual_returns(unit_value: pd.Series) -> pd.Series:
+    """Calendar-year time-weighted returns.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+
+    Returns
+    -------
+    pd.Series
+        Indexed by the year (``int``); the first and last years may be partial.
+    """
+    annual = _period_returns(unit_value, "Y")
+    annual.index = pd.Index([p.year for p in annual.index], name="year")
+    return annual
+
+
+def monthly_returns_table(unit_value: pd.Series) -> pd.DataFrame:
+    """Monthly returns as a year x month table, for a heatmap.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+
+    Returns
+    -------
+    pd.DataFrame, shape (n_years, 12)
+        Rows are years, columns the months 1..12; NaN where a month has no data.
+    """
+    monthly = monthly_returns(unit_value)
+    frame = pd.DataFrame(
+        {
+            "year": [p.year for p in monthly.index],
+            "month": [p.month for p in monthly.index],
+            "value": monthly.to_numpy(),
+        }
+    )
+    table = frame.pivot(index="year", columns="month", values="value")
+    table = table.reindex(columns=range(1, 13))
+    table.columns.name = "month"
+    return table
+
+
+def positive_months(unit_value: pd.Series) -> float:
+    """Fraction of calendar months with a strictly positive return.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+
+    Returns
+    -------
+    float
+        In [0, 1]; partial first and last months count.
+    """
+    monthly = monthly_returns(unit_value)
+    return float((monthly > 0).mean())

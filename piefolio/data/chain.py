@@ -1,0 +1,213 @@
+"""The provider chain: live providers in turn, with retries, then the store.
+
+For each symbol, only the date ranges the store was never asked to cover are
+fetched (:meth:`~piefolio.data.store.Store.missing_ranges`, plus a few overlap
+days before, so adjusted history can be re-based at the join). Each provider that
+supports the symbol is tried in order; a :class:`TransientProviderError` (timeout,
+rate limit, 5xx) is retried with exponential back-off, any other
+:class:`ProviderError` moves on to the next provider. When every provider fails the
+stored data are used as they are, and the report says how old they are; the
+caller (:func:`piefolio.data.get_prices`) raises
+:class:`~piefolio.errors.DataUnavailable` only when nothing is stored at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from piefolio.data.providers.base import Provider, RawSeries, TransientProviderError
+from piefolio.data.store import Store
+from piefolio.errors import ProviderError
+
+__all__ = [
+    "FetchReport",
+    "RetryPolicy",
+    "default_providers",
+    "list_providers",
+    "update",
+]
+
+#: Days re-fetched before a stored range's end, to re-base adjusted closes.
+OVERLAP_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Retries of one provider call: ``attempts`` tries, waits doubling up to max.
+
+    Waits are in seconds; tests use ``RetryPolicy(wait_initial=0)``.
+    """
+
+    attempts: int = 3
+    wait_initial: float = 0.5
+    wait_max: float = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchReport:
+    """What :func:`update` did for one symbol.
+
+    ``source`` is the provider that answered (None: none did, or nothing was
+    missing); ``errors`` the failures met on the way; ``stale_days`` how many days
+    the stored data end before the day asked, when the fetch failed.
+    """
+
+    symbol: str
+    rows: int = 0
+    source: str | None = None
+    up_to_date: bool = False
+    errors: tuple[str, ...] = field(default=())
+    last_stored: dt.date | None = None
+    stale_days: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the store now covers the range asked."""
+        return self.up_to_date or self.source is not None
+
+    def describe(self) -> str:
+        """One line for a person."""
+        if self.up_to_date:
+            return f"{self.symbol}: up to date"
+        if self.source is not None:
+            return f"{self.symbol}: {self.rows} rows from {self.source}"
+        why = "; ".join(self.errors) or "no provider supports it"
+        if self.last_stored is None:
+            return f"{self.symbol}: no data ({why})"
+        return (
+            f"{self.symbol}: fetch failed ({why}); using stored data up to "
+            f"{self.last_stored.isoformat()} ({self.stale_days} days old)"
+        )
+
+
+def default_providers() -> list[Provider]:
+    """Return the live chain: Yahoo, then Stooq, then FRED (for FX pairs)."""
+    from piefolio.data.providers.fred import FredProvider
+    from piefolio.data.providers.stooq import StooqProvider
+    from piefolio.data.providers.yahoo import YahooProvider
+
+    return [YahooProvider(), StooqProvider(), FredProvider()]
+
+
+def list_providers() -> dict[str, str]:
+    """Name -> one-line description of every provider piefolio has."""
+    return {
+        "yahoo": "Yahoo Finance via yfinance: any exchange, FX pairs, dividends",
+        "stooq": "stooq.com daily CSV: US/UK/EU/JP stocks, indices, FX",
+        "fred": "FRED daily FX series (DEXUSEU...) as EURUSD=X etc.",
+        "files": "your CSV/Parquet files: piefolio data import FILE",
+        "sample": "offline skfolio sample: 20 S&P 500 stocks + ^GSPC, 1990-2022",
+    }
+
+
+def _call(
+    provider: Provider, symbol: str, start: dt.date, end: dt.date, policy: RetryPolicy
+) -> RawSeries:
+    from tenacity import (
+        Retrying,
+        retry_if_exception_type,
+        stop_after_attempt,
+        wait_exponential,
+    )
+
+    retrying = Retrying(
+        retry=retry_if_exception_type(TransientProviderError),
+        stop=stop_after_attempt(policy.attempts),
+        wait=wait_exponential(multiplier=policy.wait_initial, max=policy.wait_max),
+        reraise=True,
+    )
+    series: RawSeries = retrying(provider.fetch, [symbol], start, end)[0]
+    return series
+
+
+def update(
+    symbols: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    *,
+    store: Store,
+    providers: Sequence[Provider] | None = None,
+    policy: RetryPolicy | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[FetchReport]:
+    """Fetch what the store lacks of ``symbols`` over ``[start, end]``.
+
+    Parameters
+    ----------
+    symbols : sequence of str
+    start, end : date
+        Both included.
+    store : Store
+        Written once per symbol and range, each in its own transaction.
+    providers : sequence of Provider, optional
+        Tried in order; default :func:`default_providers`.
+    policy : RetryPolicy, optional
+    progress : callable, optional
+        Called with each symbol when it is done.
+
+    Returns
+    -------
+    list of FetchReport
+        One per symbol, in order. Never raises for a provider failure.
+    """
+    chain = list(providers) if providers is not None else default_providers()
+    policy = policy or RetryPolicy()
+    reports = []
+    # Providers still unreachable after their retries are skipped for the rest
+    # of this call: with the network down, 30 symbols must not cost 30 rounds
+    # of back-off per provider.
+    down: set[str] = set()
+    for sym in symbols:
+        reports.append(_update_one(sym, start, end, store, chain, policy, down))
+        if progress is not None:
+            progress(sym)
+    return reports
+
+
+def _update_one(
+    sym: str,
+    start: dt.date,
+    end: dt.date,
+    store: Store,
+    chain: list[Provider],
+    policy: RetryPolicy,
+    down: set[str],
+) -> FetchReport:
+    ranges = store.missing_ranges(sym, start, end)
+    if not ranges:
+        return FetchReport(sym, up_to_date=True)
+    info = store.info(sym)
+    errors: list[str] = []
+    rows = 0
+    source = None
+    for lo, hi in ranges:
+        ask_lo = lo
+        if info is not None and info.last_date is not None and lo > info.last_date:
+            ask_lo = max(info.last_date - dt.timedelta(days=OVERLAP_DAYS), start)
+        for provider in chain:
+            if not provider.supports(sym):
+                continue
+            if provider.name in down:
+                errors.append(f"{provider.name}: skipped, unreachable earlier")
+                continue
+            try:
+                series = _call(provider, sym, ask_lo, hi, policy)
+            except TransientProviderError as exc:
+                down.add(provider.name)
+                errors.append(f"{provider.name}: {exc}")
+                continue
+            except ProviderError as exc:
+                errors.append(f"{provider.name}: {exc}")
+                continue
+            rows += store.write([series], requested={sym: (lo, hi)}, rebase=True)
+            source = provider.name
+            break
+        else:
+            break
+    if source is not None:
+        return FetchReport(sym, rows=rows, source=source, errors=tuple(errors))
+    last = info.last_date if info is not None else None
+    stale = (end - last).days if last is not None else None
+    return FetchReport(sym, errors=tuple(errors), last_stored=last, stale_days=stale)

@@ -1,0 +1,150 @@
+"""Yahoo Finance through yfinance: traded and adjusted closes, dividends, splits.
+
+Any Yahoo symbol works: US tickers (``CVX``), other exchanges (``ASML.AS``,
+``SHEL.L``), indices (``^GSPC``) and FX pairs (``EURUSD=X``, USD per 1 EUR).
+One ``Ticker.history`` call per symbol (``auto_adjust=False, actions=True``)
+returns ``Open High Low Close Adj Close Volume Dividends Stock Splits`` on a
+tz-aware daily index; the currency comes from the history's metadata.
+yfinance is imported on first use only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from piefolio.data.providers.base import (
+    RateLimited,
+    RawSeries,
+    TransientProviderError,
+    UnknownSymbol,
+    make_frame,
+)
+from piefolio.errors import ProviderError
+
+__all__ = ["YahooProvider"]
+
+TERMS = (
+    "Yahoo Finance data through yfinance: for personal use under Yahoo's terms; "
+    "not for redistribution"
+)
+
+
+class YahooProvider:
+    """Daily prices from Yahoo Finance (yfinance)."""
+
+    name = "yahoo"
+
+    def __init__(self, *, timeout: float = 20.0) -> None:
+        self.timeout = timeout
+
+    def supports(self, symbol: str) -> bool:
+        """Yahoo spells every symbol piefolio uses."""
+        return True
+
+    def fetch(
+        self, symbols: Sequence[str], start: dt.date, end: dt.date
+    ) -> list[RawSeries]:
+        """Daily prices of ``symbols`` from ``start`` to ``end`` (both included)."""
+        return [self._one(sym, start, end) for sym in symbols]
+
+    def _one(self, symbol: str, start: dt.date, end: dt.date) -> RawSeries:
+        import yfinance as yf
+        from yfinance import exceptions as yfe
+
+        ticker = yf.Ticker(symbol)
+        try:
+            hist = ticker.history(
+                start=start.isoformat(),
+                # yfinance's end is exclusive.
+                end=(end + dt.timedelta(days=1)).isoformat(),
+                interval="1d",
+                auto_adjust=False,
+                actions=True,
+                timeout=self.timeout,
+                raise_errors=True,
+            )
+        except yfe.YFRateLimitError as exc:
+            raise RateLimited(f"{symbol}: Yahoo rate limit: {exc}") from exc
+        except (
+            yfe.YFPricesMissingError,
+            yfe.YFTickerMissingError,
+            yfe.YFTzMissingError,
+        ) as exc:
+            raise UnknownSymbol(f"{symbol}: Yahoo has no prices: {exc}") from exc
+        except OSError as exc:
+            # curl_cffi's request errors are OSErrors; an HTTP answer that is
+            # not 429 or 5xx will not get better by asking again.
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            if status == 429:
+                raise RateLimited(f"{symbol}: Yahoo rate limit (HTTP 429)") from exc
+            if isinstance(status, int) and status < 500:
+                raise ProviderError(f"{symbol}: Yahoo answered HTTP {status}") from exc
+            raise TransientProviderError(f"{symbol}: Yahoo unreachable: {exc}") from exc
+        except Exception as exc:  # curl_cffi/requests errors: network, mostly
+            if "timed out" in str(exc).lower() or "connect" in str(exc).lower():
+                raise TransientProviderError(
+                    f"{symbol}: Yahoo unreachable: {exc}"
+                ) from exc
+            raise ProviderError(f"{symbol}: Yahoo answer unusable: {exc}") from exc
+        return _to_series(symbol, hist, _currency(ticker, symbol))
+
+
+def _currency(ticker: Any, symbol: str) -> str:
+    meta: dict[str, Any] = {}
+    try:
+        meta = dict(getattr(ticker, "history_metadata", None) or {})
+    except Exception:  # metadata is a nicety; the fast_info path may still work
+        meta = {}
+    cur = meta.get("currency")
+    if not cur:
+        try:
+            cur = ticker.fast_info["currency"]
+        except Exception as exc:
+            raise ProviderError(f"{symbol}: Yahoo gave no currency") from exc
+    code = str(cur)
+    # London quotes in pence: GBp (and ZAc in cents); prices are then /100 in GBP.
+    return code
+
+
+def _to_series(symbol: str, hist: pd.DataFrame, currency: str) -> RawSeries:
+    if not isinstance(hist, pd.DataFrame):
+        raise ProviderError(f"{symbol}: Yahoo answer is not a table")
+    if hist.empty:
+        raise UnknownSymbol(f"{symbol}: Yahoo returned no rows")
+    missing = {"Close", "Adj Close"} - set(hist.columns)
+    if missing:
+        raise ProviderError(
+            f"{symbol}: Yahoo answer lacks column(s) {sorted(missing)} "
+            f"(got {list(hist.columns)})"
+        )
+    scale = 1.0
+    if currency in ("GBp", "GBX", "ZAc", "ILA"):
+        # Minor units: quoted in pence/cents; store major units, as FX is quoted.
+        scale, currency = (
+            0.01,
+            {"GBp": "GBP", "GBX": "GBP", "ZAc": "ZAR", "ILA": "ILS"}[currency],
+        )
+    close = pd.to_numeric(hist["Close"], errors="coerce") * scale
+    adj = pd.to_numeric(hist["Adj Close"], errors="coerce") * scale
+    div = hist["Dividends"] * scale if "Dividends" in hist else None
+    split = hist["Stock Splits"] if "Stock Splits" in hist else None
+    index = pd.DatetimeIndex(hist.index)
+    if index.tz is not None:
+        # Yahoo stamps daily bars at midnight exchange time: dropping the zone
+        # keeps the exchange-local date (converting to UTC first would not).
+        index = index.tz_localize(None)
+    keep = (close > 0).to_numpy() | (adj > 0).to_numpy()
+    if not keep.any():
+        raise ProviderError(f"{symbol}: Yahoo answer has no positive price")
+    frame = make_frame(
+        index[keep],
+        close=close.to_numpy()[keep],
+        adj_close=adj.to_numpy()[keep],
+        dividend=None if div is None else div.to_numpy(dtype=float)[keep],
+        split=None if split is None else split.to_numpy(dtype=float)[keep],
+    )
+    return RawSeries(symbol, frame, currency.upper(), "yahoo", terms=TERMS)

@@ -1,0 +1,175 @@
+"""PriceFrame building: union of days, bounded fill, gaps, FX, dividends, listing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.data import get_prices, load_frame
+from piefolio.data.frame import MAX_FILL, PriceFrame
+from piefolio.data.store import Store
+from piefolio.errors import DataUnavailable, PlanError
+from piefolio.spec import PieSpec, parse_pie
+
+from .conftest import series
+
+D = dt.date
+
+
+def spec(
+    late: str = "error", dividends: str = "reinvest", currency: str = "EUR"
+) -> PieSpec:
+    return parse_pie(f"""
+[pie]
+name = "t"
+currency = "{currency}"
+[[pie.slices]]
+ticker = "AAA"
+weight = 0.5
+[[pie.slices]]
+ticker = "BBB"
+weight = 0.5
+[benchmarks]
+"bench" = "CCC"
+[plan]
+start = 2024-01-01
+end = 2024-01-31
+initial = 1000
+dividends = "{dividends}"
+late_listing = "{late}"
+""")
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    days = pd.bdate_range("2024-01-02", "2024-01-31")
+    n = len(days)
+    a = np.linspace(100, 121, n)
+    store.write(
+        [
+            series(
+                "AAA",
+                days,
+                a,
+                adj=a * 0.9,
+                dividend=[0.0] * 5 + [2.0] + [0.0] * (n - 6),
+            ),
+            # BBB lists on 01-10 (late) and has no price from 01-15 to 01-24 (a gap).
+            series(
+                "BBB",
+                [
+                    d
+                    for d in days
+                    if d >= pd.Timestamp("2024-01-10")
+                    and not pd.Timestamp("2024-01-15")
+                    <= d
+                    <= pd.Timestamp("2024-01-24")
+                ],
+                [50.0] * 8,
+            ),
+            series("CCC", days[::2], np.full(len(days[::2]), 10.0), currency="EUR"),
+            series("EURUSD=X", days, np.full(n, 1.25)),
+        ]
+    )
+    return store
+
+
+def test_redistribute_frame_in_eur(filled: Store) -> None:
+    frame = get_prices(spec("redistribute"), store=filled, offline=True)
+    assert frame.symbols == ("AAA", "BBB", "CCC")
+    assert frame.dates[0] == pd.Timestamp("2024-01-02") and len(frame.dates) == 22
+    assert frame.base_currency == "EUR" and frame.fx_mask.tolist() == [
+        True,
+        True,
+        False,
+    ]
+    # AAA: adjusted close in USD, / 1.25 USD per EUR.
+    np.testing.assert_allclose(frame.base[0, 0], 100 * 0.9 / 1.25)
+    np.testing.assert_allclose(frame.fx[:, 2], 1.0)
+    # BBB: NaN before listing, gap of 8 days (> MAX_FILL) left NaN and reported.
+    b = frame.prices["BBB"]
+    assert b[:"2024-01-09"].isna().all() and frame.first_date[1] == D(2024, 1, 10)
+    assert b["2024-01-15":"2024-01-24"].isna().all()
+    assert [str(g) for g in frame.gaps] == [
+        "BBB: no price for 8 trading days after 2024-01-12 (until 2024-01-25)"
+    ]
+    # CCC trades every other day: each missing day filled with the day before.
+    assert not frame.prices["CCC"].isna().any()
+    assert frame.dividends is None and frame.dividend_frame() is None
+
+
+def test_late_listing_is_an_error_naming_the_ticker(filled: Store) -> None:
+    with pytest.raises(
+        PlanError,
+        match=r"BBB \(first price 2024-01-10\) started trading "
+        r"after the plan's start 2024-01-01.*late_listing",
+    ):
+        get_prices(spec("error"), store=filled, offline=True)
+
+
+def test_cash_dividends_mode(filled: Store) -> None:
+    frame = get_prices(
+        spec("redistribute", dividends="cash"), store=filled, offline=True
+    )
+    assert frame.adjusted is False
+    np.testing.assert_allclose(frame.base[0, 0], 100 / 1.25)  # traded close
+    divs = frame.dividend_frame()
+    assert divs is not None
+    assert divs["AAA"]["2024-01-09"] == pytest.approx(2.0 / 1.25)
+    assert divs["AAA"].sum() == pytest.approx(2.0 / 1.25)
+
+
+def test_fill_limit_is_max_fill(store: Store) -> None:
+    days = pd.bdate_range("2024-01-02", periods=20)
+    keep = [
+        d for i, d in enumerate(days) if not 1 <= i <= MAX_FILL
+    ]  # exactly 5 missing
+    store.write(
+        [
+            series("AAA", days, np.arange(1, 21.0)),
+            series("BBB", keep, np.ones(len(keep))),
+        ]
+    )
+    frame = load_frame(store, ["AAA", "BBB"], base_currency="USD")
+    assert frame.gaps == () and frame.prices["BBB"].notna().all()
+
+
+def test_missing_symbol_says_what_to_do(store: Store) -> None:
+    store.write([series("AAA", ["2024-01-02"], [1.0])])
+    with pytest.raises(
+        DataUnavailable,
+        match=r"no prices for BBB.*piefolio data import FILE"
+        r".*piefolio data fetch BBB",
+    ):
+        load_frame(store, ["AAA", "BBB"], base_currency="USD")
+
+
+def test_missing_fx_is_a_note(store: Store) -> None:
+    store.write([series("AAA", ["2024-01-02"], [1.0], currency="GBP")])
+    frame = load_frame(store, ["AAA"], base_currency="EUR")
+    assert np.isnan(frame.base).all()
+    assert any("no FX series for GBP -> EUR" in n for n in frame.notes)
+
+
+def test_select_and_shape_checks(filled: Store) -> None:
+    frame = get_prices(spec("redistribute"), store=filled, offline=True)
+    sub = frame.select(["CCC", "AAA"])
+    assert sub.symbols == ("CCC", "AAA") and sub.base.shape == (22, 2)
+    np.testing.assert_array_equal(sub.base[:, 1], frame.base[:, 0])
+    with pytest.raises(ValueError, match="shape"):
+        PriceFrame(
+            dates=frame.dates,
+            symbols=("X",),
+            base_currency="EUR",
+            local=frame.local,
+            fx=frame.fx,
+            base=frame.base,
+            dividends=None,
+            adjusted=True,
+            currency=("USD",),
+            first_date=(None,),
+            fx_mask=np.array([True]),
+        )

@@ -1,0 +1,174 @@
+"""The DuckDB store: location, round trips, ranges, transactions, concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from piefolio.data.store import Store, default_store_path
+from piefolio.errors import StoreError
+
+from .conftest import series
+
+D = dt.date
+
+
+def test_piefolio_home_moves_the_store(piefolio_home: Path) -> None:
+    assert default_store_path() == piefolio_home / "store.duckdb"
+    assert Store().path == piefolio_home / "store.duckdb"
+
+
+def test_default_is_user_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("PIEFOLIO_HOME")
+    assert (
+        default_store_path()
+        == Path(platformdirs.user_cache_dir("piefolio")) / "store.duckdb"
+    )
+
+
+def test_reads_of_a_missing_store_find_nothing(store: Store) -> None:
+    assert store.symbols() == [] and store.read(["CVX"]).empty
+    assert not store.exists()  # reading never creates the file
+
+
+def test_round_trip_and_metadata(store: Store) -> None:
+    s = series(
+        "CVX",
+        ["2024-01-02", "2024-01-03"],
+        [150.0, 151.0],
+        adj=[146.0, 147.0],
+        dividend=[0.0, 1.63],
+    )
+    assert store.write([s], requested={"CVX": (D(2024, 1, 1), D(2024, 1, 5))}) == 2
+    rows = store.read(["CVX"])
+    assert rows["close"].tolist() == [150.0, 151.0]
+    assert rows["dividend"].tolist() == [0.0, 1.63]
+    info = store.info("CVX")
+    assert info is not None and info.rows == 2 and info.currency == "USD"
+    assert (info.first_date, info.last_date) == (D(2024, 1, 2), D(2024, 1, 3))
+    assert (info.covered_from, info.covered_to) == (D(2024, 1, 1), D(2024, 1, 5))
+
+
+def test_rewrite_replaces_only_its_range(store: Store) -> None:
+    store.write([series("A", ["2024-01-02", "2024-01-03", "2024-01-04"], [1, 2, 3])])
+    store.write([series("A", ["2024-01-03", "2024-01-05"], [20, 50])])
+    assert store.read(["A"])["close"].tolist() == [1, 20, 50]  # 01-04 was in the range
+
+
+def test_missing_ranges(store: Store) -> None:
+    assert store.missing_ranges("A", D(2024, 1, 1), D(2024, 1, 31)) == [
+        (D(2024, 1, 1), D(2024, 1, 31))
+    ]
+    store.write(
+        [series("A", ["2024-01-10"], [1])],
+        requested={"A": (D(2024, 1, 8), D(2024, 1, 19))},
+    )
+    assert store.missing_ranges("A", D(2024, 1, 1), D(2024, 1, 31)) == [
+        (D(2024, 1, 1), D(2024, 1, 7)),
+        (D(2024, 1, 20), D(2024, 1, 31)),
+    ]
+    # A range of only a weekend has no trading day to ask for.
+    assert store.missing_ranges("A", D(2024, 1, 8), D(2024, 1, 21)) == []
+
+
+def test_rebase_keeps_returns_across_the_join(store: Store) -> None:
+    # Old snapshot: adj closes before a dividend. New snapshot re-bases history
+    # by 0.98 (a 2 % dividend paid after the overlap day).
+    store.write([series("A", ["2024-01-02", "2024-01-03"], [100, 110], adj=[50, 55])])
+    new = series("A", ["2024-01-03", "2024-01-04"], [110, 99], adj=[53.9, 48.51])
+    store.write([new], rebase=True)
+    adj = store.read(["A"])["adj_close"].to_numpy()
+    np.testing.assert_allclose(adj, [49.0, 53.9, 48.51])
+    np.testing.assert_allclose(adj[1] / adj[0], 55 / 50)  # old return kept
+
+
+_WRITER = """
+import sys, time
+import numpy as np, pandas as pd
+from piefolio.data.providers.base import RawSeries, make_frame
+from piefolio.data.store import Store
+
+days = pd.bdate_range("2000-01-03", periods=5000)
+def s(sym, value):
+    v = np.full(len(days), value)
+    f = make_frame(days, close=v, adj_close=v)
+    return RawSeries(sym, f, "USD", "test")
+
+def progress(sym):
+    if sym == "B":
+        print("ready", flush=True)
+        time.sleep(60)
+
+Store().write([s("A", 2.0), s("B", 2.0), s("C", 2.0)], progress=progress)
+"""
+
+
+def test_killed_writer_leaves_the_store_whole(store: Store, tmp_path: Path) -> None:
+    import pandas as pd
+
+    days = pd.bdate_range("2000-01-03", periods=5000)
+    store.write([series("A", days, np.ones(len(days)))])
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert (
+            proc.stdout.readline().strip() == "ready"
+        )  # A and B written, not committed
+        proc.kill()
+    finally:
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+    rows = store.read(["A", "B", "C"])
+    assert set(rows["symbol"]) == {"A"}
+    assert (rows["close"] == 1.0).all() and len(rows) == 5000
+    assert [i.symbol for i in store.symbols()] == ["A"]
+
+
+_HOLDER = """
+import time
+from piefolio.data.store import Store
+with Store()._connect(write=True):
+    print("locked", flush=True)
+    time.sleep(float(__import__("sys").argv[1]))
+"""
+
+
+def test_busy_store_waits_then_reads(store: Store) -> None:
+    store.write([series("A", ["2024-01-02"], [1.0])])
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, "1.5"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreError, match=r"store busy: .* stayed locked"):
+            Store(busy_timeout=0.2).symbols()
+        waits: list[str] = []
+        start = time.perf_counter()
+        infos = Store(busy_timeout=20, on_wait=waits.append).symbols()
+        assert [i.symbol for i in infos] == ["A"]
+        assert waits and "store busy" in waits[0] and "retrying" in waits[0]
+        assert time.perf_counter() - start < 15
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def test_delete(store: Store) -> None:
+    store.write(
+        [series("A", ["2024-01-02"], [1.0]), series("B", ["2024-01-02"], [1.0])]
+    )
+    store.delete(["A"])
+    assert [i.symbol for i in store.symbols()] == ["B"]
