@@ -204,14 +204,6 @@ def optimize(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --write file if it exists.")
     ] = False,
-    prices_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--prices",
-            help="A wide CSV of prices (a date column, one column per ticker) in "
-            "the pie's currency, instead of the data store.",
-        ),
-    ] = None,
     backtest: Annotated[
         bool,
         typer.Option(
@@ -240,7 +232,7 @@ def optimize(
             raise SpecError(
                 f"--method {method!r} is not a method; expected one of {choices}"
             ) from exc
-    prices = _optimize_prices(pie, prices_file, settings)
+    prices = _optimize_prices(pie, settings)
 
     current = assess(pie, prices, settings=settings)
     proposals = {}
@@ -276,29 +268,9 @@ def optimize(
         out.print(f"Wrote {written}. Check it: [bold]piefolio show {written}[/]")
 
 
-def _optimize_prices(
-    pie: PieSpec, prices_file: Path | None, settings: Optimize
-) -> pd.DataFrame:
-    """Prices for ``optimize``: a user's wide CSV, else the data layer."""
-    import pandas as pd
-
-    from piefolio.errors import DataUnavailable, SpecError
-
-    if prices_file is not None:
-        try:
-            frame = pd.read_csv(prices_file, index_col=0, parse_dates=[0])
-        except (OSError, ValueError) as exc:
-            raise SpecError(
-                f"{prices_file}: cannot read it as a CSV of prices"
-            ) from exc
-        return frame.sort_index()
-    try:
-        from piefolio.data import get_prices
-    except ImportError as exc:
-        raise DataUnavailable(
-            "the data store (piefolio.data) is not in this build; pass --prices "
-            "FILE, a wide CSV of prices"
-        ) from exc
+def _optimize_prices(pie: PieSpec, settings: Optimize) -> pd.DataFrame:
+    """Prices for ``optimize``, in the base currency, with a lookback before start."""
+    from piefolio.data import get_prices
     from piefolio.optimize.proposal import period_offset
 
     start = pie.plan.start - period_offset(settings.lookback)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -14,13 +15,25 @@ from piefolio.spec import load_pie
 runner = CliRunner()
 
 
+def serve(monkeypatch: pytest.MonkeyPatch, prices: pd.DataFrame) -> dict[str, object]:
+    """Make the data layer answer with ``prices``; return what it was asked."""
+    import piefolio.data
+
+    asked: dict[str, object] = {}
+
+    def fake_get_prices(spec: object, *, start: object = None, **kwargs: object) -> SimpleNamespace:
+        asked["start"] = start
+        return SimpleNamespace(prices=prices)
+
+    monkeypatch.setattr(piefolio.data, "get_prices", fake_get_prices)
+    return asked
+
+
 @pytest.fixture
-def files(tmp_path: Path, market, spec_text, themes) -> tuple[Path, Path]:
-    prices = tmp_path / "prices.csv"
-    market.to_csv(prices)
+def files(tmp_path: Path, market, spec_text, themes, monkeypatch) -> tuple[Path, dict[str, object]]:
     spec = tmp_path / "pie.toml"
     spec.write_text(spec_text(themes, 'lookback = "1Y"\nrebalance_every = "6M"\nslice_max = 0.4'))
-    return spec, prices
+    return spec, serve(monkeypatch, market)
 
 
 def run(*args: object) -> Result:
@@ -28,8 +41,8 @@ def run(*args: object) -> Result:
 
 
 def test_one_method_prints_weights_risk_and_walk_forward(files) -> None:
-    spec, prices = files
-    result = run("optimize", spec, "--prices", prices, "--method", "min-variance")
+    spec, _ = files
+    result = run("optimize", spec, "--method", "min-variance")
     assert result.exit_code == 0, result.output
     out = result.output
     for line in ("Weights: current and proposed", "Risk contribution per theme", "Walk-forward from 2020-01-01", "current pie", "Expected volatility", "min-var"):
@@ -38,8 +51,8 @@ def test_one_method_prints_weights_risk_and_walk_forward(files) -> None:
 
 
 def test_all_methods_side_by_side(files) -> None:
-    spec, prices = files
-    result = run("optimize", spec, "--prices", prices, "--all", "--no-backtest")
+    spec, _ = files
+    result = run("optimize", spec, "--all", "--no-backtest")
     assert result.exit_code == 0, result.output
     header = next(line for line in result.output.splitlines() if "Theme / slice" in line)
     assert header.split()[-8:] == ["EW", "theme", "inv-vol", "RP", "HRP", "min-var", "max-SR", "max-div"]
@@ -47,41 +60,45 @@ def test_all_methods_side_by_side(files) -> None:
 
 
 def test_write_makes_a_new_spec_and_protects_the_source(files, tmp_path: Path) -> None:
-    spec, prices = files
+    spec, _ = files
     out = tmp_path / "proposed.toml"
-    result = run("optimize", spec, "--prices", prices, "-m", "risk-parity", "--no-backtest", "--write", out)
+    result = run("optimize", spec, "-m", "risk-parity", "--no-backtest", "--write", out)
     assert result.exit_code == 0, result.output
     assert f"Wrote {out}" in result.output.replace("\n", "")
     assert max(load_pie(out).pie.effective_weights().values()) <= 0.4 + 1e-6
-    again = run("optimize", spec, "--prices", prices, "--no-backtest", "--write", out)
+    again = run("optimize", spec, "--no-backtest", "--write", out)
     assert again.exit_code == 2 and "already exists; pass --force" in again.output
     before = spec.read_text()
-    over = run("optimize", spec, "--prices", prices, "--no-backtest", "--write", spec, "--force")
+    over = run("optimize", spec, "--no-backtest", "--write", spec, "--force")
     assert over.exit_code == 2 and "is the pie the proposal came from" in over.output
     assert spec.read_text() == before
-    both = run("optimize", spec, "--prices", prices, "--all", "--write", tmp_path / "x.toml")
+    both = run("optimize", spec, "--all", "--write", tmp_path / "x.toml")
     assert both.exit_code == 2 and "--write needs one proposal" in both.output
 
 
-def test_errors_are_one_line_with_an_exit_code(files, tmp_path: Path, spec_text, themes, monkeypatch) -> None:
-    spec, prices = files
-    bad = run("optimize", spec, "--prices", prices, "--method", "sharpe")
+def test_errors_are_one_line_with_an_exit_code(files, tmp_path: Path, spec_text, themes) -> None:
+    spec, _ = files
+    bad = run("optimize", spec, "--method", "sharpe")
     assert bad.exit_code == 2 and "--method 'sharpe' is not a method" in bad.output
     tight = tmp_path / "tight.toml"
     tight.write_text(spec_text(themes, "slice_min = 0.3"))
-    infeasible = run("optimize", tight, "--prices", prices)
+    infeasible = run("optimize", tight)
     assert infeasible.exit_code == 1
     assert "error: slice_min: the 6 slices' minimums add up to 180.0% > 100%" in infeasible.output
     assert "Traceback" not in infeasible.output
-    monkeypatch.setitem(sys.modules, "piefolio.data", None)  # as before the data layer
-    nodata = run("optimize", spec)
-    assert nodata.exit_code == 3 and "pass --prices FILE" in nodata.output
 
 
-def test_on_the_ai_energy_example(real_prices, examples_dir: Path, tmp_path: Path) -> None:
-    prices = tmp_path / "prices.csv"
-    real_prices.loc["2019-01-01":"2025-12-31"].to_csv(prices)
-    result = run("optimize", examples_dir / "ai-energy-2026.toml", "--prices", prices, "-m", "max-sharpe")
+def test_prices_come_from_the_data_layer_with_the_lookback(files) -> None:
+    spec, asked = files
+    result = run("optimize", spec, "-m", "equal", "--no-backtest")
+    assert result.exit_code == 0, result.output
+    # The lookback (1Y) before the plan's start (2020-01-01) is fetched too.
+    assert asked["start"].isoformat() == "2019-01-01"  # type: ignore[attr-defined]
+
+
+def test_on_the_ai_energy_example(real_prices, examples_dir: Path, monkeypatch) -> None:
+    serve(monkeypatch, real_prices.loc["2019-01-01":"2025-12-31"])
+    result = run("optimize", examples_dir / "ai-energy-2026.toml", "-m", "max-sharpe")
     assert result.exit_code == 0, result.output
     assert "Copper, silver" in result.output
     assert "GEV has prices only since 2024-03-27" in result.output
