@@ -26,6 +26,7 @@ from piefolio.spec import Pie, PieSpec, Plan, load_pie
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.analytics.performance import Performance, performance
     from piefolio.data import PriceFrame, get_prices
+    from piefolio.optimize import Proposal, propose
 
 try:
     __version__ = version("piefolio")
@@ -36,8 +37,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 _LAZY: dict[str, str] = {
     "Performance": "piefolio.analytics.performance",
     "PriceFrame": "piefolio.data",
+    "Proposal": "piefolio.optimize",
     "get_prices": "piefolio.data",
     "performance": "piefolio.analytics.performance",
+    "propose": "piefolio.optimize",
 }
 
 __all__ = [
@@ -51,6 +54,7 @@ __all__ = [
     "Plan",
     "PlanError",
     "PriceFrame",
+    "Proposal",
     "ProviderError",
     "SpecError",
     "StoreError",
@@ -58,6 +62,7 @@ __all__ = [
     "get_prices",
     "load_pie",
     "performance",
+    "propose",
 ]
 
 
