@@ -241,16 +241,15 @@ def estimate(
         )
     firsts = {t: pd.Timestamp(window[t].dropna().index[0]) for t in kept}
     common_start = max(firsts.values())
-    if len(window) and common_start > window.index[0] + pd.Timedelta(days=7):
+    usable = window.loc[common_start:, kept].dropna()
+    if common_start > window.index[0] + pd.Timedelta(days=7):
         late = [t for t in kept if firsts[t] == common_start]
-        usable = window.loc[common_start:, kept].dropna()
         listed = min(pd.Timestamp(prices[t].dropna().index[0]) for t in late)
         notes.append(
             f"{', '.join(late)} has prices only since {listed.date()}, "
             f"less than the {opt.lookback} lookback; every estimate uses the "
             f"{len(usable)} days all slices share"
         )
-    usable = window.loc[common_start:, kept].dropna()
     if len(usable) < MIN_DAYS:
         raise OptimizationError(
             f"only {len(usable)} days of returns are shared by all slices before "
@@ -260,17 +259,20 @@ def estimate(
     limits = build_limits(spec, opt, kept)
     check_feasible(limits)
     risk_free = opt.risk_free if opt.risk_free is not None else spec.plan.cash_interest
+    mu = _expected_returns(usable, opt, notes)
     return Estimate(
         returns=usable,
         limits=limits,
-        mu=_expected_returns(usable, opt),
+        mu=mu,
         rf=risk_free / TRADING_DAYS,
         risk_free=risk_free,
         notes=tuple(notes),
     )
 
 
-def _expected_returns(returns: pd.DataFrame, opt: Optimize) -> FloatArray:
+def _expected_returns(
+    returns: pd.DataFrame, opt: Optimize, notes: list[str]
+) -> FloatArray:
     """Daily expected returns per column, as ``opt.expected_returns`` says."""
     historical = returns.mean().to_numpy(dtype=float)
     how = opt.expected_returns
@@ -281,7 +283,12 @@ def _expected_returns(returns: pd.DataFrame, opt: Optimize) -> FloatArray:
     if how == "shrunk":
         from skfolio.moments import ShrunkMu
 
-        return np.asarray(ShrunkMu().fit(returns).mu_, dtype=float)
+        try:
+            return np.asarray(ShrunkMu().fit(returns).mu_, dtype=float)
+        except Exception as exc:  # skfolio's own errors, LinAlgError, ValueError
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            notes.append(f"shrunk expected returns failed ({first}); used historical")
+            return historical
     assert isinstance(how, dict)
     views = {t: r / TRADING_DAYS for t, r in how.items()}
     return np.array(
@@ -332,7 +339,16 @@ def propose(
     asked = Method(method) if method is not None else opt.method
     est = estimate(spec, prices, settings=opt, asof=asof)
     notes = list(est.notes)
-    duplicates = _near_duplicates(est.returns)
+    stdev = est.returns.std()
+    flat = [str(t) for t in est.returns.columns if not stdev[t] > 0]
+    if flat and asked not in (Method.EQUAL, Method.THEME_EQUAL):
+        raise OptimizationError(
+            f"{', '.join(flat)} has a constant price over "
+            f"{est.returns.index[0].date()}..{est.returns.index[-1].date()} (no "
+            f"volatility), which {LABELS[asked]} cannot weigh; check its prices, "
+            "or use equal or theme-equal"
+        )
+    duplicates = _near_duplicates(est.returns) if not flat else []
     if duplicates:
         if asked in USES_COVARIANCE:
             raise OptimizationError(
@@ -407,10 +423,6 @@ def assess(
 
 def _near_duplicates(returns: pd.DataFrame) -> list[str]:
     """Say each pair of columns correlated above :data:`DUPLICATE_CORRELATION`."""
-    stdev = returns.std()
-    flat = [str(t) for t in returns.columns if not stdev[t] > 0]
-    if flat:
-        return [f"{t} has constant prices over the window" for t in flat]
     corr = returns.corr().to_numpy()
     names = [str(c) for c in returns.columns]
     out = []

@@ -120,6 +120,17 @@ def test_near_duplicate_slices_are_named(build_spec, market) -> None:
     assert any("AAA and DUP move together" in n for n in p.notes)
 
 
+def test_a_constant_price_is_refused_where_volatility_matters(build_spec, market, themes) -> None:
+    prices = market.copy()
+    prices["EEE"] = 50.0
+    spec = build_spec(themes)
+    with pytest.raises(OptimizationError, match=r"EEE has a constant price over 2020-01-02\.\.2022-04-20 \(no volatility\), which inverse-vol cannot weigh"):
+        propose(spec, prices, method="inverse-vol")
+    p = propose(spec, prices, method="theme-equal")
+    assert p.weights["EEE"] == pytest.approx(1 / 9)
+    assert any(n.startswith("shrunk expected returns failed (") and n.endswith("; used historical") for n in p.notes)
+
+
 def test_a_slice_with_a_year_of_history_shortens_the_window(build_spec, market, themes) -> None:
     prices = market.copy()
     prices.loc[prices.index < prices.index[350], "FFF"] = np.nan  # 250 days of returns
