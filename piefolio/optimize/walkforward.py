@@ -154,7 +154,8 @@ def walk_forward(
     """
     opt = settings or spec.optimize or Optimize()
     asked = Method(method) if method is not None else opt.method
-    tickers = list(spec.pie.effective_weights())
+    effective = spec.pie.effective_weights()
+    tickers = list(effective)
     prices = prices.sort_index()
     last = pd.Timestamp(end) if end is not None else prices.index[-1]
     if start is not None:
@@ -172,7 +173,6 @@ def walk_forward(
             "earlier or give more prices"
         )
 
-    effective = spec.pie.effective_weights()
     rows: list[pd.Series] = []
     current_rows: list[pd.Series] = []
     kept: list[pd.Timestamp] = []
