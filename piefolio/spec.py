@@ -550,6 +550,18 @@ class Optimize(_Model):
             return {str(_valid_ticker(t)): r for t, r in value.items()}
         return value
 
+    def __hash__(self) -> int:
+        # Frozen models hash their fields; the two tables here are dicts (the TOML
+        # shape users write), so hash their items to keep a PieSpec hashable.
+        views = self.expected_returns
+        return hash(
+            (
+                *(v for k, v in self if k not in ("expected_returns", "theme_limits")),
+                tuple(views.items()) if isinstance(views, dict) else views,
+                tuple(self.theme_limits.items()),
+            )
+        )
+
     @model_validator(mode="after")
     def _limits_in_order(self) -> Optimize:
         if self.slice_min > self.slice_max:

@@ -36,6 +36,10 @@ def test_optional_and_defaults() -> None:
     assert full is not None
     assert full.expected_returns == {"XOM": 0.06}
     assert full.theme_limits == {"Energy": (0.1, 0.5)}
+    # Still hashable (dict tables included), like every other part of a spec.
+    again = parse_pie(BASE + '[optimize]\nexpected_returns = { XOM = 0.06 }\ntheme_limits = { Energy = [0.1, 0.5] }\n')
+    assert hash(again) == hash(parse_pie(BASE + '[optimize]\nexpected_returns = { XOM = 0.06 }\ntheme_limits = { Energy = [0.1, 0.5] }\n'))
+    assert hash(full.model_copy(update={"theme_limits": {"Energy": (0.1, 0.4)}})) != hash(full)
 
 
 @pytest.mark.parametrize(
