@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from piefolio.errors import OptimizationError, SpecError
 from piefolio.optimize.constraints import proposed_slices
 from piefolio.optimize.proposal import Proposal
 from piefolio.spec import PieSpec, parse_pie
+from piefolio.template import write_atomic
 from piefolio.typing import PathLike
 
 __all__ = ["proposal_toml", "write_proposal"]
@@ -140,18 +139,7 @@ def write_proposal(
         )
     if target.exists() and not force:
         raise SpecError(f"{target}: already exists; pass --force to replace it")
-    text = proposal_toml(spec, proposal)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, proposal_toml(spec, proposal))
     return target
 
 
