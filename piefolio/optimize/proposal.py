@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from piefolio.analytics.risk import TRADING_DAYS
 from piefolio.errors import DataUnavailable, OptimizationError
 from piefolio.optimize._skfolio import TAKES_LIMITS, USES_COVARIANCE, fit_method
 from piefolio.optimize.constraints import (
@@ -52,7 +53,6 @@ __all__ = [
     "propose",
 ]
 
-TRADING_DAYS = 252
 #: Fewest daily returns a slice needs to be estimated (about six months).
 MIN_DAYS = 126
 #: Above this correlation two slices are near-duplicates (covariance singular).

@@ -3,7 +3,8 @@
 Conventions:
 
 - Prices are total-return closes in the base currency, dates x tickers; returns
-  are simple daily returns; 252 trading days a year.
+  are simple daily returns. :meth:`WalkForward.summary` uses
+  :mod:`piefolio.analytics` (CAGR over calendar days, volatility over 252 days).
 - Refit dates are the first trading day on or after ``start``, ``start + every``,
   ``start + 2 every``...; the weights decided on refit date t are fitted on
   ``prices`` strictly before t (the frame is cut before the fit, so nothing
@@ -26,7 +27,6 @@ import pandas as pd
 
 from piefolio.errors import OptimizationError
 from piefolio.optimize.proposal import (
-    TRADING_DAYS,
     daily_returns,
     period_offset,
     propose,
@@ -68,6 +68,9 @@ class WalkForward:
     def summary(self) -> pd.DataFrame:
         """Annualised return, volatility and max drawdown of each column.
 
+        Computed by :mod:`piefolio.analytics` (its conventions: CAGR over
+        calendar days / 365, volatility ``std * sqrt(252)``).
+
         Returns
         -------
         DataFrame
@@ -75,16 +78,18 @@ class WalkForward:
             ``volatility`` (both annual fractions) and ``max_drawdown`` (a
             negative fraction).
         """
-        daily = self.wealth.pct_change().iloc[1:]
-        years = len(daily) / TRADING_DAYS
-        end = self.wealth.iloc[-1]
-        return pd.DataFrame(
-            {
-                "annual_return": end ** (1 / years) - 1 if years else np.nan,
-                "volatility": daily.std() * np.sqrt(TRADING_DAYS),
-                "max_drawdown": (self.wealth / self.wealth.cummax() - 1).min(),
+        from piefolio.analytics.returns import cagr
+        from piefolio.analytics.risk import max_drawdown, volatility
+
+        rows = {
+            name: {
+                "annual_return": cagr(growth),
+                "volatility": volatility(growth.pct_change().iloc[1:]),
+                "max_drawdown": max_drawdown(growth).depth,
             }
-        )
+            for name, growth in self.wealth.items()
+        }
+        return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def refit_dates(
