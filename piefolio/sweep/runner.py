@@ -158,7 +158,10 @@ def _execute(
         from dask.distributed import as_completed as dask_completed
 
         client: Any = executor
-        shared = client.scatter(payload, broadcast=True)
+        # Wrapped in a list: scatter() would split a dict payload into one future
+        # per key. Broadcast: every worker holds a copy, so a dying worker does
+        # not take the only one with it.
+        [shared] = client.scatter([payload], broadcast=True, hash=False)
         keys = [f"piefolio-{tag}-{i}" for i in pending]
         # retries: a chunk whose worker died is run again elsewhere.
         futures = client.map(task, pending, payload=shared, key=keys, retries=3)
