@@ -96,7 +96,7 @@ def run_chunks(
         picklable object, deterministic in ``index`` (seed from it).
     payload : Any
         Data every chunk reads (prices, plan); sent to each process once, or
-        scattered once to a Dask cluster.
+        once to a Dask cluster, where workers share it.
     chunks : int
         Number of chunks.
     out_dir : Path
@@ -158,10 +158,10 @@ def _execute(
         from dask.distributed import as_completed as dask_completed
 
         client: Any = executor
-        # Wrapped in a list: scatter() would split a dict payload into one future
-        # per key. Broadcast: every worker holds a copy, so a dying worker does
-        # not take the only one with it.
-        [shared] = client.scatter([payload], broadcast=True, hash=False)
+        # The payload travels once, as a task rather than scattered data: if the
+        # worker holding it dies, the scheduler recomputes it from the task,
+        # where scattered data would be lost for good (and the sweep with it).
+        shared = client.submit(_identity, payload, key=f"piefolio-payload-{tag}")
         keys = [f"piefolio-{tag}-{i}" for i in pending]
         # retries: a chunk whose worker died is run again elsewhere.
         futures = client.map(task, pending, payload=shared, key=keys, retries=3)
@@ -186,3 +186,7 @@ def _set_payload(payload: Any) -> None:
 
 def _run_with_payload(task: ChunkTask, index: int) -> pd.DataFrame:
     return task(index, _PAYLOAD)
+
+
+def _identity(payload: Any) -> Any:
+    return payload

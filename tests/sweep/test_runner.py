@@ -105,6 +105,7 @@ def dask_client() -> Any:
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
     client = distributed.Client(cluster)
+    client.wait_for_workers(2)
     yield client
     client.close()
     cluster.close()
