@@ -38,6 +38,7 @@ from piefolio.optimize.constraints import (
     project,
     theme_weights,
 )
+from piefolio.periods import period_offset
 from piefolio.spec import Method, Optimize, PieSpec
 from piefolio.typing import FloatArray
 
@@ -159,16 +160,6 @@ class Estimate:
     rf: float
     risk_free: float
     notes: tuple[str, ...]
-
-
-def period_offset(period: str, times: int = 1) -> pd.DateOffset:
-    """Return the offset of ``times`` periods such as ``"3Y"``, ``"6M"``, ``"2W"``.
-
-    ``D`` counts calendar days here; :func:`estimate` counts trading days.
-    """
-    n, unit = int(period[:-1]) * times, period[-1]
-    key = {"D": "days", "W": "weeks", "M": "months", "Y": "years"}[unit]
-    return pd.DateOffset(**{key: n})  # type: ignore[arg-type]
 
 
 def daily_returns(prices: pd.DataFrame) -> pd.DataFrame:

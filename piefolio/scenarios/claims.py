@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from piefolio.errors import PlanError
+from piefolio.periods import period_offset
 from piefolio.spec import Claim, PieSpec
 from piefolio.typing import FloatArray
 
@@ -124,12 +125,7 @@ def window_starts(dates: pd.DatetimeIndex, horizon: str) -> np.ndarray:
     rows = np.arange(len(dates), dtype=np.int64)
     if unit == "D":
         return np.where(rows >= count, rows - count, -1)
-    offset = {
-        "W": pd.DateOffset(weeks=count),
-        "M": pd.DateOffset(months=count),
-        "Y": pd.DateOffset(years=count),
-    }[unit]
-    targets = dates - offset
+    targets = dates - period_offset(horizon)
     # Last trading day on or before the target date.
     starts = np.searchsorted(dates.values, targets.values, side="right") - 1
     # A window whose target lies before the data has no valid start.

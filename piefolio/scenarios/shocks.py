@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from piefolio._toml import read_text, validate_toml
 from piefolio.errors import PlanError
+from piefolio.periods import period_offset
 from piefolio.spec import PieSpec
 from piefolio.typing import PathLike
 
@@ -122,13 +123,7 @@ class ShockResult:
 
 
 def _lookback_start(end: pd.Timestamp, lookback: str) -> pd.Timestamp:
-    n, unit = int(lookback[:-1]), lookback[-1]
-    offset = {
-        "W": pd.DateOffset(weeks=n),
-        "M": pd.DateOffset(months=n),
-        "Y": pd.DateOffset(years=n),
-    }[unit]
-    start: pd.Timestamp = end - offset
+    start: pd.Timestamp = end - period_offset(lookback)
     return start
 
 
