@@ -26,11 +26,8 @@ import numpy as np
 import pandas as pd
 
 from piefolio.errors import OptimizationError
-from piefolio.optimize.proposal import (
-    daily_returns,
-    period_offset,
-    propose,
-)
+from piefolio.optimize.proposal import daily_returns, propose
+from piefolio.periods import period_offset
 from piefolio.spec import Method, Optimize, PieSpec
 
 __all__ = ["WalkForward", "refit_dates", "walk_forward"]
