@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 
-__all__ = ["render_template", "write_atomic", "write_template"]
+from piefolio._atomic import atomic_text
+
+__all__ = ["render_template", "write_template"]
 
 _TEMPLATE = '''\
 # A piefolio pie. Check it with:  piefolio show {file}
@@ -76,20 +76,4 @@ def render_template(name: str, *, file: str = "pie.toml") -> str:
 
 def write_template(path: Path, name: str) -> None:
     """Write the template to ``path`` atomically: it is whole or not there at all."""
-    write_atomic(path, render_template(name, file=str(path)))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and one rename.
-
-    A crash leaves either the old file or the new one, never half of it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_text(path, render_template(name, file=str(path)))

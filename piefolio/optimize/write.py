@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from piefolio._atomic import atomic_text
 from piefolio.errors import OptimizationError, SpecError
 from piefolio.optimize.constraints import proposed_slices
 from piefolio.optimize.proposal import Proposal
 from piefolio.spec import PieSpec, parse_pie
-from piefolio.template import write_atomic
 from piefolio.typing import PathLike
 
 __all__ = ["proposal_toml", "write_proposal"]
@@ -139,7 +139,7 @@ def write_proposal(
         )
     if target.exists() and not force:
         raise SpecError(f"{target}: already exists; pass --force to replace it")
-    write_atomic(target, proposal_toml(spec, proposal))
+    atomic_text(target, proposal_toml(spec, proposal))
     return target
 
 

@@ -19,8 +19,6 @@ same folder with other arguments is refused rather than mixing two sweeps.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from piefolio._atomic import atomic_parquet
 from piefolio.errors import PlanError
 
 __all__ = ["ChunkTask", "run_chunks"]
@@ -48,15 +47,8 @@ def _part(out_dir: Path, index: int) -> Path:
 
 
 def _write_part(out_dir: Path, index: int, frame: pd.DataFrame) -> None:
-    # Written to a temporary name and renamed: a part on disk is always whole.
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".part-", suffix=".tmp")
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, _part(out_dir, index))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Atomic: a part on disk is always whole, so a resumed sweep can trust it.
+    atomic_parquet(frame, _part(out_dir, index))
 
 
 def _prepare(out_dir: Path, chunks: int, fingerprint: str) -> list[int]:
