@@ -305,6 +305,24 @@ def rolling_figure(data: ReportData) -> Any | None:
     return _layout(fig, "Rolling 12 months", height=220 + 180 * len(figures))
 
 
+def _subtree_weights(
+    ids: list[str], parents: list[str], weights: pd.Series
+) -> list[float]:
+    # A branch is drawn as the sum of the leaves under it, not its own stated
+    # weight: with branchvalues="total" plotly drops a branch whose children add
+    # up to more than it (a rounded weight would be enough), so derive it.
+    leaf_weight = dict(zip(ids, weights.astype("float64"), strict=True))
+    children: dict[str, list[str]] = {}
+    for node, parent in zip(ids, parents, strict=True):
+        children.setdefault(parent, []).append(node)
+
+    def total(node: str) -> float:
+        kids = children.get(node)
+        return sum(total(k) for k in kids) if kids else leaf_weight[node]
+
+    return [total(node) for node in ids]
+
+
 def allocation_figure(data: ReportData) -> Any:
     """Sunburst of the allocation tree: themes inside, slices outside.
 
@@ -321,17 +339,13 @@ def allocation_figure(data: ReportData) -> Any:
     tree = data.tree
     ids = tree["id"].astype(str).tolist()
     parents = tree["parent"].astype(str).tolist()
-    # Only leaves carry a value and branches sum their children ("remainder" with
-    # 0 on branches), so a tree whose branch weights are rounded still draws.
-    is_branch = tree["id"].astype(str).isin(set(parents))
-    values = tree["weight"].astype("float64").where(~is_branch, 0.0)
     fig = go.Figure(
         go.Sunburst(
             ids=ids,
             parents=parents,
             labels=tree["label"].astype(str).tolist(),
-            values=values.tolist(),
-            branchvalues="remainder",
+            values=_subtree_weights(ids, parents, tree["weight"]),
+            branchvalues="total",
             hovertemplate="%{label}: %{value:.1%} of the pie<extra></extra>",
             texttemplate="%{label}<br>%{value:.1%}",
             insidetextorientation="radial",

@@ -108,7 +108,10 @@ def money(value: Any, currency: str) -> str:
     if _missing(value):
         return DASH
     x = float(value)
-    text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"
+    decimals = 0 if abs(x) >= 1000 else 2
+    if round(x, decimals) == 0.0:
+        x = 0.0  # "-0.00 EUR" would read as money lost
+    text = f"{x:,.{decimals}f}"
     return f"{text} {currency}"
 
 
