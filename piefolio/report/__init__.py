@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.report.figures import claims_figure, fan_figure, report_figures
-    from piefolio.report.html import render_page, render_report, write_page, write_report
+    from piefolio.report.html import (
+        render_page,
+        render_report,
+        write_page,
+        write_report,
+    )
     from piefolio.report.json import report_json
     from piefolio.report.model import ReportData
     from piefolio.report.png import write_pngs

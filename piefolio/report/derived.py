@@ -135,7 +135,7 @@ def monthly_table(data: ReportData) -> pd.DataFrame:
 
 
 def rolling_table(data: ReportData, *, window: int = TRADING_DAYS) -> pd.DataFrame:
-    """Rolling return, volatility and beta of every series.
+    """Compute the rolling return, volatility and beta of every series.
 
     Beta is measured against the **first benchmark**, so it is left out for that
     benchmark itself (it would be 1) and for a pie without benchmarks.

@@ -254,7 +254,7 @@ def monthly_heatmap_figure(data: ReportData) -> Any:
 
 
 def rolling_figure(data: ReportData) -> Any | None:
-    """Rolling 12-month return, volatility and beta of every series.
+    """Draw the rolling 12-month return, volatility and beta of every series.
 
     Parameters
     ----------
@@ -633,7 +633,7 @@ def fan_figure(fan: pd.DataFrame, invested: pd.Series, title: str) -> Any:
 
 
 def claims_figure(relative: pd.Series, title: str) -> Any:
-    """A claim's rolling relative return (long minus short) with the zero line.
+    """Draw a claim's rolling relative return (long minus short) and the zero.
 
     Parameters
     ----------

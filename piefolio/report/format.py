@@ -28,6 +28,7 @@ __all__ = [
     "percent",
     "ratio",
     "summary_strings",
+    "verdict_sentence",
 ]
 
 #: What a missing or undefined number reads as.
@@ -174,7 +175,7 @@ def summary_strings(
     currency: str,
     fields: tuple[tuple[str, str, Kind], ...] = SUMMARY_FIELDS,
 ) -> pd.DataFrame:
-    """The summary as text, one row per series, ready for a table.
+    """Format the summary as text, one row per series, ready for a table.
 
     Parameters
     ----------
@@ -197,3 +198,26 @@ def summary_strings(
         if column in summary.columns
     }
     return pd.DataFrame(out, index=summary.index)
+
+
+def verdict_sentence(pie: str, verdict: str) -> str:
+    """Make a verdict a sentence about the pie.
+
+    Parameters
+    ----------
+    pie : str
+        The pie's name.
+    verdict : str
+        One of ``ReportData.verdicts``, usually starting with a verb
+        (``"beat S&P 500 by 1,234 EUR ..."``).
+
+    Returns
+    -------
+    str
+        ``"<pie> beat S&P 500 by 1,234 EUR ..."``; a verdict that already starts
+        with the pie's name, or with a capital letter, is kept as it is.
+    """
+    text = verdict.strip()
+    if not text or text.startswith(pie) or text[0].isupper():
+        return text
+    return f"{pie} {text}"

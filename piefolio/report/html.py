@@ -36,6 +36,7 @@ from piefolio.report.format import (
     summary_strings,
 )
 from piefolio.report.model import ReportData
+from piefolio.report.terminal import verdict_lines
 from piefolio.template import write_atomic
 from piefolio.typing import PathLike
 
@@ -122,7 +123,9 @@ def _table(
         columns=[str(c) for c in frame.columns],
         rows=[
             (_cell(label), [_cell(v) for v in row])
-            for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+            for label, row in zip(
+                frame.index, frame.itertuples(index=False), strict=True
+            )
         ],
         highlight_first=highlight_first,
     )
@@ -260,7 +263,7 @@ def write_page(
 
 
 def summary_frame(data: ReportData) -> pd.DataFrame:
-    """The summary as text with one column per series and one row per figure.
+    """Format the summary with one column per series and one row per figure.
 
     Parameters
     ----------
@@ -321,7 +324,8 @@ def render_report(data: ReportData) -> str:
     -------
     str
         The HTML document: title, plan, thesis, generation time and notes; the
-        summary table (pie vs benchmarks); the verdicts; the risk table; then
+        summary table (pie vs benchmarks); the verdicts
+        (:func:`piefolio.report.terminal.verdict_lines`); the risk table; then
         every chart of :func:`piefolio.report.figures.report_figures` with a
         sentence on how to read it.
     """
@@ -355,7 +359,7 @@ def render_report(data: ReportData) -> str:
         generated=_when(data.generated),
         notes=data.notes,
         tables=tables,
-        verdicts=data.verdicts,
+        verdicts=verdict_lines(data),
         charts=figures.report_figures(data),
     )
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from piefolio.report import derived
 from piefolio.report.model import ReportData
@@ -65,12 +66,24 @@ def _percent_axis(ax: Any, axis: str = "y") -> None:
 
 def _growth(data: ReportData) -> Any:
     fig, ax = _new_figure()
-    dates = data.nav.index.to_pydatetime()
+    dates = pd.DatetimeIndex(data.nav.index).to_pydatetime()
     for i, name in enumerate(data.series):
-        ax.plot(dates, data.nav[name].to_numpy(), color=_colour(i),
-                lw=2.2 if i == 0 else 1.3, label=name)
-    ax.plot(data.invested.index.to_pydatetime(), data.invested.to_numpy(),
-            color="grey", ls="--", lw=1.2, drawstyle="steps-post", label="Money put in")
+        ax.plot(
+            dates,
+            data.nav[name].to_numpy(),
+            color=_colour(i),
+            lw=2.2 if i == 0 else 1.3,
+            label=name,
+        )
+    ax.plot(
+        pd.DatetimeIndex(data.invested.index).to_pydatetime(),
+        data.invested.to_numpy(),
+        color="grey",
+        ls="--",
+        lw=1.2,
+        drawstyle="steps-post",
+        label="Money put in",
+    )
     from matplotlib.ticker import StrMethodFormatter
 
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
@@ -83,7 +96,7 @@ def _growth(data: ReportData) -> Any:
 def _drawdown(data: ReportData) -> Any:
     fig, ax = _new_figure()
     dd = derived.drawdowns(data)
-    dates = dd.index.to_pydatetime()
+    dates = pd.DatetimeIndex(dd.index).to_pydatetime()
     for i, name in enumerate(data.series):
         values = dd[name].to_numpy()
         ax.plot(dates, values, color=_colour(i), lw=1.8 if i == 0 else 1.0, label=name)
@@ -102,8 +115,13 @@ def _annual(data: ReportData) -> Any:
     x = np.arange(len(table.index))
     width = 0.8 / n
     for i, name in enumerate(data.series):
-        ax.bar(x + (i - (n - 1) / 2) * width, table[name].to_numpy(), width,
-               color=_colour(i), label=name)
+        ax.bar(
+            x + (i - (n - 1) / 2) * width,
+            table[name].to_numpy(),
+            width,
+            color=_colour(i),
+            label=name,
+        )
     ax.set_xticks(x, [str(y) for y in table.index])
     ax.axhline(0.0, color="black", lw=0.8)
     _percent_axis(ax)
@@ -118,8 +136,13 @@ def _allocation(data: ReportData) -> Any:
     latest = data.weights.iloc[-1].reindex(targets.index).astype("float64")
     y = np.arange(len(targets))
     ax.barh(y - 0.2, targets.to_numpy(), 0.4, color="lightgrey", label="Target")
-    ax.barh(y + 0.2, latest.to_numpy(), 0.4, color=_colour(0),
-            label=f"Actual on {data.weights.index[-1].date()}")
+    ax.barh(
+        y + 0.2,
+        latest.to_numpy(),
+        0.4,
+        color=_colour(0),
+        label=f"Actual on {data.weights.index[-1].date()}",
+    )
     ax.set_yticks(y, [str(t) for t in targets.index])
     ax.invert_yaxis()
     _percent_axis(ax, "x")
@@ -164,7 +187,7 @@ def write_pngs(data: ReportData, out_dir: PathLike) -> list[Path]:
     for name, make in zip(PNG_NAMES, makers, strict=True):
         fig = make(data)
         buffer = io.BytesIO()
-        FigureCanvasAgg(fig).print_png(buffer)
+        FigureCanvasAgg(fig).print_png(buffer)  # type: ignore[no-untyped-call]
         path = folder / name
         _write_bytes_atomic(path, buffer.getvalue())
         paths.append(path)

@@ -18,7 +18,6 @@ import pytest
 from piefolio.analytics import (
     contributions_by_year,
     daily_contributions,
-    daily_returns,
     group_columns,
     performance,
 )
