@@ -46,6 +46,8 @@ def json_safe(value: Any) -> Any:
     """
     if value is None or isinstance(value, bool | str):
         return value
+    if value is pd.NaT:  # checked first: NaT is also a datetime
+        return None
     if isinstance(value, np.generic):
         return json_safe(value.item())
     if isinstance(value, int):
@@ -53,8 +55,6 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, pd.Timestamp):
-        if value is pd.NaT:
-            return None
         if value == value.normalize():
             return value.date().isoformat()
         return value.isoformat()
@@ -66,8 +66,6 @@ def json_safe(value: Any) -> Any:
         return {_key(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | np.ndarray):
         return [json_safe(v) for v in value]
-    if value is pd.NaT:
-        return None
     raise TypeError(f"cannot make a {type(value).__name__} JSON-safe: {value!r}")
 
 
