@@ -52,7 +52,9 @@ def _deposits(dates: pd.DatetimeIndex) -> pd.Series:
     return pd.Series(amounts, index=dates)
 
 
-def buy_and_hold(prices: pd.DataFrame, weights: dict[str, float], flows: pd.Series):
+def buy_and_hold(
+    prices: pd.DataFrame, weights: dict[str, float], flows: pd.Series
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Shares, NAV and unit value of a never-rebalanced pie fed ``flows``."""
     w = pd.Series(weights)
     p = prices[list(weights)]
@@ -75,7 +77,7 @@ def build_real_report(folder: Path, *, with_prices: bool = True) -> ReportData:
     targets = {t: THEME_WEIGHTS[th] * w for th, sl in TREE.items() for t, w in sl.items()}
     tickers = list(targets) + list(BENCHMARKS.values())
     prices = _load(folder, tickers)
-    flows = _deposits(prices.index)
+    flows = _deposits(pd.DatetimeIndex(prices.index))
     shares, nav_pie, uv_pie = buy_and_hold(prices, targets, flows)
     navs, uvs = {PIE: nav_pie}, {PIE: uv_pie}
     for name, ticker in BENCHMARKS.items():
@@ -104,10 +106,10 @@ def build_real_report(folder: Path, *, with_prices: bool = True) -> ReportData:
     summary = pd.DataFrame.from_dict(rows, orient="index")
     pie_prices = prices[list(targets)]
     weights = (shares * pie_prices).div(nav_pie, axis=0)
+    final = summary["final_value"].astype("float64")
     verdicts = tuple(
-        f"{'beat' if summary.loc[PIE, 'final_value'] > summary.loc[b, 'final_value'] else 'trailed'} "
-        f"{b} by {abs(summary.loc[PIE, 'final_value'] - summary.loc[b, 'final_value']):,.0f} USD "
-        "with the same deposits"
+        f"{'beat' if final[PIE] > final[b] else 'trailed'} {b} by "
+        f"{abs(final[PIE] - final[b]):,.0f} USD with the same deposits"
         for b in BENCHMARKS
     )
     tree_rows = [{"id": th, "parent": "", "label": th, "weight": THEME_WEIGHTS[th]} for th in TREE]
@@ -124,14 +126,10 @@ def build_real_report(folder: Path, *, with_prices: bool = True) -> ReportData:
         {"Deposits": deposited, "Price gains": float(nav_pie.iloc[-1]) - deposited,
          "Fees": 0.0, "Ending value": float(nav_pie.iloc[-1])}
     )
-    bought = shares.diff().fillna(shares.iloc[[0]]).stack()
-    bought = bought[bought > 0]
-    trades = pd.DataFrame({
-        "date": bought.index.get_level_values(0),
-        "symbol": bought.index.get_level_values(1),
-        "qty": bought.to_numpy(),
-    })
-    trades["price"] = [pie_prices.at[d, s] for d, s in zip(trades["date"], trades["symbol"], strict=True)]
+    # One buy per ticker and deposit day: the shares added that day.
+    added = shares.diff().fillna(shares.iloc[[0]])
+    trades = pd.DataFrame({"qty": added.stack(), "price": pie_prices.stack()})
+    trades = trades[trades["qty"] > 0].rename_axis(["date", "symbol"]).reset_index()
     trades["value"] = trades["qty"] * trades["price"]
     trades["fee"] = 0.0
     return ReportData(
@@ -165,6 +163,7 @@ def build_tiny_report(
     uv = pd.DataFrame(unit_values, index=index)
     nav = uv * 100.0
     names = list(uv.columns)
+    end = float(nav.to_numpy()[-1, 0])
     summary = pd.DataFrame(
         {
             "final_value": nav.iloc[-1], "deposited": 100.0, "withdrawn": 0.0,
@@ -191,8 +190,7 @@ def build_tiny_report(
         targets=pd.Series({"A": 0.5, "B": 0.5}),
         tree=pd.DataFrame({"id": ["A", "B"], "parent": ["", ""], "label": ["A", "B"], "weight": [0.5, 0.5]}),
         themes={"A": "A", "B": "B"},
-        waterfall=pd.Series({"Deposits": 100.0, "Price gains": float(nav.iloc[-1, 0]) - 100.0,
-                             "Ending value": float(nav.iloc[-1, 0])}),
+        waterfall=pd.Series({"Deposits": 100.0, "Price gains": end - 100.0, "Ending value": end}),
         contributions=pd.DataFrame(),
         trades=pd.DataFrame(columns=["date", "symbol", "qty", "price", "value", "fee"]),
     )

@@ -23,6 +23,7 @@ import pytest
 
 from piefolio.report.figures import report_figures
 from piefolio.report.html import write_report
+from piefolio.report.model import ReportData
 
 websockets_sync = pytest.importorskip(
     "websockets.sync.client", reason="websockets is not installed (pip install '.[test]')"
@@ -60,7 +61,8 @@ class _DevTools:
             if reply.get("id") == message["id"]:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
+                result: dict[str, Any] = reply.get("result", {})
+                return result
             self.events.append(reply)
 
     def wait_for(self, method: str, timeout: float) -> None:
@@ -80,7 +82,8 @@ class _DevTools:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    assert CHROMIUM is not None
     profile = tmp_path_factory.mktemp("chromium-profile")
     log = profile / "stderr.log"
     with log.open("w") as err:
@@ -95,7 +98,10 @@ def browser(tmp_path_factory):
         url = None
         while url is None and time.monotonic() < deadline and proc.poll() is None:
             match = _LISTENING.search(log.read_text(errors="replace"))
-            url = match.group(1) if match else time.sleep(0.1)
+            if match:
+                url = match.group(1)
+            else:
+                time.sleep(0.1)
         if url is None:
             pytest.skip(f"chromium did not open its DevTools port: {log.read_text()[-500:]}")
         yield url
@@ -158,7 +164,7 @@ def _problems(tools: _DevTools, page: Path) -> list[str]:
     return found
 
 
-def test_every_chart_renders_without_errors(browser, real_report, tmp_path):
+def test_every_chart_renders_without_errors(browser: str, real_report: ReportData, tmp_path: Path) -> None:
     page = write_report(real_report, tmp_path)
     with _open(browser, page) as (tools, drawn):
         assert len(drawn) == len(report_figures(real_report))
@@ -167,7 +173,7 @@ def test_every_chart_renders_without_errors(browser, real_report, tmp_path):
         assert tools.evaluate("document.title") == real_report.title
 
 
-def test_tiny_report_renders_on_a_phone_width(browser, tiny_report, tmp_path):
+def test_tiny_report_renders_on_a_phone_width(browser: str, tiny_report: ReportData, tmp_path: Path) -> None:
     page = write_report(tiny_report, tmp_path)
     phone = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
     with _open(browser, page, phone) as (tools, drawn):
@@ -177,7 +183,7 @@ def test_tiny_report_renders_on_a_phone_width(browser, tiny_report, tmp_path):
         assert tools.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_the_check_catches_a_broken_page(browser, tiny_report, tmp_path):
+def test_the_check_catches_a_broken_page(browser: str, tiny_report: ReportData, tmp_path: Path) -> None:
     # The same checks must fail on a page that throws and tries to load a script.
     page = write_report(tiny_report, tmp_path)
     html = page.read_text(encoding="utf-8").replace(

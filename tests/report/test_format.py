@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ from piefolio.report.format import (
         (pd.NA, DASH),
     ],
 )
-def test_money(value, text):
+def test_money(value: Any, text: str) -> None:
     assert money(value, "EUR") == text
 
 
@@ -51,11 +52,11 @@ def test_money(value, text):
         (None, DASH),
     ],
 )
-def test_percent(value, text):
+def test_percent(value: Any, text: str) -> None:
     assert percent(value) == text
 
 
-def test_ratio_and_kinds():
+def test_ratio_and_kinds() -> None:
     assert ratio(1.234) == "1.23"
     assert ratio(math.nan) == DASH
     assert format_value(0.5, Kind.PERCENT, "USD") == "50.0%"
@@ -63,7 +64,7 @@ def test_ratio_and_kinds():
     assert format_value(0.5, Kind.RATIO, "USD") == "0.50"
 
 
-def test_summary_strings_keeps_series_order_and_dashes_nan():
+def test_summary_strings_keeps_series_order_and_dashes_nan() -> None:
     summary = pd.DataFrame(
         {"final_value": [1500.0, 1400.0], "twr": [0.5, math.nan], "beta": [0.9, math.nan]},
         index=["Pie", "S&P 500"],
@@ -76,7 +77,7 @@ def test_summary_strings_keeps_series_order_and_dashes_nan():
     assert "Sharpe" not in text.columns  # absent columns are skipped
 
 
-def test_verdict_sentence():
+def test_verdict_sentence() -> None:
     assert verdict_sentence("Pie", "beat SPY by 5 EUR") == "Pie beat SPY by 5 EUR"
     assert verdict_sentence("Pie", "Pie beat SPY") == "Pie beat SPY"
     assert verdict_sentence("Pie", "Nothing to compare") == "Nothing to compare"

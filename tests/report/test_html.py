@@ -13,6 +13,7 @@ from plotly.offline import get_plotlyjs
 from piefolio.report.figures import claims_figure, fan_figure, report_figures
 from piefolio.report.format import DASH
 from piefolio.report.html import render_page, write_page, write_report
+from piefolio.report.model import ReportData
 
 # Anything that would make the browser fetch a script, style, font or image.
 _EXTERNAL = re.compile(
@@ -29,19 +30,19 @@ def _markup(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def real_page(real_report, tmp_path_factory) -> tuple[Path, str]:
+def real_page(real_report: ReportData, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     path = write_report(real_report, tmp_path_factory.mktemp("real") / "new" / "folder")
     return path, path.read_text(encoding="utf-8")
 
 
-def test_report_file_is_written_in_a_new_folder(real_page):
+def test_report_file_is_written_in_a_new_folder(real_page: tuple[Path, str]) -> None:
     path, page = real_page
     assert path.name == "index.html" and path.is_file()
     assert page.startswith("<!doctype html>")
     assert [p.name for p in path.parent.iterdir()] == ["index.html"]  # no temp file left
 
 
-def test_page_is_self_contained(real_page):
+def test_page_is_self_contained(real_page: tuple[Path, str]) -> None:
     _, page = real_page
     assert page.count(get_plotlyjs()) == 1
     markup = _markup(page)
@@ -51,7 +52,7 @@ def test_page_is_self_contained(real_page):
     assert len(page) < 8_000_000
 
 
-def test_page_shows_header_tables_and_verdicts(real_report, real_page):
+def test_page_shows_header_tables_and_verdicts(real_report: ReportData, real_page: tuple[Path, str]) -> None:
     _, page = real_page
     text = html_lib.unescape(page)
     assert f"<title>{html_lib.escape(real_report.title)}</title>" in page
@@ -64,12 +65,12 @@ def test_page_shows_header_tables_and_verdicts(real_report, real_page):
         assert name in text
     for verdict in real_report.verdicts:
         assert f"{real_report.pie} {verdict}" in text
-    final = real_report.summary.loc[real_report.pie, "final_value"]
+    final = float(real_report.summary["final_value"].iloc[0])
     assert f"{final:,.0f} USD" in page
     assert "Max drawdown" in page and "1-day VaR 95%" in page
 
 
-def test_one_div_per_chart_with_its_caption(real_report, real_page):
+def test_one_div_per_chart_with_its_caption(real_report: ReportData, real_page: tuple[Path, str]) -> None:
     _, page = real_page
     charts = report_figures(real_report)
     assert len(charts) == 11  # every chart applies to this report
@@ -80,7 +81,7 @@ def test_one_div_per_chart_with_its_caption(real_report, real_page):
         assert caption in html_lib.unescape(page)
 
 
-def test_tiny_report_escapes_and_dashes(tiny_report, tmp_path):
+def test_tiny_report_escapes_and_dashes(tiny_report: ReportData, tmp_path: Path) -> None:
     path = write_report(tiny_report, tmp_path)
     page = path.read_text(encoding="utf-8")
     assert "Tiny &lt;pie&gt;" in page and "<pie>" not in page
@@ -92,29 +93,28 @@ def test_tiny_report_escapes_and_dashes(tiny_report, tmp_path):
     assert page.count('class="plotly-graph-div"') == len(report_figures(tiny_report)) == 7
 
 
-def test_rewrite_replaces_the_page_atomically(tiny_report, tmp_path):
+def test_rewrite_replaces_the_page_atomically(tiny_report: ReportData, tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("old", encoding="utf-8")
     write_report(tiny_report, tmp_path)
     assert (tmp_path / "index.html").read_text(encoding="utf-8") != "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
 
 
-def test_failed_render_leaves_the_old_page(tiny_report, tmp_path, monkeypatch):
+def test_failed_render_leaves_the_old_page(tiny_report: ReportData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "index.html").write_text("old", encoding="utf-8")
-    import piefolio.template
 
-    def no_room(src, dst):
+    def no_room(src: object, dst: object) -> None:
         raise OSError("disk full")
 
     # The crash comes at the last moment: the whole new page is in the temp file.
-    monkeypatch.setattr(piefolio.template.os, "replace", no_room)
+    monkeypatch.setattr("piefolio.template.os.replace", no_room)
     with pytest.raises(OSError, match="disk full"):
         write_report(tiny_report, tmp_path)
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
 
 
-def test_generic_page_with_fan_and_claims(tmp_path):
+def test_generic_page_with_fan_and_claims(tmp_path: Path) -> None:
     dates = pd.bdate_range("2026-01-01", periods=30)
     fan = pd.DataFrame({p: 1000.0 + p * pd.Series(range(30), index=dates) for p in (5, 25, 50, 75, 95)})
     invested = pd.Series(1000.0, index=dates)
@@ -138,6 +138,6 @@ def test_generic_page_with_fan_and_claims(tmp_path):
     assert "Verdict" not in page
 
 
-def test_render_page_is_reproducible():
+def test_render_page_is_reproducible() -> None:
     frame = pd.DataFrame({"x": [1.0]}, index=["a"])
     assert render_page("T", [], [("c", frame)], []) == render_page("T", [], [("c", frame)], [])

@@ -9,15 +9,17 @@ import pandas as pd
 import pytest
 
 from piefolio.report.json import json_safe, report_json
+from piefolio.report.model import ReportData
 
 
-def test_real_report_json_is_strict_json_and_matches_the_summary(real_report):
+def test_real_report_json_is_strict_json_and_matches_the_summary(real_report: ReportData) -> None:
     data = report_json(real_report)
     text = json.dumps(data, allow_nan=False)
     back = json.loads(text)
     assert back["series"] == real_report.series
     for name in real_report.series:
-        for column, value in real_report.summary.loc[name].items():
+        row = real_report.summary.loc[name].astype("float64").to_dict()
+        for column, value in row.items():
             got = back["summary"][name][column]
             if math.isnan(value):
                 assert got is None
@@ -32,7 +34,7 @@ def test_real_report_json_is_strict_json_and_matches_the_summary(real_report):
     assert len(back["verdicts"]) == 2
 
 
-def test_tiny_report_json_known_answers(tiny_report):
+def test_tiny_report_json_known_answers(tiny_report: ReportData) -> None:
     back = json.loads(json.dumps(report_json(tiny_report), allow_nan=False))
     assert back["annual_returns"]["Pie"]["2020"] == pytest.approx(-0.1)
     assert back["annual_returns"]["Bench <b>"]["2021"] == pytest.approx(-0.1)
@@ -45,7 +47,7 @@ def test_tiny_report_json_known_answers(tiny_report):
     assert back["trades"] == {"count": 0, "fees": 0.0}
 
 
-def test_json_safe_conversions():
+def test_json_safe_conversions() -> None:
     assert json_safe(np.float64("nan")) is None
     assert json_safe(float("-inf")) is None
     assert json_safe(np.int64(3)) == 3 and isinstance(json_safe(np.int64(3)), int)

@@ -30,11 +30,11 @@ def _loaded_after(statement: str) -> list[str]:
         "import piefolio; piefolio.ReportData",
     ],
 )
-def test_no_heavy_import(statement):
+def test_no_heavy_import(statement: str) -> None:
     assert _loaded_after(statement) == []
 
 
-def test_write_report_is_exported_lazily():
+def test_write_report_is_exported_lazily() -> None:
     code = "import piefolio, piefolio.report.html as h; print(piefolio.write_report is h.write_report)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"

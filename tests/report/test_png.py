@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+from piefolio.report.model import ReportData
 from piefolio.report.png import PNG_NAMES, write_pngs
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def test_pngs_are_valid_images(real_report, tmp_path):
+def test_pngs_are_valid_images(real_report: ReportData, tmp_path: Path) -> None:
     out = tmp_path / "png"
     paths = write_pngs(real_report, out)
     assert [p.name for p in paths] == list(PNG_NAMES)
@@ -18,5 +21,5 @@ def test_pngs_are_valid_images(real_report, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(PNG_NAMES)  # no temp files
 
 
-def test_pngs_of_a_tiny_report(tiny_report, tmp_path):
+def test_pngs_of_a_tiny_report(tiny_report: ReportData, tmp_path: Path) -> None:
     assert len(write_pngs(tiny_report, tmp_path)) == 4
