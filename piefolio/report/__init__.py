@@ -9,6 +9,8 @@ report derives from it comes from :mod:`piefolio.analytics`
   risk, correlations and drift of a report;
 - :mod:`~piefolio.report.format`: money, percentages and NaN as text;
 - :mod:`~piefolio.report.figures`: plotly figures, one function each;
+- :mod:`~piefolio.report.scenario_figures`: the Monte Carlo fan and the claim
+  chart of the scenario pages (also exported by ``figures``);
 - :mod:`~piefolio.report.html`: the HTML page (jinja2, plotly.js inlined once);
 - :mod:`~piefolio.report.png`: matplotlib PNGs of the main charts;
 - :mod:`~piefolio.report.json`: every number as JSON-safe data;

@@ -27,7 +27,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from piefolio.report import derived
+from piefolio.report._style import DIVERGING, GREY, colour, layout, line_width
 from piefolio.report.model import ReportData
+
+# Re-exported: the scenario pages find every chart function here.
+from piefolio.report.scenario_figures import FAN_PERCENTILES, claims_figure, fan_figure
 
 __all__ = [
     "FAN_PERCENTILES",
@@ -46,47 +50,6 @@ __all__ = [
     "trades_figure",
     "waterfall_figure",
 ]
-
-#: Percentile columns :func:`fan_figure` expects.
-FAN_PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
-
-# Colour-blind-safe palette (Okabe-Ito); the pie always gets the first colour.
-_COLOURS = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#000000",
-)
-_GREY = "#7f7f7f"
-# Diverging scale for returns and correlations: red below zero, green above.
-_DIVERGING = "RdYlGn"
-
-
-def _colour(i: int) -> str:
-    return _COLOURS[i % len(_COLOURS)]
-
-
-def _layout(fig: Any, title: str, *, height: int = 420) -> Any:
-    # One look for every chart: white background, legend under the plot so that
-    # a phone-width chart keeps its plotting area, small margins.
-    fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left"},
-        template="plotly_white",
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0.0},
-        hovermode="x unified",
-        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-    )
-    return fig
-
-
-def _line_width(i: int) -> float:
-    return 2.5 if i == 0 else 1.5
 
 
 def growth_figure(data: ReportData) -> Any:
@@ -112,7 +75,7 @@ def growth_figure(data: ReportData) -> Any:
                 y=data.nav[name],
                 name=name,
                 mode="lines",
-                line={"color": _colour(i), "width": _line_width(i)},
+                line={"color": colour(i), "width": line_width(i)},
             )
         )
     fig.add_trace(
@@ -121,7 +84,7 @@ def growth_figure(data: ReportData) -> Any:
             y=data.invested,
             name="Money put in",
             mode="lines",
-            line={"color": _GREY, "dash": "dash", "shape": "hv"},
+            line={"color": GREY, "dash": "dash", "shape": "hv"},
         )
     )
     fig.update_layout(
@@ -149,7 +112,7 @@ def growth_figure(data: ReportData) -> Any:
             }
         ],
     )
-    return _layout(fig, "Growth of the deposits")
+    return layout(fig, "Growth of the deposits")
 
 
 def drawdown_figure(data: ReportData) -> Any:
@@ -175,11 +138,11 @@ def drawdown_figure(data: ReportData) -> Any:
                 name=name,
                 mode="lines",
                 fill="tozeroy" if i == 0 else None,
-                line={"color": _colour(i), "width": _line_width(i)},
+                line={"color": colour(i), "width": line_width(i)},
             )
         )
     fig.update_yaxes(tickformat=".0%", title="below previous high")
-    return _layout(fig, "Drawdowns")
+    return layout(fig, "Drawdowns")
 
 
 def annual_returns_figure(data: ReportData) -> Any:
@@ -204,14 +167,14 @@ def annual_returns_figure(data: ReportData) -> Any:
                 x=[str(y) for y in table.index],
                 y=table[name],
                 name=name,
-                marker_color=_colour(i),
+                marker_color=colour(i),
                 hovertemplate="%{y:.1%}",
             )
         )
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat=".0%", title="return")
     fig.update_xaxes(type="category")
-    return _layout(fig, "Annual returns")
+    return layout(fig, "Annual returns")
 
 
 def monthly_heatmap_figure(data: ReportData) -> Any:
@@ -238,7 +201,7 @@ def monthly_heatmap_figure(data: ReportData) -> Any:
             z=values,
             x=months,
             y=[str(y) for y in table.index],
-            colorscale=_DIVERGING,
+            colorscale=DIVERGING,
             zmid=0.0,
             zmin=-limit,
             zmax=limit,
@@ -250,7 +213,7 @@ def monthly_heatmap_figure(data: ReportData) -> Any:
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(hovermode="closest")
     height = max(260, 40 + 28 * len(table.index))
-    return _layout(fig, f"Monthly returns of {data.pie}", height=height)
+    return layout(fig, f"Monthly returns of {data.pie}", height=height)
 
 
 def rolling_figure(data: ReportData) -> Any | None:
@@ -295,14 +258,14 @@ def rolling_figure(data: ReportData) -> Any | None:
                     legendgroup=name,
                     showlegend=row == 1,
                     mode="lines",
-                    line={"color": _colour(i), "width": _line_width(i)},
+                    line={"color": colour(i), "width": line_width(i)},
                 ),
                 row=row,
                 col=1,
             )
         if figure != "beta":
             fig.update_yaxes(tickformat=".0%", row=row, col=1)
-    return _layout(fig, "Rolling 12 months", height=220 + 180 * len(figures))
+    return layout(fig, "Rolling 12 months", height=220 + 180 * len(figures))
 
 
 def _subtree_weights(
@@ -352,7 +315,7 @@ def allocation_figure(data: ReportData) -> Any:
         )
     )
     fig.update_layout(hovermode="closest")
-    return _layout(fig, "Allocation (target weights)", height=480)
+    return layout(fig, "Allocation (target weights)", height=480)
 
 
 def drift_figure(data: ReportData) -> Any:
@@ -378,13 +341,13 @@ def drift_figure(data: ReportData) -> Any:
                 y=drift[ticker],
                 name=str(ticker),
                 mode="lines",
-                line={"color": _colour(i), "width": 1.2},
+                line={"color": colour(i), "width": 1.2},
                 hovertemplate="%{y:+.1%}",
             )
         )
-    fig.add_hline(y=0.0, line={"color": _GREY, "width": 1})
+    fig.add_hline(y=0.0, line={"color": GREY, "width": 1})
     fig.update_yaxes(tickformat="+.0%", title="actual minus target")
-    return _layout(fig, "Weight drift")
+    return layout(fig, "Weight drift")
 
 
 def waterfall_figure(data: ReportData) -> Any:
@@ -415,7 +378,7 @@ def waterfall_figure(data: ReportData) -> Any:
     )
     fig.update_yaxes(title=data.currency)
     fig.update_layout(hovermode="closest", showlegend=False)
-    return _layout(fig, "Where the ending value came from")
+    return layout(fig, "Where the ending value came from")
 
 
 def contributions_figure(data: ReportData) -> Any | None:
@@ -443,7 +406,7 @@ def contributions_figure(data: ReportData) -> Any | None:
                 x=years,
                 y=table[theme],
                 name=str(theme),
-                marker_color=_colour(i),
+                marker_color=colour(i),
                 hovertemplate="%{y:+.1%}",
             )
         )
@@ -460,7 +423,7 @@ def contributions_figure(data: ReportData) -> Any | None:
     fig.update_layout(barmode="relative")
     fig.update_yaxes(tickformat=".0%", title="contribution to return")
     fig.update_xaxes(type="category")
-    return _layout(fig, "Contribution of each theme")
+    return layout(fig, "Contribution of each theme")
 
 
 def correlation_figure(data: ReportData) -> Any | None:
@@ -487,7 +450,7 @@ def correlation_figure(data: ReportData) -> Any | None:
             y=labels,
             zmin=-1.0,
             zmax=1.0,
-            colorscale=_DIVERGING,
+            colorscale=DIVERGING,
             texttemplate="%{z:.2f}",
             hovertemplate="%{y} / %{x}: %{z:.2f}<extra></extra>",
         )
@@ -495,7 +458,7 @@ def correlation_figure(data: ReportData) -> Any | None:
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(hovermode="closest")
     height = max(360, 120 + 26 * len(labels))
-    return _layout(fig, "Correlation of the slices' daily returns", height=height)
+    return layout(fig, "Correlation of the slices' daily returns", height=height)
 
 
 def trades_figure(data: ReportData) -> Any | None:
@@ -528,11 +491,11 @@ def trades_figure(data: ReportData) -> Any | None:
     years = [str(y) for y in per_year.index]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
-        go.Bar(x=years, y=per_year["bought"], name="Bought", marker_color=_colour(2)),
+        go.Bar(x=years, y=per_year["bought"], name="Bought", marker_color=colour(2)),
         secondary_y=False,
     )
     fig.add_trace(
-        go.Bar(x=years, y=per_year["sold"], name="Sold", marker_color=_colour(5)),
+        go.Bar(x=years, y=per_year["sold"], name="Sold", marker_color=colour(5)),
         secondary_y=False,
     )
     fig.add_trace(
@@ -551,116 +514,7 @@ def trades_figure(data: ReportData) -> Any | None:
     fig.update_yaxes(
         title_text=f"fees, {data.currency}", secondary_y=True, rangemode="tozero"
     )
-    return _layout(fig, "Trades and fees")
-
-
-def fan_figure(fan: pd.DataFrame, invested: pd.Series, title: str) -> Any:
-    """Monte Carlo fan: percentile bands of the pie's value over time.
-
-    Parameters
-    ----------
-    fan : pd.DataFrame, shape (n_dates, 5)
-        Dates x percentiles; columns 5, 25, 50, 75, 95 (ints, or strings of
-        them), values in money.
-    invested : pd.Series, shape (n_dates,)
-        Cumulative net money put in, drawn as a dashed line for reference.
-    title : str
-        Chart title.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        A light 5-95 % band, a darker 25-75 % band, the median line and the
-        money put in.
-
-    Raises
-    ------
-    ValueError
-        If a percentile column is missing.
-    """
-    columns = {int(str(c)): c for c in fan.columns}
-    missing = [p for p in FAN_PERCENTILES if p not in columns]
-    if missing:
-        raise ValueError(
-            f"fan lacks the percentile columns {missing}; expected {FAN_PERCENTILES}"
-        )
-
-    def col(p: int) -> pd.Series:
-        return fan[columns[p]].astype("float64")
-
-    fig = go.Figure()
-    for low, high, alpha in ((5, 95, 0.15), (25, 75, 0.3)):
-        fig.add_trace(
-            go.Scatter(
-                x=fan.index,
-                y=col(low),
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=fan.index,
-                y=col(high),
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=f"rgba(0, 114, 178, {alpha})",
-                name=f"{low}-{high}th percentile",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=fan.index,
-            y=col(50),
-            mode="lines",
-            name="Median",
-            line={"color": _colour(0), "width": 2.5},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=invested.index,
-            y=invested,
-            mode="lines",
-            name="Money put in",
-            line={"color": _GREY, "dash": "dash", "shape": "hv"},
-        )
-    )
-    return _layout(fig, title)
-
-
-def claims_figure(relative: pd.Series, title: str) -> Any:
-    """Draw a claim's rolling relative return (long minus short) and the zero.
-
-    Parameters
-    ----------
-    relative : pd.Series, shape (n_dates,)
-        Relative return over the claim's horizon, a fraction; NaN before the
-        first full window.
-    title : str
-        Chart title (the claim's text).
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        The relative return as a line; above 0 the claim held over that window.
-    """
-    fig = go.Figure(
-        go.Scatter(
-            x=relative.index,
-            y=relative.astype("float64"),
-            mode="lines",
-            name=str(relative.name or "relative return"),
-            line={"color": _colour(0), "width": 2},
-            fill="tozeroy",
-        )
-    )
-    fig.add_hline(y=0.0, line={"color": "black", "width": 1})
-    fig.update_yaxes(tickformat=".0%", title="long minus short")
-    return _layout(fig, title)
+    return layout(fig, "Trades and fees")
 
 
 def report_figures(data: ReportData) -> list[tuple[str, Any]]:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from piefolio.report import derived
+from piefolio.report._style import colour
 from piefolio.report.model import ReportData
 from piefolio.typing import PathLike
 
@@ -37,13 +38,8 @@ PNG_NAMES: tuple[str, ...] = (
     "allocation.png",
 )
 
-_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 _SIZE = (9.0, 4.5)  # inches; at 120 dpi a 1080 x 540 image
 _DPI = 120
-
-
-def _colour(i: int) -> str:
-    return _COLOURS[i % len(_COLOURS)]
 
 
 def _new_figure() -> tuple[Any, Any]:
@@ -71,7 +67,7 @@ def _growth(data: ReportData) -> Any:
         ax.plot(
             dates,
             data.nav[name].to_numpy(),
-            color=_colour(i),
+            color=colour(i),
             lw=2.2 if i == 0 else 1.3,
             label=name,
         )
@@ -99,9 +95,9 @@ def _drawdown(data: ReportData) -> Any:
     dates = pd.DatetimeIndex(dd.index).to_pydatetime()
     for i, name in enumerate(data.series):
         values = dd[name].to_numpy()
-        ax.plot(dates, values, color=_colour(i), lw=1.8 if i == 0 else 1.0, label=name)
+        ax.plot(dates, values, color=colour(i), lw=1.8 if i == 0 else 1.0, label=name)
         if i == 0:
-            ax.fill_between(dates, values, 0.0, color=_colour(0), alpha=0.25)
+            ax.fill_between(dates, values, 0.0, color=colour(0), alpha=0.25)
     _percent_axis(ax)
     ax.set_title("Drawdowns (below the previous high)", loc="left")
     ax.legend(frameon=False, fontsize="small")
@@ -119,7 +115,7 @@ def _annual(data: ReportData) -> Any:
             x + (i - (n - 1) / 2) * width,
             table[name].to_numpy(),
             width,
-            color=_colour(i),
+            color=colour(i),
             label=name,
         )
     ax.set_xticks(x, [str(y) for y in table.index])
@@ -140,7 +136,7 @@ def _allocation(data: ReportData) -> Any:
         y + 0.2,
         latest.to_numpy(),
         0.4,
-        color=_colour(0),
+        color=colour(0),
         label=f"Actual on {data.weights.index[-1].date()}",
     )
     ax.set_yticks(y, [str(t) for t in targets.index])
