@@ -210,3 +210,9 @@ def real_report(shared_prices_dir: Path) -> ReportData:
 @pytest.fixture()
 def tiny_report() -> ReportData:
     return build_tiny_report({"Pie": HAND_PIE, "Bench <b>": HAND_BENCH}, HAND_DATES)
+
+
+@pytest.fixture()
+def lonely_report() -> ReportData:
+    """A pie with no benchmark at all."""
+    return build_tiny_report({"Alone": HAND_PIE}, HAND_DATES)

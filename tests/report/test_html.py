@@ -141,3 +141,10 @@ def test_generic_page_with_fan_and_claims(tmp_path: Path) -> None:
 def test_render_page_is_reproducible() -> None:
     frame = pd.DataFrame({"x": [1.0]}, index=["a"])
     assert render_page("T", [], [("c", frame)], []) == render_page("T", [], [("c", frame)], [])
+
+
+def test_pie_without_benchmarks(lonely_report: ReportData, tmp_path: Path) -> None:
+    data = lonely_report
+    page = write_report(data, tmp_path).read_text(encoding="utf-8")
+    assert "Alone" in page and "Verdict" not in page
+    assert page.count('class="plotly-graph-div"') == len(report_figures(data))

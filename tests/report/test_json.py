@@ -58,3 +58,8 @@ def test_json_safe_conversions() -> None:
     assert json_safe({2024: (1.0, None)}) == {"2024": [1.0, None]}
     with pytest.raises(TypeError, match="cannot make a object JSON-safe"):
         json_safe(object())
+
+
+def test_pie_without_benchmarks(lonely_report: ReportData) -> None:
+    back = json.loads(json.dumps(report_json(lonely_report), allow_nan=False))
+    assert back["series"] == ["Alone"] and back["verdicts"] == []
