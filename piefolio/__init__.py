@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.analytics.performance import Performance, performance
     from piefolio.data import PriceFrame, get_prices
     from piefolio.optimize import Proposal, propose
+    from piefolio.report import ReportData, write_report
 
 try:
     __version__ = version("piefolio")
@@ -38,9 +39,11 @@ _LAZY: dict[str, str] = {
     "Performance": "piefolio.analytics.performance",
     "PriceFrame": "piefolio.data",
     "Proposal": "piefolio.optimize",
+    "ReportData": "piefolio.report",
     "get_prices": "piefolio.data",
     "performance": "piefolio.analytics.performance",
     "propose": "piefolio.optimize",
+    "write_report": "piefolio.report",
 }
 
 __all__ = [
@@ -56,6 +59,7 @@ __all__ = [
     "PriceFrame",
     "Proposal",
     "ProviderError",
+    "ReportData",
     "SpecError",
     "StoreError",
     "__version__",
@@ -63,6 +67,7 @@ __all__ = [
     "load_pie",
     "performance",
     "propose",
+    "write_report",
 ]
 
 

@@ -15,6 +15,7 @@ PACKAGES = [
     "piefolio.data",
     "piefolio.errors",
     "piefolio.optimize",
+    "piefolio.report",
     "piefolio.scenarios",
     "piefolio.spec",
     "piefolio.sweep",

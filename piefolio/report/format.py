@@ -1,0 +1,223 @@
+"""How numbers read on the page and in the terminal.
+
+Conventions
+-----------
+- Money: thousands separators and the currency code after the amount
+  (``"12,345 EUR"``); whole units from 1,000 up, cents below (``"3.45 EUR"``).
+- Percentages: fractions shown with one decimal (``0.0512`` -> ``"5.1%"``).
+- Ratios (Sharpe, beta, ...): two decimals.
+- NaN, None and infinities are "not applicable" and read as an em dash ``"—"``,
+  never as 0.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "DASH",
+    "SUMMARY_FIELDS",
+    "TERMINAL_FIELDS",
+    "Kind",
+    "format_value",
+    "money",
+    "percent",
+    "ratio",
+    "summary_strings",
+    "verdict_sentence",
+]
+
+#: What a missing or undefined number reads as.
+DASH = "—"
+
+
+class Kind(StrEnum):
+    """How a summary figure is formatted."""
+
+    MONEY = "money"
+    PERCENT = "percent"
+    RATIO = "ratio"
+
+
+#: Summary columns shown on the page: (column, label, kind), in display order.
+SUMMARY_FIELDS: tuple[tuple[str, str, Kind], ...] = (
+    ("final_value", "Final value", Kind.MONEY),
+    ("deposited", "Deposited", Kind.MONEY),
+    ("withdrawn", "Withdrawn", Kind.MONEY),
+    ("profit", "Profit", Kind.MONEY),
+    ("twr", "Return (time-weighted)", Kind.PERCENT),
+    ("twr_annual", "TWR a year", Kind.PERCENT),
+    ("xirr", "XIRR (money-weighted)", Kind.PERCENT),
+    ("volatility", "Volatility", Kind.PERCENT),
+    ("sharpe", "Sharpe", Kind.RATIO),
+    ("sortino", "Sortino", Kind.RATIO),
+    ("max_drawdown", "Max drawdown", Kind.PERCENT),
+    ("calmar", "Calmar", Kind.RATIO),
+    ("fees", "Fees", Kind.MONEY),
+    ("beta", "Beta", Kind.RATIO),
+    ("pme", "PME", Kind.RATIO),
+)
+
+#: The shorter set a terminal has room for.
+TERMINAL_FIELDS: tuple[tuple[str, str, Kind], ...] = tuple(
+    f
+    for f in SUMMARY_FIELDS
+    if f[0]
+    in {
+        "final_value",
+        "deposited",
+        "profit",
+        "twr_annual",
+        "xirr",
+        "volatility",
+        "max_drawdown",
+        "sharpe",
+        "fees",
+    }
+)
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def money(value: Any, currency: str) -> str:
+    """Format an amount of money.
+
+    Parameters
+    ----------
+    value : float or None
+        Amount in ``currency``.
+    currency : str
+        Currency code written after the amount.
+
+    Returns
+    -------
+    str
+        ``"12,345 EUR"`` (whole units from 1,000 up), ``"3.45 EUR"`` below,
+        ``"-1,200 EUR"`` for a negative amount, :data:`DASH` when missing.
+    """
+    if _missing(value):
+        return DASH
+    x = float(value)
+    decimals = 0 if abs(x) >= 1000 else 2
+    if round(x, decimals) == 0.0:
+        x = 0.0  # "-0.00 EUR" would read as money lost
+    text = f"{x:,.{decimals}f}"
+    return f"{text} {currency}"
+
+
+def percent(value: Any, *, decimals: int = 1) -> str:
+    """Format a fraction as a percentage.
+
+    Parameters
+    ----------
+    value : float or None
+        A fraction (0.051 is 5.1 %).
+    decimals : int, default 1
+        Decimals after the point.
+
+    Returns
+    -------
+    str
+        ``"5.1%"``, ``"-12.0%"``; :data:`DASH` when missing.
+    """
+    if _missing(value):
+        return DASH
+    x = 100.0 * float(value)
+    if round(x, decimals) == 0.0:
+        x = 0.0  # "-0.0%" would read as a loss that did not happen
+    return f"{x:,.{decimals}f}%"
+
+
+def ratio(value: Any) -> str:
+    """Format a ratio (Sharpe, beta, PME) with two decimals; :data:`DASH` if missing."""
+    if _missing(value):
+        return DASH
+    return f"{float(value):,.2f}"
+
+
+def format_value(value: Any, kind: Kind, currency: str) -> str:
+    """Format one summary figure by its kind.
+
+    Parameters
+    ----------
+    value : float or None
+        The figure.
+    kind : Kind
+        Money, percent or ratio.
+    currency : str
+        Currency code for money.
+
+    Returns
+    -------
+    str
+        The text shown in a table cell.
+    """
+    if kind is Kind.MONEY:
+        return money(value, currency)
+    if kind is Kind.PERCENT:
+        return percent(value)
+    return ratio(value)
+
+
+def summary_strings(
+    summary: pd.DataFrame,
+    currency: str,
+    fields: tuple[tuple[str, str, Kind], ...] = SUMMARY_FIELDS,
+) -> pd.DataFrame:
+    """Format the summary as text, one row per series, ready for a table.
+
+    Parameters
+    ----------
+    summary : pd.DataFrame, shape (n_series, n_figures)
+        ``ReportData.summary``.
+    currency : str
+        Base currency code.
+    fields : tuple of (column, label, Kind)
+        Which columns, their headers and formats; a column the summary lacks is
+        skipped.
+
+    Returns
+    -------
+    pd.DataFrame, shape (n_series, n_fields)
+        Same index as ``summary``; columns are the labels; cells are strings.
+    """
+    out = {
+        label: [format_value(v, kind, currency) for v in summary[column]]
+        for column, label, kind in fields
+        if column in summary.columns
+    }
+    return pd.DataFrame(out, index=summary.index)
+
+
+def verdict_sentence(pie: str, verdict: str) -> str:
+    """Make a verdict a sentence about the pie.
+
+    Parameters
+    ----------
+    pie : str
+        The pie's name.
+    verdict : str
+        One of ``ReportData.verdicts``, usually starting with a verb
+        (``"beat S&P 500 by 1,234 EUR ..."``).
+
+    Returns
+    -------
+    str
+        ``"<pie> beat S&P 500 by 1,234 EUR ..."``; a verdict that already starts
+        with the pie's name, or with a capital letter, is kept as it is.
+    """
+    text = verdict.strip()
+    if not text or text.startswith(pie) or text[0].isupper():
+        return text
+    return f"{pie} {text}"

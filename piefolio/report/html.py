@@ -1,0 +1,384 @@
+"""The report as one self-contained HTML file, and the generic page it is built on.
+
+One jinja2 template (``templates/report.html.j2``) draws every page piefolio
+writes: a pie's report here, and the tearsheet, stress, Monte Carlo and claims
+pages through :func:`write_page`. plotly.js is inlined **once** in the page head
+and each chart is a ``<div>`` with its own small script, so a page with twelve
+charts weighs one copy of the library, not twelve. A Content-Security-Policy in
+the page forbids every request: it opens offline from a file, a mail or a USB
+stick, and nothing it shows can call home.
+
+Files are written atomically (a temporary file, then one rename), so a reader
+never sees half a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+import piefolio
+from piefolio.report import derived, figures
+from piefolio.report.format import (
+    DASH,
+    SUMMARY_FIELDS,
+    money,
+    percent,
+    summary_strings,
+)
+from piefolio.report.model import ReportData
+from piefolio.report.terminal import verdict_lines
+from piefolio.template import write_atomic
+from piefolio.typing import PathLike
+
+__all__ = [
+    "PLOTLY_CONFIG",
+    "render_page",
+    "render_report",
+    "write_page",
+    "write_report",
+]
+
+#: plotly.js options for every chart: resize with the window (phones), no logo
+#: link out of the page.
+PLOTLY_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    heading: str
+    caption: str
+    corner: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]
+    highlight_first: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Chart:
+    div: str
+    caption: str
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("piefolio.report", "templates"),
+        # Titles, tickers, notes and theses are user text: escape them all.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@lru_cache(maxsize=1)
+def _plotlyjs() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return DASH
+        if isinstance(value, int) or float(value).is_integer():
+            return f"{value:,.0f}"
+        return f"{value:,.2f}"
+    try:
+        if pd.isna(value):
+            return DASH
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _table(
+    caption: str,
+    frame: pd.DataFrame,
+    *,
+    heading: str = "",
+    highlight_first: bool = False,
+) -> _Table:
+    return _Table(
+        heading=heading,
+        caption=caption,
+        corner=str(frame.index.name or ""),
+        columns=[str(c) for c in frame.columns],
+        rows=[
+            (_cell(label), [_cell(v) for v in row])
+            for label, row in zip(
+                frame.index, frame.itertuples(index=False), strict=True
+            )
+        ],
+        highlight_first=highlight_first,
+    )
+
+
+def _chart_div(figure: Any, index: int) -> str:
+    import plotly.io as pio
+
+    # A fixed id per position keeps the page byte-for-byte reproducible (plotly
+    # would otherwise draw a random uuid for each div).
+    return str(
+        pio.to_html(
+            figure,
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=f"chart-{index}",
+            config=PLOTLY_CONFIG,
+            default_width="100%",
+        )
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def _when(moment: dt.datetime) -> str:
+    text = moment.strftime("%Y-%m-%d %H:%M")
+    zone = moment.tzname()
+    return f"{text} {zone}" if zone else text
+
+
+def _render(
+    *,
+    title: str,
+    intro: Sequence[str],
+    plan_first: bool,
+    thesis: Sequence[str],
+    generated: str,
+    notes: Sequence[str],
+    tables: Sequence[_Table],
+    verdicts: Sequence[str],
+    charts: Sequence[tuple[str, Any]],
+) -> str:
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        title=title,
+        intro=list(intro),
+        plan_first=plan_first,
+        thesis=list(thesis),
+        generated=generated,
+        notes=list(notes),
+        tables=list(tables),
+        verdicts=list(verdicts),
+        charts=[
+            _Chart(div=_chart_div(fig, i), caption=caption)
+            for i, (caption, fig) in enumerate(charts, start=1)
+        ],
+        plotlyjs=_plotlyjs(),
+        version=piefolio.__version__,
+    )
+
+
+def render_page(
+    title: str,
+    intro_lines: Sequence[str],
+    tables: Sequence[tuple[str, pd.DataFrame]],
+    figures: Sequence[tuple[str, Any]],
+    *,
+    notes: Sequence[str] = (),
+) -> str:
+    """Render a generic piefolio page: a title, lines of text, tables, charts.
+
+    Parameters
+    ----------
+    title : str
+        Page title and heading.
+    intro_lines : sequence of str
+        Paragraphs under the title (plain text, escaped).
+    tables : sequence of (str, pd.DataFrame)
+        ``(caption, frame)``; the index gives the row headers. Cells are shown
+        as they are when strings (format money and percentages with
+        :mod:`piefolio.report.format` first); other numbers get thousands
+        separators and two decimals; NaN and None read as a dash.
+    figures : sequence of (str, plotly.graph_objects.Figure)
+        ``(caption, figure)``, drawn in order with the caption under each.
+    notes : sequence of str, optional
+        Data notes shown in small print under the introduction.
+
+    Returns
+    -------
+    str
+        The whole HTML document, plotly.js inlined once, no external request.
+    """
+    return _render(
+        title=title,
+        intro=intro_lines,
+        plan_first=False,
+        thesis=(),
+        generated="",
+        notes=notes,
+        tables=[_table(caption, frame) for caption, frame in tables],
+        verdicts=(),
+        charts=figures,
+    )
+
+
+def write_page(
+    title: str,
+    intro_lines: Sequence[str],
+    tables: Sequence[tuple[str, pd.DataFrame]],
+    figures: Sequence[tuple[str, Any]],
+    path: PathLike,
+    *,
+    notes: Sequence[str] = (),
+) -> Path:
+    """Write a generic page (see :func:`render_page`) to ``path`` atomically.
+
+    Parameters
+    ----------
+    title, intro_lines, tables, figures, notes
+        As in :func:`render_page`.
+    path : str or os.PathLike
+        The HTML file; its folder is created when missing.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, now holding the whole page (or, after a crash, the old file).
+    """
+    html = render_page(title, intro_lines, tables, figures, notes=notes)
+    target = Path(path)
+    write_atomic(target, html)
+    return target
+
+
+def summary_frame(data: ReportData) -> pd.DataFrame:
+    """Format the summary with one column per series and one row per figure.
+
+    Parameters
+    ----------
+    data : ReportData
+        Uses ``summary`` and ``currency``.
+
+    Returns
+    -------
+    pd.DataFrame, shape (n_figures, n_series)
+        Money with the currency and thousands separators, percentages with one
+        decimal, ratios with two; NaN as a dash. Series across so that a phone
+        shows the pie next to its benchmarks.
+    """
+    return summary_strings(data.summary, data.currency, SUMMARY_FIELDS).T
+
+
+def risk_frame(data: ReportData) -> pd.DataFrame:
+    """Drawdown dates and one-day tail risk as text, one column per series.
+
+    Parameters
+    ----------
+    data : ReportData
+        Uses ``unit_value``.
+
+    Returns
+    -------
+    pd.DataFrame, shape (7, n_series)
+        Maximum drawdown with its peak, trough and recovery dates, days to
+        recover, and the 95 % one-day VaR and expected shortfall (negative
+        returns).
+    """
+    dd = derived.drawdown_stats(data)
+    tail = derived.tail_risk(data)
+    rows = {
+        "Max drawdown": [percent(v) for v in dd["depth"]],
+        "Peak": [_cell(v) for v in dd["peak"]],
+        "Trough": [_cell(v) for v in dd["trough"]],
+        "Recovered": [
+            "not yet" if t is not None and r is None else _cell(r)
+            for t, r in zip(dd["trough"], dd["recovery"], strict=True)
+        ],
+        "Days peak to recovery": [_cell(v) for v in dd["duration_days"]],
+        "1-day VaR 95%": [percent(v) for v in tail["var"]],
+        "1-day ES 95%": [percent(v) for v in tail["es"]],
+    }
+    return pd.DataFrame(rows, index=data.series).T
+
+
+def render_report(data: ReportData) -> str:
+    """Render a pie's report page.
+
+    Parameters
+    ----------
+    data : ReportData
+        The run and its benchmarks.
+
+    Returns
+    -------
+    str
+        The HTML document: title, plan, thesis, generation time and notes; the
+        summary table (pie vs benchmarks); the verdicts
+        (:func:`piefolio.report.terminal.verdict_lines`); the risk table; then
+        every chart of :func:`piefolio.report.figures.report_figures` with a
+        sentence on how to read it.
+    """
+    first = data.summary.iloc[0]
+    intro = [data.plan_text] if data.plan_text else []
+    intro.append(
+        f"{data.pie} ended at {money(first['final_value'], data.currency)} "
+        f"from {money(first['deposited'], data.currency)} put in."
+    )
+    tables = [
+        _table(
+            f"{data.pie} against its benchmarks, all fed the same deposits. "
+            "Money in " + data.currency + "; returns a year are annualised.",
+            summary_frame(data),
+            heading="Pie vs benchmarks",
+            highlight_first=True,
+        ),
+        _table(
+            "The deepest fall of each series (time-weighted) and its worst days: "
+            "on 1 day in 20 it lost at least the VaR, and the ES on average then.",
+            risk_frame(data),
+            heading="Risk",
+            highlight_first=True,
+        ),
+    ]
+    return _render(
+        title=data.title,
+        intro=intro,
+        plan_first=bool(data.plan_text),
+        thesis=_paragraphs(data.thesis),
+        generated=_when(data.generated),
+        notes=data.notes,
+        tables=tables,
+        verdicts=verdict_lines(data),
+        charts=figures.report_figures(data),
+    )
+
+
+def write_report(data: ReportData, out_dir: PathLike) -> Path:
+    """Write a pie's report to ``out_dir/index.html`` atomically.
+
+    Parameters
+    ----------
+    data : ReportData
+        The run and its benchmarks.
+    out_dir : str or os.PathLike
+        Folder of the report; created when missing.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``index.html``.
+    """
+    target = Path(out_dir) / "index.html"
+    write_atomic(target, render_report(data))
+    return target

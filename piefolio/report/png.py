@@ -1,0 +1,190 @@
+"""PNG images of a report's main charts, for a README, a chat or a slide.
+
+matplotlib is imported inside :func:`write_pngs` and used through its object API
+(``Figure`` + the Agg canvas), never through ``pyplot``: no global backend switch,
+no figure registry that leaks memory in a long process.
+
+Conventions
+-----------
+- Returns, drawdowns and weights are fractions, drawn as percentages.
+- The pie is the first, thicker line; benchmarks follow in the order of
+  ``ReportData.nav``.
+- Files are written atomically (temporary file, then one rename).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from piefolio.report import derived
+from piefolio.report._style import colour
+from piefolio.report.model import ReportData
+from piefolio.typing import PathLike
+
+__all__ = ["PNG_NAMES", "write_pngs"]
+
+#: File names written by :func:`write_pngs`, in order.
+PNG_NAMES: tuple[str, ...] = (
+    "growth.png",
+    "drawdown.png",
+    "annual_returns.png",
+    "allocation.png",
+)
+
+_SIZE = (9.0, 4.5)  # inches; at 120 dpi a 1080 x 540 image
+_DPI = 120
+
+
+def _new_figure() -> tuple[Any, Any]:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=_SIZE, dpi=_DPI, layout="constrained")
+    ax = fig.add_subplot()
+    ax.grid(True, alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _percent_axis(ax: Any, axis: str = "y") -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+
+
+def _growth(data: ReportData) -> Any:
+    fig, ax = _new_figure()
+    dates = pd.DatetimeIndex(data.nav.index).to_pydatetime()
+    for i, name in enumerate(data.series):
+        ax.plot(
+            dates,
+            data.nav[name].to_numpy(),
+            color=colour(i),
+            lw=2.2 if i == 0 else 1.3,
+            label=name,
+        )
+    ax.plot(
+        pd.DatetimeIndex(data.invested.index).to_pydatetime(),
+        data.invested.to_numpy(),
+        color="grey",
+        ls="--",
+        lw=1.2,
+        drawstyle="steps-post",
+        label="Money put in",
+    )
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylabel(data.currency)
+    ax.set_title(f"{data.title}: growth of the deposits", loc="left")
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def _drawdown(data: ReportData) -> Any:
+    fig, ax = _new_figure()
+    dd = derived.drawdowns(data)
+    dates = pd.DatetimeIndex(dd.index).to_pydatetime()
+    for i, name in enumerate(data.series):
+        values = dd[name].to_numpy()
+        ax.plot(dates, values, color=colour(i), lw=1.8 if i == 0 else 1.0, label=name)
+        if i == 0:
+            ax.fill_between(dates, values, 0.0, color=colour(0), alpha=0.25)
+    _percent_axis(ax)
+    ax.set_title("Drawdowns (below the previous high)", loc="left")
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def _annual(data: ReportData) -> Any:
+    fig, ax = _new_figure()
+    table = derived.annual_table(data)
+    n = len(data.series)
+    x = np.arange(len(table.index))
+    width = 0.8 / n
+    for i, name in enumerate(data.series):
+        ax.bar(
+            x + (i - (n - 1) / 2) * width,
+            table[name].to_numpy(),
+            width,
+            color=colour(i),
+            label=name,
+        )
+    ax.set_xticks(x, [str(y) for y in table.index])
+    ax.axhline(0.0, color="black", lw=0.8)
+    _percent_axis(ax)
+    ax.set_title("Annual returns (time-weighted)", loc="left")
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def _allocation(data: ReportData) -> Any:
+    fig, ax = _new_figure()
+    targets = data.targets.astype("float64")
+    latest = data.weights.iloc[-1].reindex(targets.index).astype("float64")
+    y = np.arange(len(targets))
+    ax.barh(y - 0.2, targets.to_numpy(), 0.4, color="lightgrey", label="Target")
+    ax.barh(
+        y + 0.2,
+        latest.to_numpy(),
+        0.4,
+        color=colour(0),
+        label=f"Actual on {data.weights.index[-1].date()}",
+    )
+    ax.set_yticks(y, [str(t) for t in targets.index])
+    ax.invert_yaxis()
+    _percent_axis(ax, "x")
+    ax.set_title("Allocation: target and actual weights", loc="left")
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def _write_bytes_atomic(path: Path, payload: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_pngs(data: ReportData, out_dir: PathLike) -> list[Path]:
+    """Write PNGs of the main charts into ``out_dir``.
+
+    Parameters
+    ----------
+    data : ReportData
+        The run and its benchmarks.
+    out_dir : str or os.PathLike
+        Folder for the images; created when missing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files of :data:`PNG_NAMES`: growth of the deposits (NAV and money put
+        in), drawdowns, annual returns, and target vs latest actual weights.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    makers = (_growth, _drawdown, _annual, _allocation)
+    paths = []
+    for name, make in zip(PNG_NAMES, makers, strict=True):
+        fig = make(data)
+        buffer = io.BytesIO()
+        FigureCanvasAgg(fig).print_png(buffer)  # type: ignore[no-untyped-call]
+        path = folder / name
+        _write_bytes_atomic(path, buffer.getvalue())
+        paths.append(path)
+    return paths

@@ -1,0 +1,134 @@
+"""Reusable charts of the scenario commands: a Monte Carlo fan and a claim check.
+
+They take plain pandas objects (no :class:`~piefolio.report.model.ReportData`)
+and are drawn on a :func:`piefolio.report.html.write_page` page.
+
+Conventions
+-----------
+- Money in the pie's base currency; relative returns are fractions shown as
+  percentages.
+- Percentile columns are the integers 5, 25, 50, 75, 95 (or strings of them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from piefolio.report._style import GREY, colour, layout
+
+__all__ = ["FAN_PERCENTILES", "claims_figure", "fan_figure"]
+
+#: Percentile columns :func:`fan_figure` expects.
+FAN_PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
+
+
+def fan_figure(fan: pd.DataFrame, invested: pd.Series, title: str) -> Any:
+    """Monte Carlo fan: percentile bands of the pie's value over time.
+
+    Parameters
+    ----------
+    fan : pd.DataFrame, shape (n_dates, 5)
+        Dates x percentiles; columns 5, 25, 50, 75, 95 (ints, or strings of
+        them), values in money.
+    invested : pd.Series, shape (n_dates,)
+        Cumulative net money put in, drawn as a dashed line for reference.
+    title : str
+        Chart title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A light 5-95 % band, a darker 25-75 % band, the median line and the
+        money put in.
+
+    Raises
+    ------
+    ValueError
+        If a percentile column is missing.
+    """
+    columns = {int(str(c)): c for c in fan.columns}
+    missing = [p for p in FAN_PERCENTILES if p not in columns]
+    if missing:
+        raise ValueError(
+            f"fan lacks the percentile columns {missing}; expected {FAN_PERCENTILES}"
+        )
+
+    def col(p: int) -> pd.Series:
+        return fan[columns[p]].astype("float64")
+
+    fig = go.Figure()
+    for low, high, alpha in ((5, 95, 0.15), (25, 75, 0.3)):
+        fig.add_trace(
+            go.Scatter(
+                x=fan.index,
+                y=col(low),
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=fan.index,
+                y=col(high),
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=f"rgba(0, 114, 178, {alpha})",
+                name=f"{low}-{high}th percentile",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=fan.index,
+            y=col(50),
+            mode="lines",
+            name="Median",
+            line={"color": colour(0), "width": 2.5},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=invested.index,
+            y=invested,
+            mode="lines",
+            name="Money put in",
+            line={"color": GREY, "dash": "dash", "shape": "hv"},
+        )
+    )
+    return layout(fig, title)
+
+
+def claims_figure(relative: pd.Series, title: str) -> Any:
+    """Draw a claim's rolling relative return (long minus short) and the zero.
+
+    Parameters
+    ----------
+    relative : pd.Series, shape (n_dates,)
+        Relative return over the claim's horizon, a fraction; NaN before the
+        first full window.
+    title : str
+        Chart title (the claim's text).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The relative return as a line; above 0 the claim held over that window.
+    """
+    fig = go.Figure(
+        go.Scatter(
+            x=relative.index,
+            y=relative.astype("float64"),
+            mode="lines",
+            name=str(relative.name or "relative return"),
+            line={"color": colour(0), "width": 2},
+            fill="tozeroy",
+        )
+    )
+    fig.add_hline(y=0.0, line={"color": "black", "width": 1})
+    fig.update_yaxes(tickformat=".0%", title="long minus short")
+    return layout(fig, title)

@@ -1,0 +1,58 @@
+"""The report in a terminal: the summary as a rich table and the verdicts as lines.
+
+The library never prints: these functions return objects, and the CLI prints them
+with its console.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from piefolio.report.format import TERMINAL_FIELDS, summary_strings, verdict_sentence
+from piefolio.report.model import ReportData
+
+__all__ = ["summary_table", "verdict_lines"]
+
+
+def summary_table(data: ReportData) -> Table:
+    """Build the pie-against-benchmarks table for a terminal.
+
+    Parameters
+    ----------
+    data : ReportData
+        Uses ``summary``, ``currency`` and ``title``.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per figure (final value, deposited, profit, TWR a year, XIRR,
+        volatility, max drawdown, Sharpe, fees), one column per series with the
+        pie first and in bold; money with the currency and thousands separators,
+        percentages with one decimal, NaN as a dash.
+    """
+    text = summary_strings(data.summary, data.currency, TERMINAL_FIELDS)
+    table = Table(title=data.title, title_justify="left")
+    table.add_column("")
+    for i, name in enumerate(data.series):
+        table.add_column(name, justify="right", style="bold" if i == 0 else None)
+    for label in text.columns:
+        table.add_row(label, *[str(v) for v in text[label]])
+    return table
+
+
+def verdict_lines(data: ReportData) -> list[str]:
+    """One sentence per benchmark saying how the pie did against it.
+
+    Parameters
+    ----------
+    data : ReportData
+        Uses ``verdicts``.
+
+    Returns
+    -------
+    list of str
+        ``ReportData.verdicts`` as sentences about the pie
+        (:func:`piefolio.report.format.verdict_sentence`); empty without
+        benchmarks.
+    """
+    return [verdict_sentence(data.pie, v) for v in data.verdicts if v.strip()]

@@ -1,0 +1,200 @@
+"""Open the report in headless Chromium and check every chart really draws.
+
+Driven over the DevTools protocol (websockets, no browser driver to install). The
+page must load with no JavaScript error, no console error (a blocked request or
+a Content-Security-Policy violation is one), no request beyond the file itself,
+and every plotly div must hold its drawn ``svg.main-svg``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from piefolio.report.figures import report_figures
+from piefolio.report.html import write_report
+from piefolio.report.model import ReportData
+
+websockets_sync = pytest.importorskip(
+    "websockets.sync.client", reason="websockets is not installed (pip install '.[test]')"
+)
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no chromium on PATH (Debian: apt-get install -y chromium)",
+    ),
+    pytest.mark.slow,
+]
+
+_LISTENING = re.compile(r"DevTools listening on (ws://\S+)")
+
+
+class _DevTools:
+    """A minimal DevTools client over one flattened page session."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.ids = itertools.count(1)
+        self.session: str | None = None
+        self.events: list[dict[str, Any]] = []
+
+    def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {"id": next(self.ids), "method": method, "params": params or {}}
+        if self.session is not None:
+            message["sessionId"] = self.session
+        self.ws.send(json.dumps(message))
+        deadline = time.monotonic() + 30
+        while True:
+            reply = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            if reply.get("id") == message["id"]:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                result: dict[str, Any] = reply.get("result", {})
+                return result
+            self.events.append(reply)
+
+    def wait_for(self, method: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        if any(e.get("method") == method for e in self.events):
+            return
+        while time.monotonic() < deadline:
+            event = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            self.events.append(event)
+            if event.get("method") == method:
+                return
+        raise TimeoutError(f"no {method} within {timeout} s")
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        return result["result"].get("value")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    assert CHROMIUM is not None
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    log = profile / "stderr.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu",
+             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+             "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        url = None
+        while url is None and time.monotonic() < deadline and proc.poll() is None:
+            match = _LISTENING.search(log.read_text(errors="replace"))
+            if match:
+                url = match.group(1)
+            else:
+                time.sleep(0.1)
+        if url is None:
+            pytest.skip(f"chromium did not open its DevTools port: {log.read_text()[-500:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def _open(
+    browser: str, page: Path, metrics: dict[str, Any] | None = None
+) -> Iterator[tuple[_DevTools, list[bool]]]:
+    """Load ``page`` in a new tab; yield the client and, per plotly div, drawn?"""
+    with websockets_sync.connect(browser, max_size=None, open_timeout=20) as ws:
+        tools = _DevTools(ws)
+        target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        tools.session = tools.call(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}
+        )["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            tools.call(f"{domain}.enable")
+        if metrics:
+            tools.call("Emulation.setDeviceMetricsOverride", metrics)
+        tools.call("Page.navigate", {"url": page.as_uri()})
+        tools.wait_for("Page.loadEventFired", timeout=60)
+        drawn: list[bool] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            drawn = tools.evaluate(
+                "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+                ".map(d => d.querySelector('svg.main-svg') !== null)"
+            )
+            if drawn and all(drawn):
+                break
+            time.sleep(0.2)
+        yield tools, drawn
+        session, tools.session = tools.session, None
+        tools.call("Target.closeTarget", {"targetId": target})
+        del session
+
+
+def _problems(tools: _DevTools, page: Path) -> list[str]:
+    found = []
+    for event in tools.events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            found.append(f"JS exception: {params['exceptionDetails']}")
+        elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+            found.append(f"console.error: {params.get('args')}")
+        elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+            found.append(f"log error: {params['entry']['text']}")
+        elif method == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            if url != page.as_uri() and not url.startswith(("data:", "blob:", "about:")):
+                found.append(f"request left the page: {url}")
+    return found
+
+
+def test_every_chart_renders_without_errors(browser: str, real_report: ReportData, tmp_path: Path) -> None:
+    page = write_report(real_report, tmp_path)
+    with _open(browser, page) as (tools, drawn):
+        assert len(drawn) == len(report_figures(real_report))
+        assert all(drawn), f"charts not drawn: {[i for i, ok in enumerate(drawn, 1) if not ok]}"
+        assert _problems(tools, page) == []
+        assert tools.evaluate("document.title") == real_report.title
+
+
+def test_tiny_report_renders_on_a_phone_width(browser: str, tiny_report: ReportData, tmp_path: Path) -> None:
+    page = write_report(tiny_report, tmp_path)
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+    with _open(browser, page, phone) as (tools, drawn):
+        assert drawn and all(drawn)
+        assert _problems(tools, page) == []
+        # Nothing wider than the screen but the tables, which scroll in their box.
+        assert tools.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_check_catches_a_broken_page(browser: str, tiny_report: ReportData, tmp_path: Path) -> None:
+    # The same checks must fail on a page that throws and tries to load a script.
+    page = write_report(tiny_report, tmp_path)
+    html = page.read_text(encoding="utf-8").replace(
+        "</body>",
+        '<script src="https://cdn.example.invalid/x.js"></script>'
+        '<script>throw new Error("boom")</script></body>',
+    )
+    page.write_text(html, encoding="utf-8")
+    with _open(browser, page) as (tools, _):
+        time.sleep(0.5)
+        tools.evaluate("1")  # drain the events that arrived meanwhile
+        problems = _problems(tools, page)
+    assert any("boom" in p for p in problems), problems
+    assert any("cdn.example.invalid" in p for p in problems), problems
