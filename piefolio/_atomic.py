@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_parquet", "atomic_text", "atomic_write"]
+__all__ = ["atomic_bytes", "atomic_parquet", "atomic_text", "atomic_write"]
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -38,11 +38,25 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        # mkstemp makes the file owner-only; give it the mode a plain open()
+        # would, so a report can be served or shared like any other file.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_bytes(path: Path, payload: bytes) -> Path:
+    """Write bytes atomically."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(payload))
 
 
 def atomic_text(path: Path, text: str) -> Path:

@@ -27,6 +27,7 @@ import jinja2
 import pandas as pd
 
 import piefolio
+from piefolio._atomic import atomic_text
 from piefolio.report import derived, figures
 from piefolio.report.format import (
     DASH,
@@ -37,7 +38,6 @@ from piefolio.report.format import (
 )
 from piefolio.report.model import ReportData
 from piefolio.report.terminal import verdict_lines
-from piefolio.template import write_atomic
 from piefolio.typing import PathLike
 
 __all__ = [
@@ -258,7 +258,7 @@ def write_page(
     """
     html = render_page(title, intro_lines, tables, figures, notes=notes)
     target = Path(path)
-    write_atomic(target, html)
+    atomic_text(target, html)
     return target
 
 
@@ -380,5 +380,5 @@ def write_report(data: ReportData, out_dir: PathLike) -> Path:
         The path of ``index.html``.
     """
     target = Path(out_dir) / "index.html"
-    write_atomic(target, render_report(data))
+    atomic_text(target, render_report(data))
     return target

@@ -15,14 +15,13 @@ Conventions
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from piefolio._atomic import atomic_bytes
 from piefolio.report import derived
 from piefolio.report._style import colour
 from piefolio.report.model import ReportData
@@ -147,17 +146,6 @@ def _allocation(data: ReportData) -> Any:
     return fig
 
 
-def _write_bytes_atomic(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_pngs(data: ReportData, out_dir: PathLike) -> list[Path]:
     """Write PNGs of the main charts into ``out_dir``.
 
@@ -185,6 +173,6 @@ def write_pngs(data: ReportData, out_dir: PathLike) -> list[Path]:
         buffer = io.BytesIO()
         FigureCanvasAgg(fig).print_png(buffer)  # type: ignore[no-untyped-call]
         path = folder / name
-        _write_bytes_atomic(path, buffer.getvalue())
+        atomic_bytes(path, buffer.getvalue())
         paths.append(path)
     return paths

@@ -107,7 +107,7 @@ def test_failed_render_leaves_the_old_page(tiny_report: ReportData, tmp_path: Pa
         raise OSError("disk full")
 
     # The crash comes at the last moment: the whole new page is in the temp file.
-    monkeypatch.setattr("piefolio.template.os.replace", no_room)
+    monkeypatch.setattr("piefolio._atomic.os.replace", no_room)
     with pytest.raises(OSError, match="disk full"):
         write_report(tiny_report, tmp_path)
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "old"
