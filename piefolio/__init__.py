@@ -26,6 +26,7 @@ from piefolio.spec import Pie, PieSpec, Plan, load_pie
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.analytics.performance import Performance, performance
     from piefolio.data import PriceFrame, get_prices
+    from piefolio.engine import BatchResult, Result, simulate, simulate_batch
     from piefolio.optimize import Proposal, propose
 
 try:
@@ -35,15 +36,20 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 # Public name -> module that defines it, imported lazily by __getattr__.
 _LAZY: dict[str, str] = {
+    "BatchResult": "piefolio.engine",
     "Performance": "piefolio.analytics.performance",
     "PriceFrame": "piefolio.data",
     "Proposal": "piefolio.optimize",
+    "Result": "piefolio.engine",
     "get_prices": "piefolio.data",
     "performance": "piefolio.analytics.performance",
     "propose": "piefolio.optimize",
+    "simulate": "piefolio.engine",
+    "simulate_batch": "piefolio.engine",
 }
 
 __all__ = [
+    "BatchResult",
     "DataError",
     "DataUnavailable",
     "OptimizationError",
@@ -56,6 +62,7 @@ __all__ = [
     "PriceFrame",
     "Proposal",
     "ProviderError",
+    "Result",
     "SpecError",
     "StoreError",
     "__version__",
@@ -63,6 +70,8 @@ __all__ = [
     "load_pie",
     "performance",
     "propose",
+    "simulate",
+    "simulate_batch",
 ]
 
 
