@@ -27,6 +27,7 @@ from piefolio.engine._solve import (
     ACTIVE,
     BUY_ONLY,
     EXCLUDED,
+    RESERVED,
     TWO_SIDED,
     plan_orders_nb,
     solve_sell_level_nb,
@@ -68,6 +69,14 @@ def _grow_nb(ints, floats, n):  # type: ignore[no-untyped-def]
     new_i[:n] = ints[:n]
     new_f[:n] = floats[:n]
     return new_i, new_f
+
+
+@njit(cache=True)
+def _role(tradable, target):  # type: ignore[no-untyped-def]
+    """Role of a slice in a session: no price today -> its buy money waits."""
+    if target <= 0.0:
+        return EXCLUDED
+    return ACTIVE if tradable else RESERVED
 
 
 @njit(cache=True)
@@ -300,7 +309,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
         for i in range(n):
             hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
             nav_pre += hold[i]
-            role[i] = ACTIVE if (tradable[i] and tgt[i] > 0.0) else EXCLUDED
+            role[i] = _role(tradable[i], tgt[i])
         session = -1
         use_second = False
         if policy == POLICY_CALENDAR and rebal_day[t]:

@@ -24,6 +24,10 @@ Three session shapes (``mode``):
   targets; with ``a`` = holdings: the most underweight slices first).
 - Sells only (most overweight first) have their own solve,
   :func:`solve_sell_level_nb`, because that cost is decreasing in the amount sold.
+
+Numba's cache does not notice when a callee in another file changes: after
+editing this module, delete ``piefolio/engine/__pycache__/*.nb*`` (and the Monte
+Carlo module's) before trusting a run.
 """
 
 from __future__ import annotations
@@ -82,7 +86,7 @@ def session_cost_nb(x, w, a, prop, fixed, role, mode):  # type: ignore[no-untype
                 total += o
                 if role[i] == ACTIVE:
                     total += prop[i] * o + fixed
-        else:
+        elif o != 0.0:
             total += o + prop[i] * abs(o) + fixed
     return total
 
@@ -125,6 +129,17 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
     g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode)
     if g0 > cash:
         return -1.0
+    if mode == TWO_SIDED and fixed > 0.0:
+        # g dips by a fixed fee where an order is exactly zero. A level there that
+        # pays for itself leaves that slice untouched: prefer it to a nearby
+        # level that would trade a sliver just to pay its own fixed fee.
+        scale = abs(cash)
+        for i in range(n):
+            scale += abs(a[i])
+        for j in range(m):
+            g = session_cost_nb(bps[j], w, a, prop, fixed, role, mode)
+            if abs(g - cash) <= 1e-12 * scale:
+                return bps[j]
     while True:
         while k < m and bps[k] <= lo:
             k += 1
@@ -144,13 +159,16 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
                             gl += fixed  # the order starts here: its fixed fee
             else:
                 slope += w[i] * (1.0 + prop[i]) if above else w[i] * (1.0 - prop[i])
+                if bp == lo:
+                    gl += fixed  # zero at lo, an order (with its fee) just above
         if cash < gl:
             return lo  # inside a fixed-fee jump: that order is not affordable
-        if slope <= 0.0:
-            return lo
         if k >= m:
-            return lo + (cash - gl) / slope
+            return lo + (cash - gl) / slope if slope > 0.0 else lo
         hi = bps[k]
+        if slope <= 0.0:  # no order moves on this segment (all below their bp)
+            lo = hi
+            continue
         if gl + slope * (hi - lo) >= cash:
             return lo + (cash - gl) / slope
         lo = hi

@@ -19,7 +19,8 @@ Conventions
   weight usually breaks the band at once). Nothing already held is sold to buy it
   outside a rebalance.
 - Gaps: a NaN price after a slice's first price values it at its last price and
-  it is not traded that day; the other slices trade to their targets around it.
+  it is not traded that day; the other slices trade to their targets around it
+  and the money it would have bought waits as cash.
 - Withdrawals use idle cash first, then sell pro rata to the current holdings
   (policy ``deposits``: the most overweight slices first); these forced sales are
   never skipped for ``min_order``. A withdrawal larger than what the pie can
