@@ -25,9 +25,13 @@ from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.analytics.performance import Performance, performance
+    from piefolio.backtest import Backtest, backtest
     from piefolio.data import PriceFrame, get_prices
+    from piefolio.engine import BatchResult, Result, simulate, simulate_batch
     from piefolio.optimize import Proposal, propose
     from piefolio.report import ReportData, write_report
+    from piefolio.scenarios import check_claims, monte_carlo, stress
+    from piefolio.sweep import sweep_starts
 
 try:
     __version__ = version("piefolio")
@@ -36,17 +40,29 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 # Public name -> module that defines it, imported lazily by __getattr__.
 _LAZY: dict[str, str] = {
+    "Backtest": "piefolio.backtest",
+    "BatchResult": "piefolio.engine",
     "Performance": "piefolio.analytics.performance",
     "PriceFrame": "piefolio.data",
     "Proposal": "piefolio.optimize",
     "ReportData": "piefolio.report",
+    "Result": "piefolio.engine",
+    "backtest": "piefolio.backtest",
+    "check_claims": "piefolio.scenarios",
     "get_prices": "piefolio.data",
+    "monte_carlo": "piefolio.scenarios",
     "performance": "piefolio.analytics.performance",
     "propose": "piefolio.optimize",
+    "simulate": "piefolio.engine",
+    "simulate_batch": "piefolio.engine",
+    "stress": "piefolio.scenarios",
+    "sweep_starts": "piefolio.sweep",
     "write_report": "piefolio.report",
 }
 
 __all__ = [
+    "Backtest",
+    "BatchResult",
     "DataError",
     "DataUnavailable",
     "OptimizationError",
@@ -60,13 +76,21 @@ __all__ = [
     "Proposal",
     "ProviderError",
     "ReportData",
+    "Result",
     "SpecError",
     "StoreError",
     "__version__",
+    "backtest",
+    "check_claims",
     "get_prices",
     "load_pie",
+    "monte_carlo",
     "performance",
     "propose",
+    "simulate",
+    "simulate_batch",
+    "stress",
+    "sweep_starts",
     "write_report",
 ]
 

@@ -13,6 +13,7 @@ PACKAGES = [
     "piefolio",
     "piefolio.analytics",
     "piefolio.data",
+    "piefolio.engine",
     "piefolio.errors",
     "piefolio.optimize",
     "piefolio.report",

@@ -1,0 +1,447 @@
+"""Numba kernels of the engine: one pie, or a batch of pies, over plain arrays.
+
+Conventions (every kernel here)
+-------------------------------
+- Arrays only, float64 unless said; amounts in the base currency; prices are the
+  day's close; shares are fractional.
+- ``close`` may hold NaN: before a slice's first price (late listing) the slice is
+  not *listed* and its target weight goes pro rata to the listed slices; inside a
+  gap (NaN after it started) it is valued at its last price and not traded.
+- Order of events on day ``t`` (DESIGN.md, engine semantics): (1) interest
+  ``cash *= (1 + rate[t]) ** (days[t] / 365)``; (2) cash dividends
+  ``shares * divs[t]``; (3) deposit, then withdrawal; (4) one trade session,
+  sells before buys, fees out of cash; (5) NAV = cash + sum(shares * price).
+- Unit value: on a day with net external flow ``F``, ``uv = (nav - F) /
+  units_before`` and ``units = nav / uv``; so ``nav == units * uv`` every day. When
+  the pie holds nothing (before the first money, or after it ran out) the unit
+  value carries over and the next money buys units at it, after its fees.
+- Policies (``policy``): 0 none, 1 calendar, 2 threshold, 3 deposits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from piefolio.engine._solve import (
+    ACTIVE,
+    BUY_ONLY,
+    EXCLUDED,
+    RESERVED,
+    TWO_SIDED,
+    plan_orders_nb,
+    solve_sell_level_nb,
+)
+
+__all__ = [
+    "FLOW_DEPOSIT",
+    "FLOW_DIVIDEND",
+    "FLOW_INTEREST",
+    "FLOW_WITHDRAWAL",
+    "POLICY_CALENDAR",
+    "POLICY_DEPOSITS",
+    "POLICY_NONE",
+    "POLICY_THRESHOLD",
+    "simulate_batch_nb",
+    "simulate_pie_nb",
+]
+
+POLICY_NONE = 0
+POLICY_CALENDAR = 1
+POLICY_THRESHOLD = 2
+POLICY_DEPOSITS = 3
+
+# Columns of the (T, 4) flows array.
+FLOW_DEPOSIT = 0
+FLOW_WITHDRAWAL = 1
+FLOW_DIVIDEND = 2
+FLOW_INTEREST = 3
+
+
+@njit(cache=True)
+def _grow_nb(ints, floats, n):  # type: ignore[no-untyped-def]
+    """Double the capacity of a ledger (ints (K, 2), floats (K, m)) when full."""
+    if n < ints.shape[0]:
+        return ints, floats
+    cap = max(64, 2 * ints.shape[0])
+    new_i = np.empty((cap, ints.shape[1]), dtype=np.int64)
+    new_f = np.empty((cap, floats.shape[1]))
+    new_i[:n] = ints[:n]
+    new_f[:n] = floats[:n]
+    return new_i, new_f
+
+
+@njit(cache=True)
+def _role(tradable, target):  # type: ignore[no-untyped-def]
+    """Role of a slice in a session: no price today -> its buy money waits."""
+    if target <= 0.0:
+        return EXCLUDED
+    return ACTIVE if tradable else RESERVED
+
+
+@njit(cache=True)
+def _execute_nb(  # type: ignore[no-untyped-def]
+    t, orders, shares, price, prop, fixed, cash, cap_fee, detail, tr_i, tr_f, ntr
+):
+    """Place the orders of one session: sells first, then buys.
+
+    ``orders`` are values (base currency, negative = sell). A sell of the whole
+    holding sets the shares to exactly zero. With ``cap_fee`` (emptying the pie
+    for a withdrawal) a fee never exceeds the order, so NAV cannot go negative.
+
+    Returns
+    -------
+    (cash, fees, tr_i, tr_f, ntr)
+    """
+    fees = 0.0
+    for side in range(2):  # 0: sells, 1: buys
+        for i in range(orders.shape[0]):
+            o = orders[i]
+            if o == 0.0 or (side == 0) != (o < 0.0):
+                continue
+            held = shares[i] * price[i]
+            if o < 0.0 and -o >= held:
+                new = 0.0
+            else:
+                new = shares[i] + o / price[i]
+                if new < 0.0:
+                    new = 0.0
+            qty = new - shares[i]
+            value = qty * price[i]
+            fee = prop[i] * abs(o) + fixed
+            if cap_fee and fee > abs(value):
+                fee = abs(value)
+            shares[i] = new
+            cash -= value + fee
+            fees += fee
+            if detail:
+                tr_i, tr_f = _grow_nb(tr_i, tr_f, ntr)
+                tr_i[ntr, 0] = t
+                tr_i[ntr, 1] = i
+                tr_f[ntr, 0] = qty
+                tr_f[ntr, 1] = price[i]
+                tr_f[ntr, 2] = value
+                tr_f[ntr, 3] = fee
+                ntr += 1
+    return cash, fees, tr_i, tr_f, ntr
+
+
+@njit(cache=True)
+def simulate_pie_nb(  # type: ignore[no-untyped-def]
+    close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop, fixed,
+    min_order, policy, band, detail,
+):  # fmt: skip
+    """Run one pie through its plan, day by day.
+
+    Parameters
+    ----------
+    close : ndarray, shape (T, N)
+        Base-currency closes; NaN before listing or inside a gap.
+    divs : ndarray, shape (T, N)
+        Cash dividend per share on ex-dates (zeros when reinvested in prices).
+    days : ndarray of int64, shape (T,)
+        Calendar days since the previous step (0 on day 0).
+    rate : ndarray, shape (T,)
+        Annual cash interest rate in force on each day (fraction, day count 365).
+    deposit : ndarray, shape (T,)
+        Money in on each day (day 0 holds the initial amount), base currency.
+    withdraw : ndarray, shape (T,)
+        Money out asked on each day (positive), base currency.
+    rebal_day : ndarray of bool, shape (T,)
+        Calendar rebalance due that day (policy 1).
+    targets : ndarray, shape (N,)
+        Target weights, summing to 1.
+    prop : ndarray, shape (N,)
+        Proportional fee per slice (fraction of traded value).
+    fixed : float
+        Fixed fee per order, base currency.
+    min_order : float
+        Orders under this value are skipped and reported; the cash waits.
+    policy : int
+        0 none, 1 calendar, 2 threshold, 3 deposits.
+    band : float
+        Threshold band in weight points (policy 2).
+    detail : bool
+        Keep the daily shares and the trade/skip ledgers (False: faster).
+
+    Returns
+    -------
+    tuple
+        ``(nav (T,), cash (T,), units (T,), unit_value (T,), shares (T, N) or
+        (0, N), flows (T, 4) [deposit, withdrawal paid, dividend, interest],
+        trades_i (K, 2) [day, slice], trades_f (K, 4) [qty, price, value, fee],
+        skips_i (S, 2) [day, slice], skips_f (S, 1) [value], ran_out (int, day
+        index or -1), fees (float, total))``.
+    """
+    n_days, n = close.shape
+    nav = np.zeros(n_days)
+    cash_out = np.zeros(n_days)
+    units_out = np.zeros(n_days)
+    uv_out = np.ones(n_days)
+    shares_out = np.zeros((n_days if detail else 0, n))
+    flows = np.zeros((n_days, 4))
+    cap = 64 if detail else 0
+    tr_i = np.empty((cap, 2), dtype=np.int64)
+    tr_f = np.empty((cap, 4))
+    sk_i = np.empty((cap, 2), dtype=np.int64)
+    sk_f = np.empty((cap, 1))
+    ntr = 0
+    nsk = 0
+
+    shares = np.zeros(n)
+    last = np.full(n, np.nan)
+    listed = np.zeros(n, dtype=np.bool_)
+    tradable = np.zeros(n, dtype=np.bool_)
+    hold = np.zeros(n)
+    zeros = np.zeros(n)
+    tgt = targets.copy()
+    role = np.zeros(n, dtype=np.int64)
+    orders = np.zeros(n)
+    skipped = np.zeros(n)
+    orders2 = np.zeros(n)
+    skipped2 = np.zeros(n)
+    cash = 0.0
+    units = 0.0
+    uv = 1.0
+    ran_out = -1
+    fees_total = 0.0
+
+    for t in range(n_days):
+        for i in range(n):
+            p = close[t, i]
+            if p == p:  # not NaN
+                last[i] = p
+                listed[i] = True
+                tradable[i] = True
+            else:
+                tradable[i] = False
+
+        # (1) interest on idle cash for the calendar days since the last step.
+        if t > 0 and cash > 0.0 and days[t] > 0 and rate[t] != 0.0:
+            grown = cash * (1.0 + rate[t]) ** (days[t] / 365.0)
+            flows[t, FLOW_INTEREST] = grown - cash
+            cash = grown
+
+        # (2) cash dividends on the shares held into the ex-date.
+        dv = 0.0
+        for i in range(n):
+            if shares[i] > 0.0:
+                d = divs[t, i]
+                if d == d and d != 0.0:
+                    dv += shares[i] * d
+        if dv != 0.0:
+            cash += dv
+            flows[t, FLOW_DIVIDEND] = dv
+
+        # Targets of the day: a slice not listed yet hands its weight pro rata to
+        # the listed ones (late_listing = "redistribute"; "error" never gets here).
+        wsum = 0.0
+        unlisted = False
+        for i in range(n):
+            if targets[i] > 0.0:
+                if listed[i]:
+                    wsum += targets[i]
+                else:
+                    unlisted = True
+        for i in range(n):
+            if not unlisted:
+                tgt[i] = targets[i]
+            elif listed[i] and wsum > 0.0:
+                tgt[i] = targets[i] / wsum
+            else:
+                tgt[i] = 0.0
+
+        # (3) deposit, then withdrawal: idle cash first, then sales.
+        dep = deposit[t]
+        if dep > 0.0:
+            cash += dep
+            flows[t, FLOW_DEPOSIT] = dep
+        paid = 0.0
+        wd = withdraw[t]
+        if wd > 0.0:
+            if cash < wd:
+                need = wd - cash
+                net = 0.0
+                count = 0
+                for i in range(n):
+                    hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
+                    orders[i] = 0.0
+                    if tradable[i] and hold[i] > 0.0:
+                        role[i] = ACTIVE
+                        net += hold[i] * (1.0 - prop[i])
+                        count += 1
+                    else:
+                        role[i] = EXCLUDED
+                emptied = True
+                if policy == POLICY_DEPOSITS:
+                    x = solve_sell_level_nb(tgt, hold, prop, fixed, role, need)
+                    if x >= 0.0:
+                        emptied = False
+                        for i in range(n):
+                            if role[i] == ACTIVE and tgt[i] > 0.0:
+                                o = tgt[i] * x - hold[i]
+                                if o < 0.0:
+                                    orders[i] = o
+                elif net > 0.0:
+                    frac = (need + fixed * count) / net
+                    if frac < 1.0:
+                        emptied = False
+                        for i in range(n):
+                            if role[i] == ACTIVE:
+                                orders[i] = -frac * hold[i]
+                if emptied:
+                    for i in range(n):
+                        if role[i] == ACTIVE:
+                            orders[i] = -hold[i]
+                    if ran_out < 0:
+                        ran_out = t
+                cash, fee, tr_i, tr_f, ntr = _execute_nb(
+                    t, orders, shares, last, prop, fixed, cash, emptied, detail,
+                    tr_i, tr_f, ntr,
+                )  # fmt: skip
+                fees_total += fee
+            paid = min(wd, cash)
+            cash = max(cash - paid, 0.0)
+            flows[t, FLOW_WITHDRAWAL] = paid
+
+        # (4) one trade session: which one depends on the policy and the day.
+        nav_pre = cash
+        for i in range(n):
+            hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
+            nav_pre += hold[i]
+            role[i] = _role(tradable[i], tgt[i])
+        session = -1
+        use_second = False
+        if policy == POLICY_CALENDAR and rebal_day[t]:
+            session = TWO_SIDED  # a deposit that day is part of the rebalance
+        elif dep > 0.0 and cash > 0.0:
+            session = BUY_ONLY
+        if session == BUY_ONLY:
+            base = hold if policy == POLICY_DEPOSITS else zeros
+            x = plan_orders_nb(
+                tgt, base, prop, fixed, min_order, role, BUY_ONLY, cash, orders,
+                skipped,
+            )  # fmt: skip
+            if x < 0.0:
+                session = -1
+        if policy == POLICY_THRESHOLD and nav_pre > 0.0:
+            # Drift is measured after the day's deposit is invested at targets.
+            post = nav_pre
+            if session == BUY_ONLY:
+                for i in range(n):
+                    if orders[i] != 0.0:
+                        post -= prop[i] * abs(orders[i]) + fixed
+            drift = 0.0
+            for i in range(n):
+                if tgt[i] > 0.0 and post > 0.0:
+                    v = hold[i] + (orders[i] if session == BUY_ONLY else 0.0)
+                    drift = max(drift, abs(v / post - tgt[i]))
+            if drift > band:
+                for i in range(n):
+                    role[i] = ACTIVE if (tradable[i] and tgt[i] > 0.0) else EXCLUDED
+                x = plan_orders_nb(
+                    tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash,
+                    orders2, skipped2,
+                )  # fmt: skip
+                if x >= 0.0:
+                    session = TWO_SIDED
+                    use_second = True
+        elif session == TWO_SIDED:
+            x = plan_orders_nb(
+                tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash, orders,
+                skipped,
+            )  # fmt: skip
+            if x < 0.0:
+                session = -1
+        if session >= 0:
+            out_o = orders2 if use_second else orders
+            out_s = skipped2 if use_second else skipped
+            cash, fee, tr_i, tr_f, ntr = _execute_nb(
+                t, out_o, shares, last, prop, fixed, cash, False, detail,
+                tr_i, tr_f, ntr,
+            )  # fmt: skip
+            fees_total += fee
+            if cash < 0.0:
+                # Rounding of w * x summed over slices; anything larger would
+                # be a bug, and the invariant tests would catch it.
+                cash = 0.0
+            if detail:
+                for i in range(n):
+                    if out_s[i] != 0.0:
+                        sk_i, sk_f = _grow_nb(sk_i, sk_f, nsk)
+                        sk_i[nsk, 0] = t
+                        sk_i[nsk, 1] = i
+                        sk_f[nsk, 0] = out_s[i]
+                        nsk += 1
+
+        # (5) NAV, and units at the value before the day's external flow.
+        value = cash
+        for i in range(n):
+            if shares[i] > 0.0:
+                value += shares[i] * last[i]
+        flow = dep - paid
+        if units > 0.0:
+            u = (value - flow) / units
+            if u > 0.0:
+                uv = u
+        units = value / uv
+        nav[t] = value
+        cash_out[t] = cash
+        units_out[t] = units
+        uv_out[t] = uv
+        if detail:
+            shares_out[t] = shares
+    return (
+        nav,
+        cash_out,
+        units_out,
+        uv_out,
+        shares_out,
+        flows,
+        tr_i[:ntr],
+        tr_f[:ntr],
+        sk_i[:nsk],
+        sk_f[:nsk],
+        ran_out,
+        fees_total,
+    )
+
+
+@njit(cache=True, parallel=True)
+def simulate_batch_nb(  # type: ignore[no-untyped-def]
+    close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop, fixed,
+    min_order, policy, band,
+):  # fmt: skip
+    """Run P pies (one row of ``targets`` each) through the same plan and prices.
+
+    Each pie is :func:`simulate_pie_nb` with ``detail=False``, so a row equals a
+    single run bit for bit. Parameters are those of :func:`simulate_pie_nb`, with
+    ``targets`` of shape (P, N).
+
+    Returns
+    -------
+    tuple
+        ``(nav (P, T), cash (P, T), unit_value (P, T), flows (P, 4) totals
+        [deposit, withdrawal, dividend, interest], fees (P,), ran_out (P,))``.
+    """
+    n_pies = targets.shape[0]
+    n_days = close.shape[0]
+    nav = np.empty((n_pies, n_days))
+    cash = np.empty((n_pies, n_days))
+    uv = np.empty((n_pies, n_days))
+    totals = np.empty((n_pies, 4))
+    fees = np.empty(n_pies)
+    ran_out = np.empty(n_pies, dtype=np.int64)
+    for p in prange(n_pies):
+        res = simulate_pie_nb(
+            close, divs, days, rate, deposit, withdraw, rebal_day, targets[p],
+            prop, fixed, min_order, policy, band, False,
+        )  # fmt: skip
+        nav[p] = res[0]
+        cash[p] = res[1]
+        uv[p] = res[3]
+        for k in range(4):
+            totals[p, k] = res[5][:, k].sum()
+        fees[p] = res[11]
+        ran_out[p] = res[10]
+    return nav, cash, uv, totals, fees, ran_out

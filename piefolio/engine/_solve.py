@@ -1,0 +1,287 @@
+"""The exact fee solve: how much a trade session can put to work after its fees.
+
+Conventions
+-----------
+- Amounts are in the base currency; ``w`` are target weights (fractions), ``a``
+  the current holding value of each slice (or zeros for "new money").
+- An *order* in slice ``i`` at level ``x`` (a virtual pie value) is
+  ``o_i(x) = w_i * x - a_i``: positive buys, negative sells. Its fee is
+  ``prop_i * |o_i| + fixed`` (fees come out of the pie, never on top).
+- Every slice has a *role* in the session: ``EXCLUDED`` (0: not traded, e.g. no
+  price today, or a skipped sell), ``ACTIVE`` (1: its order is placed and pays
+  fees), ``RESERVED`` (2: a buy skipped for ``min_order``; its money stays as cash
+  and waits, no fee).
+- The session's cash cost ``g(x)`` (order values plus fees, reserved money
+  included) is piecewise linear in ``x`` with breakpoints ``a_i / w_i``; the
+  level is the ``x`` where ``g(x)`` equals the cash available. The pie then sits
+  exactly at ``w * x`` in every active slice, with no cash left (bar reserved
+  money): this is DESIGN.md's "trade to w x V' where V' + fees(V') = V".
+
+Three session shapes (``mode``):
+
+- ``TWO_SIDED`` (0): trade every slice to ``w_i * x`` (rebalance to target).
+- ``BUY_ONLY`` (1): buy ``max(0, w_i x - a_i)`` (with ``a = 0``: new money at the
+  targets; with ``a`` = holdings: the most underweight slices first).
+- Sells only (most overweight first) have their own solve,
+  :func:`solve_sell_level_nb`, because that cost is decreasing in the amount sold.
+
+Numba's cache does not notice when a callee in another file changes: after
+editing this module, delete ``piefolio/engine/__pycache__/*.nb*`` (and the Monte
+Carlo module's) before trusting a run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "ACTIVE",
+    "BUY_ONLY",
+    "EXCLUDED",
+    "RESERVED",
+    "TWO_SIDED",
+    "plan_orders_nb",
+    "session_cost_nb",
+    "solve_level_nb",
+    "solve_sell_level_nb",
+]
+
+EXCLUDED = 0
+ACTIVE = 1
+RESERVED = 2
+TWO_SIDED = 0
+BUY_ONLY = 1
+
+
+@njit(cache=True)
+def session_cost_nb(x, w, a, prop, fixed, role, mode):  # type: ignore[no-untyped-def]
+    """Cash a session costs at level ``x``: orders plus fees plus reserved money.
+
+    Parameters
+    ----------
+    x : float
+        Level (virtual pie value), base currency, ``x >= 0``.
+    w, a, prop : ndarray, shape (N,)
+        Weights, current values (base currency), proportional fees (fractions).
+    fixed : float
+        Fixed fee per placed order, base currency.
+    role : ndarray of int64, shape (N,)
+        ``EXCLUDED``, ``ACTIVE`` or ``RESERVED`` per slice.
+    mode : int
+        ``TWO_SIDED`` or ``BUY_ONLY``.
+
+    Returns
+    -------
+    float
+        ``g(x)``; in ``BUY_ONLY`` a zero-size order pays no fixed fee.
+    """
+    total = 0.0
+    for i in range(w.shape[0]):
+        if role[i] == EXCLUDED or w[i] <= 0.0:
+            continue
+        o = w[i] * x - a[i]
+        if role[i] == RESERVED or mode == BUY_ONLY:
+            if o > 0.0:
+                total += o
+                if role[i] == ACTIVE:
+                    total += prop[i] * o + fixed
+        elif o != 0.0:
+            total += o + prop[i] * abs(o) + fixed
+    return total
+
+
+@njit(cache=True)
+def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-untyped-def]
+    """Smallest level ``x >= 0`` whose session cost equals ``cash``.
+
+    Walks the breakpoints ``a_i / w_i`` upwards; on each segment ``g`` is linear,
+    so the crossing is exact (one division), which is what lets zero fees give
+    back ``x = V`` to rounding. In ``BUY_ONLY`` an order that starts at a
+    breakpoint adds its fixed fee as a jump; when ``cash`` falls inside the jump
+    the order is not affordable and the level stops at the breakpoint, the rest
+    staying in cash.
+
+    Parameters
+    ----------
+    w, a, prop, fixed, role, mode
+        As in :func:`session_cost_nb`.
+    cash : float
+        Money the session may spend (base currency); negative in ``TWO_SIDED``
+        when sells must raise it.
+
+    Returns
+    -------
+    float
+        The level, or ``-1.0`` when even ``x = 0`` costs more than ``cash`` (the
+        fixed fees of liquidating exceed what there is): then nothing trades.
+    """
+    n = w.shape[0]
+    bps = np.empty(n)
+    m = 0
+    for i in range(n):
+        if role[i] != EXCLUDED and w[i] > 0.0:
+            bps[m] = a[i] / w[i]
+            m += 1
+    bps = np.sort(bps[:m])
+    lo = 0.0
+    k = 0
+    g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode)
+    if g0 > cash:
+        return -1.0
+    if mode == TWO_SIDED and fixed > 0.0:
+        # g dips by a fixed fee where an order is exactly zero. A level there that
+        # pays for itself leaves that slice untouched: prefer it to a nearby
+        # level that would trade a sliver just to pay its own fixed fee.
+        scale = abs(cash)
+        for i in range(n):
+            scale += abs(a[i])
+        for j in range(m):
+            g = session_cost_nb(bps[j], w, a, prop, fixed, role, mode)
+            if abs(g - cash) <= 1e-12 * scale:
+                return bps[j]
+    while True:
+        while k < m and bps[k] <= lo:
+            k += 1
+        gl = session_cost_nb(lo, w, a, prop, fixed, role, mode)
+        slope = 0.0
+        for i in range(n):
+            if role[i] == EXCLUDED or w[i] <= 0.0:
+                continue
+            bp = a[i] / w[i]  # the same expression as in bps, so == is exact
+            above = bp <= lo  # on (lo, hi) the order is a buy
+            if role[i] == RESERVED or mode == BUY_ONLY:
+                if above:
+                    slope += w[i]
+                    if role[i] == ACTIVE:
+                        slope += prop[i] * w[i]
+                        if bp == lo:
+                            gl += fixed  # the order starts here: its fixed fee
+            else:
+                slope += w[i] * (1.0 + prop[i]) if above else w[i] * (1.0 - prop[i])
+                if bp == lo:
+                    gl += fixed  # zero at lo, an order (with its fee) just above
+        if cash < gl:
+            return lo  # inside a fixed-fee jump: that order is not affordable
+        if k >= m:
+            return lo + (cash - gl) / slope if slope > 0.0 else lo
+        hi = bps[k]
+        if slope <= 0.0:  # no order moves on this segment (all below their bp)
+            lo = hi
+            continue
+        if gl + slope * (hi - lo) >= cash:
+            return lo + (cash - gl) / slope
+        lo = hi
+
+
+@njit(cache=True)
+def solve_sell_level_nb(w, a, prop, fixed, role, need):  # type: ignore[no-untyped-def]
+    """Largest level ``x`` at which selling the slices above ``w_i x`` nets ``need``.
+
+    Sells ``a_i - w_i x`` of every active slice with ``a_i > w_i x`` (the most
+    overweight first, as the level comes down) so that the proceeds after fees
+    equal ``need``.
+
+    Parameters
+    ----------
+    w, a, prop, fixed, role
+        As in :func:`session_cost_nb` (``RESERVED`` is not used here).
+    need : float
+        Cash to raise, base currency, ``need > 0``.
+
+    Returns
+    -------
+    float
+        The level, or ``-1.0`` when selling everything does not raise ``need``.
+    """
+    n = w.shape[0]
+    bps = np.empty(n)
+    m = 0
+    for i in range(n):
+        if role[i] == ACTIVE and w[i] > 0.0 and a[i] > 0.0:
+            bps[m] = a[i] / w[i]
+            m += 1
+    bps = np.sort(bps[:m])
+    # Walk down: on (lo, hi) the sells are the slices with a breakpoint >= hi.
+    for k in range(m - 1, -1, -1):
+        hi = bps[k]
+        lo = bps[k - 1] if k > 0 else 0.0
+        if lo == hi:
+            continue
+        g_hi = 0.0
+        slope = 0.0
+        for i in range(n):
+            if role[i] == ACTIVE and w[i] > 0.0 and a[i] > 0.0 and a[i] / w[i] >= hi:
+                g_hi += (w[i] * hi - a[i]) * (1.0 - prop[i]) + fixed
+                slope += w[i] * (1.0 - prop[i])
+        g_lo = g_hi - slope * (hi - lo)
+        if g_lo <= -need:
+            return hi - (g_hi + need) / slope
+    return -1.0
+
+
+@njit(cache=True)
+def plan_orders_nb(  # type: ignore[no-untyped-def]
+    w, a, prop, fixed, min_order, role, mode, cash, orders, skipped
+):
+    """Orders of one session, with orders under ``min_order`` skipped.
+
+    Solves the level, then moves every active order smaller than ``min_order`` out
+    of the session (a buy becomes ``RESERVED``: its money waits as cash; a sell
+    becomes ``EXCLUDED``: the slice keeps its holding) and solves again. Slices
+    only ever leave, so this ends within N rounds.
+
+    Parameters
+    ----------
+    w, a, prop, fixed, role, mode, cash
+        As in :func:`solve_level_nb`; ``role`` is updated in place.
+    min_order : float
+        Smallest order placed, base currency.
+    orders : ndarray, shape (N,)
+        Output: order value per slice (0 where none), base currency.
+    skipped : ndarray, shape (N,)
+        Output: value of each skipped order (0 where none), for the ledger.
+
+    Returns
+    -------
+    float
+        The level, or ``-1.0`` when nothing can trade.
+    """
+    n = w.shape[0]
+    scale = abs(cash)
+    for i in range(n):
+        scale += abs(a[i])
+    # Orders this small are rounding noise, not decisions: never placed, never
+    # reported, so that "already on target" costs no fixed fee.
+    tol = 1e-12 * scale
+    for i in range(n):
+        orders[i] = 0.0
+        skipped[i] = 0.0
+    x = -1.0
+    for _ in range(n + 1):
+        x = solve_level_nb(w, a, prop, fixed, role, mode, cash)
+        if x < 0.0:
+            return -1.0
+        changed = False
+        for i in range(n):
+            if role[i] != ACTIVE or w[i] <= 0.0:
+                continue
+            o = w[i] * x - a[i]
+            if mode == BUY_ONLY and o <= 0.0:
+                continue
+            if abs(o) <= tol:
+                role[i] = RESERVED
+                changed = True
+            elif abs(o) < min_order:
+                skipped[i] = o
+                role[i] = RESERVED if o > 0.0 else EXCLUDED
+                changed = True
+        if not changed:
+            break
+    for i in range(n):
+        if role[i] == ACTIVE and w[i] > 0.0:
+            o = w[i] * x - a[i]
+            if mode == BUY_ONLY and o < 0.0:
+                o = 0.0
+            orders[i] = o
+    return x

@@ -1,0 +1,301 @@
+"""What a run returns: a single pie's :class:`Result`, a batch's :class:`BatchResult`.
+
+Conventions
+-----------
+- Amounts in the base currency; dates are the run's trading days.
+- The cash-flow ledger signs money *into the pie* positive: deposits (the initial
+  amount is a deposit on day one), dividends and interest are positive,
+  withdrawals negative. ``withdrawn`` is reported as a positive total.
+- ``unit_value`` is the time-weighted NAV per unit (1.0 on the first day);
+  ``twr = unit_value[-1] - 1``. ``xirr`` is the money-weighted annual return
+  (Act/365, :func:`pyxirr.xirr`) of the deposits and withdrawals, with the final
+  NAV as the last inflow to the investor; NaN when it cannot be solved.
+- The kernels hand back plain arrays; pandas views are built on first access and
+  then kept (``functools.cached_property``), so a caller that reads only the
+  totals pays for no DataFrame.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from piefolio.typing import FloatArray, IntArray
+
+__all__ = ["BatchResult", "Result"]
+
+FLOW_KINDS = np.array(["deposit", "withdrawal", "dividend", "interest"], dtype=object)
+# Sign of each flows column in the ledger: money into the pie is positive.
+_FLOW_SIGN = np.array([1.0, -1.0, 1.0, 1.0])
+
+
+def _xirr(dates: pd.DatetimeIndex, flows: FloatArray, final: float) -> float:
+    """XIRR of the investor's flows (deposits out of pocket, withdrawals and NAV in)."""
+    from pyxirr import xirr
+
+    external = flows[:, 0] - flows[:, 1]
+    days = np.flatnonzero(external != 0.0)
+    if days.size == 0:
+        return math.nan
+    when = [d.date() for d in dates[days]] + [dates[-1].date()]
+    amounts = [float(-v) for v in external[days]] + [float(final)]
+    try:
+        value = xirr(when, amounts)
+    except Exception:  # pyxirr raises when no rate solves the flows
+        return math.nan
+    return math.nan if value is None else float(value)
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: holds arrays; no slots: cached views
+class Result:
+    """One pie run through its plan.
+
+    Attributes
+    ----------
+    dates : pd.DatetimeIndex, shape (T,)
+        Trading days of the run.
+    symbols : tuple of str, length N
+        The pie's slices, in the order of the weights given.
+    deposited : float
+        Money put in, initial amount included (base currency).
+    withdrawn : float
+        Money taken out (positive).
+    fees : float
+        All fees paid; equals ``trades["fee"].sum()``.
+    dividends : float
+        Cash dividends credited (``plan.dividends == "cash"``).
+    interest : float
+        Interest earned on idle cash.
+    final_value : float
+        NAV on the last day.
+    twr : float
+        Total time-weighted return, ``unit_value[-1] - 1``.
+    ran_out : pd.Timestamp or None
+        First day a withdrawal emptied the pie, or None.
+
+    Notes
+    -----
+    The daily series and ledgers (``nav``, ``cash``, ``units``, ``unit_value``,
+    ``shares``, ``weights``, ``trades``, ``skipped``, ``flows``) and ``xirr`` are
+    properties, built from the kernel's arrays on first access.
+    """
+
+    dates: pd.DatetimeIndex
+    symbols: tuple[str, ...]
+    deposited: float
+    withdrawn: float
+    fees: float
+    dividends: float
+    interest: float
+    final_value: float
+    twr: float
+    ran_out: pd.Timestamp | None
+    _nav: FloatArray
+    _cash: FloatArray
+    _units: FloatArray
+    _unit_value: FloatArray
+    _shares: FloatArray  # (T, N), columns in ``symbols`` order
+    _prices: FloatArray  # (T, N) closes carried forward over gaps, for weights
+    _flows: FloatArray  # (T, 4) deposit, withdrawal, dividend, interest
+    _trades_i: IntArray  # (K, 2) day, column in ``symbols``
+    _trades_f: FloatArray  # (K, 4) qty, price, value, fee
+    _skips_i: IntArray  # (S, 2) day, column in ``symbols``
+    _skips_f: FloatArray  # (S, 1) value
+
+    @cached_property
+    def nav(self) -> pd.Series:
+        """Net asset value at each close: cash plus holdings (base currency)."""
+        return pd.Series(self._nav, index=self.dates, name="nav")
+
+    @cached_property
+    def cash(self) -> pd.Series:
+        """Idle cash in the pie at each close (base currency, never negative)."""
+        return pd.Series(self._cash, index=self.dates, name="cash")
+
+    @cached_property
+    def units(self) -> pd.Series:
+        """Units outstanding at each close (``nav == units * unit_value``)."""
+        return pd.Series(self._units, index=self.dates, name="units")
+
+    @cached_property
+    def unit_value(self) -> pd.Series:
+        """Time-weighted NAV per unit; 1.0 on the first day."""
+        return pd.Series(self._unit_value, index=self.dates, name="unit_value")
+
+    @cached_property
+    def shares(self) -> pd.DataFrame:
+        """Shares held at each close, dates x symbols (fractional, >= 0)."""
+        return pd.DataFrame(self._shares, index=self.dates, columns=list(self.symbols))
+
+    @cached_property
+    def weights(self) -> pd.DataFrame:
+        """Holding value over NAV at each close, dates x symbols (0 when NAV is 0)."""
+        value = self._shares * np.nan_to_num(self._prices)
+        nav = self._nav[:, None]
+        out = np.divide(value, nav, out=np.zeros_like(value), where=nav > 0.0)
+        return pd.DataFrame(out, index=self.dates, columns=list(self.symbols))
+
+    @cached_property
+    def trades(self) -> pd.DataFrame:
+        """Trades ledger: ``date, symbol, qty, price, value, fee``.
+
+        ``qty`` and ``value = qty * price`` are negative for sells; ``fee`` is
+        positive. Sells come before buys within a day.
+        """
+        syms = np.array(self.symbols, dtype=object)
+        return pd.DataFrame(
+            {
+                "date": self.dates[self._trades_i[:, 0]],
+                "symbol": syms[self._trades_i[:, 1]],
+                "qty": self._trades_f[:, 0],
+                "price": self._trades_f[:, 1],
+                "value": self._trades_f[:, 2],
+                "fee": self._trades_f[:, 3],
+            }
+        )
+
+    @cached_property
+    def skipped(self) -> pd.DataFrame:
+        """Orders not placed for being under ``min_order``: ``date, symbol, value``.
+
+        ``value`` is the order's signed value when it was skipped.
+        """
+        syms = np.array(self.symbols, dtype=object)
+        return pd.DataFrame(
+            {
+                "date": self.dates[self._skips_i[:, 0]],
+                "symbol": syms[self._skips_i[:, 1]],
+                "value": self._skips_f[:, 0],
+            }
+        )
+
+    @cached_property
+    def flows(self) -> pd.DataFrame:
+        """Cash-flow ledger: ``date, kind, amount`` (money into the pie positive).
+
+        ``kind`` is one of ``deposit``, ``withdrawal``, ``dividend``,
+        ``interest``; rows are by date, in that order within a day.
+        """
+        day, col = np.nonzero(self._flows)
+        return pd.DataFrame(
+            {
+                "date": self.dates[day],
+                "kind": FLOW_KINDS[col],
+                "amount": self._flows[day, col] * _FLOW_SIGN[col],
+            }
+        )
+
+    @cached_property
+    def xirr(self) -> float:
+        """Money-weighted annual return of the deposits, withdrawals and final NAV."""
+        return _xirr(self.dates, self._flows, self.final_value)
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: holds arrays; no slots: cached views
+class BatchResult:
+    """P pies run through the same plan over the same prices.
+
+    Row ``p`` of every array equals a separate :func:`~piefolio.engine.simulate`
+    of pie ``names[p]``, bit for bit.
+
+    Attributes
+    ----------
+    names : tuple of str, length P
+        The pies, in the order of the weights' rows.
+    dates : pd.DatetimeIndex, shape (T,)
+        Trading days of the run.
+
+    Notes
+    -----
+    ``nav``, ``cash``, ``unit_value`` (DataFrames, dates x P) and ``twr``,
+    ``fees``, ``final_value``, ``deposited``, ``withdrawn``, ``ran_out`` (Series
+    indexed by name; ``ran_out`` holds NaT for a pie that never ran out) are
+    properties built on first access.
+    """
+
+    names: tuple[str, ...]
+    dates: pd.DatetimeIndex
+    _nav: FloatArray  # (P, T)
+    _cash: FloatArray  # (P, T)
+    _unit_value: FloatArray  # (P, T)
+    _totals: FloatArray  # (P, 4) deposit, withdrawal, dividend, interest
+    _fees: FloatArray  # (P,)
+    _ran_out: IntArray  # (P,) day index or -1
+    _detail: Callable[[str], Result]
+
+    def _frame(self, values: FloatArray) -> pd.DataFrame:
+        return pd.DataFrame(values.T, index=self.dates, columns=list(self.names))
+
+    def _series(self, values: np.ndarray, name: str) -> pd.Series:
+        return pd.Series(values, index=list(self.names), name=name)
+
+    @cached_property
+    def nav(self) -> pd.DataFrame:
+        """NAV of each pie, dates x P (base currency)."""
+        return self._frame(self._nav)
+
+    @cached_property
+    def cash(self) -> pd.DataFrame:
+        """Idle cash of each pie, dates x P (base currency)."""
+        return self._frame(self._cash)
+
+    @cached_property
+    def unit_value(self) -> pd.DataFrame:
+        """Unit value of each pie, dates x P (1.0 on the first day)."""
+        return self._frame(self._unit_value)
+
+    @cached_property
+    def twr(self) -> pd.Series:
+        """Total time-weighted return per pie."""
+        return self._series(self._unit_value[:, -1] - 1.0, "twr")
+
+    @cached_property
+    def fees(self) -> pd.Series:
+        """Fees paid per pie (base currency)."""
+        return self._series(self._fees.copy(), "fees")
+
+    @cached_property
+    def final_value(self) -> pd.Series:
+        """Final NAV per pie (base currency)."""
+        return self._series(self._nav[:, -1].copy(), "final_value")
+
+    @cached_property
+    def deposited(self) -> pd.Series:
+        """Money put in per pie, initial amount included (base currency)."""
+        return self._series(self._totals[:, 0].copy(), "deposited")
+
+    @cached_property
+    def withdrawn(self) -> pd.Series:
+        """Money taken out per pie (positive, base currency)."""
+        return self._series(self._totals[:, 1].copy(), "withdrawn")
+
+    @cached_property
+    def ran_out(self) -> pd.Series:
+        """First day a withdrawal emptied each pie, NaT where it never did."""
+        days = self._ran_out
+        when = pd.DatetimeIndex(
+            [self.dates[d] if d >= 0 else pd.NaT for d in days], dtype=self.dates.dtype
+        )
+        return pd.Series(when, index=list(self.names), name="ran_out")
+
+    def result(self, name: str) -> Result:
+        """Full detail (ledgers, shares, weights) of one pie, by running it again.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`names`.
+
+        Returns
+        -------
+        Result
+            Equal to ``simulate`` of that pie's weights with the batch's inputs.
+        """
+        if name not in self.names:
+            raise KeyError(f"no pie named {name!r} in this batch; have {self.names}")
+        return self._detail(name)

@@ -1,0 +1,508 @@
+"""The engine's boundary: validate a plan against prices, run the kernel, wrap it.
+
+Conventions
+-----------
+- ``prices``: a DataFrame, dates (DatetimeIndex, increasing) x symbols, closes in
+  the base currency, NaN where a symbol has no price (before it lists, or in a
+  gap). Columns that are not in the pie are ignored.
+- Weights are fractions summing to 1 (within 1e-9), never negative.
+- The run covers the first trading day on or after ``plan.start`` to ``plan.end``
+  (inclusive) or the last date.
+- Late listing: with ``plan.late_listing == "error"`` a slice without a price on
+  the first day raises :class:`~piefolio.errors.PlanError`. With
+  ``"redistribute"``, until a slice's first price its target weight is shared
+  pro rata among the listed slices (they are bought, and rebalanced, to those
+  renormalised targets). From its first price on the full targets apply: it is
+  bought with the next deposit (policies none, calendar, threshold: at the full
+  targets; deposits: as the most underweight slice) and, under calendar or
+  threshold rebalancing, brought to its target at the next rebalance (its zero
+  weight usually breaks the band at once). Nothing already held is sold to buy it
+  outside a rebalance.
+- Gaps: a NaN price after a slice's first price values it at its last price and
+  it is not traded that day; the other slices trade to their targets around it
+  and the money it would have bought waits as cash.
+- Withdrawals use idle cash first, then sell pro rata to the current holdings
+  (policy ``deposits``: the most overweight slices first); these forced sales are
+  never skipped for ``min_order``. A withdrawal larger than what the pie can
+  raise empties it and takes what there is; ``ran_out`` records that day.
+- Idle cash (cash dividends, interest, skipped orders) waits and is invested with
+  the next deposit or rebalance (orders under ``min_order`` keep waiting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from piefolio.engine._kernels import (
+    POLICY_CALENDAR,
+    POLICY_DEPOSITS,
+    POLICY_NONE,
+    POLICY_THRESHOLD,
+    simulate_batch_nb,
+    simulate_pie_nb,
+)
+from piefolio.engine.result import BatchResult, Result
+from piefolio.engine.schedule import (
+    calendar_days,
+    cash_rates,
+    flow_amounts,
+    rebalance_days,
+)
+from piefolio.errors import PlanError
+from piefolio.spec import WEIGHT_TOLERANCE, Plan, RebalancePolicy
+from piefolio.typing import BoolArray, FloatArray, IntArray
+
+__all__ = ["KernelInputs", "prepare_inputs", "simulate", "simulate_batch"]
+
+_POLICY = {
+    RebalancePolicy.NONE: POLICY_NONE,
+    RebalancePolicy.CALENDAR: POLICY_CALENDAR,
+    RebalancePolicy.THRESHOLD: POLICY_THRESHOLD,
+    RebalancePolicy.DEPOSITS: POLICY_DEPOSITS,
+}
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
+class KernelInputs:
+    """Everything :func:`~piefolio.engine._kernels.simulate_pie_nb` takes, as arrays.
+
+    Attributes
+    ----------
+    dates : pd.DatetimeIndex, shape (T,)
+        Trading days of the run.
+    symbols : tuple of str, length N
+        Column order of ``close``, ``divs``, ``targets`` and ``prop``.
+    close : FloatArray, shape (T, N)
+        Base-currency closes (NaN before listing or in a gap).
+    divs : FloatArray, shape (T, N)
+        Cash dividend per share credited each day (zeros when reinvested).
+    days : IntArray, shape (T,)
+        Calendar days since the previous trading day (0 on day 0).
+    rate : FloatArray, shape (T,)
+        Annual cash interest rate in force each day.
+    deposit : FloatArray, shape (T,)
+        Money in each day; day 0 holds ``plan.initial``.
+    withdraw : FloatArray, shape (T,)
+        Money out asked each day (positive).
+    rebal_day : BoolArray, shape (T,)
+        Calendar rebalance due.
+    targets : FloatArray, shape (P, N)
+        Target weights of each pie.
+    prop : FloatArray, shape (N,)
+        Proportional fee per slice: commission + half-spread (+ FX if foreign).
+    fixed, min_order, band : float
+        Fixed fee per order, smallest order, threshold band.
+    policy : int
+        0 none, 1 calendar, 2 threshold, 3 deposits.
+    """
+
+    dates: pd.DatetimeIndex
+    symbols: tuple[str, ...]
+    close: FloatArray
+    divs: FloatArray
+    days: IntArray
+    rate: FloatArray
+    deposit: FloatArray
+    withdraw: FloatArray
+    rebal_day: BoolArray
+    targets: FloatArray
+    prop: FloatArray
+    fixed: float
+    min_order: float
+    policy: int
+    band: float
+
+
+def _check_weights(weights: FloatArray, names: list[str]) -> None:
+    if not np.all(np.isfinite(weights)):
+        raise PlanError("weights must be finite numbers; found NaN or infinity")
+    if np.any(weights < 0):
+        p, j = np.argwhere(weights < 0)[0]
+        raise PlanError(f"{names[p]}: weight {weights[p, j]:g} is negative")
+    sums = weights.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > WEIGHT_TOLERANCE)
+    if bad.size:
+        p = int(bad[0])
+        raise PlanError(
+            f"{names[p]}: weights sum to {sums[p]:.12g}; expected 1 (within "
+            f"{WEIGHT_TOLERANCE:g})"
+        )
+
+
+def _dividend_array(
+    dividends: pd.DataFrame, dates: pd.DatetimeIndex, symbols: list[str]
+) -> FloatArray:
+    """Dividends per share on each trading day (off-day ones move to the next)."""
+    out = np.zeros((len(dates), len(symbols)))
+    frame = dividends.reindex(columns=symbols).fillna(0.0)
+    when = pd.DatetimeIndex(frame.index)
+    keep = (when >= dates[0]) & (when <= dates[-1])
+    if not keep.any():
+        return out
+    idx = dates.searchsorted(when[keep], side="left")
+    np.add.at(out, idx, frame.to_numpy(dtype=np.float64)[keep])
+    return out
+
+
+def _fx_array(fx_mask: pd.Series | Mapping[str, bool] | None, symbols: list[str]):  # type: ignore[no-untyped-def]
+    if fx_mask is None:
+        return np.zeros(len(symbols), dtype=np.bool_)
+    mask = dict(fx_mask.items())
+    return np.array([bool(mask.get(s, False)) for s in symbols], dtype=np.bool_)
+
+
+def prepare_inputs(
+    prices: pd.DataFrame,
+    symbols: list[str],
+    weights: FloatArray,
+    plan: Plan,
+    *,
+    dividends: pd.DataFrame | None = None,
+    fx_mask: pd.Series | Mapping[str, bool] | None = None,
+    cash_rate: pd.Series | None = None,
+    names: list[str] | None = None,
+) -> KernelInputs:
+    """Validate a plan against prices and turn both into kernel arrays.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame
+        Dates x symbols, base-currency closes; see the module conventions.
+    symbols : list of str, length N
+        Columns of ``prices`` the pies hold, in kernel order.
+    weights : ndarray, shape (P, N)
+        Target weights of each pie over ``symbols``; rows sum to 1.
+    plan : Plan
+        Window, money in and out, rebalancing, fees, interest, dividends.
+    dividends : pd.DataFrame, optional
+        Cash dividend per share (base currency) on ex-dates, dates x symbols;
+        only with ``plan.dividends == "cash"``. Missing symbols or dates are 0.
+    fx_mask : pd.Series or Mapping[str, bool], optional
+        Symbol -> True when it trades in a foreign currency (pays ``fx_pct``).
+    cash_rate : pd.Series, optional
+        Dated annual cash rates; default ``plan.cash_interest``.
+    names : list of str, optional
+        Pie names, for error messages (default ``pie 0``, ``pie 1``...).
+
+    Returns
+    -------
+    KernelInputs
+
+    Raises
+    ------
+    PlanError
+        No trading day in the window, unknown symbols, weights that are negative
+        or do not sum to 1, non-positive prices, a slice without a price on the
+        first day (``late_listing == "error"``), dividends given with
+        ``plan.dividends == "reinvest"``, or fees of 100 % or more per trade.
+    """
+    if not isinstance(prices.index, pd.DatetimeIndex):
+        raise PlanError("prices must be indexed by date (a DatetimeIndex)")
+    index = prices.index
+    if not (index.is_monotonic_increasing and index.is_unique):
+        raise PlanError("price dates must be increasing and unique")
+    unknown = [s for s in symbols if s not in prices.columns]
+    if unknown:
+        raise PlanError(
+            f"no prices for {', '.join(unknown)}; the price frame has "
+            f"{', '.join(map(str, prices.columns))}"
+        )
+    w = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
+    if w.ndim != 2 or w.shape[1] != len(symbols):
+        raise PlanError(
+            f"weights must have shape (pies, {len(symbols)}); got {w.shape}"
+        )
+    pie_names = names or [f"pie {p}" for p in range(w.shape[0])]
+    _check_weights(w, pie_names)
+
+    start = pd.Timestamp(plan.start)
+    lo = int(index.searchsorted(start, side="left"))
+    hi = (
+        len(index)
+        if plan.end is None
+        else int(index.searchsorted(pd.Timestamp(plan.end), side="right"))
+    )
+    if lo >= hi:
+        until = plan.end.isoformat() if plan.end else "the end of the data"
+        span = (
+            f"{index[0].date()} to {index[-1].date()}" if len(index) else "no dates"
+        )
+        raise PlanError(
+            f"no trading day between {plan.start.isoformat()} and {until}; the "
+            f"prices cover {span}"
+        )
+    dates = index[lo:hi]
+    close = np.ascontiguousarray(prices[symbols].to_numpy(dtype=np.float64)[lo:hi])
+    if np.any(close <= 0.0):
+        j = int(np.argwhere(close <= 0.0)[0, 1])
+        raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")
+
+    held = w.max(axis=0) > 0.0
+    missing = held & np.isnan(close[0])
+    if plan.late_listing == "error" and missing.any():
+        j = int(np.flatnonzero(missing)[0])
+        priced = index[prices[symbols[j]].notna().to_numpy()]
+        when = (
+            f"its first price is on {priced[0].date()}"
+            if len(priced)
+            else "it has no price at all"
+        )
+        raise PlanError(
+            f"{symbols[j]} has no price on the first day "
+            f"{dates[0].date()} ({when}); start later or set "
+            'late_listing = "redistribute"'
+        )
+
+    if dividends is not None and plan.dividends == "reinvest":
+        raise PlanError(
+            'dividends were given but plan.dividends is "reinvest": the prices '
+            "already hold them (total return); pass dividends=None or set "
+            'dividends = "cash"'
+        )
+    divs = (
+        np.zeros_like(close)
+        if dividends is None
+        else _dividend_array(dividends, dates, symbols)
+    )
+
+    fees = plan.fees
+    prop = fees.proportional + (fees.fx_pct / 100.0) * _fx_array(fx_mask, symbols)
+    if np.any(prop >= 1.0):
+        raise PlanError(
+            "fees of 100 % or more of each trade leave nothing to invest; check "
+            "commission_pct, spread_bps and fx_pct"
+        )
+    rebalance = plan.rebalance
+    deposit = flow_amounts(dates, plan.deposits)
+    deposit[0] += plan.initial
+    return KernelInputs(
+        dates=dates,
+        symbols=tuple(symbols),
+        close=close,
+        divs=np.ascontiguousarray(divs),
+        days=calendar_days(dates),
+        rate=cash_rates(dates, plan.cash_interest, cash_rate),
+        deposit=deposit,
+        withdraw=flow_amounts(dates, plan.withdrawals),
+        rebal_day=rebalance_days(
+            dates,
+            rebalance.every if rebalance.policy is RebalancePolicy.CALENDAR else None,
+        ),
+        targets=w,
+        prop=np.ascontiguousarray(prop, dtype=np.float64),
+        fixed=float(fees.commission_fixed),
+        min_order=float(fees.min_order),
+        policy=_POLICY[rebalance.policy],
+        band=float(rebalance.band or 0.0),
+    )
+
+
+def _kernel_order(prices: pd.DataFrame, symbols: list[str]) -> list[str]:
+    """Symbols in the price frame's column order (unknown ones last, to be named).
+
+    Running every pie in one column order makes the floating-point sums of a
+    single run and of a batch row identical, bit for bit.
+    """
+    pos = {s: i for i, s in enumerate(prices.columns)}
+    return sorted(symbols, key=lambda s: pos.get(s, len(pos)))
+
+
+def _run(inputs: KernelInputs, row: int, order: list[str]) -> Result:
+    res = simulate_pie_nb(
+        inputs.close, inputs.divs, inputs.days, inputs.rate, inputs.deposit,
+        inputs.withdraw, inputs.rebal_day, inputs.targets[row], inputs.prop,
+        inputs.fixed, inputs.min_order, inputs.policy, inputs.band, True,
+    )  # fmt: skip
+    nav, cash, units, uv, shares, flows = res[:6]
+    tr_i, tr_f, sk_i, sk_f, ran_out, fees = res[6:]
+    # Report columns in the caller's order; the kernel ran in price-column order.
+    col = {s: j for j, s in enumerate(inputs.symbols)}
+    perm = np.array([col[s] for s in order], dtype=np.int64)
+    inverse = np.empty_like(perm)
+    inverse[perm] = np.arange(perm.size)
+    prices = pd.DataFrame(inputs.close).ffill().to_numpy()
+    totals = flows.sum(axis=0)
+    return Result(
+        dates=inputs.dates,
+        symbols=tuple(order),
+        deposited=float(totals[0]),
+        withdrawn=float(totals[1]),
+        fees=float(fees),
+        dividends=float(totals[2]),
+        interest=float(totals[3]),
+        final_value=float(nav[-1]),
+        twr=float(uv[-1] - 1.0),
+        ran_out=None if ran_out < 0 else inputs.dates[ran_out],
+        _nav=nav,
+        _cash=cash,
+        _units=units,
+        _unit_value=uv,
+        _shares=shares[:, perm],
+        _prices=prices[:, perm],
+        _flows=flows,
+        _trades_i=np.column_stack((tr_i[:, 0], inverse[tr_i[:, 1]])),
+        _trades_f=tr_f,
+        _skips_i=np.column_stack((sk_i[:, 0], inverse[sk_i[:, 1]])),
+        _skips_f=sk_f,
+    )
+
+
+def _weights_dict(weights: Mapping[str, float] | pd.Series) -> dict[str, float]:
+    if isinstance(weights, pd.Series) and not weights.index.is_unique:
+        dup = weights.index[weights.index.duplicated()][0]
+        raise PlanError(f"{dup} appears twice in the weights")
+    out = {str(k): float(v) for k, v in weights.items()}
+    if not out:
+        raise PlanError("the pie has no weights")
+    return out
+
+
+def simulate(
+    prices: pd.DataFrame,
+    weights: Mapping[str, float] | pd.Series,
+    plan: Plan,
+    *,
+    dividends: pd.DataFrame | None = None,
+    fx_mask: pd.Series | Mapping[str, bool] | None = None,
+    cash_rate: pd.Series | None = None,
+) -> Result:
+    """Backtest one pie with its plan over prices.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame
+        Dates x symbols, closes in the base currency (NaN before a listing or in
+        a gap); columns not in ``weights`` are ignored.
+    weights : Mapping[str, float] or pd.Series
+        Symbol -> target weight (fractions summing to 1 within 1e-9).
+    plan : Plan
+        Start and end, initial amount, deposits, withdrawals, rebalancing, fees,
+        cash interest, dividends mode, late-listing rule.
+    dividends : pd.DataFrame, optional
+        Cash dividend per share in the base currency on ex-dates (dates x
+        symbols), credited when ``plan.dividends == "cash"``; None means the
+        prices are total-return (dividends reinvested in them).
+    fx_mask : pd.Series or Mapping[str, bool], optional
+        Symbol -> True when foreign: every buy and sell of it pays ``fx_pct``.
+    cash_rate : pd.Series, optional
+        Dated annual cash rates (fractions); default ``plan.cash_interest``.
+
+    Returns
+    -------
+    Result
+        Daily NAV, cash, units, unit value, shares and weights; trades, skipped
+        orders and cash-flow ledgers; totals, TWR, XIRR and the day the pie ran
+        out of money, if it did.
+
+    Raises
+    ------
+    PlanError
+        The plan cannot run on these prices (see :func:`prepare_inputs`).
+
+    Notes
+    -----
+    Semantics are DESIGN.md's "Engine semantics"; the choices it leaves open are
+    in this module's docstring (late listing, gaps, withdrawals, idle cash).
+    """
+    w = _weights_dict(weights)
+    order = list(w)
+    symbols = _kernel_order(prices, order)
+    matrix = np.array([[w[s] for s in symbols]])
+    inputs = prepare_inputs(
+        prices,
+        symbols,
+        matrix,
+        plan,
+        dividends=dividends,
+        fx_mask=fx_mask,
+        cash_rate=cash_rate,
+        names=["the pie"],
+    )
+    return _run(inputs, 0, order)
+
+
+def simulate_batch(
+    prices: pd.DataFrame,
+    weights: pd.DataFrame,
+    plan: Plan,
+    *,
+    dividends: pd.DataFrame | None = None,
+    fx_mask: pd.Series | Mapping[str, bool] | None = None,
+    cash_rate: pd.Series | None = None,
+) -> BatchResult:
+    """Backtest P pies that share one plan and one price frame, in one call.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame
+        As in :func:`simulate`.
+    weights : pd.DataFrame, shape (P, N)
+        One row of target weights per pie (index: pie names, columns: symbols);
+        each row sums to 1. A zero weight means the pie does not hold it.
+    plan, dividends, fx_mask, cash_rate
+        As in :func:`simulate`; the same for every pie.
+
+    Returns
+    -------
+    BatchResult
+        NAV, cash and unit value (dates x P) and per-pie totals; each row equals
+        a separate :func:`simulate` of that pie exactly. ``result(name)`` gives
+        the full detail of one pie.
+
+    Raises
+    ------
+    PlanError
+        As :func:`simulate`, naming the pie at fault.
+    """
+    if weights.empty:
+        raise PlanError("the batch has no pies (an empty weights frame)")
+    names = [str(n) for n in weights.index]
+    if len(set(names)) != len(names):
+        raise PlanError("pie names (the weights' index) must be unique")
+    order = [str(c) for c in weights.columns]
+    symbols = _kernel_order(prices, order)
+    matrix = weights.to_numpy(dtype=np.float64)[
+        :, [order.index(s) for s in symbols]
+    ]
+    inputs = prepare_inputs(
+        prices,
+        symbols,
+        matrix,
+        plan,
+        dividends=dividends,
+        fx_mask=fx_mask,
+        cash_rate=cash_rate,
+        names=names,
+    )
+    nav, cash, uv, totals, fees, ran_out = simulate_batch_nb(
+        inputs.close, inputs.divs, inputs.days, inputs.rate, inputs.deposit,
+        inputs.withdraw, inputs.rebal_day, inputs.targets, inputs.prop,
+        inputs.fixed, inputs.min_order, inputs.policy, inputs.band,
+    )  # fmt: skip
+
+    def detail(name: str) -> Result:
+        row = weights.to_numpy(dtype=np.float64)[names.index(name)]
+        return simulate(
+            prices,
+            {s: float(v) for s, v in zip(order, row, strict=True) if v != 0.0},
+            plan,
+            dividends=dividends,
+            fx_mask=fx_mask,
+            cash_rate=cash_rate,
+        )
+
+    return BatchResult(
+        names=tuple(names),
+        dates=inputs.dates,
+        _nav=nav,
+        _cash=cash,
+        _unit_value=uv,
+        _totals=totals,
+        _fees=fees,
+        _ran_out=ran_out,
+        _detail=detail,
+    )

@@ -1,0 +1,440 @@
+"""Known answers on tiny series, worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.engine import simulate
+from piefolio.errors import PlanError
+from piefolio.spec import Fees, Flow, Plan, Rebalance
+
+NO_FEES = Fees(min_order=0.0)
+
+
+def frame(start: str, **cols: list[float]) -> pd.DataFrame:
+    n = len(next(iter(cols.values())))
+    return pd.DataFrame(cols, index=pd.bdate_range(start, periods=n), dtype=float)
+
+
+def plan(**kw: object) -> Plan:
+    base: dict[str, object] = {"start": dt.date(2024, 1, 1), "fees": NO_FEES}
+    base.update(kw)
+    return Plan.model_validate(base)
+
+
+# ------------------------------------------------------------------ policies
+
+
+def test_none_buys_at_targets_and_holds() -> None:
+    prices = frame("2024-01-01", A=[10, 11, 12], B=[20, 20, 22], X=[1, 2, 3])
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan(initial=1000.0))
+    # 500 / 10 = 50 A, 500 / 20 = 25 B; then 50*11 + 25*20 = 1050, 50*12 + 25*22 = 1150
+    np.testing.assert_allclose(r.nav, [1000, 1050, 1150])
+    np.testing.assert_allclose(r.shares.iloc[-1], [50, 25])
+    assert list(r.shares.columns) == ["A", "B"]  # X is ignored
+    np.testing.assert_allclose(r.unit_value, [1.0, 1.05, 1.15])
+    assert r.twr == pytest.approx(0.15)
+    assert len(r.trades) == 2
+    assert r.flows.to_dict("list") == {
+        "date": [pd.Timestamp("2024-01-01")],
+        "kind": ["deposit"],
+        "amount": [1000.0],
+    }
+    assert r.deposited == 1000.0
+    assert r.final_value == pytest.approx(1150.0)
+
+
+def test_calendar_trades_back_to_target_on_first_day_of_month() -> None:
+    # Tue 30 Jan, Wed 31 Jan, Thu 1 Feb, Fri 2 Feb.
+    prices = frame("2024-01-30", A=[10, 12, 12, 15], B=[10, 10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(start=dt.date(2024, 1, 30), initial=1000.0, rebalance="monthly"),
+    )
+    # 50 A + 50 B. On 1 Feb NAV = 600 + 500 = 1100 -> 550 each: A 45.8333, B 55.
+    np.testing.assert_allclose(r.shares.loc["2024-02-01"], [550 / 12, 55])
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    assert list(feb["symbol"]) == ["A", "B"]  # the sell first
+    np.testing.assert_allclose(feb["value"], [-50, 50])
+    np.testing.assert_allclose(r.nav.iloc[-1], 550 / 12 * 15 + 550)
+
+
+def test_threshold_waits_for_the_band() -> None:
+    prices = frame("2024-01-01", A=[10, 12, 13], B=[10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(initial=1000.0, rebalance={"policy": "threshold", "band": 0.05}),
+    )
+    # Day 1: A is 600 / 1100 = 0.545, drift 0.045 <= 0.05: no trade.
+    # Day 2: A is 650 / 1150 = 0.565, drift 0.065: back to 575 each.
+    assert (r.trades["date"] == "2024-01-02").sum() == 0
+    np.testing.assert_allclose(r.weights.iloc[-1], [0.5, 0.5])
+    np.testing.assert_allclose(r.shares.iloc[-1], [575 / 13, 57.5])
+
+
+def test_threshold_measures_drift_after_the_deposit() -> None:
+    # A rises 15 %: A 575 / 1075 = 0.535 is inside the band; the 1 Feb deposit of
+    # 1000 at targets makes it (575 + 500) / 2075 = 0.518: still no rebalance.
+    prices = frame("2024-01-31", A=[10, 11.5, 11.5], B=[10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(
+            start=dt.date(2024, 1, 31),
+            initial=1000.0,
+            deposits=Flow(amount=1000.0),
+            rebalance={"policy": "threshold", "band": 0.03},
+        ),
+    )
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    np.testing.assert_allclose(feb["value"], [500, 500])  # at targets, no sale
+
+
+def test_deposits_policy_fills_the_most_underweight_first() -> None:
+    prices = frame("2024-01-31", A=[10, 12, 12], B=[10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(
+            start=dt.date(2024, 1, 31),
+            initial=1000.0,
+            deposits=Flow(amount=200.0),
+            rebalance="deposits",
+        ),
+    )
+    # 1 Feb: A 600, B 500, +200: level x with 0.5 x - 500 + max(0, 0.5 x - 600) =
+    # 200 -> x = 1300: B gets 150, A 50; nothing is sold.
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    assert (feb["qty"] > 0).all()
+    assert feb.set_index("symbol")["value"].to_dict() == pytest.approx({"A": 50, "B": 150})
+    # A deposit of 100 would all go to B (x = 1200 puts A exactly on target).
+    r2 = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(
+            start=dt.date(2024, 1, 31),
+            initial=1000.0,
+            deposits=Flow(amount=100.0),
+            rebalance="deposits",
+        ),
+    )
+    feb2 = r2.trades[r2.trades["date"] == "2024-02-01"]
+    assert list(feb2["symbol"]) == ["B"]
+    np.testing.assert_allclose(feb2["value"], [100])
+
+
+def test_deposits_policy_withdrawal_sells_the_most_overweight_first() -> None:
+    prices = frame("2024-01-31", A=[10, 12, 12], B=[10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(
+            start=dt.date(2024, 1, 31),
+            initial=1000.0,
+            withdrawals=Flow(amount=150.0),
+            rebalance="deposits",
+        ),
+    )
+    # 1 Feb: A 600, B 500; raise 150: A down to 0.5 x, then both: 600 - 0.5x
+    # + max(0, 500 - 0.5 x) = 150 -> x = 950: A sells 125, B sells 25.
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    assert feb.set_index("symbol")["value"].to_dict() == pytest.approx({"A": -125, "B": -25})
+    assert r.withdrawn == pytest.approx(150.0)
+
+
+# ------------------------------------------------------------------ fees
+
+
+def test_fees_come_out_of_the_pie_solving_v_prime() -> None:
+    prices = frame("2024-01-01", A=[10, 10], B=[20, 20])
+    fees = Fees(commission_pct=1.0, commission_fixed=1.0, min_order=0.0)
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan(initial=1000.0, fees=fees))
+    # V' + 0.01 V' + 2 * 1 = 1000 -> V' = 998 / 1.01; each slice gets V' / 2.
+    v_prime = 998 / 1.01
+    np.testing.assert_allclose(r.trades["value"], [v_prime / 2] * 2)
+    np.testing.assert_allclose(r.trades["fee"], [0.01 * v_prime / 2 + 1] * 2)
+    assert r.fees == pytest.approx(1000 - v_prime)
+    assert r.fees == pytest.approx(r.trades["fee"].sum())
+    assert r.cash.iloc[0] == pytest.approx(0.0, abs=1e-9)
+    assert r.nav.iloc[0] == pytest.approx(v_prime)
+
+
+def test_rebalance_fee_solve_on_a_two_sided_trade() -> None:
+    prices = frame("2024-01-31", A=[10, 12], B=[10, 10])
+    fees = Fees(commission_pct=1.0, min_order=0.0)
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(
+            start=dt.date(2024, 1, 31),
+            initial=1010.0,
+            rebalance="monthly",
+            fees=fees,
+        ),
+    )
+    # Day 0: V' = 1010 / 1.01 = 1000 -> 500 each. 1 Feb: A 600, B 500, V = 1100.
+    # Sell 600 - V'/2, buy V'/2 - 500: fees 0.01 * 100 = 1 -> V' = 1099.
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    np.testing.assert_allclose(feb["value"], [-50.5, 49.5])
+    np.testing.assert_allclose(feb["fee"], [0.505, 0.495])
+    np.testing.assert_allclose(r.weights.iloc[-1], [0.5, 0.5])
+    assert r.nav.iloc[-1] == pytest.approx(1099.0)
+
+
+def test_fx_fee_only_on_foreign_slices() -> None:
+    prices = frame("2024-01-01", A=[10, 10], B=[20, 20])
+    fees = Fees(fx_pct=1.0, min_order=0.0)
+    r = simulate(
+        prices, {"A": 0.5, "B": 0.5}, plan(initial=1000.0, fees=fees), fx_mask={"B": True}
+    )
+    # 0.5 V' + 0.5 V' * 1.01 = 1000 -> V' = 1000 / 1.005.
+    v_prime = 1000 / 1.005
+    np.testing.assert_allclose(r.trades["fee"], [0.0, 0.005 * v_prime])
+
+
+def test_min_order_skips_and_the_cash_waits() -> None:
+    prices = frame("2024-01-01", A=[10, 10, 10], B=[10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.995, "B": 0.005},
+        plan(initial=100.0, fees=Fees(min_order=1.0)),
+    )
+    # B's order is 0.5 < 1: skipped and reported; its 0.5 stays as cash.
+    assert list(r.trades["symbol"]) == ["A"]
+    np.testing.assert_allclose(r.trades["value"], [99.5])
+    assert r.skipped.to_dict("list") == {
+        "date": [pd.Timestamp("2024-01-01")],
+        "symbol": ["B"],
+        "value": [pytest.approx(0.5)],
+    }
+    np.testing.assert_allclose(r.cash, [0.5, 0.5, 0.5])
+    np.testing.assert_allclose(r.nav, [100, 100, 100])
+
+
+# ------------------------------------------------------------------ cash
+
+
+def test_cash_dividends_are_credited_and_invested_with_the_next_deposit() -> None:
+    prices = frame("2024-01-30", A=[10, 10, 10, 10])
+    divs = pd.DataFrame({"A": [0.5]}, index=[pd.Timestamp("2024-01-31")])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(
+            start=dt.date(2024, 1, 30),
+            initial=1000.0,
+            deposits=Flow(amount=100.0),
+            dividends="cash",
+        ),
+        dividends=divs,
+    )
+    # 100 shares x 0.5 = 50 on 31 Jan, waiting as cash; invested on 1 Feb with the
+    # deposit: 150 more -> 115 shares.
+    np.testing.assert_allclose(r.cash, [0, 50, 0, 0], atol=1e-12)
+    assert r.dividends == pytest.approx(50.0)
+    kinds = r.flows.set_index("kind")["amount"]
+    assert kinds["dividend"] == pytest.approx(50.0)
+    np.testing.assert_allclose(r.shares["A"].iloc[-1], 115)
+    # Dividends are a return, not a flow: the unit value rises 5 %.
+    np.testing.assert_allclose(r.unit_value.iloc[-1], 1.05)
+
+
+def test_dividends_with_reinvest_plan_are_refused() -> None:
+    prices = frame("2024-01-01", A=[10, 10])
+    divs = pd.DataFrame({"A": [0.5]}, index=prices.index[1:])
+    with pytest.raises(PlanError, match="reinvest"):
+        simulate(prices, {"A": 1.0}, plan(initial=1.0), dividends=divs)
+
+
+def test_interest_compounds_over_the_weekend() -> None:
+    # Fri 5 Jan, Mon 8 Jan. min_order above the order keeps all 1000 in cash.
+    prices = frame("2024-01-05", A=[10, 10])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(
+            start=dt.date(2024, 1, 5),
+            initial=1000.0,
+            cash_interest=0.05,
+            fees=Fees(min_order=5000.0),
+        ),
+    )
+    expected = 1000 * 1.05 ** (3 / 365)
+    assert r.nav.iloc[-1] == pytest.approx(expected, rel=1e-12)
+    assert r.interest == pytest.approx(expected - 1000, rel=1e-9)
+    assert r.flows["kind"].tolist() == ["deposit", "interest"]
+
+
+def test_dated_cash_rate_overrides_the_plan() -> None:
+    prices = frame("2024-01-05", A=[10, 10, 10])
+    rate = pd.Series([0.10], index=[pd.Timestamp("2024-01-09")])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(
+            start=dt.date(2024, 1, 5),
+            initial=1000.0,
+            cash_interest=0.05,
+            fees=Fees(min_order=5000.0),
+        ),
+        cash_rate=rate,
+    )
+    expected = 1000 * 1.05 ** (3 / 365) * 1.10 ** (1 / 365)
+    assert r.nav.iloc[-1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_withdrawals_run_out_and_nav_stays_at_zero() -> None:
+    prices = frame("2024-01-29", A=[10.0] * 30)
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(
+            start=dt.date(2024, 1, 29),
+            initial=1000.0,
+            withdrawals=Flow(amount=600.0),
+        ),
+    )
+    # 1 Feb: sell 60 shares for 600 -> 400 left. 1 Mar: 600 asked, 400 paid.
+    assert r.ran_out == pd.Timestamp("2024-03-01")
+    w = r.flows[r.flows["kind"] == "withdrawal"]
+    np.testing.assert_allclose(w["amount"], [-600, -400])
+    assert r.withdrawn == pytest.approx(1000.0)
+    assert r.nav.loc["2024-03-01":].eq(0.0).all()
+    assert (r.nav >= 0).all() and (r.cash >= 0).all()
+    assert r.shares["A"].iloc[-1] == 0.0
+    # The unit value does not move: no market move, flows are not returns.
+    np.testing.assert_allclose(r.unit_value, 1.0)
+
+
+def test_withdrawal_uses_idle_cash_first_then_sells_pro_rata() -> None:
+    prices = frame("2024-01-31", A=[10, 12], B=[10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(start=dt.date(2024, 1, 31), initial=1000.0, withdrawals=Flow(amount=110.0)),
+    )
+    # 1 Feb: A 600, B 500; 110 = 10 % of 1100 from each slice: 60 and 50.
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    np.testing.assert_allclose(feb["value"], [-60, -50])
+    np.testing.assert_allclose(r.unit_value.iloc[-1], 1.1)
+
+
+# ------------------------------------------------------------------ listing, gaps
+
+
+def test_late_listing_redistributes_until_it_trades() -> None:
+    nan = np.nan
+    prices = frame(
+        "2024-01-01", A=[10, 10, 10, 10], B=[10, 10, 10, 10], C=[nan, nan, 10, 10]
+    )
+    weights = {"A": 0.25, "B": 0.25, "C": 0.5}
+    r = simulate(
+        prices,
+        weights,
+        plan(
+            initial=1000.0,
+            late_listing="redistribute",
+            rebalance={"policy": "threshold", "band": 0.05},
+        ),
+    )
+    # Days 0-1: C's half goes pro rata to A and B: 500 each. Day 2: C lists, its
+    # weight 0 is 0.5 off target: the threshold trades everything back.
+    np.testing.assert_allclose(r.weights.iloc[1], [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(r.weights.iloc[2], [0.25, 0.25, 0.5])
+    with pytest.raises(PlanError, match=r"C has no price on the first day.*2024-01-03"):
+        simulate(prices, weights, plan(initial=1000.0))
+
+
+def test_gap_values_at_last_price_and_does_not_trade() -> None:
+    nan = np.nan
+    prices = frame("2024-01-30", A=[10, 12, 12, 12], B=[10, nan, nan, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(start=dt.date(2024, 1, 30), initial=1000.0, rebalance="monthly"),
+    )
+    # 1 Feb: B has no price: held at 10 (500). A trades to half of V = 1100,
+    # 550; the 50 that B would have bought waits as cash.
+    assert r.nav.loc["2024-02-01"] == pytest.approx(1100.0)
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    assert list(feb["symbol"]) == ["A"]
+    np.testing.assert_allclose(r.shares.loc["2024-02-01"], [550 / 12, 50])
+    assert r.cash.loc["2024-02-01"] == pytest.approx(50.0)
+
+
+# ------------------------------------------------------------------ units, xirr
+
+
+def test_deposits_buy_units_at_the_unit_value() -> None:
+    prices = frame("2024-01-31", A=[10, 12, 12])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(start=dt.date(2024, 1, 31), initial=1000.0, deposits=Flow(amount=600.0)),
+    )
+    # 1 Feb: unit value 1.2 before the deposit; 600 buys 500 units.
+    np.testing.assert_allclose(r.unit_value, [1.0, 1.2, 1.2])
+    np.testing.assert_allclose(r.units, [1000, 1500, 1500])
+    np.testing.assert_allclose(r.nav, r.units * r.unit_value)
+
+
+def test_xirr_of_a_single_deposit_is_the_annual_growth() -> None:
+    dates = pd.DatetimeIndex(["2023-01-02", "2024-01-02"])
+    prices = pd.DataFrame({"A": [10.0, 11.0]}, index=dates)
+    r = simulate(prices, {"A": 1.0}, plan(start=dt.date(2023, 1, 2), initial=100.0))
+    assert r.xirr == pytest.approx(0.10, rel=1e-6)
+
+
+# ------------------------------------------------------------------ errors
+
+
+@pytest.mark.parametrize(
+    ("weights", "kw", "match"),
+    [
+        ({"A": 0.5, "B": 0.4}, {}, "sum to 0.9"),
+        ({"A": 0.5, "Z": 0.5}, {}, "no prices for Z"),
+        ({"A": 1.5, "B": -0.5}, {}, "negative"),
+        ({"A": 1.0}, {"start": dt.date(2030, 1, 1)}, "no trading day"),
+        (
+            {"A": 1.0},
+            {"start": dt.date(2023, 1, 1), "end": dt.date(2023, 6, 1)},
+            "no trading day",
+        ),
+    ],
+)
+def test_plans_the_data_cannot_run(
+    weights: dict[str, float], kw: dict[str, object], match: str
+) -> None:
+    prices = frame("2024-01-01", A=[10, 11], B=[5, 5])
+    with pytest.raises(PlanError, match=match):
+        simulate(prices, weights, plan(initial=100.0, **kw))
+
+
+def test_window_runs_from_first_trading_day_to_end_inclusive() -> None:
+    prices = frame("2024-01-01", A=[10, 11, 12, 13, 14])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(start=dt.date(2023, 12, 30), end=dt.date(2024, 1, 4), initial=100.0),
+    )
+    assert r.dates[0] == pd.Timestamp("2024-01-01")
+    assert r.dates[-1] == pd.Timestamp("2024-01-04")
+
+
+def test_rebalance_with_fixed_fees_skips_orders_already_on_target() -> None:
+    prices = frame("2024-01-31", A=[10, 10], B=[10, 10])
+    fees = Fees(commission_fixed=1.0, min_order=0.0)
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(start=dt.date(2024, 1, 31), initial=1002.0, rebalance=Rebalance.model_validate("monthly"), fees=fees),
+    )
+    # Nothing moved: the 1 Feb rebalance places no order and pays no fee.
+    assert r.fees == pytest.approx(2.0)
+    assert len(r.trades) == 2
