@@ -18,7 +18,7 @@ import pandas as pd
 __all__ = ["atomic_bytes", "atomic_parquet", "atomic_text", "atomic_write"]
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary path next to ``path``, then rename it.
 
     Parameters

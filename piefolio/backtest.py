@@ -1,0 +1,249 @@
+"""Backtest a pie and its benchmarks with the same plan, the same deposits.
+
+This is the glue of the public API: prices from :mod:`piefolio.data`, one engine
+run per series (the pie, then each benchmark, all fed the same cash flows on the
+same days), and the headline numbers of :mod:`piefolio.analytics`.
+
+Comparisons are like for like: every benchmark runs with the pie's plan (initial
+amount, deposits, withdrawals, rebalancing, fees, FX, cash interest), so "the
+same 100 EUR a month into the S&P 500" is exactly what the benchmark row shows.
+Metrics against a benchmark (beta, capture, PME...) use the *first* benchmark of
+the spec unless another is named.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from piefolio.spec import PieSpec, load_pie
+
+if TYPE_CHECKING:
+    from piefolio.analytics.performance import Performance
+    from piefolio.data.frame import PriceFrame
+    from piefolio.data.store import Store
+    from piefolio.engine.result import Result
+    from piefolio.typing import PathLike
+
+__all__ = ["Backtest", "backtest", "external_flows"]
+
+
+def external_flows(result: Result) -> pd.Series:
+    """Net money put into a pie per day (deposits +, withdrawals -), by date.
+
+    Parameters
+    ----------
+    result : Result
+        An engine result; its ``flows`` ledger signs money into the pie positive.
+
+    Returns
+    -------
+    pd.Series
+        One value per day with a deposit or withdrawal, base currency, initial
+        amount included.
+    """
+    flows = result.flows
+    ext = flows[flows["kind"].isin(["deposit", "withdrawal"])]
+    out = ext.groupby("date")["amount"].sum()
+    out.index = pd.DatetimeIndex(out.index)
+    return out.astype("float64")
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds results
+class Backtest:
+    """A pie and its benchmarks run with one plan over one price frame.
+
+    Attributes
+    ----------
+    spec : PieSpec
+        The pie that was run.
+    frame : PriceFrame
+        The prices used (base currency), with their notes.
+    results : dict[str, Result]
+        Series name -> engine result; the pie first, then the benchmarks in
+        the spec's order.
+    """
+
+    spec: PieSpec
+    frame: PriceFrame
+    results: dict[str, Result]
+
+    @property
+    def pie(self) -> Result:
+        """The pie's own result."""
+        return self.results[self.spec.pie.name]
+
+    @property
+    def names(self) -> list[str]:
+        """Series names, the pie first."""
+        return list(self.results)
+
+    def nav(self) -> pd.DataFrame:
+        """Daily NAV of every series (dates x names), base currency."""
+        return pd.DataFrame({n: r.nav for n, r in self.results.items()})
+
+    def unit_value(self) -> pd.DataFrame:
+        """Daily time-weighted unit value of every series (dates x names)."""
+        return pd.DataFrame({n: r.unit_value for n, r in self.results.items()})
+
+    def invested(self) -> pd.Series:
+        """Cumulative net money put in by each date (same for every series)."""
+        flows = external_flows(self.pie).reindex(self.pie.nav.index, fill_value=0.0)
+        return flows.cumsum().rename("invested")
+
+    def performance(
+        self, name: str | None = None, *, against: str | None = None
+    ) -> Performance:
+        """Headline numbers of one series against a benchmark.
+
+        Parameters
+        ----------
+        name : str, optional
+            The series (default: the pie).
+        against : str, optional
+            The benchmark to compare with (default: the spec's first benchmark;
+            none when the spec has none or ``name`` is that benchmark).
+        """
+        from piefolio.analytics.performance import performance
+
+        name = name or self.spec.pie.name
+        result = self.results[name]
+        bench_name = against
+        if bench_name is None and self.spec.benchmarks:
+            bench_name = self.spec.benchmarks[0].name
+        bench = (
+            self.results[bench_name].unit_value
+            if bench_name is not None and bench_name != name
+            else None
+        )
+        return performance(
+            result.nav,
+            result.unit_value,
+            external_flows(result),
+            benchmark_unit_value=bench,
+            benchmark_name=bench_name or "benchmark",
+            risk_free=self.spec.plan.cash_interest,
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """One row per series: the numbers a person compares first.
+
+        Columns: final value, deposited, withdrawn, profit, TWR (total and a
+        year), XIRR, volatility, Sharpe, Sortino, max drawdown, Calmar, daily VaR
+        and expected shortfall (95 %), fees, and against the first benchmark:
+        beta and PME. Money in the base currency, returns as
+        fractions.
+        """
+        rows = {}
+        for name, result in self.results.items():
+            perf = self.performance(name)
+            comp = perf.benchmark
+            rows[name] = {
+                "final_value": perf.final_value,
+                "deposited": perf.deposited,
+                "withdrawn": perf.withdrawn,
+                "profit": perf.profit,
+                "twr": perf.total_return,
+                "twr_annual": perf.cagr,
+                "xirr": perf.money_weighted_return,
+                "volatility": perf.volatility,
+                "sharpe": perf.sharpe,
+                "sortino": perf.sortino,
+                "max_drawdown": perf.max_drawdown.depth,
+                "calmar": perf.calmar,
+                "var_95": perf.var_95,
+                "es_95": perf.es_95,
+                "fees": result.fees,
+                "beta": comp.beta if comp else math.nan,
+                "pme": comp.pme if comp else math.nan,
+            }
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def notes(self) -> list[str]:
+        """List what a reader should know about the data behind the numbers."""
+        out = [*self.frame.notes, *self.spec.pie.notes()]
+        out += [
+            f"{b.name} ({b.ticker}) is a price index: its dividends are not in it, "
+            "so it understates a fund that tracks it"
+            for b in self.spec.benchmarks
+            if b.ticker and b.ticker.startswith("^")
+        ]
+        out += [f"gap: {gap}" for gap in self.frame.gaps]
+        return out
+
+    def verdicts(self) -> list[str]:
+        """Say, one line per benchmark, whether the pie beat it with the same money."""
+        pie = self.pie
+        cur = self.spec.pie.currency
+        out = []
+        for bench in self.spec.benchmarks:
+            other = self.results[bench.name]
+            diff = pie.final_value - other.final_value
+            xirr_gap = pie.xirr - other.xirr
+            word = "beat" if diff > 0 else "trailed"
+            out.append(
+                f"{word} {bench.name} by {abs(diff):,.0f} {cur} "
+                f"({xirr_gap * 100:+.1f} points a year, money-weighted) with the "
+                "same deposits"
+            )
+        return out
+
+
+def backtest(
+    spec: PieSpec | PathLike,
+    *,
+    frame: PriceFrame | None = None,
+    store: Store | None = None,
+    offline: bool = False,
+) -> Backtest:
+    """Run a pie and its benchmarks over real prices with the pie's plan.
+
+    Parameters
+    ----------
+    spec : PieSpec or path
+        The pie, or its TOML file.
+    frame : PriceFrame, optional
+        Prices to use; by default :func:`piefolio.data.get_prices` builds them
+        (store first, then live providers unless ``offline``).
+    store : Store, optional
+        The price store (default: the user's).
+    offline : bool
+        Never touch the network; use stored prices only.
+
+    Returns
+    -------
+    Backtest
+
+    Raises
+    ------
+    SpecError, PlanError, DataUnavailable
+        A bad spec, a plan the data cannot run, or missing prices.
+    """
+    from piefolio.engine import simulate
+
+    if not isinstance(spec, PieSpec):
+        spec = load_pie(spec)
+    if frame is None:
+        from piefolio.data import get_prices
+
+        frame = get_prices(spec, store=store, offline=offline)
+    prices = frame.prices
+    dividends = frame.dividend_frame()
+    fx_mask = frame.fx_mask_series()
+    series = {spec.pie.name: spec.pie.effective_weights()}
+    for bench in spec.benchmarks:
+        series[bench.name] = bench.effective_weights()
+    results = {
+        name: simulate(
+            prices,
+            weights,
+            spec.plan,
+            dividends=None if dividends is None else dividends[list(weights)],
+            fx_mask=fx_mask,
+        )
+        for name, weights in series.items()
+    }
+    return Backtest(spec, frame, results)

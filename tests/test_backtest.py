@@ -1,0 +1,133 @@
+"""Backtest: the pie and its benchmarks, same plan, same deposits, hand-checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.backtest import backtest, external_flows
+from piefolio.data import get_prices
+from piefolio.data.frame import PriceFrame
+from piefolio.data.store import Store
+from piefolio.spec import load_pie, parse_pie
+
+REPO = Path(__file__).resolve().parents[1]
+
+SPEC_TEXT = """
+[pie]
+name = "Two"
+currency = "USD"
+[[pie.slices]]
+ticker = "A"
+weight = 0.5
+[[pie.slices]]
+ticker = "B"
+weight = 0.5
+[benchmarks]
+"Only B" = "B"
+[plan]
+start = 2024-01-01
+initial = 1000
+rebalance = "none"
+[plan.fees]
+min_order = 0
+"""
+SPEC = parse_pie(SPEC_TEXT)
+
+
+def frame(prices: pd.DataFrame) -> PriceFrame:
+    """A USD PriceFrame of total-return prices, as the data layer would build."""
+    values = prices.to_numpy(dtype="float64")
+    n = prices.shape[1]
+    return PriceFrame(
+        dates=pd.DatetimeIndex(prices.index),
+        symbols=tuple(prices.columns),
+        base_currency="USD",
+        local=values,
+        fx=np.ones_like(values),
+        base=values,
+        dividends=None,
+        adjusted=True,
+        currency=("USD",) * n,
+        first_date=tuple(prices.index[0].date() for _ in range(n)),
+        fx_mask=np.zeros(n, dtype=bool),
+    )
+
+
+def hand_prices() -> pd.DataFrame:
+    days = pd.bdate_range("2024-01-01", periods=4)
+    return pd.DataFrame(
+        {"A": [10.0, 11.0, 12.0, 9.0], "B": [20.0, 20.0, 25.0, 30.0]}, index=days
+    )
+
+
+def test_buy_and_hold_pie_and_benchmark_by_hand() -> None:
+    bt = backtest(SPEC, frame=frame(hand_prices()))
+    # 500 into A at 10 (50 shares), 500 into B at 20 (25 shares).
+    assert bt.pie.final_value == pytest.approx(50 * 9 + 25 * 30, rel=1e-12)
+    assert bt.results["Only B"].final_value == pytest.approx(1000 / 20 * 30, rel=1e-12)
+    assert bt.names == ["Two", "Only B"]
+    assert bt.invested().tolist() == [1000.0] * 4
+    assert bt.nav().columns.tolist() == ["Two", "Only B"]
+    (line,) = bt.verdicts()
+    assert line.startswith("trailed Only B by 300 USD")
+
+
+def test_summary_rows_agree_with_the_results() -> None:
+    bt = backtest(SPEC, frame=frame(hand_prices()))
+    table = bt.summary()
+    assert table.index.tolist() == ["Two", "Only B"]
+    assert table.loc["Two", "final_value"] == pytest.approx(1200.0)
+    assert table.loc["Two", "deposited"] == pytest.approx(1000.0)
+    assert table.loc["Two", "profit"] == pytest.approx(200.0)
+    assert table.loc["Only B", "twr"] == pytest.approx(0.5)
+    # The benchmark against itself has no beta.
+    assert np.isnan(table.loc["Only B", "beta"])
+    assert table.loc["Two", "max_drawdown"] == pytest.approx(
+        (50 * 9 + 25 * 30) / (50 * 12 + 25 * 25) - 1
+    )
+
+
+def test_external_flows_sign_money_in_positive() -> None:
+    bt = backtest(SPEC, frame=frame(hand_prices()))
+    flows = external_flows(bt.pie)
+    assert flows.tolist() == [1000.0]
+    assert flows.index[0] == pd.Timestamp("2024-01-01")
+
+
+def test_price_index_benchmark_is_noted() -> None:
+    spec = parse_pie(SPEC_TEXT.replace('"Only B" = "B"', '"Index" = "^IDX"'))
+    prices = hand_prices().rename(columns={"B": "^IDX"})
+    prices["B"] = hand_prices()["B"]
+    bt = backtest(spec, frame=frame(prices))
+    assert any("^IDX" in n and "price index" in n for n in bt.notes())
+
+
+def test_real_example_benchmark_gets_the_same_deposits(shared_store: Store) -> None:
+    """SPY in the EUR pie: every deposit buys SPY at that day's EUR price, net of FX.
+
+    Independent of the engine: with one slice nothing is ever rebalanced, so the
+    benchmark's final value is sum(amount / (1 + fx fee) / price) x last price.
+    """
+    spec = load_pie(REPO / "examples" / "ai-energy-2026.toml")
+    spec = spec.model_copy(
+        update={"plan": spec.plan.model_copy(update={"end": dt.date(2025, 12, 31)})}
+    )
+    prices = get_prices(spec, store=shared_store, offline=True)
+    bt = backtest(spec, frame=prices)
+    spy = bt.results["S&P 500"]
+    flows = external_flows(spy)
+    # 1,000 on the first day, then 100 on the first trading day of 59 months.
+    assert flows.iloc[0] == 1000.0 and len(flows) == 60
+    assert (flows.iloc[1:] == 100.0).all()
+    for result in bt.results.values():
+        pd.testing.assert_series_equal(external_flows(result), flows)
+    p = prices.prices["SPY"]
+    shares = sum(a / 1.0015 / p[d] for d, a in flows.items())
+    assert spy.final_value == pytest.approx(shares * p.iloc[-1], rel=1e-9)
+    assert spy.final_value == pytest.approx(bt.summary().loc["S&P 500", "final_value"])
+    assert bt.pie.fees > 0
