@@ -26,6 +26,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
+    from piefolio.report.build import allocation_tree, report_data, theme_contributions
     from piefolio.report.figures import claims_figure, fan_figure, report_figures
     from piefolio.report.html import (
         render_page,
@@ -36,11 +37,21 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.report.json import report_json
     from piefolio.report.model import ReportData
     from piefolio.report.png import write_pngs
-    from piefolio.report.terminal import summary_table, verdict_lines
+    from piefolio.report.scenario_figures import lines_figure
+    from piefolio.report.terminal import (
+        summary_frame_table,
+        summary_table,
+        verdict_lines,
+    )
 
 # Public name -> module that defines it.
 _LAZY: dict[str, str] = {
     "ReportData": "piefolio.report.model",
+    "allocation_tree": "piefolio.report.build",
+    "lines_figure": "piefolio.report.scenario_figures",
+    "report_data": "piefolio.report.build",
+    "summary_frame_table": "piefolio.report.terminal",
+    "theme_contributions": "piefolio.report.build",
     "claims_figure": "piefolio.report.figures",
     "fan_figure": "piefolio.report.figures",
     "render_page": "piefolio.report.html",
@@ -56,13 +67,18 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "ReportData",
+    "allocation_tree",
     "claims_figure",
     "fan_figure",
+    "lines_figure",
     "render_page",
     "render_report",
+    "report_data",
     "report_figures",
     "report_json",
+    "summary_frame_table",
     "summary_table",
+    "theme_contributions",
     "verdict_lines",
     "write_page",
     "write_pngs",

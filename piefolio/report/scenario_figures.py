@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from piefolio.report._style import GREY, colour, layout
 
-__all__ = ["FAN_PERCENTILES", "claims_figure", "fan_figure"]
+__all__ = ["FAN_PERCENTILES", "claims_figure", "fan_figure", "lines_figure"]
 
 #: Percentile columns :func:`fan_figure` expects.
 FAN_PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
@@ -131,4 +131,35 @@ def claims_figure(relative: pd.Series, title: str) -> Any:
     )
     fig.add_hline(y=0.0, line={"color": "black", "width": 1})
     fig.update_yaxes(tickformat=".0%", title="long minus short")
+    return layout(fig, title)
+
+
+def lines_figure(frame: pd.DataFrame, title: str) -> Any:
+    """Draw each column of a frame as a line over its index.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame, shape (n_points, n_lines)
+        Values in money (the index: dates, or trading days since a start, named
+        by ``frame.index.name`` on the x axis).
+    title : str
+        Chart title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = go.Figure()
+    for i, (name, values) in enumerate(frame.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=frame.index,
+                y=values.astype("float64"),
+                mode="lines",
+                name=str(name),
+                line={"color": colour(i), "width": 2},
+            )
+        )
+    if frame.index.name:
+        fig.update_xaxes(title=str(frame.index.name))
     return layout(fig, title)

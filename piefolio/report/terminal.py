@@ -6,12 +6,13 @@ with its console.
 
 from __future__ import annotations
 
+import pandas as pd
 from rich.table import Table
 
 from piefolio.report.format import TERMINAL_FIELDS, summary_strings, verdict_sentence
 from piefolio.report.model import ReportData
 
-__all__ = ["summary_table", "verdict_lines"]
+__all__ = ["summary_frame_table", "summary_table", "verdict_lines"]
 
 
 def summary_table(data: ReportData) -> Table:
@@ -30,11 +31,32 @@ def summary_table(data: ReportData) -> Table:
         pie first and in bold; money with the currency and thousands separators,
         percentages with one decimal, NaN as a dash.
     """
-    text = summary_strings(data.summary, data.currency, TERMINAL_FIELDS)
-    table = Table(title=data.title, title_justify="left")
+    return summary_frame_table(data.summary, data.currency, data.title)
+
+
+def summary_frame_table(summary: pd.DataFrame, currency: str, title: str) -> Table:
+    """Build the terminal table of any summary frame (series x figures).
+
+    Parameters
+    ----------
+    summary : pd.DataFrame
+        One row per series, the columns of ``ReportData.summary``; the first
+        row is shown in bold.
+    currency : str
+        Base currency of the money columns ("" when the rows mix currencies).
+    title : str
+        Table title.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per figure, one column per series.
+    """
+    text = summary_strings(summary, currency, TERMINAL_FIELDS)
+    table = Table(title=title, title_justify="left")
     table.add_column("")
-    for i, name in enumerate(data.series):
-        table.add_column(name, justify="right", style="bold" if i == 0 else None)
+    for i, name in enumerate(summary.index):
+        table.add_column(str(name), justify="right", style="bold" if i == 0 else None)
     for label in text.columns:
         table.add_row(label, *[str(v) for v in text[label]])
     return table
