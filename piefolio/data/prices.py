@@ -40,7 +40,8 @@ def spec_symbols(spec: PieSpec) -> tuple[list[str], list[str]]:
     """Return the symbols a spec needs: (held, all).
 
     ``held`` are the pie's and benchmarks' tickers (they must trade from the
-    start); ``all`` adds the tickers claims name.
+    start); ``all`` adds the tickers claims name and the slices' proxies (which
+    stand in for a slice's missing history in stress tests).
     """
     held: list[str] = list(spec.pie.effective_weights())
     for bench in spec.benchmarks:
@@ -53,6 +54,7 @@ def spec_symbols(spec: PieSpec) -> tuple[list[str], list[str]]:
         for name in (*claim.long, *claim.short)
         if name not in themes
     ]
+    extra += [leaf.proxy for _, leaf, _ in spec.pie.leaves() if leaf.proxy]
     return held, list(dict.fromkeys([*held, *extra]))
 
 
@@ -65,6 +67,7 @@ def get_prices(
     providers: Sequence[Provider] | None = None,
     offline: bool = False,
     policy: RetryPolicy | None = None,
+    extra: Sequence[str] = (),
 ) -> PriceFrame:
     """Prices of a pie, its benchmarks and its claims, ready for the engine.
 
@@ -84,6 +87,8 @@ def get_prices(
         Use the store only (no network).
     policy : RetryPolicy, optional
         Retries of each provider call.
+    extra : sequence of str
+        More symbols to load alongside, e.g. the factors of a shock scenario.
 
     Returns
     -------
@@ -100,6 +105,7 @@ def get_prices(
     """
     store = store or Store()
     held, symbols = spec_symbols(spec)
+    symbols = list(dict.fromkeys([*symbols, *(e.upper() for e in extra)]))
     first = start or spec.plan.start
     last = end or spec.plan.end or dt.date.today()
     reports: list[FetchReport] = []

@@ -1,0 +1,206 @@
+"""Historical stress: today's pie replayed over the market's worst windows.
+
+The pie's *target weights* are bought on a window's first day with a lump sum
+(10,000 in the base currency; no deposits) and run with the plan's rebalancing and
+fees through the window and on to the end of the data, so that the time to
+recover can be measured. Benchmarks are replayed the same way.
+
+Per series and window:
+
+- ``return``: NAV at the window's last day over NAV at its first day, minus 1;
+- ``max_drawdown``: the deepest fall from a running peak inside the window (a
+  negative fraction);
+- ``trough``: the day of the lowest NAV inside the window;
+- ``days_to_recover``: calendar days from the trough until the NAV is back at its
+  level on the window's first day (None if it never was, within the data).
+
+Slices that did not trade during a window borrow a declared proxy's returns (the
+slice's ``proxy`` in the spec), else are left out with their weight spread pro
+rata; both are reported (see :mod:`piefolio.scenarios.proxies`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from piefolio.errors import PlanError
+from piefolio.scenarios.proxies import fill_with_proxies
+from piefolio.spec import PieSpec, Plan
+
+__all__ = ["WINDOWS", "StressRow", "StressWindow", "replay", "stress"]
+
+# Peak and trough days of the S&P 500 for each episode.
+WINDOWS: dict[str, tuple[str, str]] = {
+    "dot-com bust": ("2000-03-24", "2002-10-09"),
+    "2008 crisis": ("2007-10-09", "2009-03-09"),
+    "2020 crash": ("2020-02-19", "2020-03-23"),
+    "2022 rate shock": ("2022-01-03", "2022-10-12"),
+}
+
+LUMP_SUM = 10_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class StressRow:
+    """One series (the pie or a benchmark) over one window."""
+
+    name: str
+    total_return: float
+    max_drawdown: float
+    trough: pd.Timestamp | None
+    days_to_recover: int | None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StressWindow:
+    """A window and how the pie and each benchmark went through it."""
+
+    name: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    rows: tuple[StressRow, ...]
+
+
+def _replay_plan(plan: Plan, start: pd.Timestamp) -> Plan:
+    return plan.model_copy(
+        update={
+            "start": start.date(),
+            "end": None,
+            "initial": LUMP_SUM,
+            "deposits": None,
+            "withdrawals": None,
+            "late_listing": "error",
+        }
+    )
+
+
+def replay(
+    prices: pd.DataFrame,
+    weights: Mapping[str, float],
+    plan: Plan,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    *,
+    name: str,
+    proxies: Mapping[str, str] | None = None,
+) -> StressRow:
+    """Replay target weights through ``[start, end]`` and on until recovery.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame
+        Total-return closes in the base currency, dates x tickers (holdings and
+        their proxies), covering the window and, for the recovery, what follows.
+    weights : Mapping[str, float]
+        Target weights (sum to 1).
+    plan : Plan
+        The pie's plan: its rebalancing and fees are used; amounts are not.
+    start, end : pd.Timestamp
+        The window.
+    name : str
+        Label of the row.
+    proxies : Mapping[str, str], optional
+        Ticker -> proxy for missing history.
+
+    Returns
+    -------
+    StressRow
+    """
+    from piefolio.engine import simulate
+
+    days = prices.index[(prices.index >= start)]
+    if len(days) == 0 or days[0] > end:
+        raise PlanError(f"{name}: no prices between {start.date()} and {end.date()}")
+    first = days[0]
+    # The replay runs past the window to measure the recovery, so a slice must
+    # have prices (its own or its proxy's) from the window's start to the end.
+    filled = fill_with_proxies(prices, weights, proxies or {}, first, prices.index[-1])
+    if not filled.weights:
+        raise PlanError(
+            f"{name}: none of its tickers has prices from {first.date()} on"
+        )
+    result = simulate(filled.prices, filled.weights, _replay_plan(plan, first))
+    nav = result.nav
+    window = nav.loc[first:end]
+    peak = window.cummax()
+    drawdown = window / peak - 1.0
+    trough = window.idxmin()
+    after = nav.loc[trough:]
+    back = after[after >= window.iloc[0]]
+    recover = None if back.empty else int((back.index[0] - trough).days)
+    return StressRow(
+        name=name,
+        total_return=float(window.iloc[-1] / window.iloc[0] - 1.0),
+        max_drawdown=float(drawdown.min()),
+        trough=pd.Timestamp(str(trough)),
+        days_to_recover=recover,
+        notes=tuple(filled.notes()),
+    )
+
+
+def stress(
+    spec: PieSpec,
+    prices: pd.DataFrame,
+    windows: Mapping[str, tuple[str, str]] | None = None,
+) -> list[StressWindow]:
+    """Replay the pie and its benchmarks over named windows.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie (target weights, proxies, plan) and its benchmarks.
+    prices : pd.DataFrame
+        Total-return closes in the base currency for every ticker and proxy.
+    windows : Mapping[str, tuple[str, str]], optional
+        Name -> (first day, last day), ISO dates; :data:`WINDOWS` by default.
+        Windows that start before the data are skipped.
+
+    Returns
+    -------
+    list of StressWindow
+    """
+    proxies = {
+        leaf.ticker: leaf.proxy
+        for _, leaf, _ in spec.pie.leaves()
+        if leaf.ticker and leaf.proxy
+    }
+    series = [(spec.pie.name, spec.pie.effective_weights())]
+    series += [(b.name, b.effective_weights()) for b in spec.benchmarks]
+    out = []
+    for label, (a, b) in (windows or WINDOWS).items():
+        start, end = pd.Timestamp(a), pd.Timestamp(b)
+        if end <= start:
+            raise PlanError(f"stress window {label!r}: end {b} is not after start {a}")
+        if start < prices.index[0] or start > prices.index[-1]:
+            continue
+        rows = tuple(
+            _replay_or_note(prices, w, spec.plan, start, end, n, proxies)
+            for n, w in series
+        )
+        out.append(StressWindow(label, start, end, rows))
+    return out
+
+
+def _replay_or_note(
+    prices: pd.DataFrame,
+    weights: Mapping[str, float],
+    plan: Plan,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    name: str,
+    proxies: Mapping[str, str],
+) -> StressRow:
+    """Replay one series; one without any price in the window gets an empty row.
+
+    A benchmark younger than the window (IWM in March 2000) should not stop the
+    other rows: its row says why it is empty.
+    """
+    try:
+        return replay(prices, weights, plan, start, end, name=name, proxies=proxies)
+    except PlanError as exc:
+        nan = float("nan")
+        return StressRow(name, nan, nan, None, None, notes=(str(exc),))

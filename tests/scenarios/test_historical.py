@@ -1,0 +1,90 @@
+"""Historical stress: known index drawdowns on real data; proxies are reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from piefolio.errors import PlanError
+from piefolio.scenarios.historical import replay, stress
+from piefolio.spec import Plan, load_pie, parse_pie
+
+REPO = Path(__file__).resolve().parents[2]
+PLAN = Plan.model_validate({"start": "2000-01-03", "initial": 1, "rebalance": "none"})
+
+
+@pytest.fixture(scope="module")
+def adjclose(shared_prices_dir: Path) -> pd.DataFrame:
+    long = pd.read_csv(
+        shared_prices_dir / "yahoo_adjclose_2000_2026-08-03.csv", parse_dates=["date"]
+    )
+    return long.pivot(index="date", columns="ticker", values="adj_close")
+
+
+def test_spy_2020_crash_is_the_known_drawdown(adjclose: pd.DataFrame) -> None:
+    spy = adjclose[["SPY"]].dropna()
+    a, b = pd.Timestamp("2020-02-19"), pd.Timestamp("2020-03-23")
+    row = replay(spy, {"SPY": 1.0}, PLAN, a, b, name="SPY")
+    # Read off the CSV: the close of 2020-03-23 over the close of 2020-02-19.
+    assert row.max_drawdown == pytest.approx(spy.loc[b, "SPY"] / spy.loc[a, "SPY"] - 1)
+    assert row.max_drawdown == pytest.approx(-0.337, abs=0.003)
+    assert row.total_return == pytest.approx(row.max_drawdown)
+    assert row.trough == b
+    # SPY was back at its February level on 2020-08-10 (total return).
+    back = spy.loc[b:, "SPY"]
+    first = back[back >= spy.loc[a, "SPY"]].index[0]
+    assert row.days_to_recover == (first - b).days
+    assert 100 < row.days_to_recover < 200
+
+
+def test_2008_for_spy_and_a_rebalanced_pair(adjclose: pd.DataFrame) -> None:
+    prices = adjclose[["SPY", "XLU"]].dropna()
+    a, b = pd.Timestamp("2007-10-09"), pd.Timestamp("2009-03-09")
+    spy = replay(prices, {"SPY": 1.0}, PLAN, a, b, name="SPY")
+    assert spy.max_drawdown == pytest.approx(-0.55, abs=0.02)
+    monthly = PLAN.model_copy(
+        update={"rebalance": PLAN.rebalance.model_validate("monthly")}
+    )
+    pair = replay(prices, {"SPY": 0.5, "XLU": 0.5}, monthly, a, b, name="pair")
+    # Utilities fell less than the market; the pair lies between the two.
+    xlu = replay(prices, {"XLU": 1.0}, PLAN, a, b, name="XLU")
+    assert xlu.max_drawdown > spy.max_drawdown
+    assert spy.max_drawdown < pair.max_drawdown < xlu.max_drawdown + 0.05
+
+
+def test_stress_uses_proxies_and_says_so(adjclose: pd.DataFrame) -> None:
+    spec = load_pie(REPO / "examples" / "ai-energy-2026.toml")
+    results = stress(spec, adjclose, {"2020 crash": ("2020-02-19", "2020-03-23")})
+    (window,) = results
+    names = [r.name for r in window.rows]
+    assert names == [spec.pie.name, *(b.name for b in spec.benchmarks)]
+    pie = window.rows[0]
+    # CEG (2022) and GEV (2024) did not trade in 2020: their proxies stand in.
+    text = " ".join(pie.notes)
+    assert "CEG" in text and "XLU" in text and "GEV" in text and "ETN" in text
+    spy = window.rows[1]
+    assert spy.max_drawdown == pytest.approx(-0.337, abs=0.003)
+    assert -0.6 < pie.max_drawdown < -0.2
+
+
+def test_window_before_the_data_is_skipped_and_reversed_is_an_error(
+    adjclose: pd.DataFrame,
+) -> None:
+    spec = parse_pie(
+        """
+[pie]
+name = "p"
+[[pie.slices]]
+ticker = "SPY"
+weight = 1.0
+[plan]
+start = 2020-01-02
+initial = 1
+"""
+    )
+    prices = adjclose[["SPY"]].loc["2010":]
+    assert stress(spec, prices, {"old": ("2001-01-02", "2001-06-01")}) == []
+    with pytest.raises(PlanError, match="not after start"):
+        stress(spec, prices, {"bad": ("2020-03-01", "2020-02-01")})

@@ -1,0 +1,130 @@
+"""Monte Carlo of a plan: hand-computed paths, same paths for all, reproducible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.errors import PlanError
+from piefolio.scenarios.montecarlo import monte_carlo
+from piefolio.scenarios.sampling import StationaryBootstrap
+from piefolio.spec import Plan
+
+PLAN = Plan.model_validate(
+    {
+        "start": "2020-01-01",
+        "initial": 1000,
+        "deposits": {"amount": 100, "every": "month", "day": 1},
+        "rebalance": "monthly",
+        "fees": {"min_order": 0},
+    }
+)
+START = pd.Timestamp("2030-01-01")
+
+
+@dataclass(frozen=True)
+class Constant:
+    """Every path, every day, the same returns: a market with a known answer."""
+
+    daily: tuple[float, ...]
+
+    def sample(self, rng: np.random.Generator, paths: int, steps: int) -> np.ndarray:
+        return np.broadcast_to(
+            np.array(self.daily), (paths, steps, len(self.daily))
+        ).copy()
+
+
+def history(seed: int = 3, days: int = 1500) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    cov = np.array([[1.0, 0.6, 0.2], [0.6, 1.0, 0.1], [0.2, 0.1, 1.0]]) * 1e-4
+    return rng.multivariate_normal([4e-4, 2e-4, 1e-4], cov, size=days)
+
+
+def test_constant_growth_matches_a_hand_computation() -> None:
+    r = 0.0004
+    res = monte_carlo(
+        Constant((r, r)), ["A", "B"], {"pie": {"A": 0.5, "B": 0.5}}, PLAN,
+        start=START, years=1.0, paths=3, seed=1,
+    )  # fmt: skip
+    dates = pd.bdate_range(START, periods=252)
+    # Day 0 invests at the close: it earns from day 1 on. A deposit on the first
+    # business day of each later month earns from the next day on.
+    firsts = dates.to_series().groupby(dates.to_period("M")).first().iloc[1:]
+    expected = 1000 * (1 + r) ** 251 + sum(
+        100 * (1 + r) ** (251 - dates.get_loc(d)) for d in firsts
+    )
+    assert res.final[:, 0] == pytest.approx([expected] * 3, rel=1e-10)
+    assert res.invested.iloc[-1] == 1000 + 100 * len(firsts)
+    assert res.summary().loc["pie", "p_loss"] == 0.0
+    # 0.04 % a business day is about 11 % a year (260 business days); XIRR counts
+    # calendar days, so weekends dilute it a little.
+    assert 0.10 < res.xirr[0, 0] < (1 + r) ** 261 - 1
+
+
+def test_pie_and_benchmarks_run_on_the_same_paths() -> None:
+    sampler = StationaryBootstrap(history())
+    series = {
+        "pie": {"A": 0.5, "B": 0.3, "C": 0.2},
+        "twin": {"A": 0.5, "B": 0.3, "C": 0.2},
+        "only C": {"C": 1.0},
+    }
+    res = monte_carlo(
+        sampler, ["A", "B", "C"], series, PLAN, start=START, years=2.0, paths=64, seed=7
+    )
+    np.testing.assert_array_equal(res.nav[:, 0], res.nav[:, 1])
+    table = res.summary()
+    assert table.loc["twin", "p_pie_beats"] == 0.0
+    assert table.index.tolist() == ["pie", "twin", "only C"]
+    # Monthly NAV only: about 24 samples per path, never the daily path.
+    assert res.nav.shape == (64, 3, len(res.dates))
+    assert 23 <= len(res.dates) <= 25
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
+    sampler = StationaryBootstrap(history())
+    args = (sampler, ["A", "B", "C"], {"pie": {"A": 0.4, "B": 0.3, "C": 0.3}}, PLAN)
+    one = monte_carlo(*args, start=START, years=1.0, paths=40, seed=5, chunk=16)
+    two = monte_carlo(*args, start=START, years=1.0, paths=40, seed=5, chunk=16)
+    other = monte_carlo(*args, start=START, years=1.0, paths=40, seed=6, chunk=16)
+    np.testing.assert_array_equal(one.nav, two.nav)
+    assert not np.array_equal(one.nav, other.nav)
+
+
+def test_goal_probability_and_progress() -> None:
+    calls: list[tuple[int, int]] = []
+    res = monte_carlo(
+        StationaryBootstrap(history()), ["A", "B", "C"], {"pie": {"A": 1.0}}, PLAN,
+        start=START, years=1.0, paths=30, seed=2, chunk=8, goal=2500.0,
+        progress=lambda done, total: calls.append((done, total)),
+    )  # fmt: skip
+    assert calls == [(8, 30), (16, 30), (24, 30), (30, 30)]
+    p_goal = res.summary().loc["pie", "p_goal"]
+    assert p_goal == pytest.approx((res.final[:, 0] >= 2500.0).mean())
+
+
+def test_withdrawals_larger_than_the_pie_run_out() -> None:
+    plan = Plan.model_validate(
+        {
+            "start": "2020-01-01",
+            "initial": 1000,
+            "withdrawals": {"amount": 300, "every": "month", "day": 1},
+            "fees": {"min_order": 0},
+        }
+    )
+    res = monte_carlo(
+        Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, plan, start=START, years=1.0,
+        paths=2, seed=0,
+    )  # fmt: skip
+    assert (res.ran_out[:, 0] >= 0).all()
+    assert res.summary().loc["pie", "p_ran_out"] == 1.0
+    assert (res.final[:, 0] == 0.0).all()
+
+
+def test_bad_horizon_is_a_plan_error() -> None:
+    with pytest.raises(PlanError, match="years > 0"):
+        monte_carlo(
+            Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START, years=0
+        )
