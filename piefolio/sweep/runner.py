@@ -19,6 +19,7 @@ same folder with other arguments is refused rather than mixing two sweeps.
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -140,8 +141,13 @@ def _execute(
         for index in pending:
             yield index, task(index, payload)
     elif executor == "processes":
+        # "spawn": forking a process whose numba kernels already started OpenMP
+        # threads aborts the child; fresh interpreters are safe everywhere.
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_set_payload, initargs=(payload,)
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_set_payload,
+            initargs=(payload,),
         ) as pool:
             futures = {pool.submit(_run_with_payload, task, i): i for i in pending}
             for fut in as_completed(futures):

@@ -1,0 +1,230 @@
+"""Every start date: the same plan begun in each month (or week) of the data.
+
+"What if I had started in a bad month?" For each start, the pie and each of its
+benchmarks run the plan (the same deposits on the same days) in one
+:func:`~piefolio.engine.simulate_batch` call, either to the end of the data or for
+a fixed horizon ("10 years of 100 a month").
+
+Conventions: a start is the first trading day of its month (or week) on or after
+the plan's start and the first day where every slice of every series has a price
+(with ``late_listing = "redistribute"``: at least one slice of each); with a
+horizon, only starts whose horizon fits inside the data are run, so every row
+covers the same length of time. Returns are fractions; XIRR is annual, on
+calendar days (pyxirr), from the run's dated deposits and withdrawals and the
+final value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from piefolio.errors import PlanError
+from piefolio.periods import period_offset
+from piefolio.spec import Plan
+
+__all__ = ["StartSweep", "start_dates", "sweep_starts"]
+
+_FREQ = {"month": "M", "week": "W", "quarter": "Q"}
+
+
+def start_dates(
+    dates: pd.DatetimeIndex, every: str = "month", *, horizon: str | None = None
+) -> pd.DatetimeIndex:
+    """First trading day of each period whose run fits in the data.
+
+    Parameters
+    ----------
+    dates : pd.DatetimeIndex
+        Trading days with a price for every slice, sorted.
+    every : {"month", "week", "quarter"}
+        One start per period.
+    horizon : str, optional
+        Fixed length of each run (``"10Y"``); starts whose end falls after the
+        last date are dropped.
+
+    Returns
+    -------
+    pd.DatetimeIndex
+    """
+    if every not in _FREQ:
+        raise PlanError(f"start every {every!r}: expected one of {', '.join(_FREQ)}")
+    periods = dates.to_period(_FREQ[every])
+    first = dates[np.r_[True, periods[1:] != periods[:-1]]]
+    if horizon is not None:
+        first = first[first + period_offset(horizon) <= dates[-1]]
+    return pd.DatetimeIndex(first)
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds frames
+class StartSweep:
+    """Outcomes of one plan begun on each start date.
+
+    Attributes
+    ----------
+    rows : pd.DataFrame
+        One row per (start, series): ``start``, ``end``, ``series``,
+        ``final_value``, ``deposited`` (net of withdrawals), ``profit``, ``twr``
+        (total), ``xirr``, ``max_drawdown`` (of the unit value, negative).
+    names : tuple of str
+        Series names, the pie first.
+    horizon : str or None
+        The fixed horizon, if any.
+    """
+
+    rows: pd.DataFrame
+    names: tuple[str, ...]
+    horizon: str | None
+
+    def distribution(self) -> pd.DataFrame:
+        """Percentiles 5/50/95 and worst/best of XIRR and final value per series."""
+        g = self.rows.groupby("series", sort=False)
+        out = pd.DataFrame(
+            {
+                "starts": g.size(),
+                "xirr_worst": g["xirr"].min(),
+                "xirr_p5": g["xirr"].quantile(0.05),
+                "xirr_median": g["xirr"].median(),
+                "xirr_p95": g["xirr"].quantile(0.95),
+                "xirr_best": g["xirr"].max(),
+                "max_drawdown_median": g["max_drawdown"].median(),
+                "max_drawdown_worst": g["max_drawdown"].min(),
+            }
+        )
+        return out.loc[list(self.names)]
+
+    def beat_share(self) -> pd.Series:
+        """Share of start dates where the pie ended above each benchmark.
+
+        Same deposits on the same days, so a higher final value is a higher
+        money-weighted return.
+        """
+        wide = self.rows.pivot(index="start", columns="series", values="final_value")
+        pie = wide[self.names[0]]
+        return pd.Series(
+            {b: float((pie > wide[b]).mean()) for b in self.names[1:]},
+            name="pie_beat_share",
+        )
+
+    def picks(self) -> dict[str, pd.Timestamp]:
+        """Return the pie's best, median and worst start by XIRR."""
+        pie = self.rows[self.rows["series"] == self.names[0]].set_index("start")
+        ranked = pie["xirr"].sort_values()
+        return {
+            "worst": ranked.index[0],
+            "median": ranked.index[len(ranked) // 2],
+            "best": ranked.index[-1],
+        }
+
+
+def _max_drawdown(unit_value: np.ndarray) -> np.ndarray:
+    peak = np.maximum.accumulate(unit_value, axis=0)
+    out: np.ndarray = (unit_value / peak - 1.0).min(axis=0)
+    return out
+
+
+def sweep_starts(
+    prices: pd.DataFrame,
+    series: Mapping[str, Mapping[str, float]],
+    plan: Plan,
+    *,
+    every: str = "month",
+    horizon: str | None = None,
+    fx_mask: pd.Series | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> StartSweep:
+    """Run the plan from every start date, for the pie and its benchmarks.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame
+        Base-currency prices, dates x tickers, covering every series.
+    series : Mapping[str, Mapping[str, float]]
+        Name -> target weights; the pie first, then the benchmarks.
+    plan : Plan
+        The plan; its ``start`` and ``end`` are replaced for each run, and
+        ``plan.start`` is the earliest start considered.
+    every : {"month", "week", "quarter"}
+        One start per period.
+    horizon : str, optional
+        Fixed length of each run; by default each runs to the end of the data.
+    fx_mask : pd.Series, optional
+        Tickers that pay the FX fee.
+    progress : callable, optional
+        ``progress(done, total)`` after each start.
+
+    Returns
+    -------
+    StartSweep
+    """
+    from pyxirr import xirr
+
+    from piefolio.engine import simulate, simulate_batch
+
+    names = tuple(series)
+    tickers = list(dict.fromkeys(t for w in series.values() for t in w))
+    weights = pd.DataFrame(
+        [[series[n].get(t, 0.0) for t in tickers] for n in names],
+        index=list(names),
+        columns=tickers,
+    )
+    window = prices.loc[pd.Timestamp(plan.start) :, tickers]
+    if plan.end is not None:
+        window = window.loc[: pd.Timestamp(plan.end)]
+    if plan.late_listing == "redistribute":
+        # A late slice's weight goes to the others until it lists (the engine
+        # does that), so a start only needs one priced slice per series.
+        listed = [window[list(w)].notna().any(axis=1) for w in series.values()]
+        ready = pd.concat(listed, axis=1).all(axis=1)
+    else:
+        ready = window.notna().all(axis=1)
+    if not ready.any():
+        raise PlanError("no day on which every slice of every series has a price")
+    window = window.loc[ready.idxmax() :]
+    starts = start_dates(pd.DatetimeIndex(window.index), every, horizon=horizon)
+    if len(starts) == 0:
+        raise PlanError(
+            f"no start date leaves {horizon} of data before {window.index[-1].date()}"
+        )
+    rows = []
+    for k, start in enumerate(starts):
+        end = start + period_offset(horizon) if horizon else None
+        run_plan = plan.model_copy(
+            update={"start": start.date(), "end": end.date() if end else None}
+        )
+        batch = simulate_batch(window, weights, run_plan, fx_mask=fx_mask)
+        # Every series gets the same deposits: one ledger serves all XIRRs.
+        flows = simulate(window, series[names[0]], run_plan, fx_mask=fx_mask).flows
+        moves = flows[flows["kind"].isin(["deposit", "withdrawal"])]
+        ext = moves.groupby("date")["amount"].sum()
+        when = [d.date() for d in pd.DatetimeIndex(ext.index)]
+        last = batch.nav.index[-1].date()
+        dd = _max_drawdown(batch.unit_value.to_numpy())
+        finals = batch.final_value.to_numpy(dtype=float)
+        twrs = batch.twr.to_numpy(dtype=float)
+        for j, name in enumerate(names):
+            final = float(finals[j])
+            try:
+                rate = xirr([*when, last], [*(-ext.to_numpy()), final])
+            except Exception:  # pyxirr raises when no rate solves the flows
+                rate = None
+            rows.append(
+                {
+                    "start": start,
+                    "end": batch.nav.index[-1],
+                    "series": name,
+                    "final_value": final,
+                    "deposited": float(ext.sum()),
+                    "profit": final - float(ext.sum()),
+                    "twr": float(twrs[j]),
+                    "xirr": math.nan if rate is None else float(rate),
+                    "max_drawdown": float(dd[j]),
+                }
+            )
+        if progress is not None:
+            progress(k + 1, len(starts))
+    return StartSweep(pd.DataFrame(rows), names, horizon)

@@ -1,0 +1,334 @@
+"""Variants of a pie: rebalance policy x deposit x frequency x random weights.
+
+A sweep file (or the command line) lists values per axis; their product is the
+set of *plan variants*, each run with the pie's own weights and with ``weights``
+random weightings drawn around them within the spec's ``[optimize]`` limits
+(seeded). Example ``sweep.toml``::
+
+    [sweep]
+    rebalance = ["none", "monthly", { policy = "threshold", band = 0.05 }]
+    deposit = [50, 100, 200]
+    every = ["month", "quarter"]
+    weights = 1000        # random weightings per plan variant (0: only the pie's)
+    spread = 0.5          # how far they stray from the targets (0 < spread <= 1)
+    seed = 1
+
+Each plan variant runs its weightings through
+:func:`~piefolio.engine.simulate_batch` in chunks, with
+:func:`~piefolio.sweep.runner.run_chunks` (resumable; local, all cores or Dask).
+One row per variant: its parameters, final value, time-weighted return a year,
+volatility, Sharpe (daily, annualised with 252 days, over the plan's cash rate),
+maximum drawdown. Weights are in ``w_<ticker>`` columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from piefolio._toml import read_text, validate_toml
+from piefolio.errors import PlanError
+from piefolio.spec import Frequency, PieSpec, Plan, Rebalance
+from piefolio.typing import FloatArray, PathLike
+
+__all__ = [
+    "SweepSettings",
+    "VariantSweep",
+    "load_sweep",
+    "plan_variants",
+    "random_weights",
+    "run_variants",
+]
+
+TRADING_DAYS = 252
+CHUNK_ROWS = 2_000
+
+
+class SweepSettings(BaseModel):
+    """The ``[sweep]`` table: values to try per axis (absent: the plan's own)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rebalance: list[Rebalance] | None = None
+    deposit: list[float] | None = Field(default=None, min_length=1)
+    every: list[Frequency] | None = Field(default=None, min_length=1)
+    weights: int = Field(default=0, ge=0, le=10_000_000)
+    spread: float = Field(default=0.5, gt=0, le=1)
+    seed: int = 0
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sweep: SweepSettings
+
+
+def load_sweep(path: PathLike) -> SweepSettings:
+    """Read a sweep TOML file; errors name the file and the key."""
+    return validate_toml(_File, read_text(path), str(path), required=("sweep",)).sweep
+
+
+def plan_variants(
+    plan: Plan, settings: SweepSettings
+) -> list[tuple[dict[str, Any], Plan]]:
+    """Every combination of the axes, as (parameters, plan).
+
+    Raises
+    ------
+    PlanError
+        ``deposit`` or ``every`` is asked for a plan without deposits.
+    """
+    if plan.deposits is None and (settings.deposit or settings.every):
+        raise PlanError("the plan has no deposits to vary: add [plan] deposits first")
+    policies = settings.rebalance or [plan.rebalance]
+    amounts: list[float | None] = list(settings.deposit or []) or (
+        [plan.deposits.amount] if plan.deposits else [None]
+    )
+    freqs: list[Frequency | None] = list(settings.every or []) or (
+        [plan.deposits.every] if plan.deposits else [None]
+    )
+    out = []
+    for policy, amount, every in itertools.product(policies, amounts, freqs):
+        update: dict[str, Any] = {"rebalance": policy}
+        if plan.deposits is not None:
+            day = plan.deposits.day if every == plan.deposits.every else 1
+            update["deposits"] = plan.deposits.model_copy(
+                update={"amount": amount, "every": every, "day": day}
+            )
+        params = {
+            "rebalance": _describe(policy),
+            "deposit": amount,
+            "every": None if every is None else every.value,
+        }
+        out.append((params, plan.model_copy(update=update)))
+    return out
+
+
+def _describe(policy: Rebalance) -> str:
+    if policy.every is not None:
+        return f"{policy.policy.value}:{policy.every}"
+    if policy.band is not None:
+        return f"{policy.policy.value}:{policy.band:g}"
+    return policy.policy.value
+
+
+def random_weights(
+    spec: PieSpec, count: int, *, spread: float = 0.5, seed: int = 0
+) -> pd.DataFrame:
+    """Draw ``count`` random weightings within the limits, after the pie's own.
+
+    Draws are Dirichlet around the targets (concentration ``1 / spread**2`` per
+    unit of weight: a spread of 1 strays far, 0.1 stays close) and are kept only
+    when they obey the ``[optimize]`` limits (slice bounds, stock cap, theme
+    bounds); the generator is seeded, so the same seed gives the same rows.
+
+    Returns
+    -------
+    pd.DataFrame, shape (1 + count, n_tickers)
+        Row 0 is the pie itself (``"pie"``), then ``"w1"``, ``"w2"``...
+
+    Raises
+    ------
+    PlanError
+        Fewer than 1 % of draws fit the limits (they are too tight for the
+        spread).
+    """
+    from piefolio.optimize.constraints import build_limits
+
+    targets = pd.Series(spec.pie.effective_weights())
+    limits = build_limits(spec)
+    a, b = limits.inequalities()
+    order = np.array([targets.index.get_loc(t) for t in limits.tickers], dtype=int)
+    alpha = np.maximum(targets.to_numpy()[order], 1e-6) / spread**2
+    rng = np.random.default_rng(seed)
+    kept: list[FloatArray] = []
+    drawn = 0
+    while sum(len(k) for k in kept) < count:
+        batch = rng.dirichlet(alpha, size=max(1024, count))
+        drawn += len(batch)
+        ok = np.all(
+            (batch >= limits.lower - 1e-12) & (batch <= limits.upper + 1e-12), axis=1
+        )
+        if len(b):
+            ok &= np.all(batch @ a.T <= b + 1e-12, axis=1)
+        kept.append(batch[ok])
+        if drawn >= 100 * max(count, 1024) and sum(len(k) for k in kept) < count:
+            raise PlanError(
+                f"only {sum(len(k) for k in kept)} of {drawn} random weightings fit "
+                "the [optimize] limits; loosen them or lower the sweep's spread"
+            )
+    rows = np.vstack([targets.to_numpy()[order][None, :], *kept])[: count + 1]
+    names = ["pie", *(f"w{i}" for i in range(1, count + 1))]
+    return pd.DataFrame(rows, index=names, columns=list(limits.tickers))
+
+
+@dataclass(frozen=True, slots=True)
+class _Payload:
+    prices: pd.DataFrame
+    plans: tuple[Plan, ...]
+    weights: pd.DataFrame
+    fx_mask: pd.Series | None
+    chunks_per_plan: int
+
+
+def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
+    """Run one chunk: one plan variant, up to CHUNK_ROWS weightings."""
+    from piefolio.engine import simulate_batch
+
+    k, part = divmod(index, payload.chunks_per_plan)
+    plan = payload.plans[k]
+    weights = payload.weights.iloc[part * CHUNK_ROWS : (part + 1) * CHUNK_ROWS]
+    batch = simulate_batch(payload.prices, weights, plan, fx_mask=payload.fx_mask)
+    unit = batch.unit_value.to_numpy()
+    daily = unit[1:] / unit[:-1] - 1.0
+    years = (batch.unit_value.index[-1] - batch.unit_value.index[0]).days / 365.25
+    rf = (1 + plan.cash_interest) ** (1 / TRADING_DAYS) - 1
+    excess = daily - rf
+    sd = excess.std(axis=0, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sharpe = np.where(
+            sd > 0, excess.mean(axis=0) / sd * np.sqrt(TRADING_DAYS), np.nan
+        )
+    peak = np.maximum.accumulate(unit, axis=0)
+    frame = pd.DataFrame(
+        {
+            "plan": k,
+            "weights": weights.index,
+            "final_value": batch.final_value.to_numpy(),
+            "deposited": batch.deposited.to_numpy(),
+            "twr_annual": unit[-1] ** (1 / years) - 1 if years > 0 else np.nan,
+            "volatility": daily.std(axis=0, ddof=1) * np.sqrt(TRADING_DAYS),
+            "sharpe": sharpe,
+            "max_drawdown": (unit / peak - 1.0).min(axis=0),
+            "fees": batch.fees.to_numpy(),
+        }
+    )
+    return frame
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds frames
+class VariantSweep:
+    """The variants and their outcomes.
+
+    Attributes
+    ----------
+    rows : pd.DataFrame
+        One row per variant: ``plan`` (index into ``plans``), ``weights`` (row
+        name), the plan's parameters, the outcomes and ``w_<ticker>`` weights.
+    plans : tuple of Plan
+        The plan variants.
+    weights : pd.DataFrame
+        The weightings (name x ticker).
+    """
+
+    rows: pd.DataFrame
+    plans: tuple[Plan, ...]
+    weights: pd.DataFrame
+
+    def ranked(self, by: str = "sharpe") -> pd.DataFrame:
+        """Rows sorted best first by a column (``sharpe``, ``final_value``...)."""
+        return self.rows.sort_values(by, ascending=False, kind="stable")
+
+    def unit_values(self, picks: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+        """Re-run chosen variants for their daily unit values (dates x variants).
+
+        Only the variants asked for are re-run, so a 100,000-variant sweep never
+        holds 100,000 daily series; selection statistics use a sample.
+        """
+        from piefolio.engine import simulate_batch
+
+        cols = {}
+        for k, group in picks.groupby("plan", sort=False):
+            plan = self.plans[int(str(k))]
+            batch = simulate_batch(prices, self.weights.loc[group["weights"]], plan)
+            for name, col in batch.unit_value.items():
+                cols[f"{k}:{name}"] = col
+        return pd.DataFrame(cols)
+
+
+def run_variants(
+    spec: PieSpec,
+    prices: pd.DataFrame,
+    settings: SweepSettings,
+    out_dir: Path,
+    *,
+    executor: str | Any = "local",
+    workers: int | None = None,
+    fx_mask: pd.Series | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> VariantSweep:
+    """Run every plan variant with every weighting; resumable in ``out_dir``.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie (targets, limits, plan).
+    prices : pd.DataFrame
+        Base-currency prices covering the pie's tickers over the plan.
+    settings : SweepSettings
+        The axes.
+    out_dir : Path
+        Folder of the parts; a killed sweep restarted with the same arguments
+        continues where it stopped.
+    executor : {"local", "processes"} or dask.distributed.Client
+        Where chunks run.
+    workers : int, optional
+        Processes for ``"processes"``.
+    fx_mask : pd.Series, optional
+        Tickers that pay the FX fee.
+    progress : callable, optional
+        ``progress(done, total)`` in chunks.
+
+    Returns
+    -------
+    VariantSweep
+    """
+    from piefolio.sweep.runner import run_chunks
+
+    variants = plan_variants(spec.plan, settings)
+    plans = tuple(p for _, p in variants)
+    weights = random_weights(
+        spec, settings.weights, spread=settings.spread, seed=settings.seed
+    )
+    tickers = list(weights.columns)
+    window = prices.loc[pd.Timestamp(spec.plan.start) :, tickers]
+    if spec.plan.end is not None:
+        window = window.loc[: pd.Timestamp(spec.plan.end)]
+    per_plan = -(-len(weights) // CHUNK_ROWS)
+    payload = _Payload(window, plans, weights, fx_mask, per_plan)
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            {
+                "settings": settings.model_dump(mode="json"),
+                "plan": spec.plan.model_dump(mode="json"),
+                "tickers": tickers,
+                "dates": [str(window.index[0]), str(window.index[-1]), len(window)],
+                "checksum": float(np.nansum(window.to_numpy())),
+            },
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    total = len(plans) * per_plan
+    rows = run_chunks(
+        _run_chunk,
+        payload,
+        total,
+        out_dir,
+        fingerprint=fingerprint,
+        executor=executor,
+        workers=workers,
+        progress=None if progress is None else (lambda done: progress(done, total)),
+    )
+    params = pd.DataFrame([p for p, _ in variants])
+    rows = rows.join(params, on="plan")
+    w = weights.add_prefix("w_")
+    rows = rows.join(w, on="weights")
+    return VariantSweep(rows.reset_index(drop=True), plans, weights)

@@ -1,0 +1,94 @@
+"""Every start date: hand-computed runs, shares of starts, real data vs backtest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.backtest import backtest
+from piefolio.data import get_prices
+from piefolio.data.store import Store
+from piefolio.errors import PlanError
+from piefolio.spec import Plan, load_pie
+from piefolio.sweep.starts import start_dates, sweep_starts
+
+REPO = Path(__file__).resolve().parents[2]
+LUMP = Plan.model_validate(
+    {
+        "start": "2024-01-01",
+        "initial": 1000,
+        "rebalance": "none",
+        "fees": {"min_order": 0},
+    }
+)
+
+
+def market() -> pd.DataFrame:
+    days = pd.bdate_range("2024-01-01", "2024-12-31")
+    t = np.arange(len(days))
+    return pd.DataFrame({"UP": 100 * 1.001**t, "FLAT": 50.0}, index=days)
+
+
+def test_start_dates_are_first_trading_days_that_fit() -> None:
+    days = pd.bdate_range("2024-01-01", "2024-06-28")
+    assert start_dates(days).strftime("%m-%d").tolist() == [
+        "01-01", "02-01", "03-01", "04-01", "05-01", "06-03",
+    ]  # fmt: skip
+    fit = start_dates(days, horizon="3M")
+    assert fit[-1] == pd.Timestamp("2024-03-01")
+    with pytest.raises(PlanError, match="start every"):
+        start_dates(days, "day")
+
+
+def test_lump_sum_each_start_by_hand() -> None:
+    prices = market()
+    res = sweep_starts(prices, {"up": {"UP": 1.0}, "flat": {"FLAT": 1.0}}, LUMP)
+    pie = res.rows[res.rows["series"] == "up"].set_index("start")
+    assert len(pie) == 12
+    for start, row in pie.iterrows():
+        expected = 1000 * prices["UP"].iloc[-1] / prices.loc[start, "UP"]
+        assert row["final_value"] == pytest.approx(expected, rel=1e-12)
+        assert row["deposited"] == 1000.0
+    flat = res.rows[res.rows["series"] == "flat"]
+    assert flat["final_value"].tolist() == pytest.approx([1000.0] * 12)
+    assert res.beat_share().to_dict() == {"flat": 1.0}
+    picks = res.picks()
+    assert picks["best"] == pie["xirr"].idxmax()
+    assert picks["worst"] == pie["xirr"].idxmin()
+    # 0.1 % a business day is about 30 % a year; XIRR counts calendar days, so
+    # each start's share of weekends moves it a little.
+    assert pie["xirr"].between(0.28, 0.31).all()
+    assert res.distribution().loc["up", "starts"] == 12
+
+
+def test_fixed_horizon_runs_are_equally_long() -> None:
+    res = sweep_starts(market(), {"up": {"UP": 1.0}}, LUMP, horizon="6M")
+    lengths = (res.rows["end"] - res.rows["start"]).dt.days
+    assert lengths.between(175, 184).all()
+    assert len(res.rows) == 6  # a July start would end 2025-01-01, after the data
+
+
+def test_first_start_equals_the_backtest(shared_store: Store) -> None:
+    spec = load_pie(REPO / "examples" / "ai-energy-2026.toml")
+    plan = spec.plan.model_copy(update={"end": dt.date(2024, 12, 31)})
+    spec = spec.model_copy(update={"plan": plan})
+    frame = get_prices(spec, store=shared_store, offline=True)
+    series = {spec.pie.name: spec.pie.effective_weights()}
+    series.update({b.name: b.effective_weights() for b in spec.benchmarks})
+    res = sweep_starts(frame.prices, series, plan, fx_mask=frame.fx_mask_series())
+    first = res.rows[res.rows["start"] == res.rows["start"].min()].set_index("series")
+    bt = backtest(spec, frame=frame)
+    for name, result in bt.results.items():
+        assert first.loc[name, "final_value"] == pytest.approx(
+            result.final_value, rel=1e-12
+        )
+        assert first.loc[name, "xirr"] == pytest.approx(result.xirr, rel=1e-6)
+    # 48 monthly starts 2021-2024, each series fed the same deposits.
+    assert res.rows["start"].nunique() == 48
+    per_start = res.rows.groupby("start")["deposited"].nunique()
+    assert (per_start == 1).all()
+    assert 0.0 <= res.beat_share().min() <= res.beat_share().max() <= 1.0
