@@ -26,23 +26,6 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_demo_runs_offline_and_shows_coverage() -> None:
-    code, out = run("demo")
-    assert code == 0, out
-    for text in (
-        "Energy & staples",
-        "CVX",
-        "WMT",
-        "^GSPC",
-        "Data coverage",
-        "2005-01-03",
-        "2022-12-28",
-        "examples only",
-    ):
-        assert text in out
-    assert run("demo")[0] == 0  # the second run reuses the stored sample
-
-
 def test_demo_spec_is_reusable() -> None:
     from piefolio.data import demo_spec
 

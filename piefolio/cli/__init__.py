@@ -1,0 +1,31 @@
+"""The ``piefolio`` command line: thin commands over the Python API.
+
+Heavy libraries (numba, duckdb, plotly, yfinance) are imported inside the commands
+that need them, so ``piefolio --help`` answers at once. Every
+:class:`~piefolio.errors.PiefolioError` is printed as one plain message, without a
+traceback, and the process exits with the error's code (2 bad input, 3 data
+unavailable). One module per family of commands; importing them registers them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from piefolio.cli import data, optimize, pie, run, scenarios, sweep
+from piefolio.cli._app import app
+from piefolio.errors import PiefolioError
+
+__all__ = ["app", "main"]
+
+_COMMANDS = (data, optimize, pie, run, scenarios, sweep)  # registered on import
+
+
+def main() -> None:
+    """Entry point of the ``piefolio`` console script."""
+    try:
+        app()
+    except PiefolioError as exc:  # raised outside a command, e.g. at import
+        Console(stderr=True).print(f"error: {exc}")
+        sys.exit(exc.exit_code)

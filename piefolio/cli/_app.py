@@ -1,0 +1,114 @@
+"""What every ``piefolio`` command shares: the app, error handling, output.
+
+Heavy libraries (numba, duckdb, plotly, yfinance) are imported inside the commands
+that need them, so ``piefolio --help`` answers at once. Every
+:class:`~piefolio.errors.PiefolioError` is printed as one plain message, without a
+traceback, and the process exits with the error's code (2 bad input, 3 data
+unavailable).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from piefolio.errors import PiefolioError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from piefolio.data.store import Store
+
+__all__ = [
+    "SpecArg",
+    "app",
+    "command",
+    "console",
+    "echo_json",
+    "open_store",
+    "progress",
+]
+
+app = typer.Typer(
+    name="piefolio",
+    help="From an investment thesis to a pie: backtest, risk, stress and thesis "
+    "checks on real data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+SpecArg = Annotated[
+    Path, typer.Argument(help="A pie file (TOML), e.g. examples/ai-energy-2026.toml.")
+]
+
+
+def console() -> Console:
+    """Return the console for results (standard output)."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
+    """Print a PiefolioError as one line on stderr and exit with its code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except PiefolioError as exc:
+            err = Console(stderr=True, highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper
+
+
+def command(
+    name: str | None = None, **kwargs: object
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a CLI command whose PiefolioErrors become exit codes."""
+
+    def register(fn: Callable[P, R]) -> Callable[P, R]:
+        wrapped = _errors_to_exit_codes(fn)
+        app.command(name, **kwargs)(wrapped)  # type: ignore[arg-type]
+        return wrapped
+
+    return register
+
+
+def open_store() -> Store:
+    """Open the user's price store, saying so on stderr while it waits for a lock."""
+    from piefolio.data.store import Store
+
+    err = Console(stderr=True, highlight=False)
+    return Store(on_wait=lambda msg: err.print(f"[yellow]{msg}[/]", markup=True))
+
+
+def progress() -> Progress:
+    """Make a progress bar on stderr, gone when done, so stdout stays clean."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def echo_json(payload: object) -> None:
+    """Print JSON on stdout for ``--json``: NaN as null, dates as ISO strings."""
+    import json
+
+    from piefolio.report.json import json_safe
+
+    typer.echo(json.dumps(json_safe(payload), indent=2, allow_nan=False))

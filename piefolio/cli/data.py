@@ -1,0 +1,281 @@
+"""``piefolio data``: fetch, import, list, inspect and verify stored prices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+
+from piefolio.cli._app import _errors_to_exit_codes, app, console, open_store, progress
+
+if TYPE_CHECKING:
+    from piefolio.data.providers.base import Provider
+    from piefolio.data.store import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+__all__ = ["data_app"]
+
+data_app = typer.Typer(
+    help="Market data: fetch, import, list, inspect and verify stored prices.",
+    no_args_is_help=True,
+)
+app.add_typer(data_app, name="data")
+
+
+def data_command(
+    name: str | None = None, **kwargs: object
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a ``piefolio data`` command whose PiefolioErrors become exit codes."""
+
+    def register(fn: Callable[P, R]) -> Callable[P, R]:
+        wrapped = _errors_to_exit_codes(fn)
+        data_app.command(name, **kwargs)(wrapped)  # type: ignore[arg-type]
+        return wrapped
+
+    return register
+
+
+@data_command("fetch")
+def data_fetch(
+    targets: Annotated[
+        list[str], typer.Argument(help="Tickers (CVX ASML.AS EURUSD=X) or a pie file.")
+    ],
+    start: Annotated[
+        str | None, typer.Option(help="First day, YYYY-MM-DD (default: plan start).")
+    ] = None,
+    end: Annotated[str | None, typer.Option(help="Last day (default: today).")] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(help="Only this provider: yahoo, stooq, fred or sample."),
+    ] = None,
+) -> None:
+    """Fetch prices into the store; only missing date ranges are asked for."""
+    import datetime as dt
+
+    from rich.table import Table
+
+    from piefolio.data.chain import default_providers, update
+
+    symbols, first, base = _targets(targets)
+    lo = dt.date.fromisoformat(start) if start else first or dt.date(2000, 1, 1)
+    hi = dt.date.fromisoformat(end) if end else dt.date.today()
+    providers = _pick_providers(provider) if provider else default_providers()
+    store = open_store()
+    with progress() as bar:
+        task = bar.add_task("fetching", total=len(symbols))
+        reports = update(
+            symbols,
+            lo,
+            hi,
+            store=store,
+            providers=providers,
+            progress=lambda s: bar.advance(task),
+        )
+        if base is not None:
+            # A pie in EUR needs EURUSD=X for its US slices: fetch the FX pairs
+            # of the currencies the symbols turned out to be in.
+            pairs = _fx_pairs(store, symbols, base)
+            bar.update(task, total=len(symbols) + len(pairs))
+            reports += update(
+                pairs,
+                lo,
+                hi,
+                store=store,
+                providers=providers,
+                progress=lambda s: bar.advance(task),
+            )
+    table = Table("symbol", "result")
+    for r in reports:
+        table.add_row(r.symbol, r.describe().split(": ", 1)[1])
+    console().print(table)
+    lost = [r.symbol for r in reports if not r.ok and r.last_stored is None]
+    if lost:
+        from piefolio.errors import DataUnavailable
+
+        raise DataUnavailable(
+            f"no data for {', '.join(lost)}: check the tickers (Yahoo spelling, "
+            "e.g. ASML.AS), connect to the internet, or import a file with "
+            "`piefolio data import FILE`"
+        )
+
+
+def _targets(targets: list[str]) -> tuple[list[str], dt.date | None, str | None]:
+    """Symbols, first day and base currency of the fetch targets."""
+    if len(targets) == 1 and targets[0].lower().endswith(".toml"):
+        from piefolio.data.prices import spec_symbols
+        from piefolio.spec import load_pie
+
+        spec = load_pie(targets[0])
+        return spec_symbols(spec)[1], spec.plan.start, spec.pie.currency
+    return [t.upper() for t in targets], None, None
+
+
+def _fx_pairs(store: Store, symbols: list[str], base: str) -> list[str]:
+    from piefolio.data.fx import canonical_pair
+
+    infos = {i.symbol: i for i in store.symbols()}
+    return sorted(
+        {
+            canonical_pair(infos[s].currency, base)
+            for s in symbols
+            if s in infos and infos[s].currency != base
+        }
+    )
+
+
+def _pick_providers(name: str) -> list[Provider]:
+    from piefolio.data.chain import default_providers, list_providers
+    from piefolio.data.providers.sample import SampleProvider
+    from piefolio.errors import DataError
+
+    if name == "sample":
+        return [SampleProvider()]
+    chosen = [p for p in default_providers() if p.name == name]
+    if not chosen:
+        raise DataError(
+            f"unknown provider {name!r}; expected one of yahoo, stooq, fred, sample "
+            f"(all: {', '.join(list_providers())})"
+        )
+    return chosen
+
+
+@data_command("import")
+def data_import(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet file of prices.")],
+    currency: Annotated[
+        str, typer.Option(help="Currency of the prices (ISO code).")
+    ] = "USD",
+    only: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated tickers/series to keep, e.g. DEXUSEU."),
+    ] = None,
+) -> None:
+    """Import a price file into the store: checked whole, written in one go."""
+    from rich.table import Table
+
+    from piefolio.data.providers.files import read_prices_file
+
+    keep = [o.strip() for o in only.split(",")] if only else None
+    with progress() as bar:
+        task = bar.add_task(f"reading {file.name}", total=None)
+        series = read_prices_file(file, currency=currency.upper(), only=keep)
+        bar.update(
+            task, total=len(series), completed=0, description=f"storing {file.name}"
+        )
+        rows = open_store().write(series, progress=lambda s: bar.advance(task))
+    table = Table("symbol", "currency", "first", "last", "rows")
+    for s in series:
+        table.add_row(
+            s.symbol, s.currency, str(s.first_date), str(s.last_date), str(len(s.frame))
+        )
+    out = console()
+    out.print(table)
+    out.print(f"Imported {rows} rows of {len(series)} symbols from {file}.")
+
+
+@data_command("list")
+def data_list() -> None:
+    """List the stored symbols with their coverage and source."""
+    from rich.table import Table
+
+    store = open_store()
+    infos = store.symbols()
+    out = console()
+    if not infos:
+        out.print(
+            f"The store ({store.path}) is empty. Try: piefolio demo, "
+            "piefolio data fetch CVX, or piefolio data import FILE"
+        )
+        return
+    table = Table("symbol", "currency", "first", "last", "rows", "source", "updated")
+    for i in infos:
+        table.add_row(
+            i.symbol,
+            i.currency,
+            str(i.first_date),
+            str(i.last_date),
+            str(i.rows),
+            i.source,
+            i.updated_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    out.print(table)
+    out.print(f"[dim]{store.path}[/]")
+
+
+@data_command("info")
+def data_info(
+    ticker: Annotated[str, typer.Argument(help="A stored symbol, e.g. CVX.")],
+) -> None:
+    """Coverage, gaps, source, last update and terms of one symbol."""
+    from piefolio.data.providers.sample import SAMPLE_TERMS, SampleProvider
+    from piefolio.data.verify import verify_store
+    from piefolio.errors import DataUnavailable
+
+    sym = ticker.upper()
+    store = open_store()
+    info = store.info(sym)
+    out = console()
+    if info is None:
+        if SampleProvider().supports(sym):
+            out.print(f"{sym} is not stored, but the offline sample holds it.")
+            out.print(f"[bold]Terms:[/] {SAMPLE_TERMS}")
+            out.print(f"Store it with: piefolio data fetch {sym} --provider sample")
+            return
+        raise DataUnavailable(
+            f"{sym} is not in the store ({store.path}); fetch it with "
+            f"`piefolio data fetch {sym}` or import a file with "
+            "`piefolio data import FILE`"
+        )
+    out.print(f"[bold]{sym}[/] {info.name}".rstrip())
+    out.print(
+        f"Coverage: {info.first_date} to {info.last_date}, {info.rows} days "
+        f"(asked: {info.covered_from} to {info.covered_to})"
+    )
+    out.print(
+        f"Currency: {info.currency}; source: {info.source}; last update "
+        f"{info.updated_at:%Y-%m-%d %H:%M} UTC"
+    )
+    gaps = [f for f in verify_store(store, [sym]) if f.kind == "gap"]
+    out.print(f"Gaps over 5 weekdays: {len(gaps)}")
+    for g in gaps[:10]:
+        out.print(f"  • {g.date}: {g.detail}")
+    if info.terms:
+        out.print(f"[bold]Terms:[/] {info.terms}")
+
+
+@data_command("verify")
+def data_verify(
+    symbols: Annotated[
+        list[str] | None, typer.Argument(help="Symbols to check (default: all).")
+    ] = None,
+) -> None:
+    """Flag duplicates, non-positive prices, long gaps and one-day moves over 50 %."""
+    from rich.table import Table
+
+    from piefolio.data.verify import verify_store
+
+    findings = verify_store(open_store(), [s.upper() for s in symbols or []])
+    out = console()
+    if not findings:
+        out.print(
+            "No findings: no duplicates, non-positive prices, long gaps or "
+            "one-day moves over 50 %."
+        )
+        return
+    table = Table("symbol", "date", "kind", "detail")
+    for f in findings:
+        table.add_row(f.symbol, f.date.isoformat(), f.kind, f.detail)
+    out.print(table)
+    kinds = {
+        k: sum(f.kind == k for f in findings)
+        for k in sorted({f.kind for f in findings})
+    }
+    out.print(
+        "To check by a person (big moves are often real): "
+        + ", ".join(f"{n} {k}" for k, n in kinds.items())
+    )

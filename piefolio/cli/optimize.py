@@ -1,0 +1,234 @@
+"""``piefolio optimize``: weights for a pie under its limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+
+from piefolio.cli._app import SpecArg, command, console
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from piefolio.optimize import Optimize, Proposal, WalkForward
+    from piefolio.spec import PieSpec
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+__all__ = ["optimize"]
+
+
+@command()
+def optimize(
+    spec: SpecArg,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method",
+            "-m",
+            help="equal, theme-equal, inverse-vol, risk-parity, hrp, min-variance, "
+            "max-sharpe or max-diversification (default: [optimize] method).",
+        ),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Propose with every method, side by side.")
+    ] = False,
+    write: Annotated[
+        Path | None,
+        typer.Option("--write", help="Write the proposal into a NEW pie file."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --write file if it exists.")
+    ] = False,
+    backtest: Annotated[
+        bool,
+        typer.Option(
+            "--backtest/--no-backtest",
+            help="Walk-forward backtest of each proposal against the current pie.",
+        ),
+    ] = True,
+) -> None:
+    """Propose weights for a pie's slices under its [optimize] limits."""
+    from piefolio.errors import OptimizationError, SpecError
+    from piefolio.optimize import Method, Optimize, assess, propose, walk_forward
+    from piefolio.optimize import write_proposal as write_file
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    settings = pie.optimize or Optimize()
+    if every and write is not None:
+        raise SpecError("--write needs one proposal: use --method, not --all")
+    if every:
+        methods = list(Method)
+    else:
+        try:
+            methods = [Method(method) if method else settings.method]
+        except ValueError as exc:
+            choices = ", ".join(m.value for m in Method)
+            raise SpecError(
+                f"--method {method!r} is not a method; expected one of {choices}"
+            ) from exc
+    prices = _optimize_prices(pie, settings)
+
+    current = assess(pie, prices, settings=settings)
+    proposals = {}
+    failed = {}
+    for m in methods:
+        try:
+            proposals[m.value] = propose(pie, prices, method=m, settings=settings)
+        except OptimizationError as exc:
+            if not every:
+                raise
+            failed[m.value] = str(exc)
+    out = console()
+    out.print(
+        f"[bold]{pie.name}[/]: weights estimated on {current.days} days "
+        f"{current.start}..{current.end} (lookback {settings.lookback}); expected "
+        f"returns {_describe_views(settings)}; risk-free {current.risk_free:.2%}"
+    )
+    out.print(_weights_table(pie, current, proposals))
+    out.print(_theme_risk_table(current, proposals))
+    if backtest and proposals:
+        out.print(_walk_forward_table(pie, prices, settings, proposals, walk_forward))
+    seen: set[str] = set()
+    for name, p in [("current", current), *proposals.items()]:
+        for note in p.notes:
+            if note not in seen:
+                seen.add(note)
+                out.print(f"[yellow]note[/] ({name}): {note}")
+    for name, reason in failed.items():
+        out.print(f"[red]{name} failed:[/] {reason}")
+    if write is not None:
+        (proposal,) = proposals.values()
+        written = write_file(pie, proposal, write, force=force)
+        out.print(f"Wrote {written}. Check it: [bold]piefolio show {written}[/]")
+
+
+def _optimize_prices(pie: PieSpec, settings: Optimize) -> pd.DataFrame:
+    """Prices for ``optimize``, in the base currency, with a lookback before start."""
+    from piefolio.data import get_prices
+    from piefolio.periods import period_offset
+
+    start = pie.plan.start - period_offset(settings.lookback)
+    prices: pd.DataFrame = get_prices(pie, start=start.date()).prices
+    return prices
+
+
+#: Column headers that keep eight methods side by side in 100 columns.
+_SHORT = {
+    "equal": "EW",
+    "theme-equal": "theme",
+    "inverse-vol": "inv-vol",
+    "risk-parity": "RP",
+    "hrp": "HRP",
+    "min-variance": "min-var",
+    "max-sharpe": "max-SR",
+    "max-diversification": "max-div",
+}
+
+
+def _describe_views(settings: Optimize) -> str:
+    views = settings.expected_returns
+    if isinstance(views, dict):
+        own = ", ".join(f"{t} {r:.1%}" for t, r in views.items())
+        return f"historical, with your views {own}"
+    return str(views)
+
+
+def _weights_table(
+    pie: PieSpec, current: Proposal, proposals: dict[str, Proposal]
+) -> Table:
+    from rich.box import SIMPLE
+    from rich.table import Table
+
+    table = Table(
+        title="Weights: current and proposed", title_justify="left", box=SIMPLE
+    )
+    table.add_column("Theme / slice", no_wrap=True, max_width=24)
+    table.add_column("E(r)", justify="right", min_width=5)
+    table.add_column("now", justify="right", min_width=5)
+    for name in proposals:
+        header = _SHORT.get(name, name)
+        table.add_column(header, justify="right", min_width=max(5, len(header)))
+    for theme, members in pie.pie.themes().items():
+        cells = [f"{p.theme_weights[theme]:.1%}" for p in proposals.values()]
+        table.add_row(
+            f"[bold]{theme}[/]", "", f"{current.theme_weights[theme]:.1%}", *cells
+        )
+        if len(members) == 1 and theme in members:
+            continue
+        for ticker in members:
+            views = current.expected_returns
+            er = f"{views[ticker]:.0%}" if ticker in views else "n/a"
+            cells = [f"{p.weights[ticker]:.1%}" for p in proposals.values()]
+            table.add_row(f"  {ticker}", er, f"{current.weights[ticker]:.1%}", *cells)
+    table.add_section()
+    rows: list[tuple[str, Callable[[Proposal], str]]] = [
+        ("Expected volatility", lambda p: f"{p.volatility:.1%}"),
+        ("Expected return", lambda p: f"{p.expected_return:.1%}"),
+        ("Turnover", lambda p: f"{p.turnover:.1%}"),
+    ]
+    if any(p.used != p.method for p in proposals.values()):
+        rows.append(("Fell back to", lambda p: "" if p.used == p.method else p.used))
+    for label, cell in rows:
+        table.add_row(label, "", cell(current), *[cell(p) for p in proposals.values()])
+    return table
+
+
+def _theme_risk_table(current: Proposal, proposals: dict[str, Proposal]) -> Table:
+    from rich.box import SIMPLE
+    from rich.table import Table
+
+    table = Table(title="Risk contribution per theme", title_justify="left", box=SIMPLE)
+    table.add_column("Theme", no_wrap=True, max_width=24)
+    table.add_column("now", justify="right", min_width=5)
+    for name in proposals:
+        header = _SHORT.get(name, name)
+        table.add_column(header, justify="right", min_width=max(5, len(header)))
+    for theme, share in current.theme_risk_contribution.items():
+        cells = [f"{p.theme_risk_contribution[theme]:.1%}" for p in proposals.values()]
+        table.add_row(theme, f"{share:.1%}", *cells)
+    return table
+
+
+def _walk_forward_table(
+    pie: PieSpec,
+    prices: pd.DataFrame,
+    settings: Optimize,
+    proposals: dict[str, Proposal],
+    walk_forward: Callable[..., WalkForward],
+) -> Table:
+    from rich.box import SIMPLE
+    from rich.table import Table
+
+    from piefolio.errors import OptimizationError
+
+    table = Table(
+        box=SIMPLE,
+        title=f"Walk-forward from {pie.plan.start} (refit every "
+        f"{settings.rebalance_every}, buy and hold between, no fees)",
+        title_justify="left",
+    )
+    for col in ("Pie", "Annual return", "Volatility", "Max drawdown"):
+        table.add_column(col, justify="left" if col == "Pie" else "right")
+    current_row = None
+    for name in proposals:
+        try:
+            wf = walk_forward(
+                pie, prices, method=name, settings=settings, start=pie.plan.start
+            )
+        except OptimizationError as exc:
+            table.add_row(name, f"[red]{exc}[/]", "", "")
+            continue
+        # Rows proposal, current; columns annual return, volatility, drawdown.
+        ours, pie_row = wf.summary().to_numpy(dtype=float)
+        table.add_row(name, *[f"{x:.1%}" for x in ours])
+        current_row = [f"{x:.1%}" for x in pie_row]
+    if current_row is not None:
+        table.add_row("current pie", *current_row)
+    return table

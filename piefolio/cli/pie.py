@@ -1,0 +1,111 @@
+"""``piefolio show`` and ``piefolio new``: read and write pie files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+
+from piefolio.cli._app import SpecArg, command, console
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from piefolio.spec import PieSpec, Slice
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+__all__ = ["new", "render_tree", "show"]
+
+
+@command()
+def show(spec: SpecArg) -> None:
+    """Show a pie: its tree with effective weights, the plan in words, benchmarks."""
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    out = console()
+    out.print(render_tree(pie))
+    out.print()
+    out.print(f"[bold]Plan:[/] {pie.plan.describe(pie.pie.currency)}")
+    fees = pie.plan.fees
+    cur = pie.pie.currency
+    dividends = "reinvested" if pie.plan.dividends == "reinvest" else "paid as cash"
+    out.print(
+        f"[bold]Fees:[/] commission {fees.commission_pct:g} % + "
+        f"{fees.commission_fixed:g} {cur} per order, FX {fees.fx_pct:g} %, "
+        f"spread {fees.spread_bps:g} bps, minimum order {fees.min_order:g} {cur}; "
+        f"dividends {dividends}"
+    )
+    if pie.plan.cash_interest:
+        out.print(f"[bold]Cash interest:[/] {pie.plan.cash_interest * 100:g} % a year")
+    if pie.benchmarks:
+        out.print("[bold]Benchmarks[/] (same plan, same deposits):")
+        for b in pie.benchmarks:
+            what = b.ticker or ", ".join(
+                f"{t} {w:.0%}" for t, w in b.effective_weights().items()
+            )
+            out.print(f"  • {b.name}: {what}")
+    if pie.claims:
+        out.print("[bold]Claims[/] to check:")
+        for c in pie.claims:
+            out.print(
+                f"  • {c.id}: {' + '.join(c.long)} beats {' + '.join(c.short)} "
+                f"over {c.horizon}" + (f" — {c.text}" if c.text else "")
+            )
+    for note in pie.pie.notes():
+        out.print(f"[yellow]note:[/] {note}")
+
+
+def render_tree(spec: PieSpec) -> Tree:
+    """Build the rich tree of a pie, each node with its own and effective weight."""
+    from rich.tree import Tree
+
+    pie = spec.pie
+    root = Tree(f"[bold]{pie.name}[/] ({pie.currency})")
+
+    def add(node: Tree, slices: tuple[Slice, ...], scale: float) -> None:
+        for s in slices:
+            eff = scale * s.weight
+            if s.slices is not None:
+                branch = node.add(
+                    f"[bold cyan]{s.label}[/]  {s.weight:.1%} of parent → {eff:.2%}"
+                )
+                add(branch, s.slices, eff)
+            else:
+                named = f" [dim]{s.name}[/]" if s.name else ""
+                node.add(f"[green]{s.ticker}[/]{named}  {s.weight:.1%} → {eff:.2%}")
+
+    add(root, pie.slices, 1.0)
+    return root
+
+
+@command()
+def new(
+    name: Annotated[str, typer.Argument(help="Name of the new pie.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (default: NAME.toml)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file.")
+    ] = False,
+) -> None:
+    """Write a commented template pie file to edit."""
+    from piefolio.errors import SpecError
+    from piefolio.template import write_template
+
+    target = out or Path(f"{_slug(name)}.toml")
+    if target.exists() and not force:
+        raise SpecError(f"{target}: already exists; pass --force to overwrite it")
+    write_template(target, name)
+    console().print(
+        f"Wrote {target}. Edit it, then: [bold]piefolio show {target}[/]", markup=True
+    )
+
+
+def _slug(name: str) -> str:
+    keep = "".join(c.lower() if c.isalnum() else "-" for c in name.strip())
+    return "-".join(part for part in keep.split("-") if part) or "pie"

@@ -1,0 +1,175 @@
+"""``piefolio run``, ``demo`` and ``compare``: backtest pies and write the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from piefolio.cli._app import SpecArg, command, console, echo_json, open_store
+
+if TYPE_CHECKING:
+    from piefolio.backtest import Backtest
+    from piefolio.data.frame import PriceFrame
+    from piefolio.spec import PieSpec
+
+__all__ = ["compare", "demo", "run"]
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Folder for the report (default: reports/<pie name>/)."
+    ),
+]
+PngOption = Annotated[
+    bool, typer.Option("--png", help="Also write PNG images of the main charts.")
+]
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print every number as JSON on stdout, no tables."),
+]
+ReportOption = Annotated[
+    bool, typer.Option("--report/--no-report", help="Write the HTML report.")
+]
+
+
+def slug(name: str) -> str:
+    """Make a file-system friendly name: lower case, words joined by dashes."""
+    keep = "".join(c.lower() if c.isalnum() else "-" for c in name.strip())
+    return "-".join(part for part in keep.split("-") if part) or "pie"
+
+
+def _run(spec: PieSpec, frame: PriceFrame | None, *, offline: bool) -> Backtest:
+    from piefolio.backtest import backtest
+
+    err = Console(stderr=True)
+    what = f"{spec.pie.name} and {len(spec.benchmarks)} benchmark(s)"
+    with err.status(f"Backtesting {what} (the first run compiles the engine)..."):
+        return backtest(spec, frame=frame, offline=offline)
+
+
+def present(
+    bt: Backtest, *, out: Path | None, png: bool, as_json: bool, report: bool
+) -> None:
+    """Print a backtest (tables and verdicts, or JSON) and write its report.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The pie and its benchmarks.
+    out : Path, optional
+        Report folder; default ``reports/<slug of the pie name>/``.
+    png, as_json, report : bool
+        Write PNGs; print JSON instead of tables; write the HTML page.
+    """
+    from piefolio.report import (
+        report_data,
+        report_json,
+        summary_table,
+        verdict_lines,
+        write_pngs,
+        write_report,
+    )
+
+    data = report_data(bt)
+    folder = out or Path("reports") / slug(bt.spec.pie.name)
+    written: list[Path] = []
+    if report:
+        written.append(write_report(data, folder))
+    if png:
+        written += write_pngs(data, folder)
+    if as_json:
+        payload = report_json(data)
+        payload["files"] = [str(p) for p in written]
+        echo_json(payload)
+        return
+    show = console()
+    show.print(summary_table(data))
+    for line in verdict_lines(data):
+        show.print(line)
+    for note in data.notes:
+        show.print(f"[yellow]note:[/] {note}")
+    for path in written:
+        show.print(f"Wrote [bold]{path}[/]")
+
+
+@command()
+def run(
+    spec: SpecArg,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use stored prices only, no network.")
+    ] = False,
+    out: OutOption = None,
+    png: PngOption = False,
+    as_json: JsonOption = False,
+    report: ReportOption = True,
+) -> None:
+    """Backtest a pie and its benchmarks with the same deposits; write a report."""
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    present(
+        _run(pie, None, offline=offline),
+        out=out,
+        png=png,
+        as_json=as_json,
+        report=report,
+    )
+
+
+@command()
+def demo(
+    out: OutOption = None,
+    png: PngOption = False,
+    as_json: JsonOption = False,
+    report: ReportOption = True,
+) -> None:
+    """Backtest the offline demo pie on the bundled sample data; write the report."""
+    from piefolio.data.demo import demo_prices, demo_spec
+
+    spec = demo_spec()
+    frame = demo_prices(open_store())
+    present(
+        _run(spec, frame, offline=True),
+        out=out,
+        png=png,
+        as_json=as_json,
+        report=report,
+    )
+
+
+@command()
+def compare(
+    specs: Annotated[
+        list[Path], typer.Argument(help="Two or more pie files to set side by side.")
+    ],
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use stored prices only, no network.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Set pies side by side, each with its own plan, and the first one's benchmarks."""
+    import pandas as pd
+
+    from piefolio.errors import SpecError
+    from piefolio.spec import load_pie
+
+    if len(specs) < 2:
+        raise SpecError("compare needs two or more pie files")
+    runs = [_run(load_pie(path), None, offline=offline) for path in specs]
+    first = runs[0].summary()
+    rows = [bt.summary().iloc[[0]] for bt in runs] + [first.iloc[1:]]
+    table = pd.concat(rows)
+    table = table[~table.index.duplicated()]
+    if as_json:
+        echo_json(table.to_dict(orient="index"))
+        return
+    from piefolio.report import summary_frame_table
+
+    currencies = {bt.spec.pie.currency for bt in runs}
+    cur = currencies.pop() if len(currencies) == 1 else ""
+    console().print(summary_frame_table(table, cur, title="Pies side by side"))
+    if cur == "":
+        console().print("[yellow]note:[/] the pies are in different currencies")

@@ -1,0 +1,410 @@
+"""``piefolio stress``, ``simulate`` and ``claims``: what if, where to, is it true.
+
+Each prints a table and writes one self-contained HTML page next to the run's
+report (``reports/<pie name>/``), so the pictures sit with the numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from piefolio.cli._app import SpecArg, command, console, echo_json, progress
+from piefolio.cli.run import JsonOption, OutOption, slug
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from piefolio.spec import PieSpec
+
+__all__ = ["claims", "simulate", "stress"]
+
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use stored prices only, no network.")
+]
+
+
+def _pct(value: float) -> str:
+    return "—" if value != value else f"{value * 100:+.1f} %"
+
+
+def _history(
+    spec: PieSpec,
+    start: dt.date | None,
+    *,
+    offline: bool,
+    extra: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Base-currency prices of the pie, benchmarks, claims and proxies from ``start``.
+
+    Late listings are allowed here: a stress window or a claim only needs the
+    tickers that traded then, and the callers say what was missing.
+    """
+    from piefolio.data import get_prices
+
+    lenient = spec.model_copy(
+        update={"plan": spec.plan.model_copy(update={"late_listing": "redistribute"})}
+    )
+    frame = get_prices(lenient, start=start, offline=offline, extra=extra)
+    prices: pd.DataFrame = frame.prices
+    return prices
+
+
+def _folder(spec: PieSpec, out: Path | None) -> Path:
+    return out or Path("reports") / slug(spec.pie.name)
+
+
+# ---------------------------------------------------------------------------- stress
+
+
+@command()
+def stress(
+    spec: SpecArg,
+    window: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--window",
+            "-w",
+            help='Your own window: "NAME=YYYY-MM-DD:YYYY-MM-DD" (repeatable).',
+        ),
+    ] = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="A shock scenario file, e.g. examples/scenarios/power-crunch.toml.",
+        ),
+    ] = None,
+    offline: OfflineOption = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Replay the pie over past crises, and shock it with scenario files."""
+    from piefolio.scenarios.historical import WINDOWS
+    from piefolio.scenarios.historical import stress as replay_all
+    from piefolio.scenarios.shocks import load_scenario, shock_spec
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    windows = dict(WINDOWS) if not window else _parse_windows(window)
+    first = min(dt.date.fromisoformat(a) for a, _ in windows.values())
+    scenarios = [(path, load_scenario(path)) for path in scenario or []]
+    themes = set(pie.pie.themes())
+    factors = [f for _, sc in scenarios for f in sc.shocks if f not in themes]
+    prices = _history(pie, min(first, pie.plan.start), offline=offline, extra=factors)
+    results = replay_all(pie, prices, windows)
+    shocks = [(path, shock_spec(pie, prices, sc)) for path, sc in scenarios]
+    if as_json:
+        payload = {
+            "windows": [
+                {
+                    "name": w.name,
+                    "start": w.start,
+                    "end": w.end,
+                    "rows": [dataclasses.asdict(r) for r in w.rows],
+                }
+                for w in results
+            ],
+            "scenarios": [
+                {
+                    "file": str(path),
+                    "rows": [
+                        {
+                            "series": r.name,
+                            "move": r.total,
+                            "slices": r.slices.to_dict(orient="index"),
+                        }
+                        for r in rows
+                    ],
+                }
+                for path, rows in shocks
+            ],
+        }
+        echo_json(payload)
+        return
+    show = console()
+    if not results:
+        show.print("[yellow]No window falls inside the data.[/]")
+    for w in results:
+        show.print(_stress_table(w))
+        for row in w.rows:
+            for note in row.notes:
+                show.print(f"  [yellow]note[/] ({row.name}): {note}")
+    for path, rows in shocks:
+        show.print(_shock_table(path, rows))
+    skipped = [n for n in windows if n not in {w.name for w in results}]
+    if skipped:
+        show.print(f"[dim]Skipped (before the data): {', '.join(skipped)}[/]")
+
+
+def _parse_windows(items: list[str]) -> dict[str, tuple[str, str]]:
+    from piefolio.errors import SpecError
+
+    out = {}
+    for item in items:
+        name, _, span = item.rpartition("=")
+        a, _, b = span.partition(":")
+        try:
+            dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+        except ValueError:
+            raise SpecError(
+                f"--window {item!r}: expected NAME=YYYY-MM-DD:YYYY-MM-DD"
+            ) from None
+        out[name or span] = (a, b)
+    return out
+
+
+def _stress_table(window: object) -> Table:
+    from rich.table import Table
+
+    from piefolio.scenarios.historical import StressWindow
+
+    assert isinstance(window, StressWindow)
+    table = Table(
+        "series",
+        "return",
+        "max drawdown",
+        "trough",
+        "days to recover",
+        title=f"{window.name}: {window.start.date()} to {window.end.date()}",
+        title_justify="left",
+    )
+    for r in window.rows:
+        if r.trough is None:
+            table.add_row(r.name, "—", "—", "—", "no data")
+            continue
+        recover = "not yet" if r.days_to_recover is None else str(r.days_to_recover)
+        table.add_row(
+            r.name,
+            _pct(r.total_return),
+            _pct(r.max_drawdown),
+            str(r.trough.date()),
+            recover,
+        )
+    return table
+
+
+def _shock_table(path: Path, rows: list) -> Table:  # type: ignore[type-arg]
+    from rich.table import Table
+
+    pie, *benches = rows
+    table = Table(
+        "slice",
+        "weight",
+        "R²",
+        "implied move",
+        "share of move",
+        title=f"{path.name}: {pie.name} {_pct(pie.total)}",
+        title_justify="left",
+    )
+    for ticker, row in pie.slices.iterrows():
+        table.add_row(
+            str(ticker),
+            f"{row['weight']:.1%}",
+            "—" if row["r2"] != row["r2"] else f"{row['r2']:.2f}",
+            _pct(row["move"]),
+            f"{row['share']:.0%}",
+        )
+    for b in benches:
+        table.add_row(f"[bold]{b.name}[/]", "", "", _pct(b.total), "")
+    return table
+
+
+# -------------------------------------------------------------------------- simulate
+
+
+@command()
+def simulate(
+    spec: SpecArg,
+    years: Annotated[float, typer.Option(help="Horizon in years.")] = 10.0,
+    paths: Annotated[int, typer.Option(help="Number of simulated paths.")] = 10_000,
+    sampler: Annotated[
+        str,
+        typer.Option(help="bootstrap (blocks of real days), normal or student-t."),
+    ] = "bootstrap",
+    seed: Annotated[int, typer.Option(help="Same seed, same numbers.")] = 0,
+    goal: Annotated[
+        float | None, typer.Option(help="A final value to reach, in the base currency.")
+    ] = None,
+    offline: OfflineOption = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the plan forward on many paths: fan of outcomes, odds to beat, goal."""
+    import numpy as np
+    import pandas as pd
+
+    from piefolio.errors import SpecError
+    from piefolio.report import fan_figure, write_page
+    from piefolio.scenarios.montecarlo import monte_carlo
+    from piefolio.scenarios.sampling import Normal, StationaryBootstrap, StudentT
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    kinds = {"bootstrap": StationaryBootstrap, "normal": Normal, "student-t": StudentT}
+    if sampler not in kinds:
+        raise SpecError(f"--sampler {sampler!r}: expected one of {', '.join(kinds)}")
+    series = {pie.pie.name: pie.pie.effective_weights()}
+    series.update({b.name: b.effective_weights() for b in pie.benchmarks})
+    symbols = list(dict.fromkeys(t for w in series.values() for t in w))
+    prices = _history(pie, pie.plan.start, offline=offline)[symbols]
+    history = prices.pct_change().iloc[1:].dropna()
+    draw = kinds[sampler](np.ascontiguousarray(history.to_numpy()))
+    start = prices.index[-1] + pd.offsets.BDay(1)
+    with progress() as bar:
+        task = bar.add_task(f"{paths:,} paths x {years:g} years", total=paths)
+        result = monte_carlo(
+            draw,
+            symbols,
+            series,
+            pie.plan,
+            start=start,
+            years=years,
+            paths=paths,
+            seed=seed,
+            goal=goal,
+            fx_mask=None,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    summary = result.summary()
+    basis = (
+        f"{sampler} of {len(history):,} daily returns "
+        f"{history.index[0].date()} to {history.index[-1].date()}"
+    )
+    if as_json:
+        payload = {
+            "basis": basis,
+            "paths": paths,
+            "years": years,
+            "seed": seed,
+            "invested": float(result.invested.iloc[-1]),
+            "summary": summary.to_dict(orient="index"),
+        }
+        echo_json(payload)
+        return
+    cur = pie.pie.currency
+    show = console()
+    show.print(_mc_table(summary, cur, goal, f"{pie.pie.name}: {basis}"))
+    show.print(
+        f"Put in {result.invested.iloc[-1]:,.0f} {cur} over {years:g} years "
+        f"(plan: {pie.plan.describe(cur)})"
+    )
+    figures = [
+        (
+            f"{name}: percentiles 5-95 of the value on {paths:,} paths",
+            fan_figure(result.fan(s), result.invested, name),
+        )
+        for s, name in enumerate(result.names)
+    ]
+    page = write_page(
+        f"{pie.pie.name}: Monte Carlo of the plan",
+        [basis, f"{paths:,} paths, {years:g} years, seed {seed}"],
+        [("Outcomes", summary)],
+        figures,
+        _folder(pie, out) / "simulate.html",
+    )
+    show.print(f"Wrote [bold]{page}[/]")
+
+
+def _mc_table(
+    summary: pd.DataFrame, currency: str, goal: float | None, title: str
+) -> Table:
+    from rich.table import Table
+
+    cols = ["series", "p5", "median", "p95", "XIRR (median)", "P(loss)"]
+    cols += ["P(goal)"] if goal is not None else []
+    cols += ["P(pie beats)", "ES 5 %"]
+    table = Table(*cols, title=title, title_justify="left")
+    for name, row in summary.iterrows():
+        cells = [
+            str(name),
+            f"{row['final_p5']:,.0f}",
+            f"{row['final_p50']:,.0f}",
+            f"{row['final_p95']:,.0f}",
+            _pct(row["xirr_p50"]),
+            f"{row['p_loss']:.0%}",
+        ]
+        if goal is not None:
+            cells.append(f"{row['p_goal']:.0%}")
+        beats = row.get("p_pie_beats", float("nan"))
+        cells += ["—" if beats != beats else f"{beats:.0%}"]
+        cells += [f"{row['expected_shortfall']:,.0f} {currency}"]
+        table.add_row(*cells)
+    return table
+
+
+# ---------------------------------------------------------------------------- claims
+
+
+@command()
+def claims(
+    spec: SpecArg,
+    offline: OfflineOption = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the thesis' claims: how often long beat short over each horizon."""
+    from rich.table import Table
+
+    from piefolio.errors import SpecError
+    from piefolio.report import claims_figure, write_page
+    from piefolio.scenarios.claims import check_claims
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    if not pie.claims:
+        raise SpecError(f"{spec}: no [[claims]] to check; add one (see piefolio new)")
+    checks = check_claims(pie, _history(pie, pie.plan.start, offline=offline))
+    if as_json:
+        payload = [
+            {
+                "id": c.claim.id,
+                "share_held": c.share_held,
+                "latest": c.latest,
+                "median": c.median,
+                "windows": c.windows,
+                "verdict": c.verdict(),
+            }
+            for c in checks
+        ]
+        echo_json(payload)
+        return
+    table = Table(
+        "claim", "long", "short", "horizon", "held", "median", "latest", "windows",
+        title=f"{pie.pie.name}: claims of the thesis", title_justify="left",
+    )  # fmt: skip
+    for c in checks:
+        table.add_row(
+            c.claim.id,
+            " + ".join(c.claim.long),
+            " + ".join(c.claim.short),
+            c.claim.horizon,
+            f"{c.share_held:.0%}" if c.windows else "—",
+            _pct(c.median),
+            _pct(c.latest),
+            str(c.windows),
+        )
+    show = console()
+    show.print(table)
+    for c in checks:
+        show.print(f"  {c.verdict()}")
+    figures = [
+        (c.claim.text or c.claim.id, claims_figure(c.relative, c.claim.id))
+        for c in checks
+        if c.windows
+    ]
+    page = write_page(
+        f"{pie.pie.name}: claims of the thesis",
+        [c.verdict() for c in checks],
+        [],
+        figures,
+        _folder(pie, out) / "claims.html",
+    )
+    show.print(f"Wrote [bold]{page}[/]")

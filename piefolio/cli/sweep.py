@@ -1,0 +1,263 @@
+"""``piefolio sweep``: every start date, and many variants with honest selection."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from piefolio.cli._app import SpecArg, command, console, echo_json, progress
+from piefolio.cli.run import JsonOption, OutOption, slug
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from piefolio.spec import PieSpec
+    from piefolio.sweep.starts import StartSweep
+
+__all__ = ["sweep"]
+
+
+@command()
+def sweep(
+    spec: SpecArg,
+    every: Annotated[
+        str, typer.Option("--starts", help="One start per month, week or quarter.")
+    ] = "month",
+    horizon: Annotated[
+        str | None,
+        typer.Option(
+            help='Fixed length of each run, e.g. "10Y" (default: to the end).'
+        ),
+    ] = None,
+    variants: Annotated[
+        Path | None,
+        typer.Option(help="A sweep file ([sweep] rebalance, deposit, every, weights)."),
+    ] = None,
+    weights: Annotated[
+        int | None,
+        typer.Option(help="Random weightings within the [optimize] limits."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random weightings.")] = 0,
+    processes: Annotated[
+        int | None, typer.Option(help="Run variant chunks on this many processes.")
+    ] = None,
+    dask: Annotated[
+        bool, typer.Option("--dask", help="Run variant chunks on a local Dask cluster.")
+    ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Run variant chunks on a Dask scheduler (tcp://HOST:PORT)."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use stored prices only, no network.")
+    ] = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sweep every start date, or plan and weight variants (--variants, --weights)."""
+    from piefolio.data import get_prices
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    folder = out or Path("reports") / slug(pie.pie.name)
+    frame = get_prices(pie, offline=offline)
+    if variants is None and weights is None:
+        _starts(
+            pie, frame.prices, frame.fx_mask_series(), every, horizon, folder, as_json
+        )
+        return
+    _variants(
+        pie, frame.prices, frame.fx_mask_series(), variants, weights, seed,
+        (processes, dask, cluster), folder, as_json,
+    )  # fmt: skip
+
+
+def _starts(
+    pie: PieSpec,
+    prices: pd.DataFrame,
+    fx_mask: pd.Series,
+    every: str,
+    horizon: str | None,
+    folder: Path,
+    as_json: bool,
+) -> None:
+    from piefolio._atomic import atomic_parquet
+    from piefolio.sweep.starts import sweep_starts
+
+    series = {pie.pie.name: pie.pie.effective_weights()}
+    series.update({b.name: b.effective_weights() for b in pie.benchmarks})
+    with progress() as bar:
+        task = bar.add_task(f"start dates ({every})", total=None)
+        result = sweep_starts(
+            prices, series, pie.plan, every=every, horizon=horizon, fx_mask=fx_mask,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )  # fmt: skip
+    table = result.distribution()
+    beats = result.beat_share()
+    picks = result.picks()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = atomic_parquet(result.rows, folder / "sweep-starts.parquet")
+    if as_json:
+        payload = {
+            "distribution": table.to_dict(orient="index"),
+            "pie_beat_share": beats.to_dict(),
+            "picks": {k: v.date().isoformat() for k, v in picks.items()},
+            "rows": str(path),
+        }
+        echo_json(payload)
+        return
+    show = console()
+    show.print(_starts_table(result, table, beats))
+    words = ", ".join(f"{k} {v.date()}" for k, v in picks.items())
+    show.print(f"The pie's starts by XIRR: {words}")
+    page = _starts_page(pie, prices, result, picks, fx_mask, folder)
+    show.print(f"Wrote [bold]{path}[/] and [bold]{page}[/]")
+
+
+def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> Table:
+    from rich.table import Table
+
+    span = f"{result.horizon} runs" if result.horizon else "runs to the end of the data"
+    out = Table(
+        "series", "starts", "XIRR worst", "p5", "median", "p95", "best",
+        "median max DD", "pie beat it",
+        title=f"Every start date ({span}), same deposits", title_justify="left",
+    )  # fmt: skip
+    for name, row in table.iterrows():
+        share = beats.get(name)
+        out.add_row(
+            str(name),
+            str(int(row["starts"])),
+            *(
+                f"{row[c] * 100:+.1f} %"
+                for c in (
+                    "xirr_worst",
+                    "xirr_p5",
+                    "xirr_median",
+                    "xirr_p95",
+                    "xirr_best",
+                )
+            ),
+            f"{row['max_drawdown_median'] * 100:.1f} %",
+            "—" if share is None else f"{share:.0%} of starts",
+        )
+    return out
+
+
+def _starts_page(
+    pie: PieSpec,
+    prices: pd.DataFrame,
+    result: StartSweep,
+    picks: dict[str, Any],
+    fx_mask: pd.Series,
+    folder: Path,
+) -> Path:
+    import pandas as pd
+
+    from piefolio.engine import simulate
+    from piefolio.periods import period_offset
+    from piefolio.report import lines_figure, write_page
+
+    navs = {}
+    for label, start in picks.items():
+        end = start + period_offset(result.horizon) if result.horizon else None
+        plan = pie.plan.model_copy(
+            update={"start": start.date(), "end": end.date() if end else None}
+        )
+        run = simulate(prices, pie.pie.effective_weights(), plan, fx_mask=fx_mask)
+        # Days since the start, so the three runs share one axis.
+        nav = run.nav.reset_index(drop=True)
+        navs[f"{label} start {start.date()}"] = nav
+    frame = pd.DataFrame(navs)
+    frame.index.name = "trading days since the start"
+    figure = lines_figure(
+        frame, f"{pie.pie.name}: value of the plan, best, median and worst start"
+    )
+    return write_page(
+        f"{pie.pie.name}: every start date",
+        [f"{len(result.rows) // len(result.names)} start dates, same deposits"],
+        [("XIRR by start date", result.distribution())],
+        [("Best, median and worst start", figure)],
+        folder / "sweep-starts.html",
+    )
+
+
+def _variants(
+    pie: PieSpec,
+    prices: pd.DataFrame,
+    fx_mask: pd.Series,
+    variants: Path | None,
+    weights: int | None,
+    seed: int,
+    where: tuple[int | None, bool, str | None],
+    folder: Path,
+    as_json: bool,
+) -> None:
+    from piefolio._atomic import atomic_parquet
+    from piefolio.sweep.honest import honest_selection
+    from piefolio.sweep.variants import SweepSettings, load_sweep, run_variants
+
+    settings = load_sweep(variants) if variants is not None else SweepSettings()
+    if weights is not None:
+        settings = settings.model_copy(update={"weights": weights, "seed": seed})
+    processes, dask, cluster = where
+    with ExitStack() as stack:
+        executor: Any = "local"
+        if processes:
+            executor = "processes"
+        if dask or cluster:
+            from dask.distributed import Client, LocalCluster
+
+            target = cluster or stack.enter_context(
+                LocalCluster(processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+            )
+            executor = stack.enter_context(Client(target))  # type: ignore[no-untyped-call]
+        with progress() as bar:
+            task = bar.add_task("variant chunks", total=None)
+            result = run_variants(
+                pie, prices, settings, folder / "sweep-variants",
+                executor=executor, workers=processes, fx_mask=fx_mask,
+                progress=lambda d, t: bar.update(task, completed=d, total=t),
+            )  # fmt: skip
+    window = prices.loc[str(pie.plan.start) :, list(result.weights.columns)]
+    selection = honest_selection(result, window, seed=seed)
+    path = atomic_parquet(result.rows, folder / "sweep-variants.parquet")
+    top = result.ranked().head(10)
+    if as_json:
+        payload = {
+            "variants": len(result.rows),
+            "top": top.to_dict(orient="records"),
+            "deflated_sharpe": selection.deflated_sharpe,
+            "pbo": None if selection.pbo is None else selection.pbo.pbo,
+            "walk_forward": selection.walk_forward,
+            "rows": str(path),
+        }
+        echo_json(payload)
+        return
+    from rich.table import Table
+
+    table = Table(
+        "rank", "rebalance", "deposit", "every", "weights", "final value",
+        "TWR a year", "volatility", "Sharpe", "max DD",
+        title=f"{len(result.rows):,} variants, best 10 by Sharpe", title_justify="left",
+    )  # fmt: skip
+    for rank, (_, row) in enumerate(top.iterrows(), start=1):
+        table.add_row(
+            str(rank), str(row["rebalance"]), _amount(row["deposit"]),
+            str(row["every"]), str(row["weights"]), f"{row['final_value']:,.0f}",
+            f"{row['twr_annual'] * 100:+.1f} %", f"{row['volatility'] * 100:.1f} %",
+            f"{row['sharpe']:.2f}", f"{row['max_drawdown'] * 100:.1f} %",
+        )  # fmt: skip
+    show = console()
+    show.print(table)
+    for line in selection.lines():
+        show.print(line)
+    show.print(f"Wrote [bold]{path}[/] (query it with DuckDB: SELECT * FROM '{path}')")
+
+
+def _amount(value: float | None) -> str:
+    return "—" if value is None or value != value else f"{value:g}"

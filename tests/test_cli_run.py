@@ -1,0 +1,200 @@
+"""``run``, ``demo``, ``compare``, ``stress``, ``simulate`` and ``claims`` end to end.
+
+Real prices: the shared store (``shared_home``); offline demo: the bundled sample.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from piefolio.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = str(REPO / "examples" / "ai-energy-2026.toml")
+runner = CliRunner()
+
+
+def invoke(*args: str, home: Path) -> tuple[int, str]:
+    result = runner.invoke(
+        app, list(args), env={"COLUMNS": "200", "PIEFOLIO_HOME": str(home)}
+    )
+    return result.exit_code, result.output
+
+
+def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    code, text = invoke("demo", "--out", str(out), home=tmp_path / "home")
+    assert code == 0, text
+    assert "Energy & staples (offline demo)" in text
+    assert "S&P 500 (price index)" in text
+    assert "price index" in text and "dividends are not in it" in text
+    page = out / "index.html"
+    assert page.is_file() and page.stat().st_size > 100_000
+    html = page.read_text(encoding="utf-8")
+    assert "Energy &amp; staples (offline demo)" in html or "Energy & staples" in html
+    assert "examples only" in text  # the sample's terms
+    # The second run reuses the sample already in the store.
+    again, _ = invoke("demo", "--no-report", home=tmp_path / "home")
+    assert again == 0
+
+
+def test_demo_json_is_valid_and_matches(tmp_path: Path) -> None:
+    code, text = invoke(
+        "demo", "--json", "--no-report", "--out", str(tmp_path), home=tmp_path
+    )
+    assert code == 0, text
+    data = json.loads(text)
+    assert data["files"] == []
+    assert "summary" in data
+
+
+def test_run_real_example_offline(shared_home: Path, tmp_path: Path) -> None:
+    code, text = invoke(
+        "run", EXAMPLE, "--offline", "--out", str(tmp_path), "--png", home=shared_home
+    )
+    assert code == 0, text
+    for name in ("AI energy 2026", "S&P 500", "Russell 2000", "Semiconductors"):
+        assert name in text
+    assert "with the same deposits" in text
+    assert (tmp_path / "index.html").is_file()
+    assert list(tmp_path.glob("*.png"))
+
+
+def test_run_without_data_exits_3(tmp_path: Path) -> None:
+    code, text = invoke("run", EXAMPLE, "--offline", home=tmp_path / "empty")
+    assert code == 3, text
+    assert "piefolio data import" in text or "piefolio data fetch" in text
+
+
+def test_compare_two_pies(shared_home: Path, tmp_path: Path) -> None:
+    chips = tmp_path / "chips.toml"
+    chips.write_text(
+        '[pie]\nname = "Chips"\ncurrency = "EUR"\n'
+        '[[pie.slices]]\nticker = "SMH"\nweight = 0.5\n'
+        '[[pie.slices]]\nticker = "NVDA"\nweight = 0.5\n'
+        "[plan]\nstart = 2021-01-04\ninitial = 1000\n"
+        'deposits = { amount = 100, every = "month", day = 1 }\n'
+    )
+    code, text = invoke("compare", EXAMPLE, str(chips), "--offline", home=shared_home)
+    assert code == 0, text
+    assert "AI energy 2026" in text and "Chips" in text and "S&P 500" in text
+    code, text = invoke(
+        "compare", EXAMPLE, str(chips), "--offline", "--json", home=shared_home
+    )
+    rows = json.loads(text)
+    assert list(rows) == ["AI energy 2026", "Chips", "S&P 500", "Russell 2000",
+                          "Semiconductors", "Data centers & chips"]  # fmt: skip
+    assert rows["Chips"]["deposited"] == rows["AI energy 2026"]["deposited"]
+
+
+def test_compare_needs_two(shared_home: Path) -> None:
+    code, text = invoke("compare", EXAMPLE, home=shared_home)
+    assert code == 2 and "two or more" in text
+
+
+def test_stress_default_windows_and_a_scenario(
+    shared_home: Path, tmp_path: Path
+) -> None:
+    scenario = REPO / "examples" / "scenarios" / "datacenter-slowdown.toml"
+    code, text = invoke(
+        "stress", EXAMPLE, "--offline", "--scenario", str(scenario), home=shared_home
+    )
+    assert code == 0, text
+    for window in ("dot-com bust", "2008 crisis", "2020 crash", "2022 rate shock"):
+        assert window in text
+    assert "XLU's returns stand in" in text
+    assert "datacenter-slowdown.toml" in text
+
+
+def test_stress_json_user_window(shared_home: Path) -> None:
+    code, text = invoke(
+        "stress", EXAMPLE, "--offline", "--json", "--window",
+        "covid=2020-02-19:2020-03-23", home=shared_home,
+    )  # fmt: skip
+    assert code == 0, text
+    data = json.loads(text)
+    (window,) = data["windows"]
+    spy = next(r for r in window["rows"] if r["name"] == "S&P 500")
+    # SPY in EUR fell a little less than in USD in March 2020 (the dollar rose).
+    assert -0.36 < spy["max_drawdown"] < -0.28
+
+
+def test_stress_bad_window_exits_2(shared_home: Path) -> None:
+    code, text = invoke(
+        "stress", EXAMPLE, "--offline", "--window", "x=2020-13-01:2020-02-01",
+        home=shared_home,
+    )  # fmt: skip
+    assert code == 2 and "YYYY-MM-DD" in text
+
+
+def test_simulate_small_run(shared_home: Path, tmp_path: Path) -> None:
+    code, text = invoke(
+        "simulate", EXAMPLE, "--offline", "--paths", "200", "--years", "2",
+        "--goal", "5000", "--out", str(tmp_path), home=shared_home,
+    )  # fmt: skip
+    assert code == 0, text
+    assert "P(goal)" in text and "S&P 500" in text
+    assert (tmp_path / "simulate.html").is_file()
+
+
+def test_simulate_json_is_reproducible(shared_home: Path) -> None:
+    args = ("simulate", EXAMPLE, "--offline", "--paths", "50", "--years", "1")
+    one = json.loads(invoke(*args, "--json", home=shared_home)[1])
+    two = json.loads(invoke(*args, "--json", home=shared_home)[1])
+    assert one == two
+    assert one["summary"]["AI energy 2026"]["final_p50"] > 0
+
+
+@pytest.mark.parametrize("sampler", ["normal", "student-t"])
+def test_simulate_parametric_samplers(shared_home: Path, sampler: str) -> None:
+    code, text = invoke(
+        "simulate", EXAMPLE, "--offline", "--paths", "20", "--years", "1",
+        "--sampler", sampler, "--json", home=shared_home,
+    )  # fmt: skip
+    assert code == 0, text
+
+
+def test_simulate_unknown_sampler_exits_2(shared_home: Path) -> None:
+    code, text = invoke(
+        "simulate", EXAMPLE, "--offline", "--sampler", "magic", home=shared_home
+    )
+    assert code == 2 and "bootstrap" in text
+
+
+def test_claims_table_and_page(shared_home: Path, tmp_path: Path) -> None:
+    code, text = invoke(
+        "claims", EXAMPLE, "--offline", "--out", str(tmp_path), home=shared_home
+    )
+    assert code == 0, text
+    for cid in ("power-beats-datacenters", "grid-beats-chips", "metals-beat-market"):
+        assert cid in text
+    assert (tmp_path / "claims.html").is_file()
+
+
+def test_sweep_every_start_month(shared_home: Path, tmp_path: Path) -> None:
+    code, text = invoke(
+        "sweep", EXAMPLE, "--offline", "--horizon", "3Y", "--out", str(tmp_path),
+        home=shared_home,
+    )  # fmt: skip
+    assert code == 0, text
+    assert "Every start date (3Y runs)" in text and "of starts" in text
+    assert (tmp_path / "sweep-starts.parquet").is_file()
+    assert (tmp_path / "sweep-starts.html").is_file()
+
+
+def test_sweep_variants_json(shared_home: Path, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('[sweep]\nrebalance = ["none", "quarterly"]\n')
+    code, text = invoke(
+        "sweep", EXAMPLE, "--offline", "--variants", str(sweep), "--weights", "20",
+        "--json", "--out", str(tmp_path), home=shared_home,
+    )  # fmt: skip
+    assert code == 0, text
+    data = json.loads(text)
+    assert data["variants"] == 2 * 21
+    assert 0.0 <= data["deflated_sharpe"] <= 1.0
+    assert len(data["top"]) == 10
