@@ -79,8 +79,12 @@ def test_compare_two_pies(shared_home: Path, tmp_path: Path) -> None:
         "[plan]\nstart = 2021-01-04\ninitial = 1000\n"
         'deposits = { amount = 100, every = "month", day = 1 }\n'
     )
-    code, text = invoke("compare", EXAMPLE, str(chips), "--offline", home=shared_home)
+    code, text = invoke(
+        "compare", EXAMPLE, str(chips), "--offline", "--out", str(tmp_path),
+        home=shared_home,
+    )  # fmt: skip
     assert code == 0, text
+    assert (tmp_path / "index.html").is_file()
     assert "AI energy 2026" in text and "Chips" in text and "S&P 500" in text
     code, text = invoke(
         "compare", EXAMPLE, str(chips), "--offline", "--json", home=shared_home

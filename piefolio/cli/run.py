@@ -11,6 +11,8 @@ from rich.console import Console
 from piefolio.cli._app import SpecArg, command, console, echo_json, open_store
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from piefolio.backtest import Backtest
     from piefolio.data.frame import PriceFrame
     from piefolio.spec import PieSpec
@@ -148,6 +150,7 @@ def compare(
     offline: Annotated[
         bool, typer.Option("--offline", help="Use stored prices only, no network.")
     ] = False,
+    out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Set pies side by side, each with its own plan, and the first one's benchmarks."""
@@ -170,6 +173,51 @@ def compare(
 
     currencies = {bt.spec.pie.currency for bt in runs}
     cur = currencies.pop() if len(currencies) == 1 else ""
-    console().print(summary_frame_table(table, cur, title="Pies side by side"))
+    show = console()
+    show.print(summary_frame_table(table, cur, title="Pies side by side"))
     if cur == "":
-        console().print("[yellow]note:[/] the pies are in different currencies")
+        show.print("[yellow]note:[/] the pies are in different currencies")
+    page = _compare_page(runs, table, cur, out)
+    show.print(f"Wrote [bold]{page}[/]")
+
+
+def _compare_page(
+    runs: list[Backtest], table: pd.DataFrame, currency: str, out: Path | None
+) -> Path:
+    import pandas as pd
+
+    from piefolio.report import lines_figure, write_page
+    from piefolio.report.format import SUMMARY_FIELDS, summary_strings
+
+    names = [bt.spec.pie.name for bt in runs]
+    nav = pd.DataFrame({bt.spec.pie.name: bt.pie.nav for bt in runs})
+    unit = pd.DataFrame({bt.spec.pie.name: bt.pie.unit_value for bt in runs})
+    first = runs[0]
+    for name in first.names[1:]:
+        unit[name] = first.results[name].unit_value
+    folder = out or Path("reports") / ("compare-" + "-vs-".join(map(slug, names)))
+    plans = [
+        f"{bt.spec.pie.name}: {bt.spec.plan.describe(bt.spec.pie.currency)}"
+        for bt in runs
+    ]
+    return write_page(
+        "Pies side by side",
+        plans,
+        [
+            (
+                "Summary (each pie with its own plan)",
+                summary_strings(table, currency, SUMMARY_FIELDS),
+            )
+        ],
+        [
+            (
+                "Value of each pie's deposits",
+                lines_figure(nav, "Value of the deposits"),
+            ),
+            (
+                "Time-weighted growth of 1 (the first pie's benchmarks too)",
+                lines_figure(unit, "Growth of 1, time-weighted"),
+            ),
+        ],
+        folder / "index.html",
+    )

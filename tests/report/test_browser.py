@@ -8,6 +8,7 @@ and every plotly div must hold its drawn ``svg.main-svg``.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import itertools
 import json
@@ -171,6 +172,10 @@ def test_every_chart_renders_without_errors(browser: str, real_report: ReportDat
         assert all(drawn), f"charts not drawn: {[i for i, ok in enumerate(drawn, 1) if not ok]}"
         assert _problems(tools, page) == []
         assert tools.evaluate("document.title") == real_report.title
+        # Kept as an artifact under the test's tmp dir, for a person to look at.
+        shot = tools.call("Page.captureScreenshot", {"format": "png"})["data"]
+        (tmp_path / "report.png").write_bytes(base64.b64decode(shot))
+    assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_tiny_report_renders_on_a_phone_width(browser: str, tiny_report: ReportData, tmp_path: Path) -> None:

@@ -1,0 +1,116 @@
+"""From a backtest to a report: one slice, 60 slices, 3 months and 30 years all read."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.backtest import backtest
+from piefolio.data.frame import PriceFrame
+from piefolio.report import allocation_tree, report_data, report_json, write_report
+from piefolio.report.figures import report_figures
+from piefolio.spec import parse_pie
+
+
+def frame(prices: pd.DataFrame) -> PriceFrame:
+    values = prices.to_numpy(dtype="float64")
+    n = prices.shape[1]
+    return PriceFrame(
+        dates=pd.DatetimeIndex(prices.index),
+        symbols=tuple(prices.columns),
+        base_currency="EUR",
+        local=values,
+        fx=np.ones_like(values),
+        base=values,
+        dividends=None,
+        adjusted=True,
+        currency=("EUR",) * n,
+        first_date=tuple(prices.index[0].date() for _ in range(n)),
+        fx_mask=np.zeros(n, dtype=bool),
+    )
+
+
+def market(n: int, days: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rets = rng.normal(3e-4, 0.012, size=(days, n))
+    index = pd.bdate_range("1995-01-02", periods=days)
+    cols = [f"T{i:02d}" for i in range(n)] + ["BM"]
+    bench = rng.normal(2e-4, 0.01, size=(days, 1))
+    return pd.DataFrame(
+        100 * np.cumprod(1 + np.hstack([rets, bench]), axis=0),
+        index=index,
+        columns=cols,
+    )
+
+
+def spec_text(n: int, themes: int) -> str:
+    per = n // themes
+    blocks = []
+    for t in range(themes):
+        members = ", ".join(
+            f'{{ ticker = "T{t * per + i:02d}", weight = {1 / per!r} }}'
+            for i in range(per)
+        )
+        blocks.append(
+            f'[[pie.slices]]\nname = "Theme {t}"\nweight = {1 / themes!r}\n'
+            f"slices = [{members}]\n"
+        )
+    return (
+        '[pie]\nname = "Synthetic"\ncurrency = "EUR"\nthesis = "A test."\n'
+        + "".join(blocks)
+        + '[benchmarks]\n"Market" = "BM"\n'
+        + "[plan]\nstart = 1995-01-02\ninitial = 1000\n"
+        + 'deposits = { amount = 100, every = "month", day = 1 }\n'
+        + 'rebalance = { policy = "threshold", band = 0.05 }\n'
+        + "[plan.fees]\ncommission_pct = 0.1\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("slices", "themes", "days"),
+    [(1, 1, 1000), (60, 6, 1000), (5, 1, 63), (4, 2, 252 * 30)],
+    ids=["one slice", "60 slices", "3 months", "30 years"],
+)
+def test_reports_read_at_every_size(
+    slices: int, themes: int, days: int, tmp_path: Path
+) -> None:
+    spec = parse_pie(spec_text(slices, themes))
+    bt = backtest(spec, frame=frame(market(slices, days)))
+    data = report_data(bt)
+    # The waterfall adds up to the ending value.
+    steps = data.waterfall.drop("ending value")
+    assert math.fsum(steps) == pytest.approx(data.waterfall["ending value"], rel=1e-9)
+    assert data.waterfall["ending value"] == pytest.approx(bt.pie.final_value)
+    assert data.waterfall["fees"] == pytest.approx(-bt.pie.fees)
+    page = write_report(data, tmp_path)
+    html = page.read_text(encoding="utf-8")
+    assert html.count('class="plotly-graph-div"') == len(report_figures(data)) >= 4
+    assert "Synthetic" in html and "Market" in html
+    report_json(data)  # JSON-safe at every size
+
+
+def test_theme_contributions_add_up_to_the_pie() -> None:
+    spec = parse_pie(spec_text(6, 3))
+    bt = backtest(spec, frame=frame(market(6, 600)))
+    data = report_data(bt)
+    assert list(data.contributions.columns[:3]) == ["Theme 0", "Theme 1", "Theme 2"]
+    # With the "other" column (cash and fees), each year adds up to the pie's
+    # summed daily returns.
+    daily = bt.pie.unit_value.pct_change().iloc[1:]
+    by_year = daily.groupby(daily.index.year).sum()
+    np.testing.assert_allclose(
+        data.contributions.sum(axis=1).to_numpy(), by_year.to_numpy(), rtol=1e-9
+    )
+
+
+def test_allocation_tree_paths_and_weights() -> None:
+    tree = allocation_tree(parse_pie(spec_text(4, 2)).pie)
+    assert tree["id"].tolist() == [
+        "Theme 0", "Theme 0/T00", "Theme 0/T01", "Theme 1", "Theme 1/T02", "Theme 1/T03",
+    ]  # fmt: skip
+    assert tree.loc[tree["parent"] == "", "weight"].sum() == pytest.approx(1.0)
+    assert tree.loc[tree["id"] == "Theme 1/T03", "weight"].item() == pytest.approx(0.25)
