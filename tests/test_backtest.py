@@ -40,22 +40,7 @@ SPEC = parse_pie(SPEC_TEXT)
 
 
 def frame(prices: pd.DataFrame) -> PriceFrame:
-    """A USD PriceFrame of total-return prices, as the data layer would build."""
-    values = prices.to_numpy(dtype="float64")
-    n = prices.shape[1]
-    return PriceFrame(
-        dates=pd.DatetimeIndex(prices.index),
-        symbols=tuple(prices.columns),
-        base_currency="USD",
-        local=values,
-        fx=np.ones_like(values),
-        base=values,
-        dividends=None,
-        adjusted=True,
-        currency=("USD",) * n,
-        first_date=tuple(prices.index[0].date() for _ in range(n)),
-        fx_mask=np.zeros(n, dtype=bool),
-    )
+    return PriceFrame.from_prices(prices, "USD")
 
 
 def hand_prices() -> pd.DataFrame:

@@ -168,6 +168,49 @@ class PriceFrame:
             index=pd.Index(list(self.symbols), name="symbol"),
         )
 
+    @classmethod
+    def from_prices(
+        cls, prices: pd.DataFrame, currency: str, *, source: str = "user"
+    ) -> PriceFrame:
+        """Wrap total-return prices already in one currency (e.g. a notebook's).
+
+        Parameters
+        ----------
+        prices : pd.DataFrame
+            Dates x symbols, sorted, in ``currency``, dividends reinvested; NaN
+            before a symbol's first price.
+        currency : str
+            The base currency: no FX, no FX fees.
+        source : str
+            Where the prices came from, for :meth:`coverage`.
+
+        Returns
+        -------
+        PriceFrame
+        """
+        values = prices.to_numpy(dtype="float64")
+        n = values.shape[1]
+        valid = ~np.isnan(values)
+        dates = pd.DatetimeIndex(prices.index)
+        first = tuple(
+            dates[np.argmax(valid[:, j])].date() if valid[:, j].any() else None
+            for j in range(n)
+        )
+        return cls(
+            dates=dates,
+            symbols=tuple(str(c) for c in prices.columns),
+            base_currency=currency,
+            local=values,
+            fx=np.ones_like(values),
+            base=values,
+            dividends=None,
+            adjusted=True,
+            currency=(currency,) * n,
+            first_date=first,
+            fx_mask=np.zeros(n, dtype=bool),
+            sources=(source,) * n,
+        )
+
     def select(self, symbols: Sequence[str]) -> PriceFrame:
         """Return a PriceFrame of some of the symbols, on the same dates."""
         idx = [self.symbols.index(s) for s in symbols]

@@ -173,3 +173,13 @@ def test_select_and_shape_checks(filled: Store) -> None:
             first_date=(None,),
             fx_mask=np.array([True]),
         )
+
+
+def test_from_prices_wraps_a_users_frame() -> None:
+    days = pd.bdate_range("2024-01-01", periods=3)
+    prices = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [np.nan, 5.0, 6.0]}, index=days)
+    frame = PriceFrame.from_prices(prices, "EUR")
+    assert frame.first_date == (dt.date(2024, 1, 1), dt.date(2024, 1, 2))
+    pd.testing.assert_frame_equal(frame.prices, prices)
+    assert frame.base_currency == "EUR" and not frame.fx_mask.any()
+    assert frame.coverage().loc["B", "days"] == 2

@@ -17,21 +17,7 @@ from piefolio.spec import parse_pie
 
 
 def frame(prices: pd.DataFrame) -> PriceFrame:
-    values = prices.to_numpy(dtype="float64")
-    n = prices.shape[1]
-    return PriceFrame(
-        dates=pd.DatetimeIndex(prices.index),
-        symbols=tuple(prices.columns),
-        base_currency="EUR",
-        local=values,
-        fx=np.ones_like(values),
-        base=values,
-        dividends=None,
-        adjusted=True,
-        currency=("EUR",) * n,
-        first_date=tuple(prices.index[0].date() for _ in range(n)),
-        fx_mask=np.zeros(n, dtype=bool),
-    )
+    return PriceFrame.from_prices(prices, "EUR")
 
 
 def market(n: int, days: int, seed: int = 0) -> pd.DataFrame:
