@@ -236,7 +236,9 @@ def prepare_inputs(
             f"prices cover {span}"
         )
     dates = index[lo:hi]
-    close = np.ascontiguousarray(prices[symbols].to_numpy(dtype=np.float64)[lo:hi])
+    # A fresh, writable copy: pandas may hand out read-only views, and numba
+    # compiles a separate kernel for read-only arrays.
+    close = np.array(prices[symbols].to_numpy(dtype=np.float64)[lo:hi], order="C")
     if np.any(close <= 0.0):
         j = int(np.argwhere(close <= 0.0)[0, 1])
         raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")
