@@ -207,49 +207,53 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
     fees_total = 0.0
 
     for t in range(n_days):
+        # Prices of the day, and (2) cash dividends on the shares held into the
+        # ex-date, in one pass (interest (1) only needs the cash, so order holds).
+        newly_listed = t == 0
+        dv = 0.0
         for i in range(n):
             p = close[t, i]
             if p == p:  # not NaN
                 last[i] = p
-                listed[i] = True
+                if not listed[i]:
+                    listed[i] = True
+                    newly_listed = True
                 tradable[i] = True
             else:
                 tradable[i] = False
+            if shares[i] > 0.0:
+                d = divs[t, i]
+                if d == d and d != 0.0:
+                    dv += shares[i] * d
 
         # (1) interest on idle cash for the calendar days since the last step.
         if t > 0 and cash > 0.0 and days[t] > 0 and rate[t] != 0.0:
             grown = cash * (1.0 + rate[t]) ** (days[t] / 365.0)
             flows[t, FLOW_INTEREST] = grown - cash
             cash = grown
-
-        # (2) cash dividends on the shares held into the ex-date.
-        dv = 0.0
-        for i in range(n):
-            if shares[i] > 0.0:
-                d = divs[t, i]
-                if d == d and d != 0.0:
-                    dv += shares[i] * d
         if dv != 0.0:
             cash += dv
             flows[t, FLOW_DIVIDEND] = dv
 
-        # Targets of the day: a slice not listed yet hands its weight pro rata to
-        # the listed ones (late_listing = "redistribute"; "error" never gets here).
-        wsum = 0.0
-        unlisted = False
-        for i in range(n):
-            if targets[i] > 0.0:
-                if listed[i]:
-                    wsum += targets[i]
+        # Targets: a slice not listed yet hands its weight pro rata to the listed
+        # ones (late_listing = "redistribute"; "error" never gets here). They
+        # only change when a slice lists.
+        if newly_listed:
+            wsum = 0.0
+            unlisted = False
+            for i in range(n):
+                if targets[i] > 0.0:
+                    if listed[i]:
+                        wsum += targets[i]
+                    else:
+                        unlisted = True
+            for i in range(n):
+                if not unlisted:
+                    tgt[i] = targets[i]
+                elif listed[i] and wsum > 0.0:
+                    tgt[i] = targets[i] / wsum
                 else:
-                    unlisted = True
-        for i in range(n):
-            if not unlisted:
-                tgt[i] = targets[i]
-            elif listed[i] and wsum > 0.0:
-                tgt[i] = targets[i] / wsum
-            else:
-                tgt[i] = 0.0
+                    tgt[i] = 0.0
 
         # (3) deposit, then withdrawal: idle cash first, then sales.
         dep = deposit[t]
@@ -305,14 +309,22 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             flows[t, FLOW_WITHDRAWAL] = paid
 
         # (4) one trade session: which one depends on the policy and the day.
+        may_trade = (
+            dep > 0.0
+            or policy == POLICY_THRESHOLD
+            or (policy == POLICY_CALENDAR and rebal_day[t])
+        )
         nav_pre = cash
-        for i in range(n):
-            hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
-            nav_pre += hold[i]
-            role[i] = _role(tradable[i], tgt[i])
+        if may_trade:
+            for i in range(n):
+                hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
+                nav_pre += hold[i]
+                role[i] = _role(tradable[i], tgt[i])
         session = -1
         use_second = False
-        if policy == POLICY_CALENDAR and rebal_day[t]:
+        if not may_trade:
+            pass
+        elif policy == POLICY_CALENDAR and rebal_day[t]:
             session = TWO_SIDED  # a deposit that day is part of the rebalance
         elif dep > 0.0 and cash > 0.0:
             session = BUY_ONLY
@@ -324,7 +336,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             )  # fmt: skip
             if x < 0.0:
                 session = -1
-        if policy == POLICY_THRESHOLD and nav_pre > 0.0:
+        if policy == POLICY_THRESHOLD and may_trade and nav_pre > 0.0:
             # Drift is measured after the day's deposit is invested at targets.
             post = nav_pre
             if session == BUY_ONLY:
@@ -338,7 +350,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                     drift = max(drift, abs(v / post - tgt[i]))
             if drift > band:
                 for i in range(n):
-                    role[i] = ACTIVE if (tradable[i] and tgt[i] > 0.0) else EXCLUDED
+                    role[i] = _role(tradable[i], tgt[i])
                 x = plan_orders_nb(
                     tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash,
                     orders2, skipped2,
@@ -375,10 +387,13 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                         nsk += 1
 
         # (5) NAV, and units at the value before the day's external flow.
-        value = cash
-        for i in range(n):
-            if shares[i] > 0.0:
-                value += shares[i] * last[i]
+        if may_trade and session < 0:
+            value = nav_pre  # nothing traded since it was summed
+        else:
+            value = cash
+            for i in range(n):
+                if shares[i] > 0.0:
+                    value += shares[i] * last[i]
         flow = dep - paid
         if units > 0.0:
             u = (value - flow) / units

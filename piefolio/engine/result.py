@@ -100,7 +100,7 @@ class Result:
     _units: FloatArray
     _unit_value: FloatArray
     _shares: FloatArray  # (T, N), columns in ``symbols`` order
-    _prices: FloatArray  # (T, N) closes carried forward over gaps, for weights
+    _close: FloatArray  # (T, N) closes, NaN before listing and in gaps
     _flows: FloatArray  # (T, 4) deposit, withdrawal, dividend, interest
     _trades_i: IntArray  # (K, 2) day, column in ``symbols``
     _trades_f: FloatArray  # (K, 4) qty, price, value, fee
@@ -135,7 +135,12 @@ class Result:
     @cached_property
     def weights(self) -> pd.DataFrame:
         """Holding value over NAV at each close, dates x symbols (0 when NAV is 0)."""
-        value = self._shares * np.nan_to_num(self._prices)
+        # Carry each close forward over gaps: a held slice is valued at its last
+        # price (before its first price it holds nothing, so 0 is fine).
+        close = self._close
+        seen = np.where(np.isnan(close), 0, np.arange(close.shape[0])[:, None])
+        carried = np.take_along_axis(close, np.maximum.accumulate(seen, axis=0), 0)
+        value = self._shares * np.nan_to_num(carried)
         nav = self._nav[:, None]
         out = np.divide(value, nav, out=np.zeros_like(value), where=nav > 0.0)
         return pd.DataFrame(out, index=self.dates, columns=list(self.symbols))

@@ -34,6 +34,8 @@ __all__ = [
 
 
 def _days(dates: pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    if isinstance(dates, np.ndarray) and dates.dtype == np.dtype("datetime64[D]"):
+        return dates
     return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]")
 
 

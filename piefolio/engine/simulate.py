@@ -205,7 +205,8 @@ def prepare_inputs(
     index = prices.index
     if not (index.is_monotonic_increasing and index.is_unique):
         raise PlanError("price dates must be increasing and unique")
-    unknown = [s for s in symbols if s not in prices.columns]
+    position = {c: j for j, c in enumerate(prices.columns)}
+    unknown = [s for s in symbols if s not in position]
     if unknown:
         raise PlanError(
             f"no prices for {', '.join(unknown)}; the price frame has "
@@ -236,7 +237,12 @@ def prepare_inputs(
             f"prices cover {span}"
         )
     dates = index[lo:hi]
-    close = np.ascontiguousarray(prices[symbols].to_numpy(dtype=np.float64)[lo:hi])
+    # A fresh, writable copy: pandas may hand out read-only views, and numba
+    # compiles a separate kernel for read-only arrays.
+    cols = [position[s] for s in symbols]
+    close = np.array(
+        prices.to_numpy(dtype=np.float64, copy=False)[lo:hi, cols], order="C"
+    )
     if np.any(close <= 0.0):
         j = int(np.argwhere(close <= 0.0)[0, 1])
         raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")
@@ -277,19 +283,20 @@ def prepare_inputs(
             "commission_pct, spread_bps and fx_pct"
         )
     rebalance = plan.rebalance
-    deposit = flow_amounts(dates, plan.deposits)
+    day = dates.to_numpy().astype("datetime64[D]")
+    deposit = flow_amounts(day, plan.deposits)
     deposit[0] += plan.initial
     return KernelInputs(
         dates=dates,
         symbols=tuple(symbols),
         close=close,
         divs=np.ascontiguousarray(divs),
-        days=calendar_days(dates),
-        rate=cash_rates(dates, plan.cash_interest, cash_rate),
+        days=calendar_days(day),
+        rate=cash_rates(day, plan.cash_interest, cash_rate),
         deposit=deposit,
-        withdraw=flow_amounts(dates, plan.withdrawals),
+        withdraw=flow_amounts(day, plan.withdrawals),
         rebal_day=rebalance_days(
-            dates,
+            day,
             rebalance.every if rebalance.policy is RebalancePolicy.CALENDAR else None,
         ),
         targets=w,
@@ -324,7 +331,6 @@ def _run(inputs: KernelInputs, row: int, order: list[str]) -> Result:
     perm = np.array([col[s] for s in order], dtype=np.int64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(perm.size)
-    prices = pd.DataFrame(inputs.close).ffill().to_numpy()
     totals = flows.sum(axis=0)
     return Result(
         dates=inputs.dates,
@@ -342,7 +348,7 @@ def _run(inputs: KernelInputs, row: int, order: list[str]) -> Result:
         _units=units,
         _unit_value=uv,
         _shares=shares[:, perm],
-        _prices=prices[:, perm],
+        _close=inputs.close[:, perm],
         _flows=flows,
         _trades_i=np.column_stack((tr_i[:, 0], inverse[tr_i[:, 1]])),
         _trades_f=tr_f,

@@ -1,0 +1,84 @@
+"""simulate_batch: one call for P pies sharing a plan, row p == simulate of pie p."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.engine import BatchResult, simulate, simulate_batch
+from piefolio.errors import PlanError
+from piefolio.spec import Fees, Flow, Plan
+
+PRICES = pd.DataFrame(
+    {"A": [10.0, 12, 9, 11, 13, 12], "B": [20.0, 19, 21, 22, 18, 20], "C": [5.0] * 6},
+    index=pd.bdate_range("2024-01-29", periods=6),
+)
+PLAN = Plan(
+    start=dt.date(2024, 1, 29),
+    initial=1000.0,
+    deposits=Flow(amount=100.0),
+    withdrawals=Flow(amount=900.0, day=2),
+    rebalance="monthly",
+    fees=Fees(commission_pct=0.5, min_order=0.0),
+)
+WEIGHTS = pd.DataFrame(
+    {"A": [1.0, 0.5, 0.0], "B": [0.0, 0.5, 0.2], "C": [0.0, 0.0, 0.8]},
+    index=["a", "ab", "bc"],
+)
+
+
+def test_batch_shapes_and_rows() -> None:
+    batch = simulate_batch(PRICES, WEIGHTS, PLAN)
+    assert isinstance(batch, BatchResult)
+    assert batch.names == ("a", "ab", "bc")
+    assert batch.nav.shape == (6, 3) and list(batch.nav.columns) == ["a", "ab", "bc"]
+    assert batch.nav.index.equals(PRICES.index)
+    for name in batch.names:
+        w = {s: v for s, v in WEIGHTS.loc[name].items() if v}
+        single = simulate(PRICES, w, PLAN)
+        np.testing.assert_array_equal(batch.nav[name], single.nav)
+        assert batch.final_value[name] == single.final_value
+        assert batch.fees[name] == single.fees
+        assert batch.withdrawn[name] == single.withdrawn
+    # 1 Feb: 100 in; 2 Feb: 900 out of a pie worth about 1,100 -> none runs out.
+    assert batch.deposited.tolist() == [1100.0] * 3
+    assert batch.ran_out.isna().all()
+    detail = batch.result("ab")
+    assert list(detail.shares.columns) == ["A", "B"]
+    with pytest.raises(KeyError, match="no pie named"):
+        batch.result("zz")
+
+
+def test_batch_records_who_ran_out() -> None:
+    plan = PLAN.model_copy(update={"withdrawals": Flow(amount=1090.0, day=2)})
+    batch = simulate_batch(PRICES, WEIGHTS, plan)
+    single = {n: simulate(PRICES, {s: v for s, v in WEIGHTS.loc[n].items() if v}, plan) for n in batch.names}
+    for name in batch.names:
+        expected = single[name].ran_out
+        got = batch.ran_out[name]
+        assert (expected is None and pd.isna(got)) or got == expected
+    assert batch.ran_out.notna().any()
+
+
+@pytest.mark.parametrize(
+    ("weights", "match"),
+    [
+        (WEIGHTS.iloc[:0], "no pies"),
+        (pd.DataFrame({"A": [0.5], "B": [0.4]}, index=["p"]), "p: weights sum to 0.9"),
+        (pd.DataFrame({"A": [0.5], "Z": [0.5]}, index=["p"]), "no prices for Z"),
+    ],
+)
+def test_batch_errors_name_the_pie(weights: pd.DataFrame, match: str) -> None:
+    with pytest.raises(PlanError, match=match):
+        simulate_batch(PRICES, weights, PLAN)
+
+
+def test_batch_late_listing_error_names_symbol() -> None:
+    prices = PRICES.copy()
+    prices.loc[prices.index[:2], "C"] = np.nan
+    simulate_batch(prices, WEIGHTS.iloc[:2], PLAN)  # no pie holds C: fine
+    with pytest.raises(PlanError, match=r"C has no price on the first day.*2024-01-31"):
+        simulate_batch(prices, WEIGHTS, PLAN)

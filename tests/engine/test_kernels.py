@@ -1,0 +1,124 @@
+"""The kernels' contract with other numba code (Monte Carlo), and the fee solve."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.engine import KernelInputs, prepare_inputs
+from piefolio.engine._kernels import simulate_pie_nb
+from piefolio.engine._solve import (
+    ACTIVE,
+    BUY_ONLY,
+    EXCLUDED,
+    RESERVED,
+    TWO_SIDED,
+    plan_orders_nb,
+    solve_level_nb,
+    solve_sell_level_nb,
+)
+from piefolio.spec import Fees, Flow, Plan
+
+
+def roles(*r: int) -> np.ndarray:
+    return np.array(r, dtype=np.int64)
+
+
+def test_two_sided_level_solves_v_prime_plus_fees_equals_v() -> None:
+    w = np.array([0.5, 0.5])
+    a = np.array([600.0, 500.0])
+    prop = np.array([0.01, 0.01])
+    x = solve_level_nb(w, a, prop, 0.0, roles(ACTIVE, ACTIVE), TWO_SIDED, 0.0)
+    assert x == pytest.approx(1099.0)  # fees 0.01 x 100 = 1
+    # With zero fees V' = V to rounding.
+    x0 = solve_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, ACTIVE), TWO_SIDED, 0.0)
+    assert x0 == pytest.approx(1100.0, rel=1e-15)
+
+
+def test_buy_only_level_stops_inside_a_fixed_fee_jump() -> None:
+    # Water-fill with a fixed fee of 5: 100 of cash lifts B from 500 to 600 at
+    # level 1200 (cost 100 + 5 = 105 > 100 once A's order starts): B gets 95.
+    w = np.array([0.5, 0.5])
+    a = np.array([600.0, 500.0])
+    x = solve_level_nb(w, a, np.zeros(2), 5.0, roles(ACTIVE, ACTIVE), BUY_ONLY, 100.0)
+    assert x == pytest.approx(1190.0)  # 0.5 x - 500 + 5 = 100
+    # 102 of cash: B to 600 costs 105 > 102: the level is 1194 (B gets 97).
+    x = solve_level_nb(w, a, np.zeros(2), 5.0, roles(ACTIVE, ACTIVE), BUY_ONLY, 102.0)
+    assert x == pytest.approx(1194.0)
+    # 106: past B's 600, A's order (and its fee) is not affordable: x = 1200.
+    x = solve_level_nb(w, a, np.zeros(2), 5.0, roles(ACTIVE, ACTIVE), BUY_ONLY, 106.0)
+    assert x == pytest.approx(1200.0)
+
+
+def test_reserved_buy_keeps_its_money_and_excluded_keeps_its_holding() -> None:
+    w = np.array([0.5, 0.5])
+    a = np.array([600.0, 500.0])
+    # B reserved (no price today): A to half of 1100, 50 waits for B.
+    x = solve_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, RESERVED), TWO_SIDED, 0.0)
+    assert x == pytest.approx(1100.0)
+    # B excluded (a skipped sell would be): A alone takes what is not B.
+    x = solve_level_nb(
+        w, np.array([500.0, 600.0]), np.zeros(2), 0.0, roles(ACTIVE, EXCLUDED),
+        TWO_SIDED, 0.0,
+    )  # fmt: skip
+    assert 0.5 * x == pytest.approx(500.0)
+
+
+def test_plan_orders_skips_small_orders_and_reports_them() -> None:
+    w = np.array([0.995, 0.005])
+    orders, skipped = np.zeros(2), np.zeros(2)
+    role = roles(ACTIVE, ACTIVE)
+    x = plan_orders_nb(
+        w, np.zeros(2), np.zeros(2), 0.0, 1.0, role, BUY_ONLY, 100.0, orders, skipped
+    )
+    assert x == pytest.approx(100.0)
+    np.testing.assert_allclose(orders, [99.5, 0.0])
+    np.testing.assert_allclose(skipped, [0.0, 0.5])
+    assert list(role) == [ACTIVE, RESERVED]
+
+
+def test_sell_level_trims_the_most_overweight_first() -> None:
+    w = np.array([0.5, 0.5])
+    a = np.array([600.0, 500.0])
+    x = solve_sell_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, ACTIVE), 50.0)
+    assert x == pytest.approx(1100.0)  # only A: 600 -> 550
+    x = solve_sell_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, ACTIVE), 150.0)
+    assert x == pytest.approx(950.0)
+    assert solve_sell_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, ACTIVE), 1200.0) < 0
+
+
+def test_prepare_inputs_takes_the_monte_carlo_placeholder() -> None:
+    dates = pd.bdate_range("2026-01-02", periods=300)
+    symbols = ["A", "B", "C"]
+    placeholder = pd.DataFrame(1.0, index=dates, columns=symbols)
+    plan = Plan(
+        start=dt.date(2020, 1, 1),
+        initial=1000.0,
+        deposits=Flow(amount=100.0),
+        withdrawals=Flow(amount=30.0, every="quarter"),
+        rebalance="quarterly",
+        fees=Fees(fx_pct=0.15, commission_fixed=0.5, min_order=1.0),
+    ).model_copy(update={"start": dates[0].date(), "end": None})
+    inputs = prepare_inputs(
+        placeholder, symbols, np.full((1, 3), 1 / 3), plan, fx_mask={"B": True}
+    )
+    assert isinstance(inputs, KernelInputs)
+    assert inputs.deposit[0] == 1000.0 and inputs.days[0] == 0
+    assert dates[-1] == pd.Timestamp("2027-02-25")
+    assert inputs.deposit.sum() == 1000.0 + 100.0 * 13  # Feb 2026 .. Feb 2027
+    np.testing.assert_allclose(inputs.prop, [0.0, 0.0015, 0.0])
+    assert (inputs.fixed, inputs.min_order, inputs.policy) == (0.5, 1.0, 1)
+    # The kernel as Monte Carlo calls it: positional, detail off; [0] NAV, [10]
+    # the day it ran out.
+    close = np.cumprod(np.full((300, 3), 1.001), axis=0) * 100.0
+    res = simulate_pie_nb(
+        close, np.zeros((300, 3)), inputs.days, inputs.rate, inputs.deposit,
+        inputs.withdraw, inputs.rebal_day, np.array([0.5, 0.3, 0.2]), inputs.prop,
+        inputs.fixed, inputs.min_order, inputs.policy, inputs.band, False,
+    )  # fmt: skip
+    assert res[0].shape == (300,) and res[0][-1] > inputs.deposit.sum() - inputs.withdraw.sum()
+    assert res[10] == -1
+    assert res[4].shape == (0, 3) and res[6].shape == (0, 2)  # no ledgers kept

@@ -1,0 +1,116 @@
+"""Calendars of a plan: flows in the period after start, on the next trading day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.engine import simulate
+from piefolio.engine.schedule import (
+    calendar_days,
+    cash_rates,
+    flow_amounts,
+    flow_dates,
+    rebalance_days,
+)
+from piefolio.spec import Fees, Flow, Plan
+
+
+def d(text: str) -> np.datetime64:
+    return np.datetime64(text, "D")
+
+
+def test_calendar_days_count_the_weekend() -> None:
+    dates = pd.DatetimeIndex(["2024-01-04", "2024-01-05", "2024-01-08"])
+    np.testing.assert_array_equal(calendar_days(dates), [0, 1, 3])
+
+
+def test_monthly_flow_starts_the_month_after_start() -> None:
+    out = flow_dates(d("2024-01-15"), d("2024-04-30"), Flow(amount=1, day=10))
+    np.testing.assert_array_equal(out, [d("2024-02-10"), d("2024-03-10"), d("2024-04-10")])
+    # Even when start is before the day of its own month: the first is next month.
+    out = flow_dates(d("2024-01-02"), d("2024-02-28"), Flow(amount=1, day=15))
+    np.testing.assert_array_equal(out, [d("2024-02-15")])
+
+
+def test_monthly_day_is_clipped_to_the_month() -> None:
+    out = flow_dates(d("2024-01-02"), d("2024-04-30"), Flow(amount=1, day=31))
+    np.testing.assert_array_equal(out, [d("2024-02-29"), d("2024-03-31"), d("2024-04-30")])
+
+
+def test_quarterly_and_weekly_flows() -> None:
+    q = flow_dates(d("2024-02-10"), d("2024-12-31"), Flow(amount=1, every="quarter", day=92))
+    np.testing.assert_array_equal(q, [d("2024-06-30"), d("2024-09-30"), d("2024-12-31")])
+    # 2024-01-03 is a Wednesday; Friday (5) of each following week.
+    w = flow_dates(d("2024-01-03"), d("2024-01-20"), Flow(amount=1, every="week", day=5))
+    np.testing.assert_array_equal(w, [d("2024-01-12"), d("2024-01-19")])
+
+
+def test_flow_on_a_weekend_moves_to_the_next_trading_day() -> None:
+    # 1 Jun 2024 is a Saturday: the deposit falls on Monday 3 Jun.
+    dates = pd.bdate_range("2024-05-30", "2024-06-05")
+    amounts = flow_amounts(dates, Flow(amount=100.0))
+    assert dict(zip(dates[amounts > 0], amounts[amounts > 0], strict=True)) == {
+        pd.Timestamp("2024-06-03"): 100.0
+    }
+
+
+def test_flows_that_land_on_one_trading_day_add_up() -> None:
+    dates = pd.DatetimeIndex(["2024-01-02", "2024-03-01"])  # a long closure
+    amounts = flow_amounts(dates, Flow(amount=100.0, day=15))
+    np.testing.assert_array_equal(amounts, [0.0, 100.0])  # 15 Feb only: 15 Mar is after
+    amounts = flow_amounts(
+        pd.DatetimeIndex(["2024-01-02", "2024-01-22"]),
+        Flow(amount=10.0, every="week", day=1),
+    )
+    np.testing.assert_array_equal(amounts, [0.0, 30.0])  # Mondays 8, 15, 22 Jan
+
+
+def test_rebalance_days_are_first_trading_days_after_day_zero() -> None:
+    dates = pd.DatetimeIndex(
+        ["2024-01-02", "2024-01-31", "2024-02-01", "2024-03-28", "2024-04-01", "2025-01-02"]
+    )
+    np.testing.assert_array_equal(
+        rebalance_days(dates, "month"), [False, False, True, True, True, True]
+    )
+    np.testing.assert_array_equal(
+        rebalance_days(dates, "quarter"), [False, False, False, False, True, True]
+    )
+    np.testing.assert_array_equal(
+        rebalance_days(dates, "year"), [False, False, False, False, False, True]
+    )
+    assert not rebalance_days(dates, None).any()
+
+
+def test_cash_rates_step_with_the_dated_series() -> None:
+    dates = pd.bdate_range("2024-01-01", periods=4)
+    rates = pd.Series([0.03, 0.04], index=pd.DatetimeIndex(["2024-01-02", "2024-01-04"]))
+    np.testing.assert_allclose(cash_rates(dates, 0.01, rates), [0.01, 0.03, 0.03, 0.04])
+    np.testing.assert_allclose(cash_rates(dates, 0.01, None), [0.01] * 4)
+
+
+@pytest.mark.parametrize(
+    ("start", "first_deposit"),
+    [
+        (dt.date(2024, 1, 2), "2024-02-01"),  # not on 2 Jan: that is the initial
+        (dt.date(2024, 1, 31), "2024-02-01"),
+        (dt.date(2024, 2, 1), "2024-03-01"),
+    ],
+)
+def test_simulate_first_deposit_in_the_period_after_start(
+    start: dt.date, first_deposit: str
+) -> None:
+    prices = pd.DataFrame(
+        {"A": 10.0}, index=pd.bdate_range("2024-01-01", "2024-03-29")
+    )
+    plan = Plan(
+        start=start, initial=100.0, deposits=Flow(amount=50.0), fees=Fees(min_order=0)
+    )
+    r = simulate(prices, {"A": 1.0}, plan)
+    deposits = r.flows[r.flows["kind"] == "deposit"]
+    assert deposits["date"].iloc[0] == pd.Timestamp(start)
+    assert deposits["amount"].iloc[0] == 100.0
+    assert deposits["date"].iloc[1] == pd.Timestamp(first_deposit)
