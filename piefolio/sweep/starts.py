@@ -10,8 +10,8 @@ the plan's start and the first day where every slice of every series has a price
 (with ``late_listing = "redistribute"``: at least one slice of each); with a
 horizon, only starts whose horizon fits inside the data are run, so every row
 covers the same length of time. Returns are fractions; XIRR is annual, on
-calendar days (pyxirr), from the run's dated deposits and withdrawals and the
-final value.
+calendar days (pyxirr), from the plan's dated deposits and withdrawals and the
+final value (a pie that ran out is credited the withdrawals as scheduled).
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ def sweep_starts(
     """
     from pyxirr import xirr
 
-    from piefolio.engine import simulate, simulate_batch
+    from piefolio.engine import simulate_batch
+    from piefolio.engine.schedule import flow_amounts
 
     names = tuple(series)
     tickers = list(dict.fromkeys(t for w in series.values() for t in w))
@@ -197,11 +198,15 @@ def sweep_starts(
             update={"start": start.date(), "end": end.date() if end else None}
         )
         batch = simulate_batch(window, weights, run_plan, fx_mask=fx_mask)
-        # Every series gets the same deposits: one ledger serves all XIRRs.
-        flows = simulate(window, series[names[0]], run_plan, fx_mask=fx_mask).flows
-        moves = flows[flows["kind"].isin(["deposit", "withdrawal"])]
-        ext = moves.groupby("date")["amount"].sum()
-        when = [d.date() for d in pd.DatetimeIndex(ext.index)]
+        # Every series gets the same scheduled flows: one list serves all XIRRs.
+        days = pd.DatetimeIndex(batch.nav.index)
+        net = flow_amounts(days, run_plan.deposits) - flow_amounts(
+            days, run_plan.withdrawals
+        )
+        net[0] += run_plan.initial
+        moved = np.flatnonzero(net)
+        when = [d.date() for d in days[moved]]
+        put_in = float(net.sum())
         last = batch.nav.index[-1].date()
         dd = _max_drawdown(batch.unit_value.to_numpy())
         finals = batch.final_value.to_numpy(dtype=float)
@@ -209,7 +214,7 @@ def sweep_starts(
         for j, name in enumerate(names):
             final = float(finals[j])
             try:
-                rate = xirr([*when, last], [*(-ext.to_numpy()), final])
+                rate = xirr([*when, last], [*(-net[moved]), final])
             except Exception:  # pyxirr raises when no rate solves the flows
                 rate = None
             rows.append(
@@ -218,8 +223,8 @@ def sweep_starts(
                     "end": batch.nav.index[-1],
                     "series": name,
                     "final_value": final,
-                    "deposited": float(ext.sum()),
-                    "profit": final - float(ext.sum()),
+                    "deposited": put_in,
+                    "profit": final - put_in,
                     "twr": float(twrs[j]),
                     "xirr": math.nan if rate is None else float(rate),
                     "max_drawdown": float(dd[j]),
