@@ -26,8 +26,8 @@ import time
 
 import numpy as np
 import pandas as pd
-from piefolio.engine import simulate
 
+from piefolio.engine import simulate
 from piefolio.scenarios.montecarlo import monte_carlo
 from piefolio.scenarios.sampling import StationaryBootstrap
 from piefolio.spec import Plan

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from piefolio.engine import simulate
 
+from piefolio.engine import simulate
 from piefolio.errors import PlanError, SpecError
 from piefolio.spec import parse_pie
 from piefolio.sweep.honest import honest_selection
