@@ -105,9 +105,12 @@ def test_stress_default_windows_and_a_scenario(
 ) -> None:
     scenario = REPO / "examples" / "scenarios" / "datacenter-slowdown.toml"
     code, text = invoke(
-        "stress", EXAMPLE, "--offline", "--scenario", str(scenario), home=shared_home
-    )
+        "stress", EXAMPLE, "--offline", "--scenario", str(scenario), "--out",
+        str(tmp_path), home=shared_home,
+    )  # fmt: skip
     assert code == 0, text
+    page = (tmp_path / "stress.html").read_text(encoding="utf-8")
+    assert "Max drawdown" in page and "datacenter-slowdown" in page
     for window in ("dot-com bust", "2008 crisis", "2020 crash", "2022 rate shock"):
         assert window in text
     assert "XLU's returns stand in" in text

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
+    from piefolio.scenarios.historical import StressWindow
+    from piefolio.scenarios.shocks import ShockResult
     from piefolio.spec import PieSpec
 
 __all__ = ["claims", "simulate", "stress"]
@@ -142,6 +144,61 @@ def stress(
     skipped = [n for n in windows if n not in {w.name for w in results}]
     if skipped:
         show.print(f"[dim]Skipped (before the data): {', '.join(skipped)}[/]")
+    page = _stress_page(pie, results, shocks, _folder(pie, out) / "stress.html")
+    show.print(f"Wrote [bold]{page}[/]")
+
+
+def _stress_page(
+    pie: PieSpec,
+    results: list[StressWindow],
+    shocks: list[tuple[Path, list[ShockResult]]],
+    path: Path,
+) -> Path:
+    """One page: drawdown and return per window, and each scenario's moves."""
+    import pandas as pd
+
+    from piefolio.report import bars_figure, write_page
+
+    def by_window(field: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {w.name: {r.name: getattr(r, field) for r in w.rows} for w in results}
+        ).T
+
+    figures = []
+    tables: list[tuple[str, pd.DataFrame]] = []
+    if results:
+        figures.append(
+            (
+                "Deepest fall inside each window (lump sum of target weights)",
+                bars_figure(by_window("max_drawdown"), "Max drawdown", axis="drawdown"),
+            )
+        )
+        figures.append(
+            (
+                "Return from the window's first to its last day",
+                bars_figure(by_window("total_return"), "Return over the window"),
+            )
+        )
+        recover = by_window("days_to_recover").astype("object")
+        tables.append(
+            ("Days from the trough back to the window's starting value", recover)
+        )
+    for file, rows in shocks:
+        moves = pd.DataFrame({"implied move": {r.name: r.total for r in rows}})
+        figures.append(
+            (
+                f"{file.name}: implied move of the pie and each benchmark",
+                bars_figure(moves, file.stem, axis="implied move"),
+            )
+        )
+        tables.append((f"{file.name}: slices of {rows[0].name}", rows[0].slices))
+    return write_page(
+        f"{pie.pie.name}: stress",
+        [f"Windows: {', '.join(w.name for w in results) or 'none in the data'}"],
+        tables,
+        figures,
+        path,
+    )
 
 
 def _parse_windows(items: list[str]) -> dict[str, tuple[str, str]]:

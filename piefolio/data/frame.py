@@ -193,7 +193,7 @@ class PriceFrame:
         valid = ~np.isnan(values)
         dates = pd.DatetimeIndex(prices.index)
         first = tuple(
-            dates[np.argmax(valid[:, j])].date() if valid[:, j].any() else None
+            dates[int(np.argmax(valid[:, j]))].date() if valid[:, j].any() else None
             for j in range(n)
         )
         return cls(

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.report.json import report_json
     from piefolio.report.model import ReportData
     from piefolio.report.png import write_pngs
-    from piefolio.report.scenario_figures import lines_figure
+    from piefolio.report.scenario_figures import bars_figure, lines_figure
     from piefolio.report.terminal import (
         summary_frame_table,
         summary_table,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
 _LAZY: dict[str, str] = {
     "ReportData": "piefolio.report.model",
     "allocation_tree": "piefolio.report.build",
+    "bars_figure": "piefolio.report.scenario_figures",
     "lines_figure": "piefolio.report.scenario_figures",
     "report_data": "piefolio.report.build",
     "summary_frame_table": "piefolio.report.terminal",
@@ -68,6 +69,7 @@ _LAZY: dict[str, str] = {
 __all__ = [
     "ReportData",
     "allocation_tree",
+    "bars_figure",
     "claims_figure",
     "fan_figure",
     "lines_figure",

@@ -19,7 +19,13 @@ import plotly.graph_objects as go
 
 from piefolio.report._style import GREY, colour, layout
 
-__all__ = ["FAN_PERCENTILES", "claims_figure", "fan_figure", "lines_figure"]
+__all__ = [
+    "FAN_PERCENTILES",
+    "bars_figure",
+    "claims_figure",
+    "fan_figure",
+    "lines_figure",
+]
 
 #: Percentile columns :func:`fan_figure` expects.
 FAN_PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
@@ -162,4 +168,35 @@ def lines_figure(frame: pd.DataFrame, title: str) -> Any:
         )
     if frame.index.name:
         fig.update_xaxes(title=str(frame.index.name))
+    return layout(fig, title)
+
+
+def bars_figure(frame: pd.DataFrame, title: str, *, axis: str = "return") -> Any:
+    """Draw grouped bars: one group per row, one bar per column, as percentages.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame, shape (n_groups, n_series)
+        Fractions (-0.34 = -34 %); NaN draws no bar.
+    title : str
+        Chart title.
+    axis : str
+        Label of the value axis.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = go.Figure()
+    for i, (name, values) in enumerate(frame.items()):
+        fig.add_trace(
+            go.Bar(
+                x=[str(x) for x in frame.index],
+                y=values.astype("float64"),
+                name=str(name),
+                marker={"color": colour(i)},
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(tickformat=".0%", title=axis)
     return layout(fig, title)
