@@ -211,6 +211,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
         # ex-date, in one pass (interest (1) only needs the cash, so order holds).
         newly_listed = t == 0
         dv = 0.0
+        held = 0.0  # holdings value at today's prices (last price in a gap)
         for i in range(n):
             p = close[t, i]
             if p == p:  # not NaN
@@ -225,6 +226,10 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                 d = divs[t, i]
                 if d == d and d != 0.0:
                     dv += shares[i] * d
+                hold[i] = shares[i] * last[i]
+                held += hold[i]
+            else:
+                hold[i] = 0.0
 
         # (1) interest on idle cash for the calendar days since the last step.
         if t > 0 and cash > 0.0 and days[t] > 0 and rate[t] != 0.0:
@@ -268,7 +273,6 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                 net = 0.0
                 count = 0
                 for i in range(n):
-                    hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
                     orders[i] = 0.0
                     if tradable[i] and hold[i] > 0.0:
                         role[i] = ACTIVE
@@ -304,6 +308,10 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                     tr_i, tr_f, ntr,
                 )  # fmt: skip
                 fees_total += fee
+                held = 0.0
+                for i in range(n):
+                    hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
+                    held += hold[i]
             paid = min(wd, cash)
             cash = max(cash - paid, 0.0)
             flows[t, FLOW_WITHDRAWAL] = paid
@@ -314,11 +322,9 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             or policy == POLICY_THRESHOLD
             or (policy == POLICY_CALENDAR and rebal_day[t])
         )
-        nav_pre = cash
+        nav_pre = cash + held
         if may_trade:
             for i in range(n):
-                hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
-                nav_pre += hold[i]
                 role[i] = _role(tradable[i], tgt[i])
         session = -1
         use_second = False
@@ -387,7 +393,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                         nsk += 1
 
         # (5) NAV, and units at the value before the day's external flow.
-        if may_trade and session < 0:
+        if session < 0:
             value = nav_pre  # nothing traded since it was summed
         else:
             value = cash
