@@ -148,7 +148,9 @@ def _dividend_array(
     return out
 
 
-def _fx_array(fx_mask: pd.Series | Mapping[str, bool] | None, symbols: list[str]):  # type: ignore[no-untyped-def]
+def _fx_array(
+    fx_mask: pd.Series | Mapping[str, bool] | None, symbols: list[str]
+) -> BoolArray:
     if fx_mask is None:
         return np.zeros(len(symbols), dtype=np.bool_)
     mask = dict(fx_mask.items())
