@@ -438,3 +438,10 @@ def test_rebalance_with_fixed_fees_skips_orders_already_on_target() -> None:
     # Nothing moved: the 1 Feb rebalance places no order and pays no fee.
     assert r.fees == pytest.approx(2.0)
     assert len(r.trades) == 2
+
+
+def test_columns_outside_the_pie_may_be_anything() -> None:
+    prices = frame("2024-01-01", A=[10, 20]).assign(note=["x", "y"])
+    r = simulate(prices, {"A": 1.0}, plan(initial=10.0))
+    assert r.final_value == 20.0
+    assert "_nav" not in repr(r)  # arrays stay out of the repr
