@@ -185,8 +185,11 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
     tr_f = np.empty((cap, 4))
     sk_i = np.empty((cap, 2), dtype=np.int64)
     sk_f = np.empty((cap, 1))
-    ntr = 0
-    nsk = 0
+    # Counters and flags as runtime values, not literals, so that the helpers
+    # below compile once rather than once per literal combination.
+    ntr = np.int64(0)
+    nsk = np.int64(0)
+    uncapped = n < 0
 
     shares = np.zeros(n)
     last = np.full(n, np.nan)
@@ -375,7 +378,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             out_o = orders2 if use_second else orders
             out_s = skipped2 if use_second else skipped
             cash, fee, tr_i, tr_f, ntr = _execute_nb(
-                t, out_o, shares, last, prop, fixed, cash, False, detail,
+                t, out_o, shares, last, prop, fixed, cash, uncapped, detail,
                 tr_i, tr_f, ntr,
             )  # fmt: skip
             fees_total += fee
@@ -453,10 +456,13 @@ def simulate_batch_nb(  # type: ignore[no-untyped-def]
     totals = np.empty((n_pies, 4))
     fees = np.empty(n_pies)
     ran_out = np.empty(n_pies, dtype=np.int64)
+    # False, but not a compile-time constant: a literal False would make numba
+    # compile (and cache) a second copy of the single-pie kernel.
+    detail = n_pies < 0
     for p in prange(n_pies):
         res = simulate_pie_nb(
             close, divs, days, rate, deposit, withdraw, rebal_day, targets[p],
-            prop, fixed, min_order, policy, band, False,
+            prop, fixed, min_order, policy, band, detail,
         )  # fmt: skip
         nav[p] = res[0]
         cash[p] = res[1]
