@@ -326,9 +326,6 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             or (policy == POLICY_CALENDAR and rebal_day[t])
         )
         nav_pre = cash + held
-        if may_trade:
-            for i in range(n):
-                role[i] = _role(tradable[i], tgt[i])
         session = -1
         use_second = False
         if not may_trade:
@@ -337,6 +334,9 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             session = TWO_SIDED  # a deposit that day is part of the rebalance
         elif dep > 0.0 and cash > 0.0:
             session = BUY_ONLY
+        if session >= 0:
+            for i in range(n):
+                role[i] = _role(tradable[i], tgt[i])
         if session == BUY_ONLY:
             base = hold if policy == POLICY_DEPOSITS else zeros
             x = plan_orders_nb(
@@ -353,10 +353,11 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                     if orders[i] != 0.0:
                         post -= prop[i] * abs(orders[i]) + fixed
             drift = 0.0
-            for i in range(n):
-                if tgt[i] > 0.0 and post > 0.0:
-                    v = hold[i] + (orders[i] if session == BUY_ONLY else 0.0)
-                    drift = max(drift, abs(v / post - tgt[i]))
+            if post > 0.0:
+                for i in range(n):
+                    if tgt[i] > 0.0:
+                        v = hold[i] + (orders[i] if session == BUY_ONLY else 0.0)
+                        drift = max(drift, abs(v / post - tgt[i]))
             if drift > band:
                 for i in range(n):
                     role[i] = _role(tradable[i], tgt[i])
