@@ -185,8 +185,11 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
     tr_f = np.empty((cap, 4))
     sk_i = np.empty((cap, 2), dtype=np.int64)
     sk_f = np.empty((cap, 1))
-    ntr = 0
-    nsk = 0
+    # Counters and flags as runtime values, not literals, so that the helpers
+    # below compile once rather than once per literal combination.
+    ntr = np.int64(0)
+    nsk = np.int64(0)
+    uncapped = n < 0
 
     shares = np.zeros(n)
     last = np.full(n, np.nan)
@@ -211,6 +214,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
         # ex-date, in one pass (interest (1) only needs the cash, so order holds).
         newly_listed = t == 0
         dv = 0.0
+        held = 0.0  # holdings value at today's prices (last price in a gap)
         for i in range(n):
             p = close[t, i]
             if p == p:  # not NaN
@@ -225,6 +229,10 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                 d = divs[t, i]
                 if d == d and d != 0.0:
                     dv += shares[i] * d
+                hold[i] = shares[i] * last[i]
+                held += hold[i]
+            else:
+                hold[i] = 0.0
 
         # (1) interest on idle cash for the calendar days since the last step.
         if t > 0 and cash > 0.0 and days[t] > 0 and rate[t] != 0.0:
@@ -268,7 +276,6 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                 net = 0.0
                 count = 0
                 for i in range(n):
-                    hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
                     orders[i] = 0.0
                     if tradable[i] and hold[i] > 0.0:
                         role[i] = ACTIVE
@@ -304,6 +311,10 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                     tr_i, tr_f, ntr,
                 )  # fmt: skip
                 fees_total += fee
+                held = 0.0
+                for i in range(n):
+                    hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
+                    held += hold[i]
             paid = min(wd, cash)
             cash = max(cash - paid, 0.0)
             flows[t, FLOW_WITHDRAWAL] = paid
@@ -314,12 +325,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             or policy == POLICY_THRESHOLD
             or (policy == POLICY_CALENDAR and rebal_day[t])
         )
-        nav_pre = cash
-        if may_trade:
-            for i in range(n):
-                hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
-                nav_pre += hold[i]
-                role[i] = _role(tradable[i], tgt[i])
+        nav_pre = cash + held
         session = -1
         use_second = False
         if not may_trade:
@@ -328,6 +334,9 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             session = TWO_SIDED  # a deposit that day is part of the rebalance
         elif dep > 0.0 and cash > 0.0:
             session = BUY_ONLY
+        if session >= 0:
+            for i in range(n):
+                role[i] = _role(tradable[i], tgt[i])
         if session == BUY_ONLY:
             base = hold if policy == POLICY_DEPOSITS else zeros
             x = plan_orders_nb(
@@ -344,10 +353,11 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                     if orders[i] != 0.0:
                         post -= prop[i] * abs(orders[i]) + fixed
             drift = 0.0
-            for i in range(n):
-                if tgt[i] > 0.0 and post > 0.0:
-                    v = hold[i] + (orders[i] if session == BUY_ONLY else 0.0)
-                    drift = max(drift, abs(v / post - tgt[i]))
+            if post > 0.0:
+                for i in range(n):
+                    if tgt[i] > 0.0:
+                        v = hold[i] + (orders[i] if session == BUY_ONLY else 0.0)
+                        drift = max(drift, abs(v / post - tgt[i]))
             if drift > band:
                 for i in range(n):
                     role[i] = _role(tradable[i], tgt[i])
@@ -369,7 +379,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
             out_o = orders2 if use_second else orders
             out_s = skipped2 if use_second else skipped
             cash, fee, tr_i, tr_f, ntr = _execute_nb(
-                t, out_o, shares, last, prop, fixed, cash, False, detail,
+                t, out_o, shares, last, prop, fixed, cash, uncapped, detail,
                 tr_i, tr_f, ntr,
             )  # fmt: skip
             fees_total += fee
@@ -387,7 +397,7 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
                         nsk += 1
 
         # (5) NAV, and units at the value before the day's external flow.
-        if may_trade and session < 0:
+        if session < 0:
             value = nav_pre  # nothing traded since it was summed
         else:
             value = cash
@@ -447,10 +457,13 @@ def simulate_batch_nb(  # type: ignore[no-untyped-def]
     totals = np.empty((n_pies, 4))
     fees = np.empty(n_pies)
     ran_out = np.empty(n_pies, dtype=np.int64)
+    # False, but not a compile-time constant: a literal False would make numba
+    # compile (and cache) a second copy of the single-pie kernel.
+    detail = n_pies < 0
     for p in prange(n_pies):
         res = simulate_pie_nb(
             close, divs, days, rate, deposit, withdraw, rebal_day, targets[p],
-            prop, fixed, min_order, policy, band, False,
+            prop, fixed, min_order, policy, band, detail,
         )  # fmt: skip
         nav[p] = res[0]
         cash[p] = res[1]

@@ -118,14 +118,14 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
     """
     n = w.shape[0]
     bps = np.empty(n)
+    idx = np.empty(n, dtype=np.int64)
     m = 0
     for i in range(n):
         if role[i] != EXCLUDED and w[i] > 0.0:
             bps[m] = a[i] / w[i]
+            idx[m] = i
             m += 1
-    bps = np.sort(bps[:m])
-    lo = 0.0
-    k = 0
+    order = np.argsort(bps[:m], kind="mergesort")
     g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode)
     if g0 > cash:
         return -1.0
@@ -140,38 +140,55 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
             g = session_cost_nb(bps[j], w, a, prop, fixed, role, mode)
             if abs(g - cash) <= 1e-12 * scale:
                 return bps[j]
+    # Slope of g just above x = 0 (orders with a breakpoint at 0 included).
+    slope = 0.0
+    for j in range(m):
+        i = idx[j]
+        above = bps[j] <= 0.0
+        if role[i] == RESERVED or mode == BUY_ONLY:
+            if above:
+                slope += w[i] * (1.0 + prop[i]) if role[i] == ACTIVE else w[i]
+        else:
+            slope += w[i] * (1.0 + prop[i]) if above else w[i] * (1.0 - prop[i])
+    # Walk the breakpoints upwards, carrying g and its slope: on each segment g
+    # is linear, so the crossing is one division. At a breakpoint a buy-only
+    # order starts and its fixed fee is a jump; in two-sided mode g is
+    # continuous either side of the (point) dip.
+    lo = 0.0
+    gl = g0
+    k = 0
     while True:
-        while k < m and bps[k] <= lo:
-            k += 1
-        gl = session_cost_nb(lo, w, a, prop, fixed, role, mode)
-        slope = 0.0
-        for i in range(n):
-            if role[i] == EXCLUDED or w[i] <= 0.0:
-                continue
-            bp = a[i] / w[i]  # the same expression as in bps, so == is exact
-            above = bp <= lo  # on (lo, hi) the order is a buy
-            if role[i] == RESERVED or mode == BUY_ONLY:
-                if above:
+        # Apply every breakpoint at lo: slope changes and fixed-fee jumps.
+        while k < m and bps[order[k]] <= lo:
+            i = idx[order[k]]
+            if lo > 0.0:
+                if role[i] == RESERVED:
                     slope += w[i]
-                    if role[i] == ACTIVE:
-                        slope += prop[i] * w[i]
-                        if bp == lo:
-                            gl += fixed  # the order starts here: its fixed fee
-            else:
-                slope += w[i] * (1.0 + prop[i]) if above else w[i] * (1.0 - prop[i])
-                if bp == lo:
-                    gl += fixed  # zero at lo, an order (with its fee) just above
+                elif mode == BUY_ONLY:
+                    slope += w[i] * (1.0 + prop[i])
+                else:
+                    slope += 2.0 * w[i] * prop[i]
+            if role[i] == ACTIVE:
+                gl += fixed  # zero at lo, an order (with its fee) just above
+            k += 1
         if cash < gl:
             return lo  # inside a fixed-fee jump: that order is not affordable
         if k >= m:
             return lo + (cash - gl) / slope if slope > 0.0 else lo
-        hi = bps[k]
-        if slope <= 0.0:  # no order moves on this segment (all below their bp)
-            lo = hi
-            continue
-        if gl + slope * (hi - lo) >= cash:
+        hi = bps[order[k]]
+        g_hi = gl + slope * (hi - lo)
+        if slope > 0.0 and g_hi >= cash:
             return lo + (cash - gl) / slope
         lo = hi
+        gl = g_hi
+        if mode == TWO_SIDED:
+            # Left limit at hi, minus the fees of orders that are zero there,
+            # which the loop above adds back for just above hi.
+            for j in range(k, m):
+                if bps[order[j]] > hi:
+                    break
+                if role[idx[order[j]]] == ACTIVE:
+                    gl -= fixed
 
 
 @njit(cache=True)

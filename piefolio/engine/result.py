@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -95,17 +95,17 @@ class Result:
     final_value: float
     twr: float
     ran_out: pd.Timestamp | None
-    _nav: FloatArray
-    _cash: FloatArray
-    _units: FloatArray
-    _unit_value: FloatArray
-    _shares: FloatArray  # (T, N), columns in ``symbols`` order
-    _close: FloatArray  # (T, N) closes, NaN before listing and in gaps
-    _flows: FloatArray  # (T, 4) deposit, withdrawal, dividend, interest
-    _trades_i: IntArray  # (K, 2) day, column in ``symbols``
-    _trades_f: FloatArray  # (K, 4) qty, price, value, fee
-    _skips_i: IntArray  # (S, 2) day, column in ``symbols``
-    _skips_f: FloatArray  # (S, 1) value
+    _nav: FloatArray = field(repr=False)
+    _cash: FloatArray = field(repr=False)
+    _units: FloatArray = field(repr=False)
+    _unit_value: FloatArray = field(repr=False)
+    _shares: FloatArray = field(repr=False)  # (T, N), columns in ``symbols`` order
+    _close: FloatArray = field(repr=False)  # (T, N) closes, NaN: unlisted / gap
+    _flows: FloatArray = field(repr=False)  # (T, 4) deposit, withdrawal, div., int.
+    _trades_i: IntArray = field(repr=False)  # (K, 2) day, column in ``symbols``
+    _trades_f: FloatArray = field(repr=False)  # (K, 4) qty, price, value, fee
+    _skips_i: IntArray = field(repr=False)  # (S, 2) day, column in ``symbols``
+    _skips_f: FloatArray = field(repr=False)  # (S, 1) value
 
     @cached_property
     def nav(self) -> pd.Series:
@@ -225,13 +225,13 @@ class BatchResult:
 
     names: tuple[str, ...]
     dates: pd.DatetimeIndex
-    _nav: FloatArray  # (P, T)
-    _cash: FloatArray  # (P, T)
-    _unit_value: FloatArray  # (P, T)
-    _totals: FloatArray  # (P, 4) deposit, withdrawal, dividend, interest
-    _fees: FloatArray  # (P,)
-    _ran_out: IntArray  # (P,) day index or -1
-    _detail: Callable[[str], Result]
+    _nav: FloatArray = field(repr=False)  # (P, T)
+    _cash: FloatArray = field(repr=False)  # (P, T)
+    _unit_value: FloatArray = field(repr=False)  # (P, T)
+    _totals: FloatArray = field(repr=False)  # (P, 4) as Result's _flows, summed
+    _fees: FloatArray = field(repr=False)  # (P,)
+    _ran_out: IntArray = field(repr=False)  # (P,) day index or -1
+    _detail: Callable[[str], Result] = field(repr=False)
 
     def _frame(self, values: FloatArray) -> pd.DataFrame:
         return pd.DataFrame(values.T, index=self.dates, columns=list(self.names))

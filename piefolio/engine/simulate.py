@@ -23,8 +23,9 @@ Conventions
   and the money it would have bought waits as cash.
 - Withdrawals use idle cash first, then sell pro rata to the current holdings
   (policy ``deposits``: the most overweight slices first); these forced sales are
-  never skipped for ``min_order``. A withdrawal larger than what the pie can
-  raise empties it and takes what there is; ``ran_out`` records that day.
+  never skipped for ``min_order`` and come before the day's rebalance, if any. A
+  withdrawal larger than what the pie can raise empties it and takes what there
+  is; ``ran_out`` records that day.
 - Idle cash (cash dividends, interest, skipped orders) waits and is invested with
   the next deposit or rebalance (orders under ``min_order`` keep waiting).
 """
@@ -148,7 +149,9 @@ def _dividend_array(
     return out
 
 
-def _fx_array(fx_mask: pd.Series | Mapping[str, bool] | None, symbols: list[str]):  # type: ignore[no-untyped-def]
+def _fx_array(
+    fx_mask: pd.Series | Mapping[str, bool] | None, symbols: list[str]
+) -> BoolArray:
     if fx_mask is None:
         return np.zeros(len(symbols), dtype=np.bool_)
     mask = dict(fx_mask.items())
@@ -240,9 +243,11 @@ def prepare_inputs(
     # A fresh, writable copy: pandas may hand out read-only views, and numba
     # compiles a separate kernel for read-only arrays.
     cols = [position[s] for s in symbols]
-    close = np.array(
-        prices.to_numpy(dtype=np.float64, copy=False)[lo:hi, cols], order="C"
-    )
+    try:  # one float block: a view, then one copy of the rows and columns used
+        values = prices.to_numpy(dtype=np.float64, copy=False)[lo:hi, cols]
+    except (TypeError, ValueError):  # other columns are not numbers: skip them
+        values = prices.iloc[lo:hi, cols].to_numpy(dtype=np.float64)
+    close = np.array(values, order="C")
     if np.any(close <= 0.0):
         j = int(np.argwhere(close <= 0.0)[0, 1])
         raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")

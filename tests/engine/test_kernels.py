@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piefolio.engine import KernelInputs, prepare_inputs
 from piefolio.engine._kernels import simulate_pie_nb
@@ -17,6 +19,7 @@ from piefolio.engine._solve import (
     RESERVED,
     TWO_SIDED,
     plan_orders_nb,
+    session_cost_nb,
     solve_level_nb,
     solve_sell_level_nb,
 )
@@ -122,3 +125,84 @@ def test_prepare_inputs_takes_the_monte_carlo_placeholder() -> None:
     assert res[0].shape == (300,) and res[0][-1] > inputs.deposit.sum() - inputs.withdraw.sum()
     assert res[10] == -1
     assert res[4].shape == (0, 3) and res[6].shape == (0, 2)  # no ledgers kept
+
+
+def cost_with_tolerance(
+    x: float,
+    w: np.ndarray,
+    a: np.ndarray,
+    prop: np.ndarray,
+    fixed: float,
+    role: np.ndarray,
+    mode: int,
+    tol: float,
+) -> float:
+    """session_cost_nb, with an order within ``tol`` of zero counted as none: at a
+    breakpoint ``w * (a / w) - a`` is rounding, and plan_orders_nb never places it."""
+    total = 0.0
+    for wi, ai, pi, ri in zip(w, a, prop, role, strict=True):
+        o = wi * x - ai
+        if ri == EXCLUDED or abs(o) <= tol:
+            continue
+        if ri == RESERVED or mode == BUY_ONLY:
+            if o > 0:
+                total += o + (pi * o + fixed if ri == ACTIVE else 0.0)
+        else:
+            total += o + pi * abs(o) + fixed
+    return total
+
+
+def test_cost_with_tolerance_matches_the_kernel_away_from_breakpoints() -> None:
+    w, a, p = np.array([0.5, 0.5]), np.array([600.0, 500.0]), np.array([0.01, 0.0])
+    r = roles(ACTIVE, RESERVED)
+    for mode in (TWO_SIDED, BUY_ONLY):
+        for x in (0.0, 700.0, 1100.0, 1500.0):
+            expected = session_cost_nb(x, w, a, p, 2.0, r, mode)
+            assert cost_with_tolerance(x, w, a, p, 2.0, r, mode, 1e-9) == pytest.approx(expected)
+    assert cost_with_tolerance(1000.0, w, a, p, 2.0, r, TWO_SIDED, 1e-9) != pytest.approx(
+        session_cost_nb(1000.0, w, a, p, 3.0, r, TWO_SIDED)
+    )  # able to fail
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n),
+            st.lists(st.sampled_from([0.0, 0.0, 10.0, 250.0, 1000.0]), min_size=n, max_size=n),
+            st.lists(st.sampled_from([0.0, 0.001, 0.02]), min_size=n, max_size=n),
+            st.lists(st.sampled_from([ACTIVE, ACTIVE, RESERVED, EXCLUDED]), min_size=n, max_size=n),
+        )
+    ),
+    st.sampled_from([0.0, 0.0, 1.0]),
+    st.sampled_from([TWO_SIDED, BUY_ONLY]),
+    st.floats(0.0, 3000.0),
+)
+def test_level_spends_exactly_the_cash(
+    arrays: tuple[list[float], list[float], list[float], list[int]],
+    fixed: float,
+    mode: int,
+    cash: float,
+) -> None:
+    raw, held, fee, role = arrays
+    w = np.array(raw) / sum(raw)
+    a, prop, r = np.array(held), np.array(fee), np.array(role, dtype=np.int64)
+    x = solve_level_nb(w, a, prop, fixed, r, mode, cash)
+    scale = cash + a.sum() + 1.0
+    g0 = session_cost_nb(0.0, w, a, prop, fixed, r, mode)
+    if x < 0:
+        assert g0 > cash
+        return
+    g = cost_with_tolerance(x, w, a, prop, fixed, r, mode, 1e-9 * scale)
+    movable = any(rr != EXCLUDED for rr in role)
+    at_breakpoint = any(
+        rr == ACTIVE and abs(x - aa / ww) <= 1e-12 * scale
+        for rr, aa, ww in zip(role, a, w, strict=True)
+    )
+    if fixed == 0.0 or not at_breakpoint:
+        if movable:
+            assert g == pytest.approx(cash, abs=1e-9 * scale)
+    else:
+        # A fixed fee the cash cannot reach stops the level at a breakpoint
+        # (those orders would be zero: no fee), leaving less than their fees.
+        assert cash - len(role) * fixed - 1e-9 * scale <= g <= cash + 1e-9 * scale

@@ -438,3 +438,30 @@ def test_rebalance_with_fixed_fees_skips_orders_already_on_target() -> None:
     # Nothing moved: the 1 Feb rebalance places no order and pays no fee.
     assert r.fees == pytest.approx(2.0)
     assert len(r.trades) == 2
+
+
+def test_columns_outside_the_pie_may_be_anything() -> None:
+    prices = frame("2024-01-01", A=[10, 20]).assign(note=["x", "y"])
+    r = simulate(prices, {"A": 1.0}, plan(initial=10.0))
+    assert r.final_value == 20.0
+    assert "_nav" not in repr(r)  # arrays stay out of the repr
+
+
+def test_late_listing_is_bought_with_the_next_deposit_under_none() -> None:
+    nan = np.nan
+    prices = frame("2024-01-30", A=[10, 10, 10, 10], C=[nan, 10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "C": 0.5},
+        plan(
+            start=dt.date(2024, 1, 30),
+            initial=1000.0,
+            deposits=Flow(amount=200.0),
+            late_listing="redistribute",
+        ),
+    )
+    # 30 Jan: all 1000 in A. 31 Jan: C lists; nothing sold. 1 Feb: the deposit
+    # goes at the full targets: 100 each.
+    np.testing.assert_allclose(r.shares.loc["2024-01-31"], [100, 0])
+    np.testing.assert_allclose(r.shares.loc["2024-02-01"], [110, 10])
+    assert (r.trades["qty"] > 0).all()
