@@ -136,9 +136,22 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
         scale = abs(cash)
         for i in range(n):
             scale += abs(a[i])
+        tol = 1e-12 * scale
         for j in range(m):
-            g = session_cost_nb(bps[j], w, a, prop, fixed, role, mode)
-            if abs(g - cash) <= 1e-12 * scale:
+            # Orders within rounding of zero at this level are float dust (two
+            # slices both on target give w * (a / w) - a != 0): no order, no fee,
+            # as plan_orders_nb treats them.
+            g = 0.0
+            for i in range(n):
+                if role[i] == EXCLUDED or w[i] <= 0.0:
+                    continue
+                o = w[i] * bps[j] - a[i]
+                if role[i] == RESERVED:
+                    if o > 0.0:
+                        g += o
+                elif abs(o) > tol:
+                    g += o + prop[i] * abs(o) + fixed
+            if abs(g - cash) <= tol:
                 return bps[j]
     # Slope of g just above x = 0 (orders with a breakpoint at 0 included).
     slope = 0.0

@@ -27,14 +27,17 @@ class Day:
 
 
 def _cost(x: float, w: list[float], a: list[float], prop: list[float], fixed: float,
-          two_sided: bool) -> float:  # fmt: skip
-    """Cash a session costs at level x: order values plus their fees."""
+          two_sided: bool, tol: float = 0.0) -> float:  # fmt: skip
+    """Cash a session costs at level x: order values plus their fees.
+
+    An order within ``tol`` of zero is float dust, not an order: no fee.
+    """
     total = 0.0
     for wi, ai, pi in zip(w, a, prop, strict=True):
         o = wi * x - ai
         if not two_sided and o <= 0:
             continue
-        if o != 0:
+        if abs(o) > tol:
             total += o + pi * abs(o) + fixed
     return total
 
@@ -48,10 +51,11 @@ def _level(w: list[float], a: list[float], prop: list[float], fixed: float,
         # A level where an order is exactly zero and the rest pay for themselves
         # leaves that slice alone: better than selling a sliver to pay its fee.
         scale = abs(cash) + sum(a)
+        tol = 1e-12 * scale
         for wi, ai in zip(w, a, strict=True):
             if (
                 wi > 0
-                and abs(_cost(ai / wi, w, a, prop, fixed, True) - cash) <= 1e-12 * scale
+                and abs(_cost(ai / wi, w, a, prop, fixed, True, tol) - cash) <= tol
             ):
                 return ai / wi
     hi = 1.0 + cash + sum(a)
