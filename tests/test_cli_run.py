@@ -191,6 +191,7 @@ def test_sweep_every_start_month(shared_home: Path, tmp_path: Path) -> None:
     assert "Every start date (3Y runs)" in text and "of starts" in text
     assert (tmp_path / "sweep-starts.parquet").is_file()
     assert (tmp_path / "sweep-starts.html").is_file()
+    assert "sweep_ai_energy_2026_starts" in text
 
 
 def test_sweep_variants_json(shared_home: Path, tmp_path: Path) -> None:
@@ -203,5 +204,6 @@ def test_sweep_variants_json(shared_home: Path, tmp_path: Path) -> None:
     assert code == 0, text
     data = json.loads(text)
     assert data["variants"] == 2 * 21
+    assert data["table"] == "sweep_ai_energy_2026_variants"
     assert 0.0 <= data["deflated_sharpe"] <= 1.0
     assert len(data["top"]) == 10

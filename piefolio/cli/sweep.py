@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from piefolio.cli._app import SpecArg, command, console, echo_json, progress
+from piefolio.cli._app import (
+    SpecArg,
+    command,
+    console,
+    echo_json,
+    open_store,
+    progress,
+)
 from piefolio.cli.run import JsonOption, OutOption, slug
 
 if TYPE_CHECKING:
@@ -99,14 +106,15 @@ def _starts(
     table = result.distribution()
     beats = result.beat_share()
     picks = result.picks()
-    folder.mkdir(parents=True, exist_ok=True)
     path = atomic_parquet(result.rows, folder / "sweep-starts.parquet")
+    table_name = open_store().write_table(_table(pie, "starts"), result.rows)
     if as_json:
         payload = {
             "distribution": table.to_dict(orient="index"),
             "pie_beat_share": beats.to_dict(),
             "picks": {k: v.date().isoformat() for k, v in picks.items()},
             "rows": str(path),
+            "table": table_name,
         }
         echo_json(payload)
         return
@@ -116,6 +124,7 @@ def _starts(
     show.print(f"The pie's starts by XIRR: {words}")
     page = _starts_page(pie, prices, result, picks, fx_mask, folder)
     show.print(f"Wrote [bold]{path}[/] and [bold]{page}[/]")
+    show.print(f"Rows are in the store's table [bold]{table_name}[/] for SQL")
 
 
 def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> Table:
@@ -226,6 +235,7 @@ def _variants(
     window = prices.loc[str(pie.plan.start) :, list(result.weights.columns)]
     selection = honest_selection(result, window, seed=seed)
     path = atomic_parquet(result.rows, folder / "sweep-variants.parquet")
+    table_name = open_store().write_table(_table(pie, "variants"), result.rows)
     top = result.ranked().head(10)
     if as_json:
         payload = {
@@ -235,6 +245,7 @@ def _variants(
             "pbo": None if selection.pbo is None else selection.pbo.pbo,
             "walk_forward": selection.walk_forward,
             "rows": str(path),
+            "table": table_name,
         }
         echo_json(payload)
         return
@@ -256,7 +267,15 @@ def _variants(
     show.print(table)
     for line in selection.lines():
         show.print(line)
-    show.print(f"Wrote [bold]{path}[/] (query it with DuckDB: SELECT * FROM '{path}')")
+    show.print(
+        f"Wrote [bold]{path}[/]; the rows are in the store's table "
+        f"[bold]{table_name}[/] (piefolio's DuckDB file) for SQL"
+    )
+
+
+def _table(pie: PieSpec, kind: str) -> str:
+    """Store table of a pie's sweep, e.g. ``sweep_ai_energy_2026_starts``."""
+    return f"sweep_{slug(pie.pie.name).replace('-', '_')}_{kind}"
 
 
 def _amount(value: float | None) -> str:
