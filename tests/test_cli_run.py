@@ -207,3 +207,10 @@ def test_sweep_variants_json(shared_home: Path, tmp_path: Path) -> None:
     assert data["table"] == "sweep_ai_energy_2026_variants"
     assert 0.0 <= data["deflated_sharpe"] <= 1.0
     assert len(data["top"]) == 10
+
+
+def test_simulate_on_processes_gives_the_same_numbers(shared_home: Path) -> None:
+    args = ("simulate", EXAMPLE, "--offline", "--paths", "40", "--years", "1", "--json")
+    here = json.loads(invoke(*args, home=shared_home)[1])
+    cores = json.loads(invoke(*args, "--processes", "2", home=shared_home)[1])
+    assert here["summary"] == cores["summary"]

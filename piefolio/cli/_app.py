@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,11 +26,15 @@ if TYPE_CHECKING:
     from piefolio.data.store import Store
 
 __all__ = [
+    "ClusterOption",
+    "DaskOption",
+    "ProcessesOption",
     "SpecArg",
     "app",
     "command",
     "console",
     "echo_json",
+    "open_executor",
     "open_store",
     "progress",
 ]
@@ -112,3 +117,32 @@ def echo_json(payload: object) -> None:
     from piefolio.report.json import json_safe
 
     typer.echo(json.dumps(json_safe(payload), indent=2, allow_nan=False))
+
+
+ProcessesOption = Annotated[
+    int | None, typer.Option(help="Run the chunks on this many processes.")
+]
+DaskOption = Annotated[
+    bool, typer.Option("--dask", help="Run the chunks on a local Dask cluster.")
+]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(help="Run the chunks on a Dask scheduler (tcp://HOST:PORT)."),
+]
+
+
+def open_executor(
+    stack: ExitStack, processes: int | None, dask: bool, cluster: str | None
+) -> Any:
+    """Where chunks run: this process, a process pool, or a Dask client.
+
+    The cluster and client close with ``stack``.
+    """
+    if dask or cluster:
+        from dask.distributed import Client, LocalCluster
+
+        target: Any = cluster or stack.enter_context(
+            LocalCluster(processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+        )
+        return stack.enter_context(Client(target))  # type: ignore[no-untyped-call]
+    return "processes" if processes else "local"

@@ -9,18 +9,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from piefolio.cli._app import SpecArg, command, console, echo_json, progress
+from piefolio.cli._app import (
+    ClusterOption,
+    DaskOption,
+    ProcessesOption,
+    SpecArg,
+    command,
+    console,
+    echo_json,
+    open_executor,
+    progress,
+)
 from piefolio.cli.run import JsonOption, OutOption, slug
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
+    from piefolio.data.frame import PriceFrame
     from piefolio.scenarios.historical import StressWindow
     from piefolio.scenarios.shocks import ShockResult
     from piefolio.spec import PieSpec
@@ -42,7 +54,7 @@ def _history(
     *,
     offline: bool,
     extra: Sequence[str] = (),
-) -> pd.DataFrame:
+) -> PriceFrame:
     """Base-currency prices of the pie, benchmarks, claims and proxies from ``start``.
 
     Late listings are allowed here: a stress window or a claim only needs the
@@ -53,9 +65,7 @@ def _history(
     lenient = spec.model_copy(
         update={"plan": spec.plan.model_copy(update={"late_listing": "redistribute"})}
     )
-    frame = get_prices(lenient, start=start, offline=offline, extra=extra)
-    prices: pd.DataFrame = frame.prices
-    return prices
+    return get_prices(lenient, start=start, offline=offline, extra=extra)
 
 
 def _folder(spec: PieSpec, out: Path | None) -> Path:
@@ -100,7 +110,9 @@ def stress(
     scenarios = [(path, load_scenario(path)) for path in scenario or []]
     themes = set(pie.pie.themes())
     factors = [f for _, sc in scenarios for f in sc.shocks if f not in themes]
-    prices = _history(pie, min(first, pie.plan.start), offline=offline, extra=factors)
+    prices = _history(
+        pie, min(first, pie.plan.start), offline=offline, extra=factors
+    ).prices
     results = replay_all(pie, prices, windows)
     shocks = [(path, shock_spec(pie, prices, sc)) for path, sc in scenarios]
     if as_json:
@@ -290,6 +302,9 @@ def simulate(
     goal: Annotated[
         float | None, typer.Option(help="A final value to reach, in the base currency.")
     ] = None,
+    processes: ProcessesOption = None,
+    dask: DaskOption = False,
+    cluster: ClusterOption = None,
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
@@ -311,11 +326,14 @@ def simulate(
     series = {pie.pie.name: pie.pie.effective_weights()}
     series.update({b.name: b.effective_weights() for b in pie.benchmarks})
     symbols = list(dict.fromkeys(t for w in series.values() for t in w))
-    prices = _history(pie, pie.plan.start, offline=offline)[symbols]
+    frame = _history(pie, pie.plan.start, offline=offline)
+    prices = frame.prices[symbols]
+    fx_mask = {s: bool(frame.fx_mask_series()[s]) for s in symbols}
     history = prices.pct_change().iloc[1:].dropna()
     draw = kinds[sampler](np.ascontiguousarray(history.to_numpy()))
     start = prices.index[-1] + pd.offsets.BDay(1)
-    with progress() as bar:
+    with ExitStack() as stack, progress() as bar:
+        executor = open_executor(stack, processes, dask, cluster)
         task = bar.add_task(f"{paths:,} paths x {years:g} years", total=paths)
         result = monte_carlo(
             draw,
@@ -327,8 +345,10 @@ def simulate(
             paths=paths,
             seed=seed,
             goal=goal,
-            fx_mask=None,
+            fx_mask=fx_mask,
             progress=lambda done, total: bar.update(task, completed=done),
+            executor=executor,
+            workers=processes,
         )
     summary = result.summary()
     basis = (
@@ -418,7 +438,7 @@ def claims(
     pie = load_pie(spec)
     if not pie.claims:
         raise SpecError(f"{spec}: no [[claims]] to check; add one (see piefolio new)")
-    checks = check_claims(pie, _history(pie, pie.plan.start, offline=offline))
+    checks = check_claims(pie, _history(pie, pie.plan.start, offline=offline).prices)
     if as_json:
         payload = [
             {

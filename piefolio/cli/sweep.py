@@ -9,10 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from piefolio.cli._app import (
+    ClusterOption,
+    DaskOption,
+    ProcessesOption,
     SpecArg,
     command,
     console,
     echo_json,
+    open_executor,
     open_store,
     progress,
 )
@@ -49,16 +53,9 @@ def sweep(
         typer.Option(help="Random weightings within the [optimize] limits."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random weightings.")] = 0,
-    processes: Annotated[
-        int | None, typer.Option(help="Run variant chunks on this many processes.")
-    ] = None,
-    dask: Annotated[
-        bool, typer.Option("--dask", help="Run variant chunks on a local Dask cluster.")
-    ] = False,
-    cluster: Annotated[
-        str | None,
-        typer.Option(help="Run variant chunks on a Dask scheduler (tcp://HOST:PORT)."),
-    ] = None,
+    processes: ProcessesOption = None,
+    dask: DaskOption = False,
+    cluster: ClusterOption = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="Use stored prices only, no network.")
     ] = False,
@@ -215,16 +212,7 @@ def _variants(
         settings = settings.model_copy(update={"weights": weights, "seed": seed})
     processes, dask, cluster = where
     with ExitStack() as stack:
-        executor: Any = "local"
-        if processes:
-            executor = "processes"
-        if dask or cluster:
-            from dask.distributed import Client, LocalCluster
-
-            target = cluster or stack.enter_context(
-                LocalCluster(processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
-            )
-            executor = stack.enter_context(Client(target))  # type: ignore[no-untyped-call]
+        executor = open_executor(stack, processes, dask, cluster)
         with progress() as bar:
             task = bar.add_task("variant chunks", total=None)
             result = run_variants(

@@ -12,7 +12,8 @@ Conventions:
 - Memory stays bounded: paths are drawn and run in chunks, and only each path's
   NAV at month ends (and its final value) is kept, never the daily paths.
 - Reproducible: chunk ``c`` draws from ``SeedSequence(seed).spawn(chunks)[c]``, so
-  the same seed gives the same numbers whatever the chunking or the machine.
+  the same seed and chunk size give the same numbers on any machine, in this
+  process, on all cores or on a Dask cluster.
 - "Loss" means a final value below the net amount put in (deposits minus
   withdrawals); XIRR is per path, from the plan's dated flows and its final value.
 """
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -185,6 +188,9 @@ def monte_carlo(
     goal: float | None = None,
     fx_mask: Mapping[str, bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: str | Any = "local",
+    workers: int | None = None,
+    out_dir: Path | None = None,
 ) -> MonteCarloResult:
     """Run the plan forward on ``paths`` sampled paths for each series.
 
@@ -215,6 +221,13 @@ def monte_carlo(
         Symbols that pay the FX fee.
     progress : callable, optional
         ``progress(done, total)`` after each chunk.
+    executor : {"local", "processes"} or dask.distributed.Client
+        Where chunks run; see :func:`piefolio.sweep.runner.run_chunks`. Every
+        chunk draws from its own seed, so the numbers do not depend on it.
+    workers : int, optional
+        Processes for ``"processes"``.
+    out_dir : Path, optional
+        Keep the chunks there as Parquet parts, so a killed run resumes.
 
     Returns
     -------
@@ -238,28 +251,117 @@ def monte_carlo(
     columns = targets > 0
     sample_at = _month_ends(dates)
     seeds = np.random.SeedSequence(seed).spawn(-(-paths // chunk))
-    navs, outs = [], []
-    done = 0
-    for c, child in enumerate(seeds):
-        size = min(chunk, paths - c * chunk)
-        returns = sampler.sample(np.random.default_rng(child), size, steps)
-        nav, ran_out = run_paths_nb(
-            np.ascontiguousarray(returns), inputs.days, inputs.rate, inputs.deposit,
-            inputs.withdraw, inputs.rebal_day, targets, columns, inputs.prop,
-            inputs.fixed, inputs.min_order, inputs.policy, inputs.band, sample_at,
-        )  # fmt: skip
-        navs.append(nav)
-        outs.append(ran_out)
-        done += size
-        if progress is not None:
-            progress(done, paths)
-    nav_all = np.concatenate(navs)
+    payload = _Chunks(
+        sampler, paths, chunk, steps, seeds, inputs, targets, columns, sample_at
+    )
+    if executor == "local" and out_dir is None:
+        navs, outs = [], []
+        for c in range(len(seeds)):
+            nav, ran_out = payload.run(c)
+            navs.append(nav)
+            outs.append(ran_out)
+            if progress is not None:
+                progress(min((c + 1) * chunk, paths), paths)
+        nav_all, ran_all = np.concatenate(navs), np.concatenate(outs)
+    else:
+        nav_all, ran_all = _run_sharded(
+            payload, executor, workers, out_dir, seed, mc_plan, names, progress
+        )
     net = np.cumsum(inputs.deposit - inputs.withdraw)
     invested = pd.Series(net[sample_at], index=dates[sample_at], name="invested")
     xirr = _xirr_paths(dates, inputs.deposit, inputs.withdraw, nav_all[:, :, -1])
     return MonteCarloResult(
-        names, dates[sample_at], nav_all, np.concatenate(outs), invested, xirr, goal
+        names, dates[sample_at], nav_all, ran_all, invested, xirr, goal
     )
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
+class _Chunks:
+    """Everything a chunk of paths needs; picklable, so it can travel to workers."""
+
+    sampler: Sampler
+    paths: int
+    chunk: int
+    steps: int
+    seeds: list[np.random.SeedSequence]
+    inputs: KernelInputs
+    targets: FloatArray
+    columns: np.ndarray
+    sample_at: np.ndarray
+
+    def run(self, c: int) -> tuple[FloatArray, IntArray]:
+        """Draw and run chunk ``c``: NAV (size, S, K) and ran-out days (size, S)."""
+        size = min(self.chunk, self.paths - c * self.chunk)
+        returns = self.sampler.sample(
+            np.random.default_rng(self.seeds[c]), size, self.steps
+        )
+        i = self.inputs
+        nav, ran_out = run_paths_nb(
+            np.ascontiguousarray(returns), i.days, i.rate, i.deposit, i.withdraw,
+            i.rebal_day, self.targets, self.columns, i.prop, i.fixed, i.min_order,
+            i.policy, i.band, self.sample_at,
+        )  # fmt: skip
+        return nav, ran_out
+
+
+def _chunk_frame(index: int, payload: _Chunks) -> pd.DataFrame:
+    """One chunk as rows (path, series) with ``ran_out`` and NAV columns k0..kK."""
+    nav, ran_out = payload.run(index)
+    size, n_series, k = nav.shape
+    frame = pd.DataFrame(
+        nav.reshape(size * n_series, k), columns=[f"k{j}" for j in range(k)]
+    )
+    frame.insert(0, "ran_out", ran_out.reshape(-1))
+    frame.insert(0, "series", np.tile(np.arange(n_series), size))
+    frame.insert(
+        0, "path", np.repeat(np.arange(size) + index * payload.chunk, n_series)
+    )
+    return frame
+
+
+def _run_sharded(
+    payload: _Chunks,
+    executor: str | Any,
+    workers: int | None,
+    out_dir: Path | None,
+    seed: int,
+    plan: Plan,
+    names: tuple[str, ...],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[FloatArray, IntArray]:
+    """Run the chunks through the sweep runner: on all cores or Dask, resumable."""
+    import hashlib
+    import tempfile
+
+    from piefolio.sweep.runner import run_chunks
+
+    # Parts on disk are reused only by the same run: same draws, same plan.
+    history = getattr(payload.sampler, "returns", None)
+    key = (
+        seed, payload.paths, payload.chunk, payload.steps, names,
+        hashlib.sha256(payload.targets.tobytes()).hexdigest(),
+        plan.model_dump_json(), repr(payload.sampler.__class__),
+        getattr(payload.sampler, "mean_block", None),
+        getattr(payload.sampler, "dof", None),
+        None if history is None else hashlib.sha256(history.tobytes()).hexdigest(),
+    )  # fmt: skip
+    fingerprint = hashlib.sha256(repr(key).encode()).hexdigest()
+    count = len(payload.seeds)
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(min(done * payload.chunk, payload.paths), payload.paths)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        rows = run_chunks(
+            _chunk_frame, payload, count, out_dir or Path(scratch),
+            fingerprint=fingerprint, executor=executor, workers=workers,
+            progress=report,
+        )  # fmt: skip
+    n_series = payload.targets.shape[0]
+    nav = rows.filter(like="k").to_numpy().reshape(payload.paths, n_series, -1)
+    ran_out = rows["ran_out"].to_numpy(dtype=np.int64).reshape(payload.paths, n_series)
+    return nav, ran_out
 
 
 def _xirr_paths(

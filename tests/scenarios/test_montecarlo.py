@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -128,3 +129,30 @@ def test_bad_horizon_is_a_plan_error() -> None:
         monte_carlo(
             Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START, years=0
         )
+
+
+def test_on_all_cores_and_resumed_the_numbers_are_the_same(tmp_path: Path) -> None:
+    sampler = StationaryBootstrap(history())
+    args = (
+        sampler,
+        ["A", "B", "C"],
+        {"pie": {"A": 0.5, "B": 0.5}, "C": {"C": 1.0}},
+        PLAN,
+    )
+    here = monte_carlo(*args, start=START, years=1.0, paths=50, seed=4, chunk=16)
+    cores = monte_carlo(
+        *args, start=START, years=1.0, paths=50, seed=4, chunk=16,
+        executor="processes", workers=2, out_dir=tmp_path / "parts",
+    )  # fmt: skip
+    np.testing.assert_array_equal(here.nav, cores.nav)
+    np.testing.assert_array_equal(here.ran_out, cores.ran_out)
+    np.testing.assert_array_equal(here.xirr, cores.xirr)
+    # A second run finds every chunk on disk and runs none of them again.
+    part = sorted((tmp_path / "parts").glob("part-*.parquet"))[0]
+    before = part.stat().st_mtime_ns
+    again = monte_carlo(
+        *args, start=START, years=1.0, paths=50, seed=4, chunk=16,
+        out_dir=tmp_path / "parts",
+    )  # fmt: skip
+    np.testing.assert_array_equal(here.nav, again.nav)
+    assert part.stat().st_mtime_ns == before
