@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numba import njit, prange
 from pydantic import BaseModel, ConfigDict, Field
 
 from piefolio._toml import read_text, validate_toml
@@ -179,6 +180,39 @@ class _Payload:
     chunks_per_plan: int
 
 
+@njit(cache=True, parallel=True)
+def _path_stats_nb(unit):  # type: ignore[no-untyped-def]
+    """Mean and sample std of daily returns, and max drawdown, of each column.
+
+    One pass over (T, P) unit values per column instead of numpy's several
+    full-size temporaries: at 100,000 variants those cost more than a third
+    of the sweep.
+    """
+    n_days, n = unit.shape
+    mean = np.empty(n)
+    sd = np.empty(n)
+    deepest = np.empty(n)
+    for p in prange(n):
+        total = 0.0
+        squares = 0.0
+        peak = unit[0, p]
+        low = 0.0
+        for t in range(1, n_days):
+            r = unit[t, p] / unit[t - 1, p] - 1.0
+            total += r
+            squares += r * r
+            if unit[t, p] > peak:
+                peak = unit[t, p]
+            elif unit[t, p] / peak - 1.0 < low:
+                low = unit[t, p] / peak - 1.0
+        m = n_days - 1
+        mean[p] = total / m if m > 0 else np.nan
+        var = (squares - m * mean[p] ** 2) / (m - 1) if m > 1 else np.nan
+        sd[p] = np.sqrt(max(var, 0.0)) if m > 1 else np.nan
+        deepest[p] = low
+    return mean, sd, deepest
+
+
 def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
     """Run one chunk: one plan variant, up to CHUNK_ROWS weightings."""
     from piefolio.engine import simulate_batch
@@ -187,17 +221,12 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
     plan = payload.plans[k]
     weights = payload.weights.iloc[part * CHUNK_ROWS : (part + 1) * CHUNK_ROWS]
     batch = simulate_batch(payload.prices, weights, plan, fx_mask=payload.fx_mask)
-    unit = batch.unit_value.to_numpy()
-    daily = unit[1:] / unit[:-1] - 1.0
+    unit = np.ascontiguousarray(batch.unit_value.to_numpy())
     years = (batch.unit_value.index[-1] - batch.unit_value.index[0]).days / 365.25
     rf = (1 + plan.cash_interest) ** (1 / TRADING_DAYS) - 1
-    excess = daily - rf
-    sd = excess.std(axis=0, ddof=1)
+    mean, sd, deepest = _path_stats_nb(unit)
     with np.errstate(divide="ignore", invalid="ignore"):
-        sharpe = np.where(
-            sd > 0, excess.mean(axis=0) / sd * np.sqrt(TRADING_DAYS), np.nan
-        )
-    peak = np.maximum.accumulate(unit, axis=0)
+        sharpe = np.where(sd > 0, (mean - rf) / sd * np.sqrt(TRADING_DAYS), np.nan)
     frame = pd.DataFrame(
         {
             "plan": k,
@@ -205,9 +234,9 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
             "final_value": batch.final_value.to_numpy(),
             "deposited": batch.deposited.to_numpy(),
             "twr_annual": unit[-1] ** (1 / years) - 1 if years > 0 else np.nan,
-            "volatility": daily.std(axis=0, ddof=1) * np.sqrt(TRADING_DAYS),
+            "volatility": sd * np.sqrt(TRADING_DAYS),
             "sharpe": sharpe,
-            "max_drawdown": (unit / peak - 1.0).min(axis=0),
+            "max_drawdown": deepest,
             "fees": batch.fees.to_numpy(),
         }
     )
