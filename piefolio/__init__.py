@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.data import PriceFrame, get_prices
     from piefolio.engine import BatchResult, Result, simulate, simulate_batch
     from piefolio.optimize import Proposal, propose
-    from piefolio.report import ReportData, write_report
+    from piefolio.report import ReportData, report_data, write_report
     from piefolio.scenarios import check_claims, monte_carlo, stress
     from piefolio.sweep import sweep_starts
 
@@ -53,6 +53,7 @@ _LAZY: dict[str, str] = {
     "monte_carlo": "piefolio.scenarios",
     "performance": "piefolio.analytics.performance",
     "propose": "piefolio.optimize",
+    "report_data": "piefolio.report",
     "simulate": "piefolio.engine",
     "simulate_batch": "piefolio.engine",
     "stress": "piefolio.scenarios",
@@ -87,6 +88,7 @@ __all__ = [
     "monte_carlo",
     "performance",
     "propose",
+    "report_data",
     "simulate",
     "simulate_batch",
     "stress",
