@@ -302,6 +302,14 @@ def simulate(
     goal: Annotated[
         float | None, typer.Option(help="A final value to reach, in the base currency.")
     ] = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Sample history from this day (default: as far back as every "
+            "slice, or its proxy, has prices).",
+        ),
+    ] = None,
     processes: ProcessesOption = None,
     dask: DaskOption = False,
     cluster: ClusterOption = None,
@@ -313,9 +321,10 @@ def simulate(
     import numpy as np
     import pandas as pd
 
-    from piefolio.errors import SpecError
+    from piefolio.errors import PlanError, SpecError
     from piefolio.report import fan_figure, write_page
     from piefolio.scenarios.montecarlo import monte_carlo
+    from piefolio.scenarios.proxies import longest_history
     from piefolio.scenarios.sampling import Normal, StationaryBootstrap, StudentT
     from piefolio.spec import load_pie
 
@@ -326,10 +335,21 @@ def simulate(
     series = {pie.pie.name: pie.pie.effective_weights()}
     series.update({b.name: b.effective_weights() for b in pie.benchmarks})
     symbols = list(dict.fromkeys(t for w in series.values() for t in w))
-    frame = _history(pie, pie.plan.start, offline=offline)
-    prices = frame.prices[symbols]
+    first_day = since.date() if since else dt.date(2000, 1, 1)
+    frame = _history(pie, first_day, offline=offline)
     fx_mask = {s: bool(frame.fx_mask_series()[s]) for s in symbols}
-    history = prices.pct_change().iloc[1:].dropna()
+    proxies = {
+        leaf.ticker: leaf.proxy
+        for _, leaf, _ in pie.pie.leaves()
+        if leaf.ticker and leaf.proxy
+    }
+    prices, spliced = longest_history(frame.prices, symbols, proxies)
+    history = prices.pct_change(fill_method=None).iloc[1:].dropna()
+    if len(history) < 250:
+        raise PlanError(
+            f"only {len(history)} days where every slice has a price; the samplers "
+            "need a year or more: declare proxies for young tickers or drop --since"
+        )
     draw = kinds[sampler](np.ascontiguousarray(history.to_numpy()))
     start = prices.index[-1] + pd.offsets.BDay(1)
     with ExitStack() as stack, progress() as bar:
@@ -354,6 +374,7 @@ def simulate(
     basis = (
         f"{sampler} of {len(history):,} daily returns "
         f"{history.index[0].date()} to {history.index[-1].date()}"
+        + (f" ({'; '.join(spliced)})" if spliced else "")
     )
     if as_json:
         payload = {

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Filled", "fill_with_proxies", "splice_proxy"]
+__all__ = ["Filled", "fill_with_proxies", "longest_history", "splice_proxy"]
 
 
 def splice_proxy(target: pd.Series, proxy: pd.Series) -> pd.Series:
@@ -129,3 +129,49 @@ def fill_with_proxies(
     total = sum(weights[t] for t in kept)
     new_weights = {t: weights[t] / total for t in kept} if total > 0 else {}
     return Filled(pd.DataFrame(kept), new_weights, proxied, dropped)
+
+
+def longest_history(
+    prices: pd.DataFrame, symbols: list[str], proxies: Mapping[str, str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Cut the longest span where every symbol has a price, proxies spliced in.
+
+    A young ticker is extended back with its declared proxy's returns, so that a
+    Monte Carlo bootstrap draws from years that include crashes rather than from
+    the few years since the youngest slice listed.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame
+        Dates x tickers, the symbols and their proxies.
+    symbols : list of str
+        The columns wanted.
+    proxies : Mapping[str, str]
+        Ticker -> proxy ticker.
+
+    Returns
+    -------
+    (pd.DataFrame, list of str)
+        Prices of ``symbols`` from the first day all have one (after splicing),
+        and a note per spliced ticker.
+    """
+    cols = {}
+    notes = []
+    for s in symbols:
+        series = prices[s]
+        proxy = proxies.get(s)
+        first = series.first_valid_index()
+        if proxy is not None and proxy in prices and first is not None:
+            spliced = splice_proxy(series, prices[proxy])
+            if spliced.first_valid_index() != first:
+                notes.append(
+                    f"{s} before {pd.Timestamp(str(first)).date()}: {proxy}'s returns"
+                )
+                series = spliced
+        cols[s] = series
+    frame = pd.DataFrame(cols)
+    valid = frame.notna().to_numpy()
+    # First row from which each column has a price (a column never priced: the end).
+    first_rows = [int(valid[:, j].argmax()) if valid[:, j].any() else len(frame) - 1
+                  for j in range(valid.shape[1])]  # fmt: skip
+    return frame.iloc[max(first_rows, default=0) :], notes

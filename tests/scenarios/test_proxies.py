@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from piefolio.scenarios.proxies import fill_with_proxies, splice_proxy
+from piefolio.scenarios.proxies import fill_with_proxies, longest_history, splice_proxy
 
 DATES = pd.bdate_range("2024-01-01", periods=4)
 
@@ -84,3 +84,23 @@ def test_real_gev_before_listing_follows_etn(shared_prices_dir: Path) -> None:
         before.pct_change().dropna(), etn.pct_change().dropna(), rtol=1e-12
     )
     assert gev[first] == wide.loc[first, "GEV"]
+
+
+def test_longest_history_splices_young_tickers() -> None:
+    days = pd.bdate_range("2024-01-01", periods=6)
+    prices = pd.DataFrame(
+        {
+            "OLD": [10.0, 11, 12, 13, 14, 15],
+            "PROXY": [100.0, 110, 121, 133.1, 146.41, 161.051],
+            "YOUNG": [np.nan, np.nan, np.nan, 50.0, 55.0, 60.5],
+            "BARE": [np.nan, 1.0, 1.1, 1.2, 1.3, 1.4],
+        },
+        index=days,
+    )
+    out, notes = longest_history(prices, ["OLD", "YOUNG", "BARE"], {"YOUNG": "PROXY"})
+    # BARE (no proxy) starts on day 2; YOUNG borrows PROXY's +10 % days before day 4.
+    assert out.index[0] == days[1]
+    assert out["YOUNG"].tolist() == pytest.approx(
+        [50 / 1.1**2, 50 / 1.1, 50.0, 55.0, 60.5]
+    )
+    assert notes == ["YOUNG before 2024-01-04: PROXY's returns"]
