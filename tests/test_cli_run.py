@@ -145,7 +145,8 @@ def test_simulate_small_run(shared_home: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0, text
     assert "P(goal)" in text and "S&P 500" in text
-    assert (tmp_path / "simulate.html").is_file()
+    page = (tmp_path / "simulate.html").read_text(encoding="utf-8")
+    assert "Final value after 2 years" in page and "percentiles 5-95" in page
 
 
 def test_simulate_json_is_reproducible(shared_home: Path) -> None:

@@ -322,7 +322,7 @@ def simulate(
     import pandas as pd
 
     from piefolio.errors import PlanError, SpecError
-    from piefolio.report import fan_figure, write_page
+    from piefolio.report import distribution_figure, fan_figure, write_page
     from piefolio.scenarios.montecarlo import monte_carlo
     from piefolio.scenarios.proxies import longest_history
     from piefolio.scenarios.sampling import Normal, StationaryBootstrap, StudentT
@@ -401,6 +401,17 @@ def simulate(
         )
         for s, name in enumerate(result.names)
     ]
+    finals = pd.DataFrame(result.final, columns=list(result.names))
+    put_in = float(result.invested.iloc[-1])
+    figures.insert(
+        0,
+        (
+            "Where the plan ends: final values of every path; left of the dashed "
+            "line the path lost money",
+            distribution_figure(finals, put_in, "Final value after "
+                                f"{years:g} years"),
+        ),
+    )  # fmt: skip
     page = write_page(
         f"{pie.pie.name}: Monte Carlo of the plan",
         [basis, f"{paths:,} paths, {years:g} years, seed {seed}"],
@@ -416,7 +427,7 @@ def _mc_table(
 ) -> Table:
     from rich.table import Table
 
-    cols = ["series", "p5", "median", "p95", "XIRR (median)", "P(loss)"]
+    cols = ["series", "p5", "median", "p95", "XIRR p5 / median / p95", "P(loss)"]
     cols += ["P(goal)"] if goal is not None else []
     cols += ["P(pie beats)", "ES 5 %"]
     table = Table(*cols, title=title, title_justify="left")
@@ -426,7 +437,7 @@ def _mc_table(
             f"{row['final_p5']:,.0f}",
             f"{row['final_p50']:,.0f}",
             f"{row['final_p95']:,.0f}",
-            _pct(row["xirr_p50"]),
+            " / ".join(_pct(row[f"xirr_p{q}"]) for q in (5, 50, 95)),
             f"{row['p_loss']:.0%}",
         ]
         if goal is not None:

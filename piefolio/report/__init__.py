@@ -37,7 +37,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.report.json import report_json
     from piefolio.report.model import ReportData
     from piefolio.report.png import write_pngs
-    from piefolio.report.scenario_figures import bars_figure, lines_figure
+    from piefolio.report.scenario_figures import (
+        bars_figure,
+        distribution_figure,
+        lines_figure,
+    )
     from piefolio.report.terminal import (
         summary_frame_table,
         summary_table,
@@ -54,6 +58,7 @@ _LAZY: dict[str, str] = {
     "summary_frame_table": "piefolio.report.terminal",
     "theme_contributions": "piefolio.report.build",
     "claims_figure": "piefolio.report.figures",
+    "distribution_figure": "piefolio.report.scenario_figures",
     "fan_figure": "piefolio.report.figures",
     "render_page": "piefolio.report.html",
     "render_report": "piefolio.report.html",
@@ -71,6 +76,7 @@ __all__ = [
     "allocation_tree",
     "bars_figure",
     "claims_figure",
+    "distribution_figure",
     "fan_figure",
     "lines_figure",
     "render_page",

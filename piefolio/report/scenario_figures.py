@@ -23,6 +23,7 @@ __all__ = [
     "FAN_PERCENTILES",
     "bars_figure",
     "claims_figure",
+    "distribution_figure",
     "fan_figure",
     "lines_figure",
 ]
@@ -199,4 +200,40 @@ def bars_figure(frame: pd.DataFrame, title: str, *, axis: str = "return") -> Any
         )
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat=".0%", title=axis)
+    return layout(fig, title)
+
+
+def distribution_figure(finals: pd.DataFrame, invested: float, title: str) -> Any:
+    """Overlaid histograms of final values, one per series, and the money put in.
+
+    Parameters
+    ----------
+    finals : pd.DataFrame, shape (n_paths, n_series)
+        Final value of each path (base currency), one column per series.
+    invested : float
+        Net money put in, drawn as a vertical line: left of it is a loss.
+    title : str
+        Chart title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Log-scaled value axis (outcomes of a plan spread over orders of
+        magnitude).
+    """
+    fig = go.Figure()
+    for i, (name, values) in enumerate(finals.items()):
+        fig.add_trace(
+            go.Histogram(
+                x=values.astype("float64"),
+                name=str(name),
+                opacity=0.55,
+                marker={"color": colour(i)},
+                nbinsx=60,
+            )
+        )
+    fig.update_layout(barmode="overlay")
+    fig.add_vline(x=invested, line={"color": "black", "dash": "dash"})
+    fig.update_xaxes(type="log", title="final value")
+    fig.update_yaxes(title="paths")
     return layout(fig, title)

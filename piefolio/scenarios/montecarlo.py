@@ -141,7 +141,8 @@ class MonteCarloResult:
     def summary(self) -> pd.DataFrame:
         """Tabulate the outcomes: one row per series.
 
-        Columns: percentiles of the final value, median XIRR, probabilities of a
+        Columns: percentiles of the final value, XIRR percentiles 5/50/95,
+        probabilities of a
         loss, of reaching the goal, of running out and (benchmarks) of the pie
         beating them, and the expected shortfall of the final value (mean of the
         worst 5 %).
@@ -156,7 +157,13 @@ class MonteCarloResult:
                 PERCENTILES, np.percentile(final, PERCENTILES), strict=True
             ):
                 row[f"final_p{q}"] = float(v)
-            row["xirr_p50"] = float(np.nanmedian(self.xirr[:, s]))
+            xirr = self.xirr[:, s]
+            for q in (5, 50, 95):
+                row[f"xirr_p{q}"] = (
+                    float(np.nanpercentile(xirr, q))
+                    if np.isfinite(xirr).any()
+                    else np.nan
+                )
             row["p_loss"] = float((final < put_in).mean())
             row["expected_shortfall"] = float(worst.mean())
             row["p_ran_out"] = float((self.ran_out[:, s] >= 0).mean())
