@@ -203,7 +203,7 @@ def _stress_page(
                 bars_figure(moves, file.stem, axis="implied move"),
             )
         )
-        tables.append((f"{file.name}: slices of {rows[0].name}", rows[0].slices))
+        tables.append((f"{file.name}: slices of {rows[0].name}", _shock_text(rows[0])))
     return write_page(
         f"{pie.pie.name}: stress",
         [f"Windows: {', '.join(w.name for w in results) or 'none in the data'}"],
@@ -211,6 +211,25 @@ def _stress_page(
         figures,
         path,
     )
+
+
+def _shock_text(result: ShockResult) -> pd.DataFrame:
+    """Format a scenario's per-slice table as text, weights and moves in percent."""
+    from piefolio.report.format import percent, ratio
+
+    table = result.slices
+    out = table[["source"]].copy() if "source" in table else table.iloc[:, :0].copy()
+    out.insert(0, "weight", [percent(v) for v in table["weight"]])
+    for col in table.columns:
+        if col.startswith("beta_") or col == "r2":
+            out[col.replace("beta_", "beta to ").replace("r2", "R²")] = [
+                ratio(v) for v in table[col]
+            ]
+    for col, label in (("move", "implied move"), ("contribution", "contribution"),
+                       ("share", "share of the move")):  # fmt: skip
+        if col in table:
+            out[label] = [percent(v) for v in table[col]]
+    return out
 
 
 def _parse_windows(items: list[str]) -> dict[str, tuple[str, str]]:
@@ -389,7 +408,8 @@ def simulate(
         return
     cur = pie.pie.currency
     show = console()
-    show.print(_mc_table(summary, cur, goal, f"{pie.pie.name}: {basis}"))
+    text = _mc_frame(summary, cur, goal)
+    show.print(_mc_table(text, f"{pie.pie.name}: {basis}"))
     show.print(
         f"Put in {result.invested.iloc[-1]:,.0f} {cur} over {years:g} years "
         f"(plan: {pie.plan.describe(cur)})"
@@ -406,8 +426,8 @@ def simulate(
     figures.insert(
         0,
         (
-            "Where the plan ends: final values of every path; left of the dashed "
-            "line the path lost money",
+            "Where the plan ends, per series: median, quartiles and the 5th-95th "
+            "percentiles of the final value; left of the dashed line is a loss",
             distribution_figure(finals, put_in, "Final value after "
                                 f"{years:g} years"),
         ),
@@ -415,37 +435,44 @@ def simulate(
     page = write_page(
         f"{pie.pie.name}: Monte Carlo of the plan",
         [basis, f"{paths:,} paths, {years:g} years, seed {seed}"],
-        [("Outcomes", summary)],
+        [("Final value and money-weighted return (XIRR) over the paths", text)],
         figures,
         _folder(pie, out) / "simulate.html",
     )
     show.print(f"Wrote [bold]{page}[/]")
 
 
-def _mc_table(
-    summary: pd.DataFrame, currency: str, goal: float | None, title: str
-) -> Table:
+def _mc_frame(summary: pd.DataFrame, currency: str, goal: float | None) -> pd.DataFrame:
+    """Format the Monte Carlo outcomes as text, one row per series."""
+    import pandas as pd
+
+    from piefolio.report.format import money, percent
+
+    rows = {}
+    for name, row in summary.iterrows():
+        cells = {
+            "p5": money(row["final_p5"], currency),
+            "median": money(row["final_p50"], currency),
+            "p95": money(row["final_p95"], currency),
+            "XIRR p5 / median / p95": " / ".join(
+                percent(row[f"xirr_p{q}"]) for q in (5, 50, 95)
+            ),
+            "P(loss)": percent(row["p_loss"], decimals=0),
+        }
+        if goal is not None:
+            cells["P(goal)"] = percent(row["p_goal"], decimals=0)
+        cells["P(pie beats)"] = percent(row.get("p_pie_beats"), decimals=0)
+        cells["ES 5 %"] = money(row["expected_shortfall"], currency)
+        rows[str(name)] = cells
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _mc_table(text: pd.DataFrame, title: str) -> Table:
     from rich.table import Table
 
-    cols = ["series", "p5", "median", "p95", "XIRR p5 / median / p95", "P(loss)"]
-    cols += ["P(goal)"] if goal is not None else []
-    cols += ["P(pie beats)", "ES 5 %"]
-    table = Table(*cols, title=title, title_justify="left")
-    for name, row in summary.iterrows():
-        cells = [
-            str(name),
-            f"{row['final_p5']:,.0f}",
-            f"{row['final_p50']:,.0f}",
-            f"{row['final_p95']:,.0f}",
-            " / ".join(_pct(row[f"xirr_p{q}"]) for q in (5, 50, 95)),
-            f"{row['p_loss']:.0%}",
-        ]
-        if goal is not None:
-            cells.append(f"{row['p_goal']:.0%}")
-        beats = row.get("p_pie_beats", float("nan"))
-        cells += ["—" if beats != beats else f"{beats:.0%}"]
-        cells += [f"{row['expected_shortfall']:,.0f} {currency}"]
-        table.add_row(*cells)
+    table = Table("series", *text.columns, title=title, title_justify="left")
+    for name, row in text.iterrows():
+        table.add_row(str(name), *row.tolist())
     return table
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -204,7 +205,7 @@ def bars_figure(frame: pd.DataFrame, title: str, *, axis: str = "return") -> Any
 
 
 def distribution_figure(finals: pd.DataFrame, invested: float, title: str) -> Any:
-    """Overlaid histograms of final values, one per series, and the money put in.
+    """Box plots of final values, one per series, and the money put in.
 
     Parameters
     ----------
@@ -218,22 +219,27 @@ def distribution_figure(finals: pd.DataFrame, invested: float, title: str) -> An
     Returns
     -------
     plotly.graph_objects.Figure
-        Log-scaled value axis (outcomes of a plan spread over orders of
-        magnitude).
+        One horizontal box per series (median, quartiles, 5th-95th percentile
+        whiskers) on a log value axis: outcomes of a plan spread over orders of
+        magnitude, and overlaid histograms of five series hide each other.
     """
     fig = go.Figure()
     for i, (name, values) in enumerate(finals.items()):
+        x = values.astype("float64").to_numpy()
+        q = np.nanpercentile(x, [5, 25, 50, 75, 95])
         fig.add_trace(
-            go.Histogram(
-                x=values.astype("float64"),
+            go.Box(
                 name=str(name),
-                opacity=0.55,
+                y=[str(name)],
+                q1=[q[1]], median=[q[2]], q3=[q[3]],
+                lowerfence=[q[0]], upperfence=[q[4]],
+                orientation="h",
                 marker={"color": colour(i)},
-                nbinsx=60,
+                boxpoints=False,
             )
-        )
-    fig.update_layout(barmode="overlay")
+        )  # fmt: skip
     fig.add_vline(x=invested, line={"color": "black", "dash": "dash"})
-    fig.update_xaxes(type="log", title="final value")
-    fig.update_yaxes(title="paths")
+    fig.update_xaxes(type="log", title="final value (whiskers: 5th-95th percentile)")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(showlegend=False)
     return layout(fig, title)
