@@ -143,7 +143,10 @@ def ratio(value: Any) -> str:
     """Format a ratio (Sharpe, beta, PME) with two decimals; :data:`DASH` if missing."""
     if _missing(value):
         return DASH
-    return f"{float(value):,.2f}"
+    x = float(value)
+    if round(x, 2) == 0.0:
+        x = 0.0  # "-0.00" for a beta of -0.001 suggests a sign that is noise
+    return f"{x:,.2f}"
 
 
 def format_value(value: Any, kind: Kind, currency: str) -> str:

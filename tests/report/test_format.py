@@ -59,6 +59,7 @@ def test_percent(value: Any, text: str) -> None:
 def test_ratio_and_kinds() -> None:
     assert ratio(1.234) == "1.23"
     assert ratio(math.nan) == DASH
+    assert ratio(-0.001) == "0.00" and ratio(-0.006) == "-0.01"
     assert format_value(0.5, Kind.PERCENT, "USD") == "50.0%"
     assert format_value(0.5, Kind.MONEY, "USD") == "0.50 USD"
     assert format_value(0.5, Kind.RATIO, "USD") == "0.50"
