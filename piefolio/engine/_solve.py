@@ -55,7 +55,7 @@ BUY_ONLY = 1
 
 
 @njit(cache=True)
-def session_cost_nb(x, w, a, prop, fixed, role, mode):  # type: ignore[no-untyped-def]
+def session_cost_nb(x, w, a, prop, fixed, role, mode, tol):  # type: ignore[no-untyped-def]
     """Cash a session costs at level ``x``: orders plus fees plus reserved money.
 
     Parameters
@@ -70,6 +70,10 @@ def session_cost_nb(x, w, a, prop, fixed, role, mode):  # type: ignore[no-untype
         ``EXCLUDED``, ``ACTIVE`` or ``RESERVED`` per slice.
     mode : int
         ``TWO_SIDED`` or ``BUY_ONLY``.
+    tol : float
+        Two-sided orders no larger than this are float dust (two slices both on
+        target give ``w * (a / w) - a != 0``): no order, no fee, as
+        :func:`plan_orders_nb` treats them. 0 counts every non-zero order.
 
     Returns
     -------
@@ -86,7 +90,7 @@ def session_cost_nb(x, w, a, prop, fixed, role, mode):  # type: ignore[no-untype
                 total += o
                 if role[i] == ACTIVE:
                     total += prop[i] * o + fixed
-        elif o != 0.0:
+        elif abs(o) > tol:
             total += o + prop[i] * abs(o) + fixed
     return total
 
@@ -126,7 +130,7 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
             idx[m] = i
             m += 1
     order = np.argsort(bps[:m], kind="mergesort")
-    g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode)
+    g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode, 0.0)
     if g0 > cash:
         return -1.0
     if mode == TWO_SIDED and fixed > 0.0:
@@ -138,19 +142,7 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
             scale += abs(a[i])
         tol = 1e-12 * scale
         for j in range(m):
-            # Orders within rounding of zero at this level are float dust (two
-            # slices both on target give w * (a / w) - a != 0): no order, no fee,
-            # as plan_orders_nb treats them.
-            g = 0.0
-            for i in range(n):
-                if role[i] == EXCLUDED or w[i] <= 0.0:
-                    continue
-                o = w[i] * bps[j] - a[i]
-                if role[i] == RESERVED:
-                    if o > 0.0:
-                        g += o
-                elif abs(o) > tol:
-                    g += o + prop[i] * abs(o) + fixed
+            g = session_cost_nb(bps[j], w, a, prop, fixed, role, mode, tol)
             if abs(g - cash) <= tol:
                 return bps[j]
     # Slope of g just above x = 0 (orders with a breakpoint at 0 included).

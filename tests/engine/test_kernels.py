@@ -157,10 +157,10 @@ def test_cost_with_tolerance_matches_the_kernel_away_from_breakpoints() -> None:
     r = roles(ACTIVE, RESERVED)
     for mode in (TWO_SIDED, BUY_ONLY):
         for x in (0.0, 700.0, 1100.0, 1500.0):
-            expected = session_cost_nb(x, w, a, p, 2.0, r, mode)
+            expected = session_cost_nb(x, w, a, p, 2.0, r, mode, 0.0)
             assert cost_with_tolerance(x, w, a, p, 2.0, r, mode, 1e-9) == pytest.approx(expected)
     assert cost_with_tolerance(1000.0, w, a, p, 2.0, r, TWO_SIDED, 1e-9) != pytest.approx(
-        session_cost_nb(1000.0, w, a, p, 3.0, r, TWO_SIDED)
+        session_cost_nb(1000.0, w, a, p, 3.0, r, TWO_SIDED, 0.0)
     )  # able to fail
 
 
@@ -189,7 +189,7 @@ def test_level_spends_exactly_the_cash(
     a, prop, r = np.array(held), np.array(fee), np.array(role, dtype=np.int64)
     x = solve_level_nb(w, a, prop, fixed, r, mode, cash)
     scale = cash + a.sum() + 1.0
-    g0 = session_cost_nb(0.0, w, a, prop, fixed, r, mode)
+    g0 = session_cost_nb(0.0, w, a, prop, fixed, r, mode, 0.0)
     if x < 0:
         assert g0 > cash
         return
