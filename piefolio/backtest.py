@@ -233,9 +233,6 @@ def backtest(
     prices = frame.prices
     dividends = frame.dividend_frame()
     fx_mask = frame.fx_mask_series()
-    series = {spec.pie.name: spec.pie.effective_weights()}
-    for bench in spec.benchmarks:
-        series[bench.name] = bench.effective_weights()
     results = {
         name: simulate(
             prices,
@@ -244,6 +241,6 @@ def backtest(
             dividends=None if dividends is None else dividends[list(weights)],
             fx_mask=fx_mask,
         )
-        for name, weights in series.items()
+        for name, weights in spec.series().items()
     }
     return Backtest(spec, frame, results)

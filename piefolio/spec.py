@@ -415,6 +415,14 @@ class Pie(_Model):
             bucket[leaf.ticker] = bucket.get(leaf.ticker, 0.0) + weight
         return out
 
+    def proxies(self) -> dict[str, str]:
+        """Ticker -> declared proxy, for slices with a ``proxy``."""
+        return {
+            leaf.ticker: leaf.proxy
+            for _, leaf, _ in self.leaves()
+            if leaf.ticker is not None and leaf.proxy is not None
+        }
+
     def notes(self) -> list[str]:
         """Remarks a user should see, such as a ticker held in two themes."""
         seen: dict[str, list[str]] = {}
@@ -666,6 +674,16 @@ class PieSpec(_Model):
     def name(self) -> str:
         """The pie's name."""
         return self.pie.name
+
+    def series(self) -> dict[str, dict[str, float]]:
+        """Name -> effective weights of the pie, then of each benchmark in order.
+
+        Everything that runs "the pie and its benchmarks with the same plan"
+        (backtest, stress, Monte Carlo, sweeps) iterates over this.
+        """
+        out = {self.pie.name: self.pie.effective_weights()}
+        out.update({b.name: b.effective_weights() for b in self.benchmarks})
+        return out
 
 
 # --------------------------------------------------------------------------- loading

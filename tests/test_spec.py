@@ -410,3 +410,15 @@ def test_effective_weights_are_products_and_sum_to_one(
     for i, w in enumerate(inner):
         assert eff[f"I{i}"] == pytest.approx(outer[0] * w, rel=1e-12)
     assert math.fsum(eff.values()) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_series_and_proxies_of_the_example(examples_dir: Path) -> None:
+    spec = load_pie(examples_dir / "ai-energy-2026.toml")
+    series = spec.series()
+    assert list(series) == [
+        "AI energy 2026", "S&P 500", "Russell 2000", "Semiconductors",
+        "Data centers & chips",
+    ]  # fmt: skip
+    assert series["AI energy 2026"] == spec.pie.effective_weights()
+    assert series["S&P 500"] == {"SPY": 1.0}
+    assert spec.pie.proxies() == {"CEG": "XLU", "GEV": "ETN", "MP": "REMX"}

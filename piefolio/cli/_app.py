@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ClusterOption",
     "DaskOption",
+    "JsonOption",
+    "OfflineOption",
+    "OutOption",
     "ProcessesOption",
     "SpecArg",
     "app",
@@ -37,6 +40,7 @@ __all__ = [
     "open_executor",
     "open_store",
     "progress",
+    "slug",
 ]
 
 app = typer.Typer(
@@ -119,6 +123,20 @@ def echo_json(payload: object) -> None:
     typer.echo(json.dumps(json_safe(payload), indent=2, allow_nan=False))
 
 
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Folder for the report (default: reports/<pie name>/)."
+    ),
+]
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print every number as JSON on stdout, no tables."),
+]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use stored prices only, no network.")
+]
+
 ProcessesOption = Annotated[
     int | None, typer.Option(help="Run the chunks on this many processes.")
 ]
@@ -146,3 +164,9 @@ def open_executor(
         )
         return stack.enter_context(Client(target))  # type: ignore[no-untyped-call]
     return "processes" if processes else "local"
+
+
+def slug(name: str) -> str:
+    """Make a file-system friendly name: lower case, words joined by dashes."""
+    keep = "".join(c.lower() if c.isalnum() else "-" for c in name.strip())
+    return "-".join(part for part in keep.split("-") if part) or "pie"

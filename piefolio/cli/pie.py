@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from piefolio.cli._app import SpecArg, command, console
+from piefolio.cli._app import SpecArg, command, console, slug
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -97,15 +97,10 @@ def new(
     from piefolio.errors import SpecError
     from piefolio.template import write_template
 
-    target = out or Path(f"{_slug(name)}.toml")
+    target = out or Path(f"{slug(name)}.toml")
     if target.exists() and not force:
         raise SpecError(f"{target}: already exists; pass --force to overwrite it")
     write_template(target, name)
     console().print(
         f"Wrote {target}. Edit it, then: [bold]piefolio show {target}[/]", markup=True
     )
-
-
-def _slug(name: str) -> str:
-    keep = "".join(c.lower() if c.isalnum() else "-" for c in name.strip())
-    return "-".join(part for part in keep.split("-") if part) or "pie"

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from piefolio.cli._app import SpecArg, command, console, echo_json, open_store
+from piefolio.cli._app import (
+    JsonOption,
+    OfflineOption,
+    OutOption,
+    SpecArg,
+    command,
+    console,
+    echo_json,
+    open_store,
+    slug,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,28 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = ["compare", "demo", "run"]
 
-OutOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--out", "-o", help="Folder for the report (default: reports/<pie name>/)."
-    ),
-]
 PngOption = Annotated[
     bool, typer.Option("--png", help="Also write PNG images of the main charts.")
-]
-JsonOption = Annotated[
-    bool,
-    typer.Option("--json", help="Print every number as JSON on stdout, no tables."),
 ]
 ReportOption = Annotated[
     bool, typer.Option("--report/--no-report", help="Write the HTML report.")
 ]
-
-
-def slug(name: str) -> str:
-    """Make a file-system friendly name: lower case, words joined by dashes."""
-    keep = "".join(c.lower() if c.isalnum() else "-" for c in name.strip())
-    return "-".join(part for part in keep.split("-") if part) or "pie"
 
 
 def _run(spec: PieSpec, frame: PriceFrame | None, *, offline: bool) -> Backtest:
@@ -100,9 +94,7 @@ def present(
 @command()
 def run(
     spec: SpecArg,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use stored prices only, no network.")
-    ] = False,
+    offline: OfflineOption = False,
     out: OutOption = None,
     png: PngOption = False,
     as_json: JsonOption = False,
@@ -147,9 +139,7 @@ def compare(
     specs: Annotated[
         list[Path], typer.Argument(help="Two or more pie files to set side by side.")
     ],
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use stored prices only, no network.")
-    ] = False,
+    offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -162,8 +152,9 @@ def compare(
     if len(specs) < 2:
         raise SpecError("compare needs two or more pie files")
     runs = [_run(load_pie(path), None, offline=offline) for path in specs]
-    first = runs[0].summary()
-    rows = [bt.summary().iloc[[0]] for bt in runs] + [first.iloc[1:]]
+    # Each pie's own row; only the first pie's benchmarks (one summary per run).
+    summaries = [bt.summary() for bt in runs]
+    rows = [t.iloc[[0]] for t in summaries] + [summaries[0].iloc[1:]]
     table = pd.concat(rows)
     table = table[~table.index.duplicated()]
     if as_json:

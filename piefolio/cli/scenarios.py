@@ -18,6 +18,9 @@ import typer
 from piefolio.cli._app import (
     ClusterOption,
     DaskOption,
+    JsonOption,
+    OfflineOption,
+    OutOption,
     ProcessesOption,
     SpecArg,
     command,
@@ -25,8 +28,8 @@ from piefolio.cli._app import (
     echo_json,
     open_executor,
     progress,
+    slug,
 )
-from piefolio.cli.run import JsonOption, OutOption, slug
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,10 +41,6 @@ if TYPE_CHECKING:
     from piefolio.spec import PieSpec
 
 __all__ = ["claims", "simulate", "stress"]
-
-OfflineOption = Annotated[
-    bool, typer.Option("--offline", help="Use stored prices only, no network.")
-]
 
 
 def _pct(value: float) -> str:
@@ -351,18 +350,12 @@ def simulate(
     kinds = {"bootstrap": StationaryBootstrap, "normal": Normal, "student-t": StudentT}
     if sampler not in kinds:
         raise SpecError(f"--sampler {sampler!r}: expected one of {', '.join(kinds)}")
-    series = {pie.pie.name: pie.pie.effective_weights()}
-    series.update({b.name: b.effective_weights() for b in pie.benchmarks})
+    series = pie.series()
     symbols = list(dict.fromkeys(t for w in series.values() for t in w))
     first_day = since.date() if since else dt.date(2000, 1, 1)
     frame = _history(pie, first_day, offline=offline)
     fx_mask = {s: bool(frame.fx_mask_series()[s]) for s in symbols}
-    proxies = {
-        leaf.ticker: leaf.proxy
-        for _, leaf, _ in pie.pie.leaves()
-        if leaf.ticker and leaf.proxy
-    }
-    prices, spliced = longest_history(frame.prices, symbols, proxies)
+    prices, spliced = longest_history(frame.prices, symbols, pie.pie.proxies())
     history = prices.pct_change(fill_method=None).iloc[1:].dropna()
     if len(history) < 250:
         raise PlanError(

@@ -11,6 +11,9 @@ import typer
 from piefolio.cli._app import (
     ClusterOption,
     DaskOption,
+    JsonOption,
+    OfflineOption,
+    OutOption,
     ProcessesOption,
     SpecArg,
     command,
@@ -19,8 +22,8 @@ from piefolio.cli._app import (
     open_executor,
     open_store,
     progress,
+    slug,
 )
-from piefolio.cli.run import JsonOption, OutOption, slug
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,9 +59,7 @@ def sweep(
     processes: ProcessesOption = None,
     dask: DaskOption = False,
     cluster: ClusterOption = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use stored prices only, no network.")
-    ] = False,
+    offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -92,8 +93,7 @@ def _starts(
     from piefolio._atomic import atomic_parquet
     from piefolio.sweep.starts import sweep_starts
 
-    series = {pie.pie.name: pie.pie.effective_weights()}
-    series.update({b.name: b.effective_weights() for b in pie.benchmarks})
+    series = pie.series()
     with progress() as bar:
         task = bar.add_task(f"start dates ({every})", total=None)
         result = sweep_starts(

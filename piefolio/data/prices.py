@@ -54,7 +54,7 @@ def spec_symbols(spec: PieSpec) -> tuple[list[str], list[str]]:
         for name in (*claim.long, *claim.short)
         if name not in themes
     ]
-    extra += [leaf.proxy for _, leaf, _ in spec.pie.leaves() if leaf.proxy]
+    extra += list(spec.pie.proxies().values())
     return held, list(dict.fromkeys([*held, *extra]))
 
 

@@ -163,13 +163,7 @@ def stress(
     -------
     list of StressWindow
     """
-    proxies = {
-        leaf.ticker: leaf.proxy
-        for _, leaf, _ in spec.pie.leaves()
-        if leaf.ticker and leaf.proxy
-    }
-    series = [(spec.pie.name, spec.pie.effective_weights())]
-    series += [(b.name, b.effective_weights()) for b in spec.benchmarks]
+    proxies = spec.pie.proxies()
     out = []
     for label, (a, b) in (windows or WINDOWS).items():
         start, end = pd.Timestamp(a), pd.Timestamp(b)
@@ -179,7 +173,7 @@ def stress(
             continue
         rows = tuple(
             _replay_or_note(prices, w, spec.plan, start, end, n, proxies)
-            for n, w in series
+            for n, w in spec.series().items()
         )
         out.append(StressWindow(label, start, end, rows))
     return out

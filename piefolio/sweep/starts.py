@@ -26,6 +26,7 @@ import pandas as pd
 from piefolio.errors import PlanError
 from piefolio.periods import period_offset
 from piefolio.spec import Plan
+from piefolio.sweep._stats import path_stats_nb
 
 __all__ = ["StartSweep", "start_dates", "sweep_starts"]
 
@@ -121,12 +122,6 @@ class StartSweep:
         }
 
 
-def _max_drawdown(unit_value: np.ndarray) -> np.ndarray:
-    peak = np.maximum.accumulate(unit_value, axis=0)
-    out: np.ndarray = (unit_value / peak - 1.0).min(axis=0)
-    return out
-
-
 def sweep_starts(
     prices: pd.DataFrame,
     series: Mapping[str, Mapping[str, float]],
@@ -208,7 +203,7 @@ def sweep_starts(
         when = [d.date() for d in days[moved]]
         put_in = float(net.sum())
         last = batch.nav.index[-1].date()
-        dd = _max_drawdown(batch.unit_value.to_numpy())
+        dd = path_stats_nb(np.ascontiguousarray(batch.unit_value.to_numpy()))[2]
         finals = batch.final_value.to_numpy(dtype=float)
         twrs = batch.twr.to_numpy(dtype=float)
         for j, name in enumerate(names):
