@@ -96,6 +96,15 @@ def session_cost_nb(x, w, a, prop, fixed, role, mode, tol):  # type: ignore[no-u
 
 
 @njit(cache=True)
+def _new_money_nb(w, a, role):  # type: ignore[no-untyped-def]
+    """Whether every traded slice holds nothing yet (all breakpoints at 0)."""
+    for i in range(w.shape[0]):
+        if role[i] != EXCLUDED and w[i] > 0.0 and a[i] / w[i] > 0.0:
+            return False
+    return True
+
+
+@njit(cache=True)
 def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-untyped-def]
     """Smallest level ``x >= 0`` whose session cost equals ``cash``.
 
@@ -121,6 +130,23 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
         fixed fees of liquidating exceed what there is): then nothing trades.
     """
     n = w.shape[0]
+    g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode, 0.0)
+    if g0 > cash:
+        return -1.0
+    if mode == BUY_ONLY and _new_money_nb(w, a, role):
+        # Every breakpoint is at 0 (new money, nothing held): the walk below
+        # would apply them all at x = 0 and stop on the one segment; same
+        # sums in the same order, without sorting.
+        slope = 0.0
+        gl = g0
+        for i in range(n):
+            if role[i] != EXCLUDED and w[i] > 0.0:
+                slope += w[i] * (1.0 + prop[i]) if role[i] == ACTIVE else w[i]
+                if role[i] == ACTIVE:
+                    gl += fixed
+        if cash < gl:
+            return 0.0
+        return (cash - gl) / slope if slope > 0.0 else 0.0
     bps = np.empty(n)
     idx = np.empty(n, dtype=np.int64)
     m = 0
@@ -130,9 +156,6 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
             idx[m] = i
             m += 1
     order = np.argsort(bps[:m], kind="mergesort")
-    g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode, 0.0)
-    if g0 > cash:
-        return -1.0
     if mode == TWO_SIDED and fixed > 0.0:
         # g dips by a fixed fee where an order is exactly zero. A level there that
         # pays for itself leaves that slice untouched: prefer it to a nearby

@@ -330,13 +330,12 @@ def _run(inputs: KernelInputs, row: int, order: list[str]) -> Result:
         inputs.fixed, inputs.min_order, inputs.policy, inputs.band, True,
     )  # fmt: skip
     nav, cash, units, uv, shares, flows = res[:6]
-    tr_i, tr_f, sk_i, sk_f, ran_out, fees = res[6:]
+    tr_i, tr_f, sk_i, sk_f, ran_out, fees, totals = res[6:]
     # Report columns in the caller's order; the kernel ran in price-column order.
     col = {s: j for j, s in enumerate(inputs.symbols)}
     perm = np.array([col[s] for s in order], dtype=np.int64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(perm.size)
-    totals = flows.sum(axis=0)
     return Result(
         dates=inputs.dates,
         symbols=tuple(order),

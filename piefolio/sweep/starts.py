@@ -203,7 +203,7 @@ def sweep_starts(
         when = [d.date() for d in days[moved]]
         put_in = float(net.sum())
         last = batch.nav.index[-1].date()
-        dd = path_stats_nb(np.ascontiguousarray(batch.unit_value.to_numpy()))[2]
+        dd = path_stats_nb(batch.unit_value_rows)[2]
         finals = batch.final_value.to_numpy(dtype=float)
         twrs = batch.twr.to_numpy(dtype=float)
         for j, name in enumerate(names):

@@ -188,8 +188,8 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
     plan = payload.plans[k]
     weights = payload.weights.iloc[part * CHUNK_ROWS : (part + 1) * CHUNK_ROWS]
     batch = simulate_batch(payload.prices, weights, plan, fx_mask=payload.fx_mask)
-    unit = np.ascontiguousarray(batch.unit_value.to_numpy())
-    years = (batch.unit_value.index[-1] - batch.unit_value.index[0]).days / 365.25
+    unit = batch.unit_value_rows
+    years = (batch.dates[-1] - batch.dates[0]).days / 365.25
     rf = (1 + plan.cash_interest) ** (1 / TRADING_DAYS) - 1
     mean, sd, deepest = path_stats_nb(unit)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -200,7 +200,7 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
             "weights": weights.index,
             "final_value": batch.final_value.to_numpy(),
             "deposited": batch.deposited.to_numpy(),
-            "twr_annual": unit[-1] ** (1 / years) - 1 if years > 0 else np.nan,
+            "twr_annual": unit[:, -1] ** (1 / years) - 1 if years > 0 else np.nan,
             "volatility": sd * np.sqrt(TRADING_DAYS),
             "sharpe": sharpe,
             "max_drawdown": deepest,

@@ -163,6 +163,9 @@ def run(close: list[list[float]], days: list[int], rate: list[float],
         flow = dep - paid
         if units > 0 and (value - flow) / units > 0:
             uv = (value - flow) / units
-        units = value / uv
+            if flow != 0:  # units change only with money in or out
+                units = value / uv
+        else:
+            units = value / uv
         out.append(Day(value, cash, uv))
     return out, fees

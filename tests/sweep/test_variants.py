@@ -153,7 +153,7 @@ def test_path_stats_match_numpy() -> None:
     from piefolio.sweep._stats import path_stats_nb
 
     unit = market(seed=5, days=900).to_numpy() / 100
-    mean, sd, deepest = path_stats_nb(np.ascontiguousarray(unit))
+    mean, sd, deepest = path_stats_nb(np.ascontiguousarray(unit.T))  # rows = paths
     daily = unit[1:] / unit[:-1] - 1
     np.testing.assert_allclose(mean, daily.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(sd, daily.std(axis=0, ddof=1), rtol=1e-9)
