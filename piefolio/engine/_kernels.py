@@ -52,6 +52,9 @@ POLICY_CALENDAR = 1
 POLICY_THRESHOLD = 2
 POLICY_DEPOSITS = 3
 
+# Longest run of quiet days valued in one go (see _quiet_run_nb).
+RUN = 64
+
 # Columns of the (T, 4) flows array.
 FLOW_DEPOSIT = 0
 FLOW_WITHDRAWAL = 1
@@ -76,10 +79,16 @@ def _grow_nb(ints, floats, n):  # type: ignore[no-untyped-def]
 def _drifted_nb(value, total, tgt, band):  # type: ignore[no-untyped-def]
     """Whether some held-for slice's weight ``value / total`` is off by > band.
 
-    The kernel first runs a pass without divisions that flags any slice within
-    1e-12 of the band (or a slice without a target: a false alarm that this
-    clears), so the decision is always this exact one.
+    A pass without divisions first: when no slice comes within 1e-12 of the
+    band, the exact test (one division per slice) cannot fire. A slice without
+    a target may raise a false alarm there, which the exact test clears.
     """
+    near = (band - 1e-12) * total
+    alarm = near <= 0.0
+    for i in range(value.shape[0]):
+        alarm |= abs(value[i] - tgt[i] * total) >= near
+    if not alarm:
+        return False
     drift = 0.0
     for i in range(value.shape[0]):
         if tgt[i] > 0.0:
@@ -254,8 +263,8 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
     totals = np.zeros(4)
     shares, tr_i, tr_f, sk_i, sk_f, ran_out, fees = _run_pie_nb(
         close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop,
-        fixed, min_order, policy, band, detail, plain_days_nb(close, divs), nav,
-        cash, units, uv, flows, totals,
+        fixed, min_order, policy, band, detail, plain_days_nb(close, divs),
+        np.ascontiguousarray(close.T), nav, cash, units, uv, flows, totals,
     )  # fmt: skip
     return (
         nav, cash, units, uv, shares, flows, tr_i, tr_f, sk_i, sk_f, ran_out, fees,
@@ -264,12 +273,96 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _quiet_run_nb(  # type: ignore[no-untyped-def]
+    t, close_t, days, rate, quiet, shares, tgt, hold, last, policy, band, cash,
+    units, uv, nav, cash_out, units_out, uv_out, flows, totals, daily_flows,
+    shares_out, detail, scratch, alarm,
+):  # fmt: skip
+    """Value the pie over the run of quiet days that starts at ``t``.
+
+    A quiet day has every price, no money in or out and no calendar rebalance:
+    only interest, the NAV and (threshold) the band check. Holdings are summed
+    slice by slice across the run's days, so the loop runs over days, which
+    vectorizes, while each day's sum keeps the order of the full path (same
+    bits). A threshold day whose band check fails ends the run there, before
+    that day's interest, for the full path to take it.
+
+    Returns
+    -------
+    (next_t, cash, units, uv, alarmed)
+    """
+    n, n_days = close_t.shape
+    end = t
+    # At most RUN days at a time: a threshold alarm throws away the work done
+    # for the days after it.
+    while end < n_days and end - t < RUN and quiet[end]:
+        end += 1
+    m = end - t
+    held = scratch[0, :m]
+    cash_at = scratch[1, :m]
+    value = scratch[2, :m]
+    near = scratch[3, :m]
+    held[:] = 0.0
+    for i in range(n):
+        s = shares[i]
+        row = close_t[i, t:end]
+        for k in range(m):
+            held[k] += s * row[k]
+    c = cash
+    for k in range(m):
+        d = t + k
+        if c > 0.0 and days[d] > 0 and rate[d] != 0.0:  # quiet days are never day 0
+            c = c * (1.0 + rate[d]) ** (days[d] / 365.0)
+        cash_at[k] = c
+        value[k] = c + held[k]
+    stop = m
+    if policy == POLICY_THRESHOLD:
+        # Without divisions first, across the days: far from the band no exact
+        # test is needed. A slice without a target can raise a false alarm;
+        # the exact test clears it. An empty pie (value 0) is never checked.
+        for k in range(m):
+            near[k] = (band - 1e-12) * value[k] if value[k] > 0.0 else np.inf
+            alarm[k] = value[k] > 0.0 and near[k] <= 0.0
+        for i in range(n):
+            s = shares[i]
+            w = tgt[i]
+            row = close_t[i, t:end]
+            for k in range(m):
+                alarm[k] |= abs(s * row[k] - w * value[k]) >= near[k]
+        for k in range(m):
+            if alarm[k]:
+                for i in range(n):
+                    hold[i] = shares[i] * close_t[i, t + k]
+                if _drifted_nb(hold, value[k], tgt, band):
+                    stop = k
+                    break
+    for k in range(stop):
+        d = t + k
+        if cash_at[k] != cash:
+            _flow_nb(flows, totals, daily_flows, d, FLOW_INTEREST, cash_at[k] - cash)
+        cash = cash_at[k]
+        units, uv = _units_nb(value[k], 0.0, units, uv)
+        nav[d] = value[k]
+        cash_out[d] = cash
+        units_out[d] = units
+        uv_out[d] = uv
+        if detail:
+            shares_out[d] = shares
+    if stop > 0:
+        for i in range(n):
+            last[i] = close_t[i, t + stop - 1]
+    return t + stop, cash, units, uv, stop < m
+
+
+@njit(cache=True)
 def _run_pie_nb(  # type: ignore[no-untyped-def]
     close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop, fixed,
-    min_order, policy, band, detail, plain, nav, cash_out, units_out, uv_out,
-    flows, totals,
+    min_order, policy, band, detail, plain, close_t, nav, cash_out, units_out,
+    uv_out, flows, totals,
 ):  # fmt: skip
     """:func:`simulate_pie_nb` given :func:`plain_days_nb` of its prices.
+
+    ``close_t`` is ``close`` transposed, (N, T) contiguous, for quiet runs.
 
     Writes the daily ``nav``, ``cash_out``, ``units_out`` and ``uv_out`` (T,)
     and, when ``flows`` has T rows (zeros), the day's flows; adds them up in
@@ -309,7 +402,25 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
     ran_out = -1
     fees_total = 0.0
 
-    for t in range(n_days):
+    # Most days nothing happens: no money in or out, no rebalance due, every
+    # price there. A run of such days is valued in one go (_quiet_run_nb); a
+    # threshold alarm inside it ends the run and that day takes the full path.
+    quiet = plain & (deposit == 0.0) & (withdraw == 0.0)
+    if policy == POLICY_CALENDAR:
+        quiet &= ~rebal_day
+    scratch = np.empty((4, RUN))
+    alarm = np.empty(RUN, dtype=np.bool_)
+    t = 0
+    alarmed = False
+    while t < n_days:
+        if quiet[t] and not alarmed:
+            t, cash, units, uv, alarmed = _quiet_run_nb(
+                t, close_t, days, rate, quiet, shares, tgt, hold, last, policy,
+                band, cash, units, uv, nav, cash_out, units_out, uv_out, flows,
+                totals, daily_flows, shares_out, detail, scratch, alarm,
+            )  # fmt: skip
+            continue
+        alarmed = False
         # Prices of the day, and (2) cash dividends on the shares held into the
         # ex-date, in one pass (interest (1) only needs the cash, so order holds).
         newly_listed = t == 0
@@ -351,36 +462,6 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
         if dv != 0.0:
             cash += dv
             _flow_nb(flows, totals, daily_flows, t, FLOW_DIVIDEND, dv)
-
-        # Most days nothing happens: no money in or out, no rebalance due, and
-        # (threshold) no slice out of its band. Such a day only values the pie;
-        # the steps below would reach the same numbers, more slowly.
-        if (
-            plain[t]
-            and deposit[t] == 0.0
-            and withdraw[t] == 0.0
-            and not (policy == POLICY_CALENDAR and rebal_day[t])
-        ):
-            value = cash + held
-            alarm = False
-            if policy == POLICY_THRESHOLD and value > 0.0:
-                # A pass without divisions, inline (as a call it ran 3x slower):
-                # far from the band, no exact test is needed.
-                near = (band - 1e-12) * value
-                alarm = near <= 0.0
-                for i in range(n):
-                    alarm |= abs(hold[i] - tgt[i] * value) >= near
-                if alarm:
-                    alarm = _drifted_nb(hold, value, tgt, band)
-            if not alarm:
-                units, uv = _units_nb(value, 0.0, units, uv)
-                nav[t] = value
-                cash_out[t] = cash
-                units_out[t] = units
-                uv_out[t] = uv
-                if detail:
-                    shares_out[t] = shares
-                continue
 
         # Targets: a slice not listed yet hands its weight pro rata to the listed
         # ones (late_listing = "redistribute"; "error" never gets here). They
@@ -549,6 +630,7 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
         uv_out[t] = uv
         if detail:
             shares_out[t] = shares
+        t += 1
     return (
         shares_out, tr_i[:ntr], tr_f[:ntr], sk_i[:nsk], sk_f[:nsk], ran_out,
         fees_total,
@@ -584,12 +666,13 @@ def simulate_batch_nb(  # type: ignore[no-untyped-def]
     # compile (and cache) a second copy of the single-pie kernel.
     detail = n_pies < 0
     plain = plain_days_nb(close, divs)
+    close_t = np.ascontiguousarray(close.T)
     no_flows = np.empty((0, 4))  # totals only
     for p in prange(n_pies):
         res = _run_pie_nb(
             close, divs, days, rate, deposit, withdraw, rebal_day, targets[p],
-            prop, fixed, min_order, policy, band, detail, plain, nav[p], cash[p],
-            np.empty(n_days), uv[p], no_flows, totals[p],
+            prop, fixed, min_order, policy, band, detail, plain, close_t, nav[p],
+            cash[p], np.empty(n_days), uv[p], no_flows, totals[p],
         )  # fmt: skip
         ran_out[p] = res[5]
         fees[p] = res[6]
