@@ -99,9 +99,31 @@ def session_cost_nb(x, w, a, prop, fixed, role, mode, tol):  # type: ignore[no-u
 def _new_money_nb(w, a, role):  # type: ignore[no-untyped-def]
     """Whether every traded slice holds nothing yet (all breakpoints at 0)."""
     for i in range(w.shape[0]):
-        if role[i] != EXCLUDED and w[i] > 0.0 and a[i] / w[i] > 0.0:
+        if role[i] != EXCLUDED and w[i] > 0.0 and a[i] > 0.0 and a[i] / w[i] > 0.0:
             return False
     return True
+
+
+@njit(cache=True)
+def _new_money_level_nb(w, prop, fixed, role, cash):  # type: ignore[no-untyped-def]
+    """:func:`solve_level_nb` of a buy-only session when nothing is held yet.
+
+    Every breakpoint is at 0 and ``g(0) = 0``: the walk would apply them all at
+    ``x = 0`` and stop on the one segment. Same sums in the same order, in one
+    pass and without sorting.
+    """
+    if cash < 0.0:
+        return -1.0
+    slope = 0.0
+    gl = 0.0
+    for i in range(w.shape[0]):
+        if role[i] != EXCLUDED and w[i] > 0.0:
+            slope += w[i] * (1.0 + prop[i]) if role[i] == ACTIVE else w[i]
+            if role[i] == ACTIVE:
+                gl += fixed
+    if cash < gl:
+        return 0.0
+    return (cash - gl) / slope if slope > 0.0 else 0.0
 
 
 @njit(cache=True)
@@ -129,33 +151,49 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
         The level, or ``-1.0`` when even ``x = 0`` costs more than ``cash`` (the
         fixed fees of liquidating exceed what there is): then nothing trades.
     """
+    if mode == BUY_ONLY and _new_money_nb(w, a, role):
+        return _new_money_level_nb(w, prop, fixed, role, cash)
+    n = w.shape[0]
+    return _walk_level_nb(
+        w, a, prop, fixed, role, mode, cash, np.empty(n), np.empty(n, np.int64),
+        np.empty(n, np.int64),
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _sort_into_nb(keys, m, order):  # type: ignore[no-untyped-def]
+    """Stable ascending order of ``keys[:m]`` into ``order[:m]``, allocating nothing.
+
+    Insertion sort: a session has a few dozen slices; past 64 a merge sort takes
+    over. Ties keep their index order, as the stable merge sort does.
+    """
+    if m > 64:
+        order[:m] = np.argsort(keys[:m], kind="mergesort")
+        return
+    for j in range(m):
+        k = j
+        while k > 0 and keys[order[k - 1]] > keys[j]:
+            order[k] = order[k - 1]
+            k -= 1
+        order[k] = j
+
+
+@njit(cache=True)
+def _walk_level_nb(  # type: ignore[no-untyped-def]
+    w, a, prop, fixed, role, mode, cash, bps, idx, order
+):
+    """:func:`solve_level_nb`'s breakpoint walk, with its scratch arrays (N,)."""
     n = w.shape[0]
     g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode, 0.0)
     if g0 > cash:
         return -1.0
-    if mode == BUY_ONLY and _new_money_nb(w, a, role):
-        # Every breakpoint is at 0 (new money, nothing held): the walk below
-        # would apply them all at x = 0 and stop on the one segment; same
-        # sums in the same order, without sorting.
-        slope = 0.0
-        gl = g0
-        for i in range(n):
-            if role[i] != EXCLUDED and w[i] > 0.0:
-                slope += w[i] * (1.0 + prop[i]) if role[i] == ACTIVE else w[i]
-                if role[i] == ACTIVE:
-                    gl += fixed
-        if cash < gl:
-            return 0.0
-        return (cash - gl) / slope if slope > 0.0 else 0.0
-    bps = np.empty(n)
-    idx = np.empty(n, dtype=np.int64)
     m = 0
     for i in range(n):
         if role[i] != EXCLUDED and w[i] > 0.0:
             bps[m] = a[i] / w[i]
             idx[m] = i
             m += 1
-    order = np.argsort(bps[:m], kind="mergesort")
+    _sort_into_nb(bps, m, order)
     if mode == TWO_SIDED and fixed > 0.0:
         # g dips by a fixed fee where an order is exactly zero. A level there that
         # pays for itself leaves that slice untouched: prefer it to a nearby
@@ -294,39 +332,50 @@ def plan_orders_nb(  # type: ignore[no-untyped-def]
     """
     n = w.shape[0]
     scale = abs(cash)
+    # New money (a buy-only session where nothing traded is held yet) stays new
+    # money as slices leave the session: decide it once, in this pass.
+    fresh = mode == BUY_ONLY
     for i in range(n):
         scale += abs(a[i])
+        orders[i] = 0.0
+        skipped[i] = 0.0
+        if role[i] != EXCLUDED and w[i] > 0.0 and a[i] > 0.0 and a[i] / w[i] > 0.0:
+            fresh = False
     # Orders this small are rounding noise, not decisions: never placed, never
     # reported, so that "already on target" costs no fixed fee.
     tol = 1e-12 * scale
-    for i in range(n):
-        orders[i] = 0.0
-        skipped[i] = 0.0
+    size = 0 if fresh else n  # the walk's scratch, shared by the rounds
+    bps = np.empty(size)
+    idx = np.empty(size, dtype=np.int64)
+    order = np.empty(size, dtype=np.int64)
     x = -1.0
     for _ in range(n + 1):
-        x = solve_level_nb(w, a, prop, fixed, role, mode, cash)
+        if fresh:
+            x = _new_money_level_nb(w, prop, fixed, role, cash)
+        else:
+            x = _walk_level_nb(w, a, prop, fixed, role, mode, cash, bps, idx, order)
         if x < 0.0:
             return -1.0
+        # Orders at this level; a round that moves no slice out is the last,
+        # and its orders stand.
         changed = False
         for i in range(n):
             if role[i] != ACTIVE or w[i] <= 0.0:
                 continue
             o = w[i] * x - a[i]
             if mode == BUY_ONLY and o <= 0.0:
+                orders[i] = 0.0
                 continue
             if abs(o) <= tol:
                 role[i] = RESERVED
                 changed = True
+                o = 0.0
             elif abs(o) < min_order:
                 skipped[i] = o
                 role[i] = RESERVED if o > 0.0 else EXCLUDED
                 changed = True
-        if not changed:
-            break
-    for i in range(n):
-        if role[i] == ACTIVE and w[i] > 0.0:
-            o = w[i] * x - a[i]
-            if mode == BUY_ONLY and o < 0.0:
                 o = 0.0
             orders[i] = o
+        if not changed:
+            break
     return x

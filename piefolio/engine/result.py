@@ -217,10 +217,11 @@ class BatchResult:
 
     Notes
     -----
-    ``nav``, ``cash``, ``unit_value`` (DataFrames, dates x P) and ``twr``,
-    ``fees``, ``final_value``, ``deposited``, ``withdrawn``, ``ran_out`` (Series
-    indexed by name; ``ran_out`` holds NaT for a pie that never ran out) are
-    properties built on first access.
+    ``nav``, ``cash``, ``unit_value`` (DataFrames, dates x P; only when run with
+    ``paths=True``) and ``twr``, ``fees``, ``final_value``, ``deposited``,
+    ``withdrawn``, ``ran_out`` (NaT for a pie that never ran out),
+    ``return_mean``, ``return_std``, ``max_drawdown`` (Series indexed by name)
+    are properties built on first access.
     """
 
     names: tuple[str, ...]
@@ -231,9 +232,16 @@ class BatchResult:
     _totals: FloatArray = field(repr=False)  # (P, 4) as Result's _flows, summed
     _fees: FloatArray = field(repr=False)  # (P,)
     _ran_out: IntArray = field(repr=False)  # (P,) day index or -1
+    # (P, 5): final NAV, final unit value, mean and std of daily returns, max DD
+    _summary: FloatArray = field(repr=False)
     _detail: Callable[[str], Result] = field(repr=False)
 
     def _frame(self, values: FloatArray) -> pd.DataFrame:
+        if values.shape[1] != len(self.dates):
+            raise ValueError(
+                "this batch ran without its daily paths (paths=False); run "
+                "simulate_batch(..., paths=True) for NAV, cash and unit values"
+            )
         return pd.DataFrame(values.T, index=self.dates, columns=list(self.names))
 
     def _series(self, values: np.ndarray, name: str) -> pd.Series:
@@ -254,21 +262,25 @@ class BatchResult:
         """Unit value of each pie, dates x P (1.0 on the first day)."""
         return self._frame(self._unit_value)
 
-    @property
-    def unit_value_rows(self) -> FloatArray:
-        """Unit values as a read-only (P, T) array, one row per pie, no copy.
-
-        The numbers of :attr:`unit_value` without building a frame: what a sweep
-        of thousands of pies reduces row by row.
-        """
-        view = self._unit_value.view()
-        view.flags.writeable = False
-        return view
-
     @cached_property
     def twr(self) -> pd.Series:
         """Total time-weighted return per pie."""
-        return self._series(self._unit_value[:, -1] - 1.0, "twr")
+        return self._series(self._summary[:, 1] - 1.0, "twr")
+
+    @cached_property
+    def return_mean(self) -> pd.Series:
+        """Mean simple daily return of each pie's unit value."""
+        return self._series(self._summary[:, 2].copy(), "return_mean")
+
+    @cached_property
+    def return_std(self) -> pd.Series:
+        """Sample standard deviation (ddof 1) of the daily returns."""
+        return self._series(self._summary[:, 3].copy(), "return_std")
+
+    @cached_property
+    def max_drawdown(self) -> pd.Series:
+        """Deepest fall of each unit value below an earlier peak (negative or 0)."""
+        return self._series(self._summary[:, 4].copy(), "max_drawdown")
 
     @cached_property
     def fees(self) -> pd.Series:
@@ -278,7 +290,7 @@ class BatchResult:
     @cached_property
     def final_value(self) -> pd.Series:
         """Final NAV per pie (base currency)."""
-        return self._series(self._nav[:, -1].copy(), "final_value")
+        return self._series(self._summary[:, 0].copy(), "final_value")
 
     @cached_property
     def deposited(self) -> pd.Series:

@@ -443,6 +443,7 @@ def simulate_batch(
     dividends: pd.DataFrame | None = None,
     fx_mask: pd.Series | Mapping[str, bool] | None = None,
     cash_rate: pd.Series | None = None,
+    paths: bool = True,
 ) -> BatchResult:
     """Backtest P pies that share one plan and one price frame, in one call.
 
@@ -455,6 +456,11 @@ def simulate_batch(
         each row sums to 1. A zero weight means the pie does not hold it.
     plan, dividends, fx_mask, cash_rate
         As in :func:`simulate`; the same for every pie.
+    paths : bool, default True
+        Keep every pie's daily NAV, cash and unit value. False keeps only the
+        totals and the summary (final value, TWR, daily-return mean and std,
+        maximum drawdown): what a sweep of many pies needs, faster and in
+        constant memory.
 
     Returns
     -------
@@ -488,10 +494,10 @@ def simulate_batch(
         cash_rate=cash_rate,
         names=names,
     )
-    nav, cash, uv, totals, fees, ran_out = simulate_batch_nb(
+    nav, cash, uv, totals, fees, ran_out, summary = simulate_batch_nb(
         inputs.close, inputs.divs, inputs.days, inputs.rate, inputs.deposit,
         inputs.withdraw, inputs.rebal_day, inputs.targets, inputs.prop,
-        inputs.fixed, inputs.min_order, inputs.policy, inputs.band,
+        inputs.fixed, inputs.min_order, inputs.policy, inputs.band, paths,
     )  # fmt: skip
 
     def detail(name: str) -> Result:
@@ -514,5 +520,6 @@ def simulate_batch(
         _totals=totals,
         _fees=fees,
         _ran_out=ran_out,
+        _summary=summary,
         _detail=detail,
     )

@@ -26,7 +26,6 @@ import pandas as pd
 from piefolio.errors import PlanError
 from piefolio.periods import period_offset
 from piefolio.spec import Plan
-from piefolio.sweep._stats import path_stats_nb
 
 __all__ = ["StartSweep", "start_dates", "sweep_starts"]
 
@@ -203,7 +202,7 @@ def sweep_starts(
         when = [d.date() for d in days[moved]]
         put_in = float(net.sum())
         last = batch.nav.index[-1].date()
-        dd = path_stats_nb(batch.unit_value_rows)[2]
+        dd = batch.max_drawdown.to_numpy()
         finals = batch.final_value.to_numpy(dtype=float)
         twrs = batch.twr.to_numpy(dtype=float)
         for j, name in enumerate(names):

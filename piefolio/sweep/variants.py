@@ -26,7 +26,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from piefolio._toml import read_text, validate_toml
 from piefolio.errors import PlanError
 from piefolio.spec import Frequency, PieSpec, Plan, Rebalance
-from piefolio.sweep._stats import path_stats_nb
 from piefolio.typing import FloatArray, PathLike
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
 
 TRADING_DAYS = 252
 CHUNK_ROWS = 2_000
+DRAW_BLOCK = 16_384  # random weightings per seeded stream
 
 
 class SweepSettings(BaseModel):
@@ -129,7 +131,9 @@ def random_weights(
     Draws are Dirichlet around the targets (concentration ``1 / spread**2`` per
     unit of weight: a spread of 1 strays far, 0.1 stays close) and are kept only
     when they obey the ``[optimize]`` limits (slice bounds, stock cap, theme
-    bounds); the generator is seeded, so the same seed gives the same rows.
+    bounds). They come in blocks of ``DRAW_BLOCK``, block ``k`` from its own
+    stream of ``SeedSequence(seed)``, drawn on threads: the same seed gives the
+    same rows however many threads ran.
 
     Returns
     -------
@@ -149,23 +153,34 @@ def random_weights(
     a, b = limits.inequalities()
     order = np.array([targets.index.get_loc(t) for t in limits.tickers], dtype=int)
     alpha = np.maximum(targets.to_numpy()[order], 1e-6) / spread**2
-    rng = np.random.default_rng(seed)
-    kept: list[FloatArray] = []
-    drawn = 0
-    while sum(len(k) for k in kept) < count:
-        batch = rng.dirichlet(alpha, size=max(1024, count))
-        drawn += len(batch)
+
+    def block(stream: np.random.SeedSequence) -> FloatArray:
+        draws = np.random.default_rng(stream).dirichlet(alpha, size=DRAW_BLOCK)
         ok = np.all(
-            (batch >= limits.lower - 1e-12) & (batch <= limits.upper + 1e-12), axis=1
+            (draws >= limits.lower - 1e-12) & (draws <= limits.upper + 1e-12), axis=1
         )
         if len(b):
-            ok &= np.all(batch @ a.T <= b + 1e-12, axis=1)
-        kept.append(batch[ok])
-        if drawn >= 100 * max(count, 1024) and sum(len(k) for k in kept) < count:
-            raise PlanError(
-                f"only {sum(len(k) for k in kept)} of {drawn} random weightings fit "
-                "the [optimize] limits; loosen them or lower the sweep's spread"
-            )
+            ok &= np.all(draws @ a.T <= b + 1e-12, axis=1)
+        return draws[ok]
+
+    root = np.random.SeedSequence(seed)
+    kept: list[FloatArray] = []
+    have = drawn = 0
+    # Most of a big sweep's draws are rejected (a spiky Dirichlet against a
+    # slice cap): numpy draws them outside the GIL, so threads share the work.
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        while have < count:
+            rate = max(have / drawn, 0.01) if drawn else 1.0
+            blocks = min(64, -(-(count - have) // max(int(rate * DRAW_BLOCK), 1)))
+            for rows in pool.map(block, root.spawn(blocks)):
+                kept.append(rows)
+                have += len(rows)
+            drawn += blocks * DRAW_BLOCK
+            if drawn >= 100 * max(count, 1024) and have < count:
+                raise PlanError(
+                    f"only {have} of {drawn} random weightings fit the [optimize] "
+                    "limits; loosen them or lower the sweep's spread"
+                )
     rows = np.vstack([targets.to_numpy()[order][None, :], *kept])[: count + 1]
     names = ["pie", *(f"w{i}" for i in range(1, count + 1))]
     return pd.DataFrame(rows, index=names, columns=list(limits.tickers))
@@ -187,11 +202,14 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
     k, part = divmod(index, payload.chunks_per_plan)
     plan = payload.plans[k]
     weights = payload.weights.iloc[part * CHUNK_ROWS : (part + 1) * CHUNK_ROWS]
-    batch = simulate_batch(payload.prices, weights, plan, fx_mask=payload.fx_mask)
-    unit = batch.unit_value_rows
+    batch = simulate_batch(
+        payload.prices, weights, plan, fx_mask=payload.fx_mask, paths=False
+    )
     years = (batch.dates[-1] - batch.dates[0]).days / 365.25
     rf = (1 + plan.cash_interest) ** (1 / TRADING_DAYS) - 1
-    mean, sd, deepest = path_stats_nb(unit)
+    mean = batch.return_mean.to_numpy()
+    sd = batch.return_std.to_numpy()
+    growth = batch.twr.to_numpy() + 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
         sharpe = np.where(sd > 0, (mean - rf) / sd * np.sqrt(TRADING_DAYS), np.nan)
     frame = pd.DataFrame(
@@ -200,10 +218,10 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
             "weights": weights.index,
             "final_value": batch.final_value.to_numpy(),
             "deposited": batch.deposited.to_numpy(),
-            "twr_annual": unit[:, -1] ** (1 / years) - 1 if years > 0 else np.nan,
+            "twr_annual": growth ** (1 / years) - 1 if years > 0 else np.nan,
             "volatility": sd * np.sqrt(TRADING_DAYS),
             "sharpe": sharpe,
-            "max_drawdown": deepest,
+            "max_drawdown": batch.max_drawdown.to_numpy(),
             "fees": batch.fees.to_numpy(),
         }
     )

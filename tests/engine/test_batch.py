@@ -55,7 +55,10 @@ def test_batch_shapes_and_rows() -> None:
 def test_batch_records_who_ran_out() -> None:
     plan = PLAN.model_copy(update={"withdrawals": Flow(amount=1090.0, day=2)})
     batch = simulate_batch(PRICES, WEIGHTS, plan)
-    single = {n: simulate(PRICES, {s: v for s, v in WEIGHTS.loc[n].items() if v}, plan) for n in batch.names}
+    single = {
+        n: simulate(PRICES, {s: v for s, v in WEIGHTS.loc[n].items() if v}, plan)
+        for n in batch.names
+    }
     for name in batch.names:
         expected = single[name].ran_out
         got = batch.ran_out[name]
@@ -82,3 +85,37 @@ def test_batch_late_listing_error_names_symbol() -> None:
     simulate_batch(prices, WEIGHTS.iloc[:2], PLAN)  # no pie holds C: fine
     with pytest.raises(PlanError, match=r"C has no price on the first day.*2024-01-31"):
         simulate_batch(prices, WEIGHTS, PLAN)
+
+
+def test_summary_without_paths_matches_the_paths() -> None:
+    """paths=False keeps no daily series, and its summary is the paths' own,
+    as numpy computes it from the unit values of a run that kept them."""
+    rng = np.random.default_rng(5)
+    prices = pd.DataFrame(
+        100 * np.cumprod(1 + rng.normal(2e-4, 0.02, size=(400, 3)), axis=0),
+        index=pd.bdate_range("2020-01-01", periods=400),
+        columns=list("ABC"),
+    )
+    weights = pd.DataFrame(
+        rng.dirichlet(np.ones(3), size=25), columns=list("ABC")
+    ).rename(index=str)
+    plan = Plan(
+        start=dt.date(2020, 1, 1),
+        initial=1000.0,
+        deposits=Flow(amount=100.0),
+        rebalance={"policy": "threshold", "band": 0.05},
+    )
+    full = simulate_batch(prices, weights, plan)
+    lean = simulate_batch(prices, weights, plan, paths=False)
+    for col in ("final_value", "twr", "fees", "deposited", "max_drawdown"):
+        pd.testing.assert_series_equal(getattr(lean, col), getattr(full, col))
+    unit = full.unit_value
+    daily = unit.pct_change().iloc[1:]
+    np.testing.assert_allclose(lean.return_mean, daily.mean(), rtol=1e-10)
+    np.testing.assert_allclose(lean.return_std, daily.std(ddof=1), rtol=1e-8)
+    deepest = (unit / unit.cummax() - 1).min()
+    np.testing.assert_allclose(lean.max_drawdown, deepest, rtol=1e-12, atol=1e-15)
+    assert (lean.max_drawdown < 0).all()
+    np.testing.assert_array_equal(lean.final_value, full.nav.iloc[-1])
+    with pytest.raises(ValueError, match="paths=True"):
+        _ = lean.nav

@@ -147,15 +147,3 @@ def test_sweep_file_errors_name_the_key(tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     good.write_text('[sweep]\nrebalance = ["none", "monthly"]\nweights = 5\n')
     assert load_sweep(good).weights == 5
-
-
-def test_path_stats_match_numpy() -> None:
-    from piefolio.sweep._stats import path_stats_nb
-
-    unit = market(seed=5, days=900).to_numpy() / 100
-    mean, sd, deepest = path_stats_nb(np.ascontiguousarray(unit.T))  # rows = paths
-    daily = unit[1:] / unit[:-1] - 1
-    np.testing.assert_allclose(mean, daily.mean(axis=0), rtol=1e-12)
-    np.testing.assert_allclose(sd, daily.std(axis=0, ddof=1), rtol=1e-9)
-    peak = np.maximum.accumulate(unit, axis=0)
-    np.testing.assert_allclose(deepest, (unit / peak - 1).min(axis=0), rtol=1e-12)
