@@ -9,8 +9,10 @@ Rows:
 2. simulate: the same pie through ``simulate`` (validation, schedules, kernel,
    Result); then again reading its ledgers (trades, flows, shares, XIRR), which
    a Result builds on first access. Target ~1 ms.
-3. batch: 1,000 such pies (random weights) with ``simulate_batch``, against a
-   Python loop of 1,000 ``simulate`` calls. Target ~50 ms.
+3. batch: 1,000 such pies (random weights) with ``simulate_batch``, keeping
+   every pie's daily paths, then with ``paths=False`` (totals and summary
+   only, what a sweep uses), against a Python loop of 1,000 ``simulate``
+   calls. Target ~50 ms.
 4. peers: the one plan every tool can express alike (initial amount only,
    monthly rebalance, no fees) for the same pie: piefolio ``simulate`` vs bt and
    vectorbt (when installed). Final values must agree to 1e-9 (relative) or the
@@ -131,6 +133,10 @@ def main() -> None:
     def batch() -> pd.Series:
         return simulate_batch(prices, pies, plan, fx_mask=fx_mask).final_value
 
+    def summary() -> pd.Series:
+        lean = simulate_batch(prices, pies, plan, fx_mask=fx_mask, paths=False)
+        return lean.final_value
+
     def loop() -> list[float]:
         return [
             simulate(
@@ -141,9 +147,12 @@ def main() -> None:
 
     finals = batch()
     assert np.array_equal(finals.to_numpy(), np.array(loop())), "batch != loop"
-    t_batch = timed(batch, args.repeat)
+    assert np.array_equal(finals.to_numpy(), summary().to_numpy()), "paths differ"
+    t_paths = timed(batch, args.repeat)
+    t_batch = timed(summary, args.repeat)
     t_loop = timed(loop, 1)
-    rows.append((f"batch, {args.pies} pies", "piefolio", t_batch, "", None))
+    rows.append((f"batch, {args.pies} pies, paths", "piefolio", t_paths, "", None))
+    rows.append((f"batch, {args.pies} pies, summary", "piefolio", t_batch, "", None))
     rows.append(
         (
             f"loop, {args.pies} x simulate",
