@@ -354,6 +354,8 @@ def _quiet_run_nb(  # type: ignore[no-untyped-def]
         if scratch[1, k] != cash:
             _flow_nb(flows, totals, daily_flows, d, FLOW_INTEREST, scratch[1, k] - cash)
         cash = scratch[1, k]
+        # The same close as step (5) of the full path, written out: as a helper
+        # taking the output arrays, even inlined, it cost 3x (reference counts).
         units, uv = _units_nb(value, 0.0, units, uv)
         nav[d] = value
         cash_out[d] = cash
