@@ -562,7 +562,6 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
         )
         nav_pre = cash + held
         session = -1
-        use_second = False
         if not may_trade:
             pass
         elif policy == POLICY_CALENDAR and rebal_day[t]:
@@ -599,7 +598,8 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
                 )  # fmt: skip
                 if x >= 0.0:
                     session = TWO_SIDED
-                    use_second = True
+                    orders[:] = orders2  # the rebalance replaces the buy
+                    skipped[:] = skipped2
         elif session == TWO_SIDED:
             x = plan_orders_nb(
                 tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash, orders,
@@ -608,10 +608,8 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
             if x < 0.0:
                 session = -1
         if session >= 0:
-            out_o = orders2 if use_second else orders
-            out_s = skipped2 if use_second else skipped
             cash, fee, tr_i, tr_f, ntr = _execute_nb(
-                t, out_o, shares, last, prop, fixed, cash, uncapped, detail,
+                t, orders, shares, last, prop, fixed, cash, uncapped, detail,
                 tr_i, tr_f, ntr,
             )  # fmt: skip
             fees_total += fee
@@ -622,10 +620,10 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
             if detail:
                 sk_i, sk_f = _grow_nb(sk_i, sk_f, nsk, nsk + n)
                 for i in range(n):
-                    if out_s[i] != 0.0:
+                    if skipped[i] != 0.0:
                         sk_i[nsk, 0] = t
                         sk_i[nsk, 1] = i
-                        sk_f[nsk, 0] = out_s[i]
+                        sk_f[nsk, 0] = skipped[i]
                         nsk += 1
 
         # (5) NAV, and units at the value before the day's external flow.

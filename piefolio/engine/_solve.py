@@ -344,16 +344,12 @@ def plan_orders_nb(  # type: ignore[no-untyped-def]
     # Orders this small are rounding noise, not decisions: never placed, never
     # reported, so that "already on target" costs no fixed fee.
     tol = 1e-12 * scale
-    size = 0 if fresh else n  # the walk's scratch, shared by the rounds
-    bps = np.empty(size)
-    idx = np.empty(size, dtype=np.int64)
-    order = np.empty(size, dtype=np.int64)
     x = -1.0
     for _ in range(n + 1):
-        if fresh:
+        if fresh:  # no scratch arrays: most sessions are deposits of new money
             x = _new_money_level_nb(w, prop, fixed, role, cash)
         else:
-            x = _walk_level_nb(w, a, prop, fixed, role, mode, cash, bps, idx, order)
+            x = solve_level_nb(w, a, prop, fixed, role, mode, cash)
         if x < 0.0:
             return -1.0
         # Orders at this level; a round that moves no slice out is the last,
