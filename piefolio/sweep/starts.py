@@ -191,9 +191,11 @@ def sweep_starts(
         run_plan = plan.model_copy(
             update={"start": start.date(), "end": end.date() if end else None}
         )
-        batch = simulate_batch(window, weights, run_plan, fx_mask=fx_mask)
+        batch = simulate_batch(
+            window, weights, run_plan, fx_mask=fx_mask, paths=False
+        )
         # Every series gets the same scheduled flows: one list serves all XIRRs.
-        days = pd.DatetimeIndex(batch.nav.index)
+        days = batch.dates
         net = flow_amounts(days, run_plan.deposits) - flow_amounts(
             days, run_plan.withdrawals
         )
@@ -201,7 +203,7 @@ def sweep_starts(
         moved = np.flatnonzero(net)
         when = [d.date() for d in days[moved]]
         put_in = float(net.sum())
-        last = batch.nav.index[-1].date()
+        last = days[-1].date()
         dd = batch.max_drawdown.to_numpy()
         finals = batch.final_value.to_numpy(dtype=float)
         twrs = batch.twr.to_numpy(dtype=float)
@@ -214,7 +216,7 @@ def sweep_starts(
             rows.append(
                 {
                     "start": start,
-                    "end": batch.nav.index[-1],
+                    "end": days[-1],
                     "series": name,
                     "final_value": final,
                     "deposited": put_in,
