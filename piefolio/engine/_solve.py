@@ -127,6 +127,26 @@ def _new_money_level_nb(w, prop, fixed, role, cash):  # type: ignore[no-untyped-
 
 
 @njit(cache=True)
+def _stable_order_nb(keys, m):  # type: ignore[no-untyped-def]
+    """Stable ascending order of ``keys[:m]``.
+
+    Insertion sort: a session has a few dozen slices, and it needs none of a
+    merge sort's temporaries; past 64 a merge sort takes over. Ties keep their
+    index order either way.
+    """
+    if m > 64:
+        return np.argsort(keys[:m], kind="mergesort")
+    order = np.empty(m, dtype=np.int64)
+    for j in range(m):
+        k = j
+        while k > 0 and keys[order[k - 1]] > keys[j]:
+            order[k] = order[k - 1]
+            k -= 1
+        order[k] = j
+    return order
+
+
+@njit(cache=True)
 def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-untyped-def]
     """Smallest level ``x >= 0`` whose session cost equals ``cash``.
 
@@ -154,46 +174,18 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
     if mode == BUY_ONLY and _new_money_nb(w, a, role):
         return _new_money_level_nb(w, prop, fixed, role, cash)
     n = w.shape[0]
-    return _walk_level_nb(
-        w, a, prop, fixed, role, mode, cash, np.empty(n), np.empty(n, np.int64),
-        np.empty(n, np.int64),
-    )  # fmt: skip
-
-
-@njit(cache=True)
-def _sort_into_nb(keys, m, order):  # type: ignore[no-untyped-def]
-    """Stable ascending order of ``keys[:m]`` into ``order[:m]``, allocating nothing.
-
-    Insertion sort: a session has a few dozen slices; past 64 a merge sort takes
-    over. Ties keep their index order, as the stable merge sort does.
-    """
-    if m > 64:
-        order[:m] = np.argsort(keys[:m], kind="mergesort")
-        return
-    for j in range(m):
-        k = j
-        while k > 0 and keys[order[k - 1]] > keys[j]:
-            order[k] = order[k - 1]
-            k -= 1
-        order[k] = j
-
-
-@njit(cache=True)
-def _walk_level_nb(  # type: ignore[no-untyped-def]
-    w, a, prop, fixed, role, mode, cash, bps, idx, order
-):
-    """:func:`solve_level_nb`'s breakpoint walk, with its scratch arrays (N,)."""
-    n = w.shape[0]
     g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode, 0.0)
     if g0 > cash:
         return -1.0
+    bps = np.empty(n)
+    idx = np.empty(n, dtype=np.int64)
     m = 0
     for i in range(n):
         if role[i] != EXCLUDED and w[i] > 0.0:
             bps[m] = a[i] / w[i]
             idx[m] = i
             m += 1
-    _sort_into_nb(bps, m, order)
+    order = _stable_order_nb(bps, m)
     if mode == TWO_SIDED and fixed > 0.0:
         # g dips by a fixed fee where an order is exactly zero. A level there that
         # pays for itself leaves that slice untouched: prefer it to a nearby
@@ -332,15 +324,13 @@ def plan_orders_nb(  # type: ignore[no-untyped-def]
     """
     n = w.shape[0]
     scale = abs(cash)
-    # New money (a buy-only session where nothing traded is held yet) stays new
-    # money as slices leave the session: decide it once, in this pass.
-    fresh = mode == BUY_ONLY
     for i in range(n):
         scale += abs(a[i])
         orders[i] = 0.0
         skipped[i] = 0.0
-        if role[i] != EXCLUDED and w[i] > 0.0 and a[i] > 0.0 and a[i] / w[i] > 0.0:
-            fresh = False
+    # New money (a buy-only session where nothing traded is held yet) stays new
+    # money as slices leave the session: decide it once.
+    fresh = mode == BUY_ONLY and _new_money_nb(w, a, role)
     # Orders this small are rounding noise, not decisions: never placed, never
     # reported, so that "already on target" costs no fixed fee.
     tol = 1e-12 * scale
