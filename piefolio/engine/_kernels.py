@@ -14,8 +14,9 @@ Conventions (every kernel here)
 - Unit value: on a day with net external flow ``F``, ``uv = (nav - F) /
   units_before`` and ``units = nav / uv``; on a day without, units carry over and
   ``uv = nav / units``; so ``nav == units * uv`` (to rounding) every day. When
-  the pie holds nothing (before the first money, or after it ran out) the unit
-  value carries over and the next money buys units at it, after its fees.
+  the pie holds nothing (before the first money, or after it ran out; float
+  dust under 1e-12 of a unit counts as nothing) the unit value carries over
+  and the next money buys units at it, after its fees.
 - Policies (``policy``): 0 none, 1 calendar, 2 threshold, 3 deposits.
 """
 
@@ -108,11 +109,13 @@ def _units_nb(value, flow, units, uv):  # type: ignore[no-untyped-def]
 
     Units change only with money in or out: on a day without, they carry over
     (rather than ``value / uv``, equal to rounding), which keeps a division off
-    the chain from one day to the next.
+    the chain from one day to the next. A pie left with nothing but float dust
+    (fees that ate it whole) counts as empty: its unit value carries over, as
+    it does for a pie worth exactly 0, instead of becoming the dust's ratio.
     """
     if units > 0.0:
         u = (value - flow) / units
-        if u > 0.0:
+        if u > 1e-12 * uv:
             uv = u
             if flow == 0.0:
                 return units, uv
@@ -305,9 +308,8 @@ def _quiet_run_nb(  # type: ignore[no-untyped-def]
     while end < n_days and end - t < RUN and quiet[end]:
         end += 1
     m = end - t
-    # Rows of ``scratch``: held, cash, value, near; indexed, not sliced, here
-    # and in close_t: an array view costs reference counting (atomic ops),
-    # which took a fifth of the kernel's time.
+    # Rows of ``scratch``: held, cash, value, near. It and close_t are indexed,
+    # not sliced: every array view costs numba atomic reference counts.
     # Unsigned day indices: numba then drops its negative-index wraparound, and
     # these loops load contiguous days instead of gathering them (1.4x faster).
     t0 = np.uintp(t)

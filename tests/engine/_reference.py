@@ -161,7 +161,7 @@ def run(close: list[list[float]], days: list[int], rate: list[float],
             cash = max(cash, 0.0)
         value = cash + sum(s * p for s, p in zip(shares, price, strict=True))
         flow = dep - paid
-        if units > 0 and (value - flow) / units > 0:
+        if units > 0 and (value - flow) / units > 1e-12 * uv:  # dust is empty
             uv = (value - flow) / units
             if flow != 0:  # units change only with money in or out
                 units = value / uv

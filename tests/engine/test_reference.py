@@ -80,6 +80,40 @@ def cases(
 def test_engine_equals_the_reference(
     case: tuple[pd.DataFrame, dict[str, float], Plan, dict[str, bool]],
 ) -> None:
+    _agrees_with_the_reference(case)
+
+
+def test_a_pie_eaten_by_fees_is_empty_in_both() -> None:
+    """Found by CI: fixed fees eat a 10 deposit, then a withdrawal sells the
+    rest for nothing. The reference kept 9e-16 of cash where the engine kept 0,
+    and its unit value fell to the dust's ratio (2e-16); dust now counts as an
+    empty pie in both, whose unit value carries over."""
+    days = pd.bdate_range("2021-01-04", "2021-02-02")
+    growth = 1.0003 ** np.arange(len(days))[:, None]
+    prices = pd.DataFrame(
+        np.array([92.891844, 100.287299, 125.990906]) * growth,
+        index=days,
+        columns=["S0", "S1", "S2"],
+    )
+    weights = {
+        "S0": 0.23690605339620416,
+        "S1": 0.421328777469286,
+        "S2": 0.34176516913450977,
+    }
+    plan = Plan(
+        start=days[0].date(),
+        deposits={"amount": 10.0, "every": "month", "day": 1},
+        withdrawals={"amount": 10.0, "every": "month", "day": 2},
+        rebalance="monthly",
+        fees={"commission_fixed": 2.0, "min_order": 0.0, "spread_bps": 0.0},
+    )
+    _agrees_with_the_reference((prices, weights, plan, dict.fromkeys(weights, False)))
+    assert simulate(prices, weights, plan).unit_value.iloc[-1] == 1.0
+
+
+def _agrees_with_the_reference(
+    case: tuple[pd.DataFrame, dict[str, float], Plan, dict[str, bool]],
+) -> None:
     prices, weights, plan, fx = case
     result = simulate(prices, weights, plan, fx_mask=fx)
     symbols = list(weights)
