@@ -123,6 +123,17 @@ def _units_nb(value, flow, units, uv):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _interest_nb(cash, rate, days):  # type: ignore[no-untyped-def]
+    """(1) Idle cash after ``days`` calendar days at an annual ``rate`` (Act/365).
+
+    Day 0 has ``days == 0``, so it earns nothing.
+    """
+    if cash > 0.0 and days > 0 and rate != 0.0:
+        return cash * (1.0 + rate) ** (days / 365.0)
+    return cash
+
+
+@njit(cache=True)
 def _flow_nb(flows, totals, daily, t, kind, amount):  # type: ignore[no-untyped-def]
     """Record a cash flow of day ``t``: in the day's row (when kept) and the total."""
     totals[kind] += amount
@@ -323,8 +334,7 @@ def _quiet_run_nb(  # type: ignore[no-untyped-def]
     c = cash
     for k in range(m):
         d = t + k
-        if c > 0.0 and days[d] > 0 and rate[d] != 0.0:  # quiet days are never day 0
-            c = c * (1.0 + rate[d]) ** (days[d] / 365.0)
+        c = _interest_nb(c, rate[d], days[d])
         scratch[1, k] = c
         scratch[2, k] = c + scratch[0, k]
     stop = m
@@ -472,8 +482,8 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
                 hold[i] = 0.0
 
         # (1) interest on idle cash for the calendar days since the last step.
-        if t > 0 and cash > 0.0 and days[t] > 0 and rate[t] != 0.0:
-            grown = cash * (1.0 + rate[t]) ** (days[t] / 365.0)
+        grown = _interest_nb(cash, rate[t], days[t])
+        if grown != cash:
             _flow_nb(flows, totals, daily_flows, t, FLOW_INTEREST, grown - cash)
             cash = grown
         if dv != 0.0:
