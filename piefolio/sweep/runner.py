@@ -150,7 +150,8 @@ def _execute(
             initializer=_set_payload,
             initargs=(payload,),
         ) as pool:
-            futures = {pool.submit(_run_with_payload, task, i): i for i in pending}
+            one = _OneThread(task)
+            futures = {pool.submit(_run_with_payload, one, i): i for i in pending}
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
     elif hasattr(executor, "scatter"):  # a dask.distributed Client
@@ -183,32 +184,26 @@ _PAYLOAD: Any = None
 def _set_payload(payload: Any) -> None:
     global _PAYLOAD
     _PAYLOAD = payload
-    _one_numba_thread()
 
 
 def _run_with_payload(task: ChunkTask, index: int) -> pd.DataFrame:
     return task(index, _PAYLOAD)
 
 
-def _one_numba_thread() -> None:
-    """Run this thread's numba kernels on one thread.
+@dataclass(frozen=True, slots=True)
+class _OneThread:
+    """A task that runs its chunk's numba kernels on one thread.
 
     The pool or the cluster already gives each core its own chunk; two layers
     of threads on the same cores cost Dask 17 % of a 100,000-variant sweep.
     """
-    import numba
-
-    numba.set_num_threads(1)
-
-
-@dataclass(frozen=True, slots=True)
-class _OneThread:
-    """A task that runs its chunk with numba on one thread (see above)."""
 
     task: ChunkTask
 
     def __call__(self, index: int, payload: Any) -> pd.DataFrame:
-        _one_numba_thread()
+        import numba
+
+        numba.set_num_threads(1)
         return self.task(index, payload)
 
 
