@@ -7,6 +7,7 @@ what was expected; an unknown key gets a "did you mean" and the allowed keys.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import tomllib
 from pathlib import Path
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["read_text", "validate_toml"]
 
 M = TypeVar("M", bound=BaseModel)
+
+# Tables and arrays within each other; far deeper than any real file, far short
+# of Python's recursion limit in pydantic and in our own tree walks.
+MAX_NESTING = 64
 
 
 def read_text(path: PathLike) -> str:
@@ -68,6 +73,17 @@ def validate_toml(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{where}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise SpecError(
+            f"{where}: tables or arrays nest deeper than {MAX_NESTING} levels; "
+            f"expected at most {MAX_NESTING}"
+        ) from exc
+    deep = _too_deep(data)
+    if deep is not None:
+        raise SpecError(
+            f"{where}: {_key_path(deep, data, named_lists)}: tables or arrays nest "
+            f"deeper than {MAX_NESTING} levels; expected at most {MAX_NESTING}"
+        )
     for table in required:
         if table not in data:
             raise SpecError(
@@ -77,6 +93,24 @@ def validate_toml(
         return model.model_validate(data)
     except ValidationError as exc:
         raise SpecError(_explain(exc, data, where, model, named_lists)) from exc
+
+
+def _too_deep(data: Any) -> tuple[int | str, ...] | None:
+    """Return the key path of the first value nested past MAX_NESTING, if any."""
+    stack: list[tuple[tuple[int | str, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if len(path) > MAX_NESTING:
+            return path
+        items = (
+            value.items()
+            if isinstance(value, dict)
+            else enumerate(value)
+            if isinstance(value, list)
+            else ()
+        )
+        stack.extend(((*path, key), child) for key, child in items)
+    return None
 
 
 def _explain(
@@ -103,10 +137,18 @@ def _explain(
             lines.append(f"{where}: {loc}: required key is missing")
             continue
         found = err.get("input")
-        shown = "" if isinstance(found, dict | list) else f" (found {found!r})"
+        if kind in ("float_type", "int_type") and isinstance(found, str):
+            msg = "a number written as text; expected a TOML number, no quotes"
+        shown = "" if isinstance(found, dict | list) else f" (found {_shown(found)})"
         lines.append(f"{where}: {loc}: {msg}{shown}" if loc else f"{where}: {msg}")
     # One root cause often surfaces through several union branches; say it once.
     return "\n".join(dict.fromkeys(lines))
+
+
+def _shown(value: Any) -> str:
+    # Dates as written in TOML; a 5,000-character value cut to a readable line.
+    text = value.isoformat() if isinstance(value, dt.date) else repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _key_path(

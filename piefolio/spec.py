@@ -23,20 +23,25 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     field_validator,
     model_validator,
 )
 
 from piefolio._toml import read_text, validate_toml
+from piefolio.periods import check_period
 
 if TYPE_CHECKING:
     from piefolio.typing import PathLike
@@ -61,6 +66,15 @@ __all__ = [
 
 WEIGHT_TOLERANCE = 1e-9
 
+# Bounds of what a spec may say. Past them a run overflows, crashes or means
+# nothing: 1e308 EUR, a start before any price, a name longer than a file name.
+MAX_AMOUNT = 1e12  # base currency: initial, each flow, fixed fees, min_order
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+MAX_NAME = 100  # characters of a pie, theme, slice or benchmark name
+MAX_TEXT = 10_000  # characters of a thesis or a claim's text
+MAX_DEPTH = 10  # levels of themes within themes
+
 # ISO 4217 active codes. A typo such as "EUO" must fail here, not as a missing FX
 # series three steps later.
 CURRENCIES = frozenset(
@@ -77,7 +91,6 @@ CURRENCIES = frozenset(
 )
 
 _TICKER = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-=^_]{0,24}$")
-_HORIZON = re.compile(r"^(\d+)([DWMY])$")
 
 
 def _valid_ticker(value: str | None) -> str | None:
@@ -87,6 +100,47 @@ def _valid_ticker(value: str | None) -> str | None:
             "(for example 'CVX', 'ASML.AS', 'EURUSD=X')"
         )
     return value.upper() if value is not None else None
+
+
+def _date(value: Any) -> dt.date:
+    # TOML dates or "YYYY-MM-DD" only: pydantic alone reads 1800 as seconds
+    # after 1970 and drops the time of a datetime.
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value) if len(value) == 10 else None
+        except ValueError:
+            value = None
+    if type(value) is not dt.date:
+        raise ValueError("expected a date YYYY-MM-DD")
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(
+            f"{value.isoformat()} is outside {FIRST_DATE.isoformat()}.."
+            f"{LAST_DATE.isoformat()}; expected a date in that range"
+        )
+    return value
+
+
+def _printable(allowed: str) -> Any:
+    def check(value: str) -> str:
+        # A NUL or an ANSI escape in a name would reach the terminal as is.
+        for char in value:
+            if unicodedata.category(char) == "Cc" and char not in allowed:
+                raise ValueError(
+                    f"holds the control character {char!r}; expected printable text"
+                )
+        return value
+
+    return AfterValidator(check)
+
+
+# TOML has types: a number written as a string ("0.5") is an error, not a number.
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Count = Annotated[int, Strict()]
+Amount = Annotated[Number, Field(le=MAX_AMOUNT)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), _printable("")]
+Prose = Annotated[str, Field(max_length=MAX_TEXT), _printable("\n\t")]
+Period = Annotated[str, AfterValidator(check_period)]
 
 
 class _Model(BaseModel):
@@ -120,9 +174,9 @@ class Flow(_Model):
     on or after that calendar day.
     """
 
-    amount: float = Field(gt=0, allow_inf_nan=False)
+    amount: Amount = Field(gt=0)
     every: Frequency = Frequency.MONTH
-    day: int = Field(default=1, ge=1)
+    day: Count = Field(default=1, ge=1)
 
     @model_validator(mode="after")
     def _day_fits_period(self) -> Flow:
@@ -145,7 +199,7 @@ class Rebalance(_Model):
 
     policy: RebalancePolicy = RebalancePolicy.NONE
     every: Literal["month", "quarter", "year"] | None = None
-    band: float | None = Field(default=None, gt=0, lt=1)
+    band: Number | None = Field(default=None, gt=0, lt=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -208,11 +262,11 @@ class Fees(_Model):
     ``min_order`` (base currency) is not placed and is reported.
     """
 
-    commission_pct: float = Field(default=0.0, ge=0, lt=100, allow_inf_nan=False)
-    commission_fixed: float = Field(default=0.0, ge=0, allow_inf_nan=False)
-    fx_pct: float = Field(default=0.0, ge=0, lt=100, allow_inf_nan=False)
-    spread_bps: float = Field(default=0.0, ge=0, lt=10_000, allow_inf_nan=False)
-    min_order: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    commission_pct: Number = Field(default=0.0, ge=0, lt=100)
+    commission_fixed: Amount = Field(default=0.0, ge=0)
+    fx_pct: Number = Field(default=0.0, ge=0, lt=100)
+    spread_bps: Number = Field(default=0.0, ge=0, lt=10_000)
+    min_order: Amount = Field(default=1.0, ge=0)
 
     @property
     def proportional(self) -> float:
@@ -223,14 +277,14 @@ class Fees(_Model):
 class Plan(_Model):
     """The ``[plan]`` table: how money goes in and out and how the pie is run."""
 
-    start: dt.date
-    end: dt.date | None = None
-    initial: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    start: Date
+    end: Date | None = None
+    initial: Amount = Field(default=0.0, ge=0)
     deposits: Flow | None = None
     withdrawals: Flow | None = None
     rebalance: Rebalance = Field(default_factory=Rebalance)
     fees: Fees = Field(default_factory=Fees)
-    cash_interest: float = Field(default=0.0, ge=0, lt=1, allow_inf_nan=False)
+    cash_interest: Number = Field(default=0.0, ge=0, lt=1)
     dividends: Literal["reinvest", "cash"] = "reinvest"
     late_listing: Literal["error", "redistribute"] = "error"
 
@@ -315,8 +369,8 @@ class Slice(_Model):
     history stands in for this one where it has none (stress tests only).
     """
 
-    name: str | None = None
-    weight: float = Field(gt=0, le=1, allow_inf_nan=False)
+    name: Name | None = None
+    weight: Number = Field(gt=0, le=1)
     ticker: str | None = None
     slices: tuple[Slice, ...] | None = None
     proxy: str | None = None
@@ -351,6 +405,18 @@ class Slice(_Model):
         return self.name or self.ticker or "?"
 
 
+def _check_depth(slices: tuple[Slice, ...]) -> None:
+    layer, level = slices, 1
+    while layer:
+        layer = tuple(c for s in layer for c in s.slices or ())
+        level += bool(layer)
+        if level > MAX_DEPTH:
+            raise ValueError(
+                f"themes nest more than {MAX_DEPTH} levels deep; expected at most "
+                f"{MAX_DEPTH} levels of slices"
+            )
+
+
 def _check_siblings(slices: tuple[Slice, ...]) -> None:
     if not slices:
         raise ValueError("'slices' is empty; expected at least one slice")
@@ -365,9 +431,9 @@ def _check_siblings(slices: tuple[Slice, ...]) -> None:
 class Pie(_Model):
     """The ``[pie]`` table: a named basket of nested slices in a base currency."""
 
-    name: str = Field(min_length=1)
+    name: Name
     currency: str = "EUR"
-    thesis: str = ""
+    thesis: Prose = ""
     slices: tuple[Slice, ...]
 
     @field_validator("currency")
@@ -389,6 +455,7 @@ class Pie(_Model):
         if not value:
             raise ValueError("the pie has no slices; expected at least one")
         _check_siblings(value)
+        _check_depth(value)
         return value
 
     def leaves(self) -> Iterator[tuple[tuple[str, ...], Slice, float]]:
@@ -458,7 +525,7 @@ def _sum_weights(slices: tuple[Slice, ...]) -> dict[str, float]:
 class Benchmark(_Model):
     """A benchmark: one ticker or an inline pie, run with the pie's own plan."""
 
-    name: str
+    name: Name
     ticker: str | None = None
     slices: tuple[Slice, ...] | None = None
 
@@ -474,6 +541,7 @@ class Benchmark(_Model):
     ) -> tuple[Slice, ...] | None:
         if value is not None:
             _check_siblings(value)
+            _check_depth(value)
         return value
 
     @model_validator(mode="after")
@@ -520,33 +588,21 @@ class Optimize(_Model):
     """
 
     method: Method = Method.RISK_PARITY
-    lookback: str = "3Y"
-    expected_returns: Literal["historical", "shrunk", "equal"] | dict[str, float] = (
+    lookback: Period = "3Y"
+    expected_returns: Literal["historical", "shrunk", "equal"] | dict[str, Number] = (
         "shrunk"
     )
-    risk_free: float | None = Field(default=None, ge=0, lt=1, allow_inf_nan=False)
-    slice_min: float = Field(default=0.0, ge=0, lt=1, allow_inf_nan=False)
-    slice_max: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
-    stock_max: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False)
-    theme_limits: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    turnover_max: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False)
-    rebalance_every: str = "3M"
-
-    @field_validator("lookback", "rebalance_every")
-    @classmethod
-    def _period_shape(cls, value: str) -> str:
-        if not _HORIZON.match(value) or int(value[:-1]) == 0:
-            raise ValueError(
-                f"{value!r} is not a period; expected a count and a unit D/W/M/Y, "
-                "e.g. '3Y', '6M'"
-            )
-        return value
+    risk_free: Number | None = Field(default=None, ge=0, lt=1)
+    slice_min: Number = Field(default=0.0, ge=0, lt=1)
+    slice_max: Number = Field(default=1.0, gt=0, le=1)
+    stock_max: Number | None = Field(default=None, gt=0, le=1)
+    theme_limits: dict[str, tuple[Number, Number]] = Field(default_factory=dict)
+    turnover_max: Number | None = Field(default=None, gt=0, le=1)
+    rebalance_every: Period = "3M"
 
     @field_validator("expected_returns")
     @classmethod
-    def _views_are_rates(
-        cls, value: str | dict[str, float]
-    ) -> str | dict[str, float]:
+    def _views_are_rates(cls, value: str | dict[str, float]) -> str | dict[str, float]:
         if isinstance(value, dict):
             for ticker, rate in value.items():
                 _valid_ticker(ticker)
@@ -592,21 +648,11 @@ class Claim(_Model):
     and a unit: ``D`` trading days, ``W`` weeks, ``M`` months, ``Y`` years.
     """
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    text: str = ""
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_NAME)
+    text: Prose = ""
     long: tuple[str, ...] = Field(min_length=1)
     short: tuple[str, ...] = Field(min_length=1)
-    horizon: str = "6M"
-
-    @field_validator("horizon")
-    @classmethod
-    def _horizon_shape(cls, value: str) -> str:
-        if not _HORIZON.match(value) or int(value[:-1]) == 0:
-            raise ValueError(
-                f"horizon {value!r} is not a period; expected a count and a unit "
-                "D/W/M/Y, e.g. '6M', '1Y', '20D'"
-            )
-        return value
+    horizon: Period = "6M"
 
 
 class PieSpec(_Model):

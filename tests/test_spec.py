@@ -422,3 +422,104 @@ def test_series_and_proxies_of_the_example(examples_dir: Path) -> None:
     assert series["AI energy 2026"] == spec.pie.effective_weights()
     assert series["S&P 500"] == {"SPY": 1.0}
     assert spec.pie.proxies() == {"CEG": "XLU", "GEV": "ETN", "MP": "REMX"}
+
+
+# ------------------------------------------------ bounds: what `run` used to crash on
+
+
+def _nested_themes(depth: int) -> str:
+    """GOOD with CVX ``depth`` levels of slices down (Energy is level 1)."""
+    inner = '{ ticker = "CVX", weight = 1.0 }'
+    for level in range(depth - 2):
+        inner = f'{{ name = "t{level}", weight = 1.0, slices = [{inner}] }}'
+    return GOOD.replace(
+        'slices = [\n  { ticker = "CVX", weight = 0.5 },\n'
+        '  { ticker = "XOM", weight = 0.5 },\n]',
+        f"slices = [{inner}]",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"),
+    [
+        ("initial = 1000", "initial = 1e308", ("plan.initial", "1000000000000", "1e+308")),
+        ("amount = 100,", "amount = 1e13,", ("plan.deposits.amount", "1000000000000")),
+        ("start = 2020-01-02", "start = 0001-01-01", ("plan.start", "outside 1900-01-01..2199-12-31", "0001-01-01")),
+        ("start = 2020-01-02", "start = 1800-01-01", ("plan.start", "outside 1900-01-01")),
+        # An integer is not a date: pydantic alone reads it as seconds after 1970.
+        ("start = 2020-01-02", "start = 1800", ("plan.start", "expected a date YYYY-MM-DD", "found 1800")),
+        ("start = 2020-01-02", "start = 86400", ("plan.start", "expected a date YYYY-MM-DD")),
+        ("start = 2020-01-02", "start = 2020-01-02T10:00:00", ("plan.start", "expected a date YYYY-MM-DD")),
+        ('name = "Test pie"', f'name = "{"x" * 5000}"', ("pie.name", "at most 100 characters", "...")),
+        ('name = "Energy"', f'name = "{"e" * 101}"', ("pie.slices[0].name", "at most 100 characters")),
+        ('"S&P 500" = "SPY"', f'"{"s" * 101}" = "SPY"', ("benchmarks.", "at most 100 characters")),
+        ('name = "Test pie"', 'name = "a\\u0000b"', ("pie.name", "control character '\\x00'")),
+        ('name = "Test pie"', 'name = "\\u001b[31mred"', ("pie.name", "control character '\\x1b'")),
+        # Numbers written as strings are errors, as TOML users expect.
+        ("weight = 0.6", 'weight = "0.6"', ("pie.slices[0].weight", "a number written as text", "'0.6'")),
+        ("initial = 1000", 'initial = "1000"', ("plan.initial", "a number written as text")),
+        ("day = 1", 'day = "1"', ("plan.deposits.day", "a number written as text")),
+        ("band = 0.05", 'band = "0.05"', ("plan.rebalance.band", "a number written as text")),
+        ("day = 1", "day = 1.5", ("plan.deposits.day",)),
+    ],
+)  # fmt: skip
+def test_values_past_the_bounds_name_key_and_bound(
+    old: str, new: str, fragments: tuple[str, ...]
+) -> None:
+    assert old in GOOD
+    bad(GOOD.replace(old, new, 1), *fragments)
+
+
+def test_bounds_themselves_are_accepted() -> None:
+    text = (
+        GOOD.replace("initial = 1000", "initial = 1e12")
+        .replace("start = 2020-01-02", 'start = "1900-01-01"')
+        .replace('name = "Test pie"', f'name = "{"x" * 100}"')
+    )
+    spec = parse_pie(text + _claim("100Y"))
+    assert spec.plan.initial == 1e12
+    assert spec.plan.start.isoformat() == "1900-01-01"
+    assert spec.claims[0].horizon == "100Y"
+    # A thesis may span lines: newlines and tabs are text, not control.
+    parse_pie(GOOD.replace('currency = "EUR"', 'currency = "EUR"\nthesis = "a\\n\\tb"'))
+
+
+def _claim(horizon: str) -> str:
+    return f'\n[[claims]]\nid = "c"\nlong = ["Energy"]\nshort = ["SPY"]\nhorizon = "{horizon}"\n'
+
+
+@pytest.mark.parametrize(
+    ("horizon", "fragment"),
+    [
+        (
+            "99999999999Y",
+            "'99999999999Y' is longer than a hundred years; expected at most 100Y",
+        ),
+        ("1201M", "expected at most 1200M"),
+        ("0Y", "'0Y' is not a period"),
+        ("9" * 5000 + "Y", "is not a period"),
+    ],
+)
+def test_claim_horizon_is_bounded(horizon: str, fragment: str) -> None:
+    bad(GOOD + _claim(horizon), "claims[0].horizon", fragment)
+
+
+def test_theme_depth_is_bounded() -> None:
+    assert parse_pie(_nested_themes(10)).pie.effective_weights()[
+        "CVX"
+    ] == pytest.approx(0.6)
+    bad(_nested_themes(11), "pie.slices", "themes nest more than 10 levels deep")
+
+
+@pytest.mark.parametrize("depth", [40, 2000])
+def test_deep_nesting_is_an_error_not_a_recursion_error(depth: int) -> None:
+    bad(_nested_themes(depth), "nest deeper than 64 levels")
+
+
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_deep_arrays_are_an_error_not_a_recursion_error(depth: int) -> None:
+    deep = "[" * depth + '"SPY"' + "]" * depth
+    bad(
+        GOOD + _claim("6M").replace('short = ["SPY"]', f"short = {deep}"),
+        "nest deeper than 64 levels",
+    )
