@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from piefolio.errors import (
     DataError,
     DataUnavailable,
+    HistoryError,
     OptimizationError,
     PiefolioError,
     PlanError,
@@ -24,6 +25,7 @@ from piefolio.errors import (
 from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
+    from piefolio.account import Ledger, load_history
     from piefolio.analytics.performance import Performance, performance
     from piefolio.backtest import Backtest, backtest
     from piefolio.data import PriceFrame, get_prices
@@ -42,6 +44,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 _LAZY: dict[str, str] = {
     "Backtest": "piefolio.backtest",
     "BatchResult": "piefolio.engine",
+    "Ledger": "piefolio.account",
     "Performance": "piefolio.analytics.performance",
     "PriceFrame": "piefolio.data",
     "Proposal": "piefolio.optimize",
@@ -50,6 +53,7 @@ _LAZY: dict[str, str] = {
     "backtest": "piefolio.backtest",
     "check_claims": "piefolio.scenarios",
     "get_prices": "piefolio.data",
+    "load_history": "piefolio.account",
     "monte_carlo": "piefolio.scenarios",
     "performance": "piefolio.analytics.performance",
     "propose": "piefolio.optimize",
@@ -66,6 +70,8 @@ __all__ = [
     "BatchResult",
     "DataError",
     "DataUnavailable",
+    "HistoryError",
+    "Ledger",
     "OptimizationError",
     "Performance",
     "Pie",
@@ -84,6 +90,7 @@ __all__ = [
     "backtest",
     "check_claims",
     "get_prices",
+    "load_history",
     "load_pie",
     "monte_carlo",
     "performance",

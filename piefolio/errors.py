@@ -10,6 +10,7 @@ Hierarchy::
     PiefolioError                exit 1   anything piefolio itself reports
     ├── SpecError                exit 2   a pie file (TOML) is malformed or invalid
     ├── PlanError                exit 2   a plan cannot run on the data given
+    ├── HistoryError             exit 2   a broker history file does not parse
     ├── DataError                exit 3   prices could not be had or are unusable
     │   ├── ProviderError        exit 3   a live provider failed (network, parse)
     │   ├── StoreError           exit 3   the local DuckDB store failed
@@ -24,6 +25,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "DataUnavailable",
+    "HistoryError",
     "OptimizationError",
     "PiefolioError",
     "PlanError",
@@ -47,6 +49,12 @@ class SpecError(PiefolioError, ValueError):
 
 class PlanError(PiefolioError, ValueError):
     """A plan cannot be run as asked (dates outside the data, bad weights...)."""
+
+    exit_code = 2
+
+
+class HistoryError(PiefolioError, ValueError):
+    """A broker history file does not parse: the message names file, line, column."""
 
     exit_code = 2
 

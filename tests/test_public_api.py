@@ -11,6 +11,7 @@ from piefolio import errors
 
 PACKAGES = [
     "piefolio",
+    "piefolio.account",
     "piefolio.analytics",
     "piefolio.data",
     "piefolio.engine",
@@ -45,6 +46,7 @@ def test_top_level_names() -> None:
     [
         (errors.SpecError, 2),
         (errors.PlanError, 2),
+        (errors.HistoryError, 2),
         (errors.DataError, 3),
         (errors.ProviderError, 3),
         (errors.StoreError, 3),

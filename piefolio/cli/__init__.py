@@ -13,13 +13,14 @@ import sys
 
 from rich.console import Console
 
-from piefolio.cli import data, optimize, pie, run, scenarios, sweep
+from piefolio.cli import account, data, optimize, pie, run, scenarios, sweep
 from piefolio.cli._app import app
 from piefolio.errors import PiefolioError
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (data, optimize, pie, run, scenarios, sweep)  # registered on import
+# Registered on import.
+_COMMANDS = (account, data, optimize, pie, run, scenarios, sweep)
 
 
 def main() -> None:

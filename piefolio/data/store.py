@@ -184,6 +184,17 @@ class Store:
         finally:
             con.close()
 
+    @contextmanager
+    def session(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the store for a module that keeps its own table in the file.
+
+        The same locking, retries and price schema as every other call; the
+        caller owns its table and its transaction (``con.begin()`` ...
+        ``con.commit()``). The ledger of :mod:`piefolio.account` lives here.
+        """
+        with self._connect(write=write) as con:
+            yield con
+
     def exists(self) -> bool:
         """Whether the store file exists (reads of a missing store find nothing)."""
         return self.path.exists()
