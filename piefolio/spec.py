@@ -581,17 +581,20 @@ class Optimize(_Model):
     ``turnover_max`` caps how far each slice may move from its current weight
     (per slice, as skfolio's ``max_turnover``). ``lookback`` and
     ``rebalance_every`` are periods like ``"3Y"``, ``"3M"``. ``expected_returns``
-    is ``"historical"`` (mean), ``"shrunk"`` (James-Stein), ``"equal"`` (every
-    slice the average), or a table ticker -> annual return that overrides the
-    historical mean for those tickers. ``risk_free`` is an annual rate (default:
+    is ``"equilibrium"`` (the sample mean shrunk toward the CAPM equilibrium of
+    the first benchmark, Bayes-Stein), ``"historical"`` (mean), ``"shrunk"``
+    (James-Stein toward the grand mean), ``"equal"`` (every slice the average),
+    or a table ticker -> annual return that overrides the historical mean for
+    those tickers; means use the longest history every slice has through its
+    proxy. ``risk_free`` is an annual rate (default:
     the plan's ``cash_interest``).
     """
 
     method: Method = Method.RISK_PARITY
     lookback: Period = "3Y"
-    expected_returns: Literal["historical", "shrunk", "equal"] | dict[str, Number] = (
-        "shrunk"
-    )
+    expected_returns: (
+        Literal["equilibrium", "historical", "shrunk", "equal"] | dict[str, Number]
+    ) = "equilibrium"
     risk_free: Number | None = Field(default=None, ge=0, lt=1)
     slice_min: Number = Field(default=0.0, ge=0, lt=1)
     slice_max: Number = Field(default=1.0, gt=0, le=1)

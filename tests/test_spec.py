@@ -421,7 +421,7 @@ def test_series_and_proxies_of_the_example(examples_dir: Path) -> None:
     ]  # fmt: skip
     assert series["AI energy 2026"] == spec.pie.effective_weights()
     assert series["S&P 500"] == {"SPY": 1.0}
-    assert spec.pie.proxies() == {"CEG": "XLU", "GEV": "ETN", "MP": "REMX"}
+    assert spec.pie.proxies() == {"BE": "IWM", "CEG": "XLU", "VST": "NRG", "GEV": "ETN", "MP": "FCX"}
 
 
 # ------------------------------------------------ bounds: what `run` used to crash on

@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from piefolio.cli._app import SpecArg, command, console
+from piefolio.cli._app import (
+    JsonOption,
+    OfflineOption,
+    SpecArg,
+    command,
+    console,
+    echo_json,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
     from piefolio.optimize import Optimize, Proposal, WalkForward
+    from piefolio.optimize.verb import Optimization
     from piefolio.spec import PieSpec
 
 P = ParamSpec("P")
@@ -52,11 +60,14 @@ def optimize(
             help="Walk-forward backtest of each proposal against the current pie.",
         ),
     ] = True,
+    offline: OfflineOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Propose weights for a pie's slices under its [optimize] limits."""
-    from piefolio.errors import OptimizationError, SpecError
-    from piefolio.optimize import Method, Optimize, assess, propose, walk_forward
+    from piefolio.errors import SpecError
+    from piefolio.optimize import Method, Optimize
     from piefolio.optimize import write_proposal as write_file
+    from piefolio.optimize.verb import optimize_pie
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
@@ -73,49 +84,105 @@ def optimize(
             raise SpecError(
                 f"--method {method!r} is not a method; expected one of {choices}"
             ) from exc
-    prices = _optimize_prices(pie, settings)
-
-    current = assess(pie, prices, settings=settings)
-    proposals = {}
-    failed = {}
-    for m in methods:
-        try:
-            proposals[m.value] = propose(pie, prices, method=m, settings=settings)
-        except OptimizationError as exc:
-            if not every:
-                raise
-            failed[m.value] = str(exc)
-    out = console()
-    out.print(
-        f"[bold]{pie.name}[/]: weights estimated on {current.days} days "
-        f"{current.start}..{current.end} (lookback {settings.lookback}); expected "
-        f"returns {_describe_views(settings)}; risk-free {current.risk_free:.2%}"
+    prices = _optimize_prices(pie, offline=offline)
+    run = optimize_pie(
+        pie, prices, methods=methods, settings=settings, backtest=backtest
     )
-    out.print(_weights_table(pie, current, proposals))
-    out.print(_theme_risk_table(current, proposals))
-    if backtest and proposals:
-        out.print(_walk_forward_table(pie, prices, settings, proposals, walk_forward))
-    seen: set[str] = set()
-    for name, p in [("current", current), *proposals.items()]:
-        for note in p.notes:
-            if note not in seen:
-                seen.add(note)
-                out.print(f"[yellow]note[/] ({name}): {note}")
-    for name, reason in failed.items():
-        out.print(f"[red]{name} failed:[/] {reason}")
+    if as_json:
+        echo_json(_payload(pie, run))
+        if write is None:
+            return
+    current, proposals = run.current, run.proposals
+    out = console()
+    if not as_json:
+        out.print(
+            f"[bold]{pie.name}[/]: weights estimated on {current.days} days "
+            f"{current.start}..{current.end} (lookback {settings.lookback}); "
+            f"risk-free {current.risk_free:.2%}"
+        )
+        out.print(
+            f"Expected returns (E(r), a year, {pie.pie.currency}): {current.estimator}"
+        )
+        out.print(_weights_table(pie, current, proposals))
+        out.print(_theme_risk_table(current, proposals))
+        if run.walk_forward:
+            out.print(_walk_forward_table(pie, settings, run.walk_forward))
+        seen: set[str] = set()
+        for name, p in [("current", current), *proposals.items()]:
+            for note in p.notes:
+                if note not in seen:
+                    seen.add(note)
+                    out.print(f"[yellow]note[/] ({name}): {note}")
+        for name, reason in run.failed.items():
+            out.print(f"[red]{name} failed:[/] {reason}")
     if write is not None:
         (proposal,) = proposals.values()
         written = write_file(pie, proposal, write, force=force)
-        out.print(f"Wrote {written}. Check it: [bold]piefolio show {written}[/]")
+        if not as_json:
+            out.print(f"Wrote {written}. Check it: [bold]piefolio show {written}[/]")
 
 
-def _optimize_prices(pie: PieSpec, settings: Optimize) -> pd.DataFrame:
-    """Prices for ``optimize``, in the base currency, with a lookback before start."""
+def _payload(pie: PieSpec, run: Optimization) -> dict[str, object]:
+    """Every number of an ``optimize`` run, for ``--json``."""
+    import dataclasses
+
+    from piefolio.optimize.prior import TOO_HIGH
+
+    current = run.current
+    checks: dict[str, object] = {}
+    for name, wf in run.walk_forward.items():
+        checks[name] = (
+            {"error": wf}
+            if isinstance(wf, str)
+            else {
+                "start": wf.wealth.index[0],
+                "summary": wf.summary().to_dict(orient="index"),
+            }
+        )
+    return {
+        "pie": pie.name,
+        "currency": pie.pie.currency,
+        "risk_free": current.risk_free,
+        "covariance_window": {
+            "start": current.start,
+            "end": current.end,
+            "days": current.days,
+            "lookback": run.settings.lookback,
+        },
+        "expected_returns": {
+            "estimator": current.estimator,
+            "start": current.mu_start,
+            "end": current.mu_end,
+            "days": current.mu_days,
+            "annual": current.expected_returns,
+            "prior": current.prior,
+            "above": TOO_HIGH,
+            "flagged": [t for t, r in current.expected_returns.items() if r > TOO_HIGH],
+        },
+        "current": dataclasses.asdict(current),
+        "proposals": {k: dataclasses.asdict(p) for k, p in run.proposals.items()},
+        "failed": run.failed,
+        "walk_forward": checks,
+    }
+
+
+def _optimize_prices(pie: PieSpec, *, offline: bool) -> pd.DataFrame:
+    """All the history of the pie, its benchmarks and proxies, in the base currency.
+
+    Expected returns learn from the longest history every slice has through its
+    proxy, so the whole store is read, and a slice listed after the plan's start
+    is not an error here (its proxy fills its past).
+    """
+    import datetime as dt
+
     from piefolio.data import get_prices
-    from piefolio.periods import period_offset
 
-    start = pie.plan.start - period_offset(settings.lookback)
-    prices: pd.DataFrame = get_prices(pie, start=start.date()).prices
+    lenient = pie.model_copy(
+        update={"plan": pie.plan.model_copy(update={"late_listing": "redistribute"})}
+    )
+    prices: pd.DataFrame = get_prices(
+        lenient, start=dt.date(2000, 1, 1), offline=offline
+    ).prices
     return prices
 
 
@@ -130,14 +197,6 @@ _SHORT = {
     "max-sharpe": "max-SR",
     "max-diversification": "max-div",
 }
-
-
-def _describe_views(settings: Optimize) -> str:
-    views = settings.expected_returns
-    if isinstance(views, dict):
-        own = ", ".join(f"{t} {r:.1%}" for t, r in views.items())
-        return f"historical, with your views {own}"
-    return str(views)
 
 
 def _weights_table(
@@ -197,16 +256,10 @@ def _theme_risk_table(current: Proposal, proposals: dict[str, Proposal]) -> Tabl
 
 
 def _walk_forward_table(
-    pie: PieSpec,
-    prices: pd.DataFrame,
-    settings: Optimize,
-    proposals: dict[str, Proposal],
-    walk_forward: Callable[..., WalkForward],
+    pie: PieSpec, settings: Optimize, checks: dict[str, WalkForward | str]
 ) -> Table:
     from rich.box import SIMPLE
     from rich.table import Table
-
-    from piefolio.errors import OptimizationError
 
     table = Table(
         box=SIMPLE,
@@ -217,13 +270,9 @@ def _walk_forward_table(
     for col in ("Pie", "Annual return", "Volatility", "Max drawdown"):
         table.add_column(col, justify="left" if col == "Pie" else "right")
     current_row = None
-    for name in proposals:
-        try:
-            wf = walk_forward(
-                pie, prices, method=name, settings=settings, start=pie.plan.start
-            )
-        except OptimizationError as exc:
-            table.add_row(name, f"[red]{exc}[/]", "", "")
+    for name, wf in checks.items():
+        if isinstance(wf, str):
+            table.add_row(name, f"[red]{wf}[/]", "", "")
             continue
         # Rows proposal, current; columns annual return, volatility, drawdown.
         ours, pie_row = wf.summary().to_numpy(dtype=float)

@@ -9,6 +9,14 @@ Conventions:
   volatility ``sqrt(252 * variance)``; the risk-free rate is an annual fraction.
 - A proposal made *as of* date t uses only returns dated strictly before t, over
   the ``lookback`` before t (``"3Y"``: calendar years; ``"500D"``: trading days).
+- A slice with a declared ``proxy`` that trades at the decision date has its
+  missing past filled with the proxy's returns (as stress and Monte Carlo do),
+  so one young slice does not cut every estimate to its few years.
+- Covariances use the ``lookback`` window; expected returns use the longest
+  history every slice has (through its proxy) before the decision date, since a
+  mean needs decades where a covariance needs years. The default estimate
+  shrinks the sample mean toward the CAPM equilibrium of the first benchmark
+  (:mod:`piefolio.optimize.prior`); any slice above 30 % a year is flagged.
 - Risk contribution of ticker i is ``w_i (S w)_i / (w' S w)`` with S the sample
   covariance of the window; contributions sum to 1.
 
@@ -22,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +47,12 @@ from piefolio.optimize.constraints import (
     project,
     theme_weights,
 )
+from piefolio.optimize.prior import (
+    TOO_HIGH,
+    equilibrium,
+    reference_returns,
+    shrink_to_prior,
+)
 from piefolio.periods import period_offset
 from piefolio.spec import Method, Optimize, PieSpec
 from piefolio.typing import FloatArray
@@ -48,6 +63,7 @@ __all__ = [
     "MIN_DAYS",
     "TRADING_DAYS",
     "Estimate",
+    "Means",
     "Proposal",
     "assess",
     "estimate",
@@ -113,6 +129,15 @@ class Proposal:
         First and last day of returns in the estimation window.
     days : int
         Daily returns in the window.
+    estimator : str
+        How the expected returns were estimated, in words (prior, window).
+    mu_start, mu_end : date
+        First and last day of returns behind the expected returns.
+    mu_days : int
+        Daily returns behind the expected returns.
+    prior : dict of str to float
+        Ticker -> annual equilibrium return the estimate was shrunk toward
+        (empty for estimators without a prior).
     notes : tuple of str
         Fallbacks, warnings and workarounds, in plain words.
     """
@@ -131,6 +156,11 @@ class Proposal:
     start: dt.date
     end: dt.date
     days: int
+    estimator: str
+    mu_start: dt.date
+    mu_end: dt.date
+    mu_days: int
+    prior: dict[str, float]
     notes: tuple[str, ...]
 
 
@@ -150,6 +180,8 @@ class Estimate:
         Daily risk-free rate.
     risk_free : float
         Annual risk-free rate.
+    means : Means
+        The expected returns' estimator, window and prior.
     notes : tuple of str
         What the estimation worked around.
     """
@@ -159,7 +191,31 @@ class Estimate:
     mu: FloatArray
     rf: float
     risk_free: float
+    means: Means
     notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
+class Means:
+    """Where the expected returns came from.
+
+    Attributes
+    ----------
+    estimator : str
+        The estimator and its prior, in words.
+    start, end : pd.Timestamp
+        First and last day of the returns used.
+    days : int
+        Number of daily returns used.
+    prior : FloatArray, shape (n,) or None
+        Daily prior means, for estimators that have one.
+    """
+
+    estimator: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    days: int
+    prior: FloatArray | None
 
 
 def daily_returns(prices: pd.DataFrame) -> pd.DataFrame:
@@ -202,19 +258,21 @@ def estimate(
     missing = [t for t in tickers if t not in prices.columns]
     if missing:
         raise DataUnavailable(f"no prices for {', '.join(missing)}")
-    returns = daily_returns(prices[tickers].astype(float))
-    cut = (
-        pd.Timestamp(asof)
-        if asof is not None
-        else returns.index[-1] + pd.Timedelta(days=1)
-    )
-    returns = returns[returns.index < cut]
+    prices = prices.sort_index()
+    last = prices.index[-1] if len(prices.index) else pd.Timestamp("1970-01-01")
+    cut = pd.Timestamp(asof) if asof is not None else last + pd.Timedelta(days=1)
+    notes: list[str] = []
+    filled = _with_proxies(spec, prices, tickers, cut, notes)
+    reference_name, reference = _reference(spec, prices)
+    columns = list(dict.fromkeys([*tickers, *reference]))
+    every = daily_returns(filled[columns].astype(float))
+    every = every[every.index < cut]
+    returns = every[tickers]
     if opt.lookback.endswith("D"):
         window = returns.iloc[-int(opt.lookback[:-1]) :]
     else:
         window = returns[returns.index >= cut - period_offset(opt.lookback)]
 
-    notes: list[str] = []
     kept: list[str] = []
     for t in tickers:
         have = int(window[t].notna().sum())
@@ -250,39 +308,135 @@ def estimate(
     limits = build_limits(spec, opt, kept)
     check_feasible(limits)
     risk_free = opt.risk_free if opt.risk_free is not None else spec.plan.cash_interest
-    mu = _expected_returns(usable, opt, notes)
+    # The longest span every kept slice (and the reference) has, for the means.
+    long = every[list(dict.fromkeys([*kept, *reference]))]
+    long = long.loc[long.notna().all(axis=1).idxmax() :].dropna()
+    if reference and len(long) < len(usable):
+        # A reference younger than the slices would shorten the means: use the pie.
+        reference_name, reference = "the pie itself", {}
+        long = every[kept].loc[every[kept].notna().all(axis=1).idxmax() :].dropna()
+    current = dict(zip(kept, limits.current, strict=True))
+    means, mu = _expected_returns(
+        long, kept, opt, risk_free / TRADING_DAYS,
+        reference or current, reference_name, notes,
+    )  # fmt: skip
+    for t, m in zip(kept, mu, strict=True):
+        if m * TRADING_DAYS > TOO_HIGH:
+            notes.append(
+                f"{t}: expected return {m * TRADING_DAYS:.0%} a year is above "
+                f"{TOO_HIGH:.0%}, more than a slice is likely to keep up; it comes "
+                f"from {means.start.date()}..{means.end.date()}, a guess, not a "
+                "forecast"
+            )
     return Estimate(
         returns=usable,
         limits=limits,
         mu=mu,
         rf=risk_free / TRADING_DAYS,
         risk_free=risk_free,
+        means=means,
         notes=tuple(notes),
     )
 
 
+def _with_proxies(
+    spec: PieSpec,
+    prices: pd.DataFrame,
+    tickers: list[str],
+    cut: pd.Timestamp,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Fill each listed slice's missing past with its declared proxy's returns.
+
+    Only slices that trade before ``cut`` are filled: one not listed yet at the
+    decision date stays out, so a walk-forward never buys what did not trade.
+    """
+    from piefolio.scenarios.proxies import splice_proxy
+
+    out = prices.copy()
+    for ticker, proxy in spec.pie.proxies().items():
+        if ticker not in tickers or proxy not in prices.columns:
+            continue
+        real = prices[ticker].dropna()
+        if real.empty or real.index[0] >= cut:
+            continue
+        spliced = splice_proxy(prices[ticker], prices[proxy])
+        if spliced.first_valid_index() != real.index[0]:
+            out[ticker] = spliced
+            notes.append(
+                f"{ticker} before {real.index[0].date()}: {proxy}'s returns (its "
+                "declared proxy)"
+            )
+    return out
+
+
+def _reference(spec: PieSpec, prices: pd.DataFrame) -> tuple[str, dict[str, float]]:
+    """Pick the first benchmark whose tickers are all priced: (name, weights)."""
+    for bench in spec.benchmarks:
+        weights = bench.effective_weights()
+        if all(t in prices.columns for t in weights):
+            return bench.name, dict(weights)
+    return "the pie itself", {}
+
+
 def _expected_returns(
-    returns: pd.DataFrame, opt: Optimize, notes: list[str]
-) -> FloatArray:
-    """Daily expected returns per column, as ``opt.expected_returns`` says."""
+    long: pd.DataFrame,
+    kept: list[str],
+    opt: Optimize,
+    rf: float,
+    reference: dict[str, float],
+    reference_name: str,
+    notes: list[str],
+) -> tuple[Means, FloatArray]:
+    """Daily expected returns of ``kept``, as ``opt.expected_returns`` says.
+
+    ``long`` holds the returns of ``kept`` and of the reference's tickers over
+    the longest span they share; ``reference`` is ticker -> weight of the
+    portfolio whose equilibrium is the prior.
+    """
+    returns = long[kept]
     historical = returns.mean().to_numpy(dtype=float)
+    start, end, days = returns.index[0], returns.index[-1], len(returns)
+    span = f"{days} days {start.date()}..{end.date()}"
     how = opt.expected_returns
+
+    def means(estimator: str, prior: FloatArray | None = None) -> Means:
+        return Means(f"{estimator}, on {span}", start, end, days, prior)
+
+    if how == "equilibrium":
+        ref = reference_returns(long, reference)
+        assert ref is not None  # the reference's tickers are columns of long
+        prior = equilibrium(returns.to_numpy(), ref.to_numpy(), rf)
+        try:
+            shrunk = shrink_to_prior(returns.to_numpy(), prior)
+        except np.linalg.LinAlgError as exc:
+            notes.append(f"Bayes-Stein shrinkage failed ({exc}); used the prior")
+            return means(f"CAPM equilibrium of {reference_name}", prior), prior
+        label = (
+            f"Bayes-Stein shrinkage toward the CAPM equilibrium of {reference_name} "
+            f"(prior weight {shrunk.intensity:.0%})"
+        )
+        return means(label, prior), shrunk.mu
     if how == "historical":
-        return historical
+        return means("historical mean"), historical
     if how == "equal":
-        return np.full(len(historical), historical.mean())
+        return means("historical mean, the same for every slice"), np.full(
+            len(historical), historical.mean()
+        )
     if how == "shrunk":
         from skfolio.moments import ShrunkMu
 
         try:
-            return np.asarray(ShrunkMu().fit(returns).mu_, dtype=float)
+            mu = np.asarray(ShrunkMu().fit(returns).mu_, dtype=float)
+            return means("James-Stein shrinkage toward the grand mean"), mu
         except Exception as exc:  # skfolio's own errors, LinAlgError, ValueError
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             notes.append(f"shrunk expected returns failed ({first}); used historical")
-            return historical
+            return means("historical mean"), historical
     assert isinstance(how, dict)
     views = {t: r / TRADING_DAYS for t, r in how.items()}
-    return np.array(
+    own = ", ".join(f"{t} {r:.1%}" for t, r in how.items())
+    return means(f"historical mean, with your views {own}"), np.array(
         [views.get(str(t), h) for t, h in zip(returns.columns, historical, strict=True)]
     )
 
@@ -464,6 +618,12 @@ def _within_limits(
     return moved
 
 
+def _annual(tickers: Sequence[str], daily: FloatArray | None) -> dict[str, float]:
+    if daily is None:
+        return {}
+    return {t: float(m) * TRADING_DAYS for t, m in zip(tickers, daily, strict=True)}
+
+
 def _proposal(
     spec: PieSpec,
     est: Estimate,
@@ -497,5 +657,10 @@ def _proposal(
         start=est.returns.index[0].date(),
         end=est.returns.index[-1].date(),
         days=len(est.returns),
+        estimator=est.means.estimator,
+        mu_start=est.means.start.date(),
+        mu_end=est.means.end.date(),
+        mu_days=est.means.days,
+        prior=_annual(tickers, est.means.prior),
         notes=tuple(notes),
     )

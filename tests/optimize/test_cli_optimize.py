@@ -88,12 +88,31 @@ def test_errors_are_one_line_with_an_exit_code(files, tmp_path: Path, spec_text,
     assert "Traceback" not in infeasible.output
 
 
-def test_prices_come_from_the_data_layer_with_the_lookback(files) -> None:
+def test_prices_come_from_the_data_layer_with_all_the_history(files) -> None:
     spec, asked = files
     result = run("optimize", spec, "-m", "equal", "--no-backtest")
     assert result.exit_code == 0, result.output
-    # The lookback (1Y) before the plan's start (2020-01-01) is fetched too.
-    assert asked["start"].isoformat() == "2019-01-01"  # type: ignore[attr-defined]
+    # Expected returns learn from the longest history: all of it is asked for.
+    assert asked["start"].isoformat() == "2000-01-01"  # type: ignore[attr-defined]
+
+
+def test_json_names_the_estimator_and_both_windows(files) -> None:
+    import json
+
+    spec, _ = files
+    result = run("optimize", spec, "--all", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    er = data["expected_returns"]
+    assert er["estimator"].startswith("Bayes-Stein shrinkage toward the CAPM equilibrium of the pie itself")
+    # The market fixture is 601 prices from 2020-01-01: 600 returns for the means,
+    # the last year (lookback 1Y) for the covariance.
+    assert (er["start"], er["end"], er["days"]) == ("2020-01-02", "2022-04-20", 600)
+    assert data["covariance_window"]["lookback"] == "1Y" and data["covariance_window"]["days"] < 600
+    assert set(data["proposals"]) == {"equal", "theme-equal", "inverse-vol", "risk-parity", "hrp", "min-variance", "max-sharpe", "max-diversification"}
+    assert sum(data["proposals"]["risk-parity"]["weights"].values()) == pytest.approx(1)
+    assert set(data["walk_forward"]) == set(data["proposals"])
+    assert er["flagged"] == [t for t, r in er["annual"].items() if r > 0.30]
 
 
 def test_on_the_ai_energy_example(real_prices, examples_dir: Path, monkeypatch) -> None:
@@ -101,4 +120,4 @@ def test_on_the_ai_energy_example(real_prices, examples_dir: Path, monkeypatch) 
     result = run("optimize", examples_dir / "ai-energy-2026.toml", "-m", "max-sharpe")
     assert result.exit_code == 0, result.output
     assert "Copper, silver" in result.output
-    assert "GEV has prices only since 2024-03-27" in result.output
+    assert "GEV before 2024-03-27: ETN's returns" in result.output

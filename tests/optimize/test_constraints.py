@@ -133,4 +133,4 @@ def test_proposed_slices_map_weights_back_onto_the_tree(build_spec, themes) -> N
 
 def test_optimize_defaults() -> None:
     opt = Optimize()
-    assert (opt.method, opt.lookback, opt.expected_returns, opt.rebalance_every) == (Method.RISK_PARITY, "3Y", "shrunk", "3M")
+    assert (opt.method, opt.lookback, opt.expected_returns, opt.rebalance_every) == (Method.RISK_PARITY, "3Y", "equilibrium", "3M")

@@ -47,7 +47,9 @@ def test_max_sharpe_matches_the_closed_form(build_spec, to_prices) -> None:
     rf = 0.0252 / 252
     raw = (np.array(mu) - rf) / np.array(sig) ** 2  # tangency: S^-1 (mu - rf)
     np.testing.assert_allclose([p.weights["A0"], p.weights["A1"]], raw / raw.sum(), atol=1e-4)
-    assert p.used == "max-sharpe" and not p.notes
+    # 0.0012 x 252 = 30.24 % a year: above the 30 % flag, and said so (only that).
+    assert p.used == "max-sharpe" and len(p.notes) == 1
+    assert p.notes[0].startswith("A1: expected return 30% a year is above 30%")
     np.testing.assert_allclose(p.expected_returns["A1"], 0.0012 * 252, rtol=1e-9)
 
 
@@ -123,12 +125,15 @@ def test_near_duplicate_slices_are_named(build_spec, market) -> None:
 def test_a_constant_price_is_refused_where_volatility_matters(build_spec, market, themes) -> None:
     prices = market.copy()
     prices["EEE"] = 50.0
-    spec = build_spec(themes)
+    spec = build_spec(themes, 'expected_returns = "shrunk"')
     with pytest.raises(OptimizationError, match=r"EEE has a constant price over 2020-01-02\.\.2022-04-20 \(no volatility\), which inverse-vol cannot weigh"):
         propose(spec, prices, method="inverse-vol")
     p = propose(spec, prices, method="theme-equal")
     assert p.weights["EEE"] == pytest.approx(1 / 9)
     assert any(n.startswith("shrunk expected returns failed (") and n.endswith("; used historical") for n in p.notes)
+    # The default (Bayes-Stein toward the equilibrium) takes the singular covariance.
+    q = propose(build_spec(themes), prices, method="theme-equal")
+    assert q.expected_returns["EEE"] == pytest.approx(0.0) and not any("failed" in n for n in q.notes)
 
 
 def test_a_slice_with_a_year_of_history_shortens_the_window(build_spec, market, themes) -> None:

@@ -27,9 +27,10 @@ def test_each_method_on_the_ai_energy_pie(ai_spec, window, method: Method) -> No
     assert build_limits(ai_spec, settings).violations(w) == []
     assert 0.08 < p.volatility < 0.6
     assert sum(p.theme_risk_contribution.values()) == pytest.approx(1)
-    # GEV listed in 2024: the window is what all slices share, and it says so.
-    assert any(n.startswith("GEV has prices only since 2024-03-27") for n in p.notes)
-    assert p.start.isoformat() == "2024-03-28" and p.end.isoformat() == "2025-12-31"
+    # GEV listed in 2024: its declared proxy (ETN) fills its past, so the window is
+    # the full 3Y lookback before 2026-01-01, and it says so.
+    assert "GEV before 2024-03-27: ETN's returns (its declared proxy)" in p.notes
+    assert p.start.isoformat() == "2023-01-03" and p.end.isoformat() == "2025-12-31"
 
 
 def test_min_variance_is_less_volatile_than_the_pie(ai_spec, window) -> None:
@@ -46,8 +47,9 @@ def test_walk_forward_on_real_prices(ai_spec, real_prices) -> None:
     wf = walk_forward(ai_spec, prices, method="risk-parity", start="2022-01-01")
     assert wf.schedule.index[0].isoformat()[:10] == "2022-01-03"
     assert len(wf.schedule) == 16
-    # GEV (listed 2024-03-27) has no weight before it has half a year of prices.
-    assert (wf.schedule.loc[:"2024-07-01", "GEV"] == 0).all()
-    assert wf.schedule["GEV"].iloc[-1] > 0
+    # GEV (listed 2024-03-27) has no weight before it trades; from the first refit
+    # after, ETN's returns stand in for its past.
+    assert (wf.schedule.loc[:"2024-03-27", "GEV"] == 0).all()
+    assert wf.schedule.loc["2024-04-01", "GEV"] > 0
     s = wf.summary()
     assert s.loc["proposal", "volatility"] < s.loc["current", "volatility"]
