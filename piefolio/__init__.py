@@ -25,7 +25,7 @@ from piefolio.errors import (
 from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
-    from piefolio.account import Ledger, load_history
+    from piefolio.account import Actual, Ledger, actual, load_history
     from piefolio.analytics.performance import Performance, performance
     from piefolio.backtest import Backtest, backtest
     from piefolio.data import PriceFrame, get_prices
@@ -42,6 +42,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 # Public name -> module that defines it, imported lazily by __getattr__.
 _LAZY: dict[str, str] = {
+    "Actual": "piefolio.account",
     "Backtest": "piefolio.backtest",
     "BatchResult": "piefolio.engine",
     "Ledger": "piefolio.account",
@@ -50,6 +51,7 @@ _LAZY: dict[str, str] = {
     "Proposal": "piefolio.optimize",
     "ReportData": "piefolio.report",
     "Result": "piefolio.engine",
+    "actual": "piefolio.account",
     "backtest": "piefolio.backtest",
     "check_claims": "piefolio.scenarios",
     "get_prices": "piefolio.data",
@@ -66,6 +68,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "Actual",
     "Backtest",
     "BatchResult",
     "DataError",
@@ -87,6 +90,7 @@ __all__ = [
     "SpecError",
     "StoreError",
     "__version__",
+    "actual",
     "backtest",
     "check_claims",
     "get_prices",

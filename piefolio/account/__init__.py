@@ -5,11 +5,15 @@
 - :mod:`~piefolio.account.trading212` and :mod:`~piefolio.account.piefolio_csv`:
   the file layouts read (Trading 212's History export, the piefolio CSV);
 - :mod:`~piefolio.account.history`: files to a ledger, and into the store;
-- :mod:`~piefolio.account.table`: the ledger table in the store's DuckDB file.
+- :mod:`~piefolio.account.table`: the ledger table in the store's DuckDB file;
+- :mod:`~piefolio.account.prices`: the prices an account needs;
+- :mod:`~piefolio.account.actual`: the account valued daily, against its plan and
+  its benchmarks fed the same dated money.
 """
 
 from __future__ import annotations
 
+from piefolio.account.actual import Actual, Holding, SeriesSummary, actual
 from piefolio.account.history import (
     FileImport,
     import_history,
@@ -17,12 +21,18 @@ from piefolio.account.history import (
     read_history_file,
 )
 from piefolio.account.ledger import Entry, Kind, Ledger
+from piefolio.account.prices import account_frame
 
 __all__ = [
+    "Actual",
     "Entry",
     "FileImport",
+    "Holding",
     "Kind",
     "Ledger",
+    "SeriesSummary",
+    "account_frame",
+    "actual",
     "import_history",
     "load_history",
     "read_history_file",

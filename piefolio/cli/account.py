@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
 from piefolio.cli._app import (
     JsonOption,
+    OfflineOption,
+    OutOption,
+    SpecArg,
     _errors_to_exit_codes,
     app,
+    command,
     console,
     echo_json,
     open_store,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from piefolio.account import Actual
+    from piefolio.report.format import Kind
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["history_app"]
+__all__ = ["actual", "history_app"]
 
 history_app = typer.Typer(
     help="The real account: import a broker's history, list what is stored.",
@@ -36,7 +46,7 @@ def _history_command(
 
     def register(fn: Callable[P, R]) -> Callable[P, R]:
         wrapped = _errors_to_exit_codes(fn)
-        history_app.command(name, **kwargs)(wrapped)  # type: ignore[arg-type]
+        history_app.command(name, **kwargs)(wrapped)
         return wrapped
 
     return register
@@ -149,3 +159,176 @@ def history_list(
             f"{e.source}:{e.line}",
         )
     show.print(rows)
+
+
+def _fields() -> tuple[tuple[str, str, Kind], ...]:
+    from piefolio.report.format import Kind
+
+    return (
+        ("final_value", "Final value", Kind.MONEY),
+        ("deposited", "Money in", Kind.MONEY),
+        ("withdrawn", "Money out", Kind.MONEY),
+        ("xirr", "XIRR (money-weighted)", Kind.PERCENT),
+        ("twr", "Return (time-weighted)", Kind.PERCENT),
+        ("pme", "PME", Kind.RATIO),
+    )
+
+
+def _holdings_strings(result: Actual) -> pd.DataFrame:
+    import pandas as pd
+
+    from piefolio.report.format import money, percent
+
+    cur = result.currency
+    rows = [
+        {
+            "ticker": h.ticker,
+            "shares": f"{h.shares:,.6g}",
+            "value": money(h.value, cur),
+            "weight": percent(h.weight),
+            "target": percent(h.target),
+            "drift": f"{h.drift * 100:+.1f} pts",
+        }
+        for h in result.holdings
+    ]
+    rows.append(
+        {
+            "ticker": "cash",
+            "shares": "",
+            "value": money(float(result.cash.iloc[-1]), cur),
+            "weight": "",
+            "target": "",
+            "drift": "",
+        }
+    )
+    return pd.DataFrame(rows).set_index("ticker")
+
+
+def _actual_page(result: Actual, out: Path | None) -> Path:
+    import pandas as pd
+
+    from piefolio.cli._app import slug
+    from piefolio.report import lines_figure, write_page
+    from piefolio.report.format import money, summary_strings
+
+    spec = result.spec
+    cur = result.currency
+    folder = out or Path("reports") / slug(spec.pie.name)
+    first = result.nav.index[0].date()
+    last = result.nav.index[-1].date()
+    mine = result.summaries[0]
+    intro = [
+        f"The real account from {first} to {last}: {money(mine.deposited, cur)} "
+        f"in, {money(mine.withdrawn, cur)} out, worth {money(mine.final_value, cur)}"
+        f" on {last}.",
+        f"Set against {spec.pie.name}'s plan and each benchmark, fed the same "
+        "deposits and withdrawals on the same days.",
+        *result.verdicts(),
+    ]
+    unit = {"Your account": result.unit_value}
+    unit.update({n: r.unit_value for n, r in result.runs.items()})
+
+    return write_page(
+        f"{spec.pie.name}: your real account",
+        intro,
+        [
+            ("Summary", summary_strings(result.summary(), cur, _fields())),
+            (f"Holdings on {last}", _holdings_strings(result)),
+        ],
+        [
+            (
+                "Value of the same money",
+                lines_figure(result.nav_frame(), "Value of the same money"),
+            ),
+            (
+                "Time-weighted growth of 1",
+                lines_figure(pd.DataFrame(unit), "Growth of 1, time-weighted"),
+            ),
+        ],
+        folder / "actual.html",
+        notes=result.notes,
+    )
+
+
+def _actual_json(result: Actual) -> dict[str, object]:
+    return {
+        "currency": result.currency,
+        "first_day": result.nav.index[0].date(),
+        "last_day": result.nav.index[-1].date(),
+        "holdings": [
+            {
+                "ticker": h.ticker,
+                "shares": h.shares,
+                "value": h.value,
+                "weight": h.weight,
+                "target": h.target,
+                "drift": h.drift,
+            }
+            for h in result.holdings
+        ],
+        "cash": float(result.cash.iloc[-1]),
+        "summary": {
+            s.name: {
+                "final_value": s.final_value,
+                "deposited": s.deposited,
+                "withdrawn": s.withdrawn,
+                "xirr": s.xirr,
+                "twr": s.twr,
+                "pme": s.pme,
+            }
+            for s in result.summaries
+        },
+        "verdicts": result.verdicts(),
+        "notes": list(result.notes),
+    }
+
+
+@command()
+def actual(
+    spec: SpecArg,
+    offline: OfflineOption = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Value the real account daily; set it against the plan and the benchmarks."""
+    from rich.table import Table
+
+    from piefolio.account import account_frame, load_history
+    from piefolio.account import actual as run_actual
+    from piefolio.report.format import summary_strings
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    store = open_store()
+    ledger = load_history(store=store)
+    result = run_actual(
+        pie, ledger, account_frame(pie, ledger, store=store, offline=offline)
+    )
+    page = _actual_page(result, out)
+    if as_json:
+        payload = _actual_json(result)
+        payload["files"] = [str(page)]
+        echo_json(payload)
+        return
+    show = console()
+    text = summary_strings(result.summary(), result.currency, _fields())
+    table = Table(title="The same money, three ways", title_justify="left")
+    table.add_column("")
+    for i, name in enumerate(text.index):
+        table.add_column(str(name), justify="right", style="bold" if i == 0 else None)
+    for label in text.columns:
+        table.add_row(label, *[str(v) for v in text[label]])
+    show.print(table)
+    for line in result.verdicts():
+        show.print(line)
+    held = _holdings_strings(result)
+    htable = Table(title="Holdings today", title_justify="left")
+    htable.add_column("ticker")
+    for col in held.columns:
+        htable.add_column(col, justify="right")
+    for ticker, row in held.iterrows():
+        htable.add_row(str(ticker), *[str(v) for v in row])
+    show.print(htable)
+    for note in result.notes:
+        show.print(f"[yellow]note:[/] {note}")
+    show.print(f"Wrote [bold]{page}[/]")

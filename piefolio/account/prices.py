@@ -1,0 +1,71 @@
+"""The prices a real account needs: what it held, its pie and its benchmarks.
+
+Traded closes (split-adjusted, not dividend-adjusted) with cash dividends, in the
+pie's currency at each day's FX rate, from the history's first row on; see
+:func:`piefolio.data.prices.load_frame`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from piefolio.errors import PlanError
+
+if TYPE_CHECKING:
+    from piefolio.account.ledger import Ledger
+    from piefolio.data.frame import PriceFrame
+    from piefolio.data.store import Store
+    from piefolio.spec import PieSpec
+
+__all__ = ["account_frame"]
+
+
+def account_frame(
+    spec: PieSpec, ledger: Ledger, *, store: Store | None = None, offline: bool = False
+) -> PriceFrame:
+    """Load the prices to value ``ledger`` and run ``spec`` on its money.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        Its pie's and benchmarks' tickers are loaded, in its currency.
+    ledger : Ledger
+        Every ticker it ever held is loaded, from its first row on.
+    store : Store, optional
+        Default: the user's store.
+    offline : bool
+        Use stored prices only; else fetch what the store lacks first.
+
+    Returns
+    -------
+    PriceFrame
+        ``adjusted=False``.
+
+    Raises
+    ------
+    PlanError
+        The ledger is empty.
+    DataUnavailable
+        A ticker has no price at all.
+    """
+    from piefolio.data.chain import update
+    from piefolio.data.prices import load_frame, spec_symbols
+    from piefolio.data.store import Store
+
+    if not len(ledger):
+        raise PlanError("the history is empty; run `piefolio history import FILE`")
+    store = store or Store()
+    held, _ = spec_symbols(spec)
+    symbols = list(dict.fromkeys([*ledger.tickers, *held]))
+    first = ledger.entries[0].date
+    if not offline:
+        update(symbols, first, dt.date.today(), store=store)
+    return load_frame(
+        store,
+        symbols,
+        base_currency=spec.pie.currency,
+        start=first,
+        adjusted=False,
+        fetch=None if offline else (None, None),
+    )
