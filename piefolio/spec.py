@@ -41,6 +41,7 @@ from pydantic import (
 )
 
 from piefolio._toml import read_text, validate_toml
+from piefolio.currency import CURRENCIES
 from piefolio.periods import check_period
 
 if TYPE_CHECKING:
@@ -74,21 +75,6 @@ LAST_DATE = dt.date(2199, 12, 31)
 MAX_NAME = 100  # characters of a pie, theme, slice or benchmark name
 MAX_TEXT = 10_000  # characters of a thesis or a claim's text
 MAX_DEPTH = 10  # levels of themes within themes
-
-# ISO 4217 active codes. A typo such as "EUO" must fail here, not as a missing FX
-# series three steps later.
-CURRENCIES = frozenset(
-    """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL
-    BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP
-    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR
-    IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
-    LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
-    NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
-    SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
-    USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG
-    """.split()
-)
 
 _TICKER = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-=^_]{0,24}$")
 
