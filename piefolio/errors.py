@@ -14,7 +14,8 @@ Hierarchy::
     ├── DataError                exit 3   prices could not be had or are unusable
     │   ├── ProviderError        exit 3   a live provider failed (network, parse)
     │   ├── StoreError           exit 3   the local DuckDB store failed
-    │   └── DataUnavailable      exit 3   no source holds the data asked for
+    │   ├── DataUnavailable      exit 3   no source holds the data asked for
+    │   └── BadData              exit 2   a price file or option holds a bad value
     └── OptimizationError        exit 1   a weight optimiser failed or is infeasible
 
 Exit codes: 0 ok, 1 other failure, 2 bad input, 3 data unavailable.
@@ -23,6 +24,7 @@ Exit codes: 0 ok, 1 other failure, 2 bad input, 3 data unavailable.
 from __future__ import annotations
 
 __all__ = [
+    "BadData",
     "DataError",
     "DataUnavailable",
     "HistoryError",
@@ -75,6 +77,17 @@ class StoreError(DataError):
 
 class DataUnavailable(DataError):
     """No provider nor the store holds the data that was asked for."""
+
+
+class BadData(DataError):
+    """A file or option a user gave holds a value that cannot be stored.
+
+    The message names the file, the line or column and the value. Bad input,
+    so exit 2 like a bad pie file; still a :class:`DataError` for callers that
+    catch every data failure.
+    """
+
+    exit_code = 2
 
 
 class OptimizationError(PiefolioError):

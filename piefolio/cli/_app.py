@@ -93,12 +93,15 @@ def command(
     return register
 
 
-def open_store() -> Store:
-    """Open the user's price store, saying so on stderr while it waits for a lock."""
+def open_store(path: Path | None = None) -> Store:
+    """Open the user's price store (or ``path``), saying so while it waits.
+
+    The wait message goes to stderr each time another process holds the file.
+    """
     from piefolio.data.store import Store
 
     err = Console(stderr=True, highlight=False)
-    return Store(on_wait=lambda msg: err.print(f"[yellow]{msg}[/]", markup=True))
+    return Store(path, on_wait=lambda msg: err.print(msg, style="yellow", markup=False))
 
 
 def progress() -> Progress:

@@ -236,10 +236,22 @@ def data_info(
         f"Coverage: {info.first_date} to {info.last_date}, {info.rows} days "
         f"(asked: {info.covered_from} to {info.covered_to})"
     )
+    spans = store.sources([sym]).get(sym, [])
     out.print(
         f"Currency: {info.currency}; source: {info.source}; last update "
-        f"{info.updated_at:%Y-%m-%d %H:%M} UTC"
+        f"{info.updated_at:%Y-%m-%d %H:%M} UTC",
+        markup=False,
     )
+    if len(spans) > 1:
+        out.print(
+            f"Mixed sources: {sym} joins rows from "
+            + ", ".join(str(sp) for sp in spans)
+            + "; check the joins (piefolio data verify "
+            + sym
+            + ")",
+            style="yellow",
+            markup=False,
+        )
     gaps = [f for f in verify_store(store, [sym]) if f.kind == "gap"]
     out.print(f"Gaps over 5 weekdays: {len(gaps)}")
     for g in gaps[:10]:
@@ -254,7 +266,7 @@ def data_verify(
         list[str] | None, typer.Argument(help="Symbols to check (default: all).")
     ] = None,
 ) -> None:
-    """Flag duplicates, non-positive prices, long gaps and one-day moves over 50 %."""
+    """Flag duplicates, bad prices, long gaps, moves over 50 %, mixed sources."""
     from rich.table import Table
 
     from piefolio.data.verify import verify_store
@@ -263,8 +275,8 @@ def data_verify(
     out = console()
     if not findings:
         out.print(
-            "No findings: no duplicates, non-positive prices, long gaps or "
-            "one-day moves over 50 %."
+            "No findings: no duplicates, non-positive prices, long gaps, "
+            "one-day moves over 50 % or series mixing sources."
         )
         return
     table = Table("symbol", "date", "kind", "detail")

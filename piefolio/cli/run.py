@@ -122,9 +122,11 @@ def demo(
 ) -> None:
     """Backtest the offline demo pie on the bundled sample data; write the report."""
     from piefolio.data.demo import demo_prices, demo_spec
+    from piefolio.data.store import sample_store_path
 
     spec = demo_spec()
-    frame = demo_prices(open_store())
+    # The demo's own store: the sample never touches the user's prices.
+    frame = demo_prices(open_store(sample_store_path()))
     present(
         _run(spec, frame, offline=True),
         out=out,

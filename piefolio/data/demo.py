@@ -1,7 +1,9 @@
 """The offline demo: a pie built from the bundled sample, and its prices.
 
 :func:`demo_spec` reads ``piefolio/data/sample/demo.toml`` (package data), so the
-CLI's ``piefolio demo`` and any later backtest of it share one definition.
+CLI's ``piefolio demo`` and any later backtest of it share one definition. The
+demo's prices live in their own store (:func:`~piefolio.data.store.sample_store_path`),
+never in the user's: sample CVX is not the user's CVX.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from importlib.resources import files
 
 from piefolio.data.frame import PriceFrame
-from piefolio.data.store import Store
+from piefolio.data.store import Store, sample_store_path
 from piefolio.spec import PieSpec, parse_pie
 
 __all__ = ["demo_prices", "demo_spec", "load_sample"]
@@ -48,12 +50,13 @@ def load_sample(store: Store, symbols: list[str] | None = None) -> int:
 def demo_prices(store: Store | None = None) -> PriceFrame:
     """Prices of the demo pie from the sample, with no network.
 
-    The sample is written to the store first (once), then the frame is built
-    offline, exactly as for any other pie.
+    The sample is written to the demo's own store first (once; default
+    :func:`~piefolio.data.store.sample_store_path`, apart from the user's
+    prices), then the frame is built offline, exactly as for any other pie.
     """
     from piefolio.data.prices import get_prices, spec_symbols
 
-    store = store or Store()
+    store = store or Store(sample_store_path())
     spec = demo_spec()
     load_sample(store, spec_symbols(spec)[1])
     return get_prices(spec, store=store, offline=True)

@@ -27,23 +27,33 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from piefolio.data.providers.base import RawSeries
-from piefolio.errors import StoreError
+from piefolio.errors import BadData, StoreError
 from piefolio.typing import FloatArray, IntArray
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["Store", "StoreReader", "SymbolInfo", "default_store_path"]
+__all__ = [
+    "SAMPLE_SOURCE",
+    "Rescale",
+    "Span",
+    "Store",
+    "StoreReader",
+    "StoredDays",
+    "SymbolInfo",
+    "default_store_path",
+    "sample_store_path",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS prices (
@@ -82,6 +92,15 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_cache_dir("piefolio")) / "store.duckdb"
 
 
+def sample_store_path() -> Path:
+    """Return the demo's own store, next to :func:`default_store_path`.
+
+    The bundled sample lives apart from the user's prices: ``piefolio demo``
+    writes and reads only this file, so it can never touch a real series.
+    """
+    return default_store_path().with_name("sample.duckdb")
+
+
 @dataclass(frozen=True, slots=True)
 class SymbolInfo:
     """What the store knows about one symbol (a row of the ``symbols`` table).
@@ -100,6 +119,49 @@ class SymbolInfo:
     terms: str
     updated_at: dt.datetime
     rows: int
+
+
+#: What a write does with a day already stored: "correct" replaces it (an
+#: import), "keep" leaves it (a fetch adds only new days).
+StoredDays = Literal["correct", "keep"]
+
+#: ``source`` of the bundled offline sample's rows.
+SAMPLE_SOURCE = "sample"
+
+
+@dataclass(frozen=True, slots=True)
+class Rescale:
+    """Stored rows of one symbol to multiply, because the provider re-based them.
+
+    Yahoo re-bases every past adjusted close at each dividend (and every close at
+    each split): after one, its answer disagrees with the stored history by a
+    constant factor. Multiplying the stored rows up to ``through`` by that factor
+    keeps each stored day-on-day return exactly.
+
+    Attributes
+    ----------
+    through : date
+        The latest stored day the new answer also holds (the anchor).
+    close, adj_close : float
+        new / stored on ``through``; NaN leaves that column as it is.
+    """
+
+    through: dt.date
+    close: float
+    adj_close: float
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Stored rows of one symbol from one source: how many, first and last day."""
+
+    source: str
+    rows: int
+    first: dt.date
+    last: dt.date
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.rows} days, {self.first} to {self.last})"
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -206,46 +268,61 @@ class Store:
         series: Iterable[RawSeries],
         *,
         requested: dict[str, tuple[dt.date, dt.date]] | None = None,
-        rebase: bool = False,
+        stored: StoredDays = "correct",
+        rescale: Mapping[str, Rescale] | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> int:
         """Write several series in one transaction; return the rows written.
 
-        For each series, stored rows of its symbol between its first and last date
-        are replaced; rows outside that range are kept.
+        A write only adds days and (with ``stored="correct"``) replaces the days it
+        brings: a stored day the series does not mention is never deleted, so a
+        sparse file of two rows corrects two days and keeps the rest.
 
         Parameters
         ----------
         series : iterable of RawSeries
-            The series to store; empty ones only extend the covered range.
+            The series to store; empty ones only extend the covered range. Their
+            currency must be the one already stored for the symbol.
         requested : dict symbol -> (start, end), optional
             The range each symbol was asked for (default: its own dates), which
             extends the symbol's covered range so it is not asked for again.
-        rebase : bool, default False
-            For live fetches that append to stored history: Yahoo re-bases all
-            past adjusted closes at each dividend or split, so stored rows before
-            the new series are multiplied by new/old on the latest overlapping
-            day (close and adj_close each by their own ratio), which keeps the
-            returns across the join exact.
+        stored : {"correct", "keep"}, default "correct"
+            What a day that is already stored becomes: "correct" (an import the
+            user asked for) replaces it with the new row; "keep" (a fetch) leaves
+            it as it is and adds only the days not stored yet.
+        rescale : mapping symbol -> Rescale, optional
+            Stored rows to multiply first (see :class:`Rescale`): the caller
+            decided from the overlap that a dividend or split re-based history.
         progress : callable, optional
             Called with each symbol as it is written (inside the transaction).
+
+        Returns
+        -------
+        int
+            Rows inserted or replaced.
 
         Raises
         ------
         StoreError
             When the store cannot be written; nothing of this call is then kept.
+        BadData
+            A series changes the currency of a stored symbol, or brings sample
+            data over a symbol that holds real data; nothing is then kept.
         """
         import duckdb
 
+        if stored not in ("correct", "keep"):
+            raise ValueError(f"stored={stored!r}; expected 'correct' or 'keep'")
         items = list(series)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        written = 0
         with self._connect(write=True) as con:
             try:
                 con.begin()
-                for item in items:
-                    written += self._write_one(con, item, requested, rebase, now)
-                    if progress is not None:
+                written = self._write_all(
+                    con, items, requested or {}, stored, rescale or {}, now
+                )
+                if progress is not None:
+                    for item in items:
                         progress(item.symbol)
                 con.commit()
             except BaseException as exc:
@@ -256,96 +333,148 @@ class Store:
                 raise
         return written
 
-    def _write_one(
+    def _write_all(
         self,
         con: duckdb.DuckDBPyConnection,
-        item: RawSeries,
-        requested: dict[str, tuple[dt.date, dt.date]] | None,
-        rebase: bool,
+        items: list[RawSeries],
+        requested: dict[str, tuple[dt.date, dt.date]],
+        stored: StoredDays,
+        rescale: Mapping[str, Rescale],
         now: dt.datetime,
     ) -> int:
-        sym = item.symbol
-        frame = item.frame
-        rows = len(frame)
-        if rows:
-            lo = frame.index[0].date()
-            hi = frame.index[-1].date()
-            if rebase:
-                self._rebase(con, item)
-            con.execute(
-                "DELETE FROM prices WHERE symbol = ? AND date BETWEEN ? AND ?",
-                [sym, lo, hi],
-            )
-            incoming = pd.DataFrame(
+        if not items:
+            return 0
+        syms = [item.symbol for item in items]
+        if len(set(syms)) != len(syms):
+            dup = sorted({s for s in syms if syms.count(s) > 1})
+            raise BadData(f"{', '.join(dup)}: given twice in one write")
+        self._check_against_stored(con, items)
+        for sym, r in rescale.items():
+            _apply_rescale(con, sym, r)
+        # One frame and one statement for every symbol: a wide file of 5,000
+        # tickers costs one insert, not 5,000 round trips.
+        frames = [
+            pd.DataFrame(
                 {
-                    "symbol": sym,
-                    "date": frame.index.values.astype("datetime64[D]"),
-                    "close": frame["close"].to_numpy(),
-                    "adj_close": frame["adj_close"].to_numpy(),
-                    "dividend": frame["dividend"].to_numpy(),
-                    "split": frame["split"].to_numpy(),
+                    "symbol": item.symbol,
+                    "date": item.frame.index.values.astype("datetime64[D]"),
+                    "close": item.frame["close"].to_numpy(),
+                    "adj_close": item.frame["adj_close"].to_numpy(),
+                    "dividend": item.frame["dividend"].to_numpy(),
+                    "split": item.frame["split"].to_numpy(),
                     "currency": item.currency,
                     "source": item.source,
                     "fetched_at": now,
                 }
             )
+            for item in items
+            if len(item.frame)
+        ]
+        written = 0
+        if frames:
+            incoming = pd.concat(frames, ignore_index=True)
             con.register("incoming", incoming)
-            con.execute("INSERT INTO prices SELECT * FROM incoming")
+            if stored == "correct":
+                con.execute(
+                    "DELETE FROM prices p USING incoming i "
+                    "WHERE p.symbol = i.symbol AND p.date = i.date"
+                )
+                con.execute("INSERT INTO prices SELECT * FROM incoming")
+                written = len(incoming)
+            else:
+                found = con.execute(
+                    "INSERT INTO prices SELECT * FROM incoming i WHERE NOT EXISTS "
+                    "(SELECT 1 FROM prices p WHERE p.symbol = i.symbol "
+                    "AND p.date = i.date)"
+                ).fetchone()
+                written = int(found[0]) if found else 0
             con.unregister("incoming")
-        ask = (requested or {}).get(sym)
-        if ask is None and rows:
-            ask = (frame.index[0].date(), frame.index[-1].date())
-        old = con.execute(
-            "SELECT covered_from, covered_to FROM symbols WHERE symbol = ?", [sym]
-        ).fetchone()
-        cov_from = _merge(old[0] if old else None, ask[0] if ask else None, min)
-        cov_to = _merge(old[1] if old else None, ask[1] if ask else None, max)
-        first, last = con.execute(
-            "SELECT min(date), max(date) FROM prices WHERE symbol = ?", [sym]
-        ).fetchone() or (None, None)
-        con.execute("DELETE FROM symbols WHERE symbol = ?", [sym])
-        con.execute(
-            "INSERT INTO symbols VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                sym,
-                item.currency,
-                first,
-                last,
-                cov_from,
-                cov_to,
-                item.source,
-                item.name,
-                item.terms,
-                now,
-            ],
+        meta = pd.DataFrame(
+            {
+                "symbol": syms,
+                "currency": [item.currency for item in items],
+                "source": [item.source for item in items],
+                "name": [item.name for item in items],
+                "terms": [item.terms for item in items],
+                "ask_from": [_ask(item, requested, 0) for item in items],
+                "ask_to": [_ask(item, requested, 1) for item in items],
+            }
         )
-        return rows
+        meta["ask_from"] = pd.to_datetime(meta["ask_from"])
+        meta["ask_to"] = pd.to_datetime(meta["ask_to"])
+        con.register("meta", meta)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE new_symbols AS SELECT m.symbol, m.currency, "
+            "a.first_date, a.last_date, "
+            "CASE WHEN s.covered_from IS NULL THEN m.ask_from::DATE "
+            "WHEN m.ask_from IS NULL THEN s.covered_from "
+            "ELSE least(s.covered_from, m.ask_from::DATE) END AS covered_from, "
+            "CASE WHEN s.covered_to IS NULL THEN m.ask_to::DATE "
+            "WHEN m.ask_to IS NULL THEN s.covered_to "
+            "ELSE greatest(s.covered_to, m.ask_to::DATE) END AS covered_to, "
+            "m.source, m.name, m.terms, ?::TIMESTAMP AS updated_at "
+            "FROM meta m LEFT JOIN symbols s USING (symbol) LEFT JOIN "
+            "(SELECT symbol, min(date) AS first_date, max(date) AS last_date "
+            "FROM prices WHERE symbol IN (SELECT symbol FROM meta) GROUP BY symbol) a "
+            "USING (symbol)",
+            [now],
+        )
+        con.unregister("meta")
+        con.execute(
+            "DELETE FROM symbols WHERE symbol IN (SELECT symbol FROM new_symbols)"
+        )
+        con.execute(
+            "INSERT INTO symbols SELECT symbol, currency, first_date, last_date, "
+            "covered_from, covered_to, source, name, terms, updated_at "
+            "FROM new_symbols"
+        )
+        con.execute("DROP TABLE new_symbols")
+        return written
 
     @staticmethod
-    def _rebase(con: duckdb.DuckDBPyConnection, item: RawSeries) -> None:
-        frame = item.frame
-        first = frame.index[0].date()
-        stored = con.execute(
-            "SELECT date, close, adj_close FROM prices WHERE symbol = ? "
-            "AND date BETWEEN ? AND ? ORDER BY date",
-            [item.symbol, first, frame.index[-1].date()],
+    def _check_against_stored(
+        con: duckdb.DuckDBPyConnection, items: list[RawSeries]
+    ) -> None:
+        """Refuse a currency change; let real data replace sample rows whole."""
+        syms = [item.symbol for item in items]
+        rows = con.execute(
+            "SELECT symbol, currency, bool_or(source = ?), bool_or(source <> ?) "
+            "FROM prices WHERE list_contains(?, symbol) GROUP BY symbol, currency",
+            [SAMPLE_SOURCE, SAMPLE_SOURCE, syms],
         ).fetchall()
-        for day, close, adj in reversed(stored):
-            new = frame.loc[pd.Timestamp(day)]
-            rc = new["close"] / close if close else np.nan
-            ra = new["adj_close"] / adj if adj else np.nan
-            if np.isfinite(rc) or np.isfinite(ra):
-                con.execute(
-                    "UPDATE prices SET "
-                    "close = CASE WHEN isfinite(?) THEN close * ? ELSE close END, "
-                    "adj_close = CASE WHEN isfinite(?) THEN adj_close * ? "
-                    "ELSE adj_close END, "
-                    "dividend = CASE WHEN isfinite(?) THEN dividend * ? "
-                    "ELSE dividend END "
-                    "WHERE symbol = ? AND date < ?",
-                    [rc, rc, ra, ra, rc, rc, item.symbol, first],
+        currencies: dict[str, set[str]] = {}
+        has_sample: set[str] = set()
+        has_real: set[str] = set()
+        for sym, cur, sample, real in rows:
+            currencies.setdefault(sym, set()).add(cur)
+            if sample:
+                has_sample.add(sym)
+            if real:
+                has_real.add(sym)
+        for item in items:
+            sym = item.symbol
+            from_sample = item.source == SAMPLE_SOURCE
+            if from_sample and sym in has_real:
+                raise BadData(
+                    f"{sym}: the store holds real prices of {sym}; the offline "
+                    "sample never mixes with them (the demo keeps its own store)"
                 )
-                return
+            if not from_sample and sym in has_sample:
+                # Sample rows are examples, not the user's data: a real series
+                # takes the symbol over whole instead of being spliced onto them.
+                con.execute(
+                    "DELETE FROM prices WHERE symbol = ? AND source = ?",
+                    [sym, SAMPLE_SOURCE],
+                )
+                continue
+            old = currencies.get(sym, set())
+            if old and old != {item.currency}:
+                raise BadData(
+                    f"{sym}: {item.source} gives prices in {item.currency}, but the "
+                    f"stored prices of {sym} are in {', '.join(sorted(old))}; a "
+                    "symbol keeps one currency (check the ticker or the --currency "
+                    "option)"
+                )
 
     def delete(self, symbols: Sequence[str]) -> None:
         """Remove symbols and all their prices, in one transaction."""
@@ -396,11 +525,20 @@ class Store:
         Returns
         -------
         pandas.DataFrame
-            Columns ``symbol, date, close, adj_close, dividend, split, currency``,
-            sorted by symbol then date; ``date`` is ``datetime64``. Empty (with
-            those columns) when the store or the symbols are absent.
+            Columns ``symbol, date, close, adj_close, dividend, split, currency,
+            source``, sorted by symbol then date; ``date`` is ``datetime64``.
+            Empty (with those columns) when the store or the symbols are absent.
         """
-        cols = ["symbol", "date", "close", "adj_close", "dividend", "split", "currency"]
+        cols = [
+            "symbol",
+            "date",
+            "close",
+            "adj_close",
+            "dividend",
+            "split",
+            "currency",
+            "source",
+        ]
         if not self.exists() or not symbols:
             return pd.DataFrame({c: [] for c in cols})
         lo = start or dt.date(1800, 1, 1)
@@ -461,6 +599,15 @@ class Store:
                 ranges.append((info.covered_to + dt.timedelta(days=1), end))
         return [(a, b) for a, b in ranges if a <= b and _has_weekday(a, b)]
 
+    def sources(self, symbols: Sequence[str] | None = None) -> dict[str, list[Span]]:
+        """Return, per symbol, the sources its stored rows come from.
+
+        A series with more than one span mixes sources (a file spliced onto a
+        fetch, say): ``data info`` and ``data verify`` say so.
+        """
+        with self.reading() as reader:
+            return {} if reader is None else reader.sources(symbols)
+
     @contextmanager
     def reading(self) -> Iterator[StoreReader | None]:
         """Open the store once for several reads (None when there is no store).
@@ -506,6 +653,21 @@ class StoreReader:
         ).fetchall()
         return [SymbolInfo(*row) for row in rows]
 
+    def sources(self, symbols: Sequence[str] | None = None) -> dict[str, list[Span]]:
+        """Per symbol, its stored rows grouped by source, earliest first."""
+        where = "" if symbols is None else "WHERE list_contains(?, symbol) "
+        params: list[Any] = [] if symbols is None else [list(symbols)]
+        rows = self._con.execute(
+            "SELECT symbol, source, count(*), min(date), max(date) FROM prices "
+            + where
+            + "GROUP BY symbol, source ORDER BY symbol, min(date), source",
+            params,
+        ).fetchall()
+        out: dict[str, list[Span]] = {}
+        for sym, source, n, first, last in rows:
+            out.setdefault(sym, []).append(Span(source, n, first, last))
+        return out
+
     def arrays(
         self,
         symbols: Sequence[str],
@@ -547,12 +709,32 @@ class StoreReader:
         return pos, day, values
 
 
-def _merge(
-    a: dt.date | None, b: dt.date | None, pick: Callable[[list[dt.date]], dt.date]
-) -> dt.date | None:
-    both = [d for d in (a, b) if d is not None]
-    return pick(both) if both else None
-
-
 def _has_weekday(a: dt.date, b: dt.date) -> bool:
     return bool(np.busday_count(a, b + dt.timedelta(days=1)) > 0)
+
+
+def _ask(
+    item: RawSeries, requested: dict[str, tuple[dt.date, dt.date]], end: int
+) -> dt.date | None:
+    ask = requested.get(item.symbol)
+    if ask is not None:
+        return ask[end]
+    return item.first_date if end == 0 else item.last_date
+
+
+def _apply_rescale(con: duckdb.DuckDBPyConnection, symbol: str, r: Rescale) -> None:
+    """Multiply stored rows of ``symbol`` up to ``r.through`` by r's ratios."""
+    sets = []
+    params: list[Any] = []
+    if np.isfinite(r.close):
+        # A split changes the close and the cash per share alike.
+        sets += ["close = close * ?", "dividend = dividend * ?"]
+        params += [r.close, r.close]
+    if np.isfinite(r.adj_close):
+        sets.append("adj_close = adj_close * ?")
+        params.append(r.adj_close)
+    if sets:
+        con.execute(
+            f"UPDATE prices SET {', '.join(sets)} WHERE symbol = ? AND date <= ?",
+            [*params, symbol, r.through],
+        )

@@ -1,8 +1,10 @@
 """Checks of stored prices that a person should look at.
 
 ``verify_store`` flags, per symbol: duplicate days, non-positive prices, gaps of
-more than :data:`~piefolio.data.frame.MAX_FILL` weekdays between prices, and
-one-day moves of the adjusted close over 50 % up or down. Big moves are often real
+more than :data:`~piefolio.data.frame.MAX_FILL` weekdays between prices,
+one-day moves of the adjusted close over 50 % up or down, and series whose rows
+come from more than one source (a file spliced onto a fetch: its join is where a
+fake move hides). Big moves are often real
 (a biotech trial, a bankruptcy scare) but are also how bad splits show up; they are
 reported for a person to check, never changed.
 """
@@ -26,7 +28,11 @@ BIG_MOVE = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing to check: ``kind`` is duplicate, non-positive, gap or big-move."""
+    """One thing to check.
+
+    ``kind`` is duplicate, non-positive, gap, big-move or mixed-sources (dated
+    on the first day of the second source).
+    """
 
     symbol: str
     kind: str
@@ -42,6 +48,17 @@ def verify_store(store: Store, symbols: Sequence[str] | None = None) -> list[Fin
     names = list(symbols) if symbols else [i.symbol for i in store.symbols()]
     long = store.read(names)
     out: list[Finding] = []
+    for sym, spans in store.sources(names).items():
+        if len(spans) > 1:
+            later = sorted(spans, key=lambda sp: sp.first)[1]
+            out.append(
+                Finding(
+                    sym,
+                    "mixed-sources",
+                    later.first,
+                    "rows from " + ", ".join(str(sp) for sp in spans),
+                )
+            )
     for sym, rows in long.groupby("symbol", sort=True):
         s = str(sym)
         dates = rows["date"].to_numpy()

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from piefolio.data.store import Store, default_store_path
-from piefolio.errors import StoreError
+from piefolio.data.store import Rescale, Store, default_store_path
+from piefolio.errors import BadData, StoreError
 
-from .conftest import series
+from .conftest import business_days, series
 
 D = dt.date
 
@@ -58,10 +58,46 @@ def test_round_trip_and_metadata(store: Store) -> None:
     assert (info.covered_from, info.covered_to) == (D(2024, 1, 1), D(2024, 1, 5))
 
 
-def test_rewrite_replaces_only_its_range(store: Store) -> None:
+def test_rewrite_corrects_its_days_and_keeps_the_others(store: Store) -> None:
     store.write([series("A", ["2024-01-02", "2024-01-03", "2024-01-04"], [1, 2, 3])])
     store.write([series("A", ["2024-01-03", "2024-01-05"], [20, 50])])
-    assert store.read(["A"])["close"].tolist() == [1, 20, 50]  # 01-04 was in the range
+    # 01-04 lies between the new days but was not mentioned: it stays.
+    assert store.read(["A"])["close"].tolist() == [1, 20, 3, 50]
+
+
+def test_sparse_import_never_deletes_history(store: Store) -> None:
+    # Issue 13, case 2: two rows used to replace every day between them.
+    days = business_days("2000-01-03", "2000-03-31")
+    store.write([series("CVX", days, np.arange(1.0, len(days) + 1))])
+    store.write([series("CVX", ["2000-01-03", "2000-03-31"], [7.0, 9.0])])
+    close = store.read(["CVX"])["close"].to_numpy()
+    assert len(close) == len(days)
+    expected = np.arange(1.0, len(days) + 1)
+    expected[0], expected[-1] = 7.0, 9.0
+    np.testing.assert_array_equal(close, expected)
+
+
+def test_keep_adds_only_days_not_stored(store: Store) -> None:
+    store.write([series("A", ["2024-01-02", "2024-01-03"], [1, 2])])
+    written = store.write(
+        [series("A", ["2024-01-03", "2024-01-04"], [99, 3])], stored="keep"
+    )
+    assert written == 1
+    assert store.read(["A"])["close"].tolist() == [1, 2, 3]
+
+
+def test_a_currency_change_is_refused_and_nothing_kept(store: Store) -> None:
+    store.write([series("A", ["2024-01-02"], [1])])
+    before = store.read(["A"])
+    with pytest.raises(BadData, match=r"A: .* in EUR, but the stored prices .* USD"):
+        store.write(
+            [
+                series("B", ["2024-01-02"], [5]),
+                series("A", ["2024-01-03"], [2], currency="EUR"),
+            ]
+        )
+    pd.testing.assert_frame_equal(store.read(["A", "B"]), before)
+    assert store.info("A").currency == "USD" and store.info("B") is None
 
 
 def test_missing_ranges(store: Store) -> None:
@@ -85,7 +121,7 @@ def test_rebase_keeps_returns_across_the_join(store: Store) -> None:
     # by 0.98 (a 2 % dividend paid after the overlap day).
     store.write([series("A", ["2024-01-02", "2024-01-03"], [100, 110], adj=[50, 55])])
     new = series("A", ["2024-01-03", "2024-01-04"], [110, 99], adj=[53.9, 48.51])
-    store.write([new], rebase=True)
+    store.write([new], stored="keep", rescale={"A": Rescale(D(2024, 1, 3), 1.0, 0.98)})
     adj = store.read(["A"])["adj_close"].to_numpy()
     np.testing.assert_allclose(adj, [49.0, 53.9, 48.51])
     np.testing.assert_allclose(adj[1] / adj[0], 55 / 50)  # old return kept
