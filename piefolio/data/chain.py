@@ -13,24 +13,33 @@ caller (:func:`piefolio.data.get_prices`) raises
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 from piefolio.data.providers.base import Provider, RawSeries, TransientProviderError
-from piefolio.data.store import Store
-from piefolio.errors import ProviderError
+from piefolio.data.store import Rescale, Store
+from piefolio.errors import BadData, ProviderError
 
 __all__ = [
     "FetchReport",
     "RetryPolicy",
     "default_providers",
+    "is_rate",
+    "join_decision",
     "list_providers",
     "update",
 ]
 
 #: Days re-fetched before a stored range's end, to re-base adjusted closes.
 OVERLAP_DAYS = 7
+
+#: Relative difference on the overlap below which new and stored prices agree.
+AGREE = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +60,8 @@ class FetchReport:
 
     ``source`` is the provider that answered (None: none did, or nothing was
     missing); ``errors`` the failures met on the way; ``stale_days`` how many days
-    the stored data end before the day asked, when the fetch failed.
+    the stored data end before the day asked, when the fetch failed; ``notes``
+    what the join did to stored history (a re-base) or why it left it alone.
     """
 
     symbol: str
@@ -61,6 +71,7 @@ class FetchReport:
     errors: tuple[str, ...] = field(default=())
     last_stored: dt.date | None = None
     stale_days: int | None = None
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -72,7 +83,10 @@ class FetchReport:
         if self.up_to_date:
             return f"{self.symbol}: up to date"
         if self.source is not None:
-            return f"{self.symbol}: {self.rows} rows from {self.source}"
+            said = "".join(
+                f"; {n.removeprefix(self.symbol + ': ')}" for n in self.notes
+            )
+            return f"{self.symbol}: {self.rows} rows from {self.source}{said}"
         why = "; ".join(self.errors) or "no provider supports it"
         if self.last_stored is None:
             return f"{self.symbol}: no data ({why})"
@@ -180,6 +194,7 @@ def _update_one(
         return FetchReport(sym, up_to_date=True)
     info = store.info(sym)
     errors: list[str] = []
+    notes: list[str] = []
     rows = 0
     source = None
     for lo, hi in ranges:
@@ -193,7 +208,7 @@ def _update_one(
                 errors.append(f"{provider.name}: skipped, unreachable earlier")
                 continue
             try:
-                series = _call(provider, sym, ask_lo, hi, policy)
+                series = _within(_call(provider, sym, ask_lo, hi, policy), ask_lo, hi)
             except TransientProviderError as exc:
                 down.add(provider.name)
                 errors.append(f"{provider.name}: {exc}")
@@ -201,13 +216,116 @@ def _update_one(
             except ProviderError as exc:
                 errors.append(f"{provider.name}: {exc}")
                 continue
-            rows += store.write([series], requested={sym: (lo, hi)}, rebase=True)
+            if info is not None and series.currency != info.currency:
+                errors.append(
+                    f"{provider.name}: gives {sym} in {series.currency}, but the "
+                    f"stored prices are in {info.currency}; refused (a symbol "
+                    "keeps one currency)"
+                )
+                continue
+            rescale, note = join_decision(store, series, provider.name)
+            try:
+                rows += store.write(
+                    [series],
+                    requested={sym: (lo, hi)},
+                    stored="keep",
+                    rescale=None if rescale is None else {sym: rescale},
+                )
+            except BadData as exc:
+                errors.append(f"{provider.name}: {exc}")
+                continue
+            if note:
+                notes.append(note)
             source = provider.name
             break
         else:
             break
     if source is not None:
-        return FetchReport(sym, rows=rows, source=source, errors=tuple(errors))
+        return FetchReport(
+            sym, rows=rows, source=source, errors=tuple(errors), notes=tuple(notes)
+        )
     last = info.last_date if info is not None else None
     stale = (end - last).days if last is not None else None
     return FetchReport(sym, errors=tuple(errors), last_stored=last, stale_days=stale)
+
+
+def _within(series: RawSeries, start: dt.date, end: dt.date) -> RawSeries:
+    """Drop the rows a provider sent outside ``[start, end]`` (never stored)."""
+    frame = series.frame
+    inside = (frame.index >= pd.Timestamp(start)) & (frame.index <= pd.Timestamp(end))
+    if inside.all():
+        return series
+    return dataclasses.replace(series, frame=frame[inside])
+
+
+def is_rate(symbol: str, source: str) -> bool:
+    """Whether a series is a rate (FX pair, FRED series): never re-based."""
+    return symbol.endswith("=X") or source == "fred"
+
+
+def join_decision(
+    store: Store, series: RawSeries, provider: str
+) -> tuple[Rescale | None, str | None]:
+    """Decide how a fetched series joins the stored history of its symbol.
+
+    Compares the days both hold, on the latest of them (the anchor). Stored
+    rows are re-based only when all of these hold: the series is a price, not
+    a rate; the stored overlap came from the same provider; the answer holds a
+    dividend or split after the anchor (Yahoo re-bases every earlier adjusted
+    close then). Any other disagreement leaves the stored days as they are and
+    is reported.
+
+    Returns
+    -------
+    rescale : Rescale or None
+        What to multiply, or None to leave the stored rows alone.
+    note : str or None
+        One line for the user when something was re-based or disagrees.
+    """
+    if series.frame.empty:
+        return None, None
+    sym = series.symbol
+    stored = store.read([sym], series.first_date, series.last_date)
+    if stored.empty:
+        return None, None
+    old = stored.set_index("date")
+    common = old.index.intersection(series.frame.index)
+    if common.empty:
+        return None, None
+    anchor = common.max()
+    new_row = series.frame.loc[anchor]
+    old_row = old.loc[anchor]
+    ratios = {}
+    for col in ("close", "adj_close"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = float(new_row[col]) / float(old_row[col])
+        # Within float noise of 1 (or unknown): that column stays as it is.
+        ratios[col] = r if np.isfinite(r) and abs(r - 1.0) > AGREE else np.nan
+    if np.isnan(ratios["close"]) and np.isnan(ratios["adj_close"]):
+        return None, None
+    day = anchor.date()
+    off = ratios["adj_close"] if np.isfinite(ratios["adj_close"]) else ratios["close"]
+    after = series.frame.loc[series.frame.index > anchor]
+    events = after[(after["dividend"] > 0) | (after["split"] != 1.0)]
+    sources = set(old.loc[common, "source"])
+    if is_rate(sym, provider) or is_rate(sym, next(iter(sources))):
+        why = "a rate is never re-based"
+    elif sources != {provider}:
+        why = f"the stored days come from {', '.join(sorted(sources))}"
+    elif events.empty:
+        why = "no dividend or split explains it"
+    else:
+        first = events.index[0]
+        what = "split" if events.iloc[0]["split"] != 1.0 else "dividend"
+        before = len(store.read([sym], None, day))
+        note = (
+            f"{sym}: {provider} re-based history for a {what} on "
+            f"{first.date().isoformat()}: {before} stored days up to "
+            f"{day.isoformat()} multiplied by {off:.6g}"
+        )
+        return Rescale(day, ratios["close"], ratios["adj_close"]), note
+    note = (
+        f"{sym}: {provider} differs from the stored price on {day.isoformat()} by "
+        f"{off - 1:+.3%} and {why}; stored days kept, only new days added"
+    )
+    return None, note

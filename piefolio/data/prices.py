@@ -121,7 +121,7 @@ def get_prices(
         end=last,
         adjusted=spec.plan.dividends == "reinvest",
         fetch=None if offline else (providers, policy),
-        notes=[r.describe() for r in reports if not r.ok],
+        notes=[r.describe() for r in reports if not r.ok or r.notes],
     )
     _check_listing(spec, frame, held, first)
     return _note_staleness(frame, last)
@@ -204,7 +204,7 @@ def load_frame(
             providers=providers,
             policy=policy,
         )
-        notes.extend(r.describe() for r in reports if not r.ok)
+        notes.extend(r.describe() for r in reports if not r.ok or r.notes)
         with store.reading() as again:
             if again is not None:
                 fx_series = _fx_series(again, cands, lookback, end)
