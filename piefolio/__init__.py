@@ -25,7 +25,7 @@ from piefolio.errors import (
 from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
-    from piefolio.account import Actual, Ledger, actual, load_history
+    from piefolio.account import Actual, Ledger, actual, load_history, next_orders
     from piefolio.analytics.performance import Performance, performance
     from piefolio.backtest import Backtest, backtest
     from piefolio.data import PriceFrame, get_prices
@@ -57,6 +57,7 @@ _LAZY: dict[str, str] = {
     "get_prices": "piefolio.data",
     "load_history": "piefolio.account",
     "monte_carlo": "piefolio.scenarios",
+    "next_orders": "piefolio.account",
     "performance": "piefolio.analytics.performance",
     "propose": "piefolio.optimize",
     "report_data": "piefolio.report",
@@ -97,6 +98,7 @@ __all__ = [
     "load_history",
     "load_pie",
     "monte_carlo",
+    "next_orders",
     "performance",
     "propose",
     "report_data",

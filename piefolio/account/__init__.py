@@ -8,7 +8,8 @@
 - :mod:`~piefolio.account.table`: the ledger table in the store's DuckDB file;
 - :mod:`~piefolio.account.prices`: the prices an account needs;
 - :mod:`~piefolio.account.actual`: the account valued daily, against its plan and
-  its benchmarks fed the same dated money.
+  its benchmarks fed the same dated money;
+- :mod:`~piefolio.account.orders`: the orders of the next deposit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from piefolio.account.history import (
     read_history_file,
 )
 from piefolio.account.ledger import Entry, Kind, Ledger
+from piefolio.account.orders import (
+    Holdings,
+    Mode,
+    NextOrders,
+    Order,
+    current_holdings,
+    next_orders,
+)
 from piefolio.account.prices import account_frame
 
 __all__ = [
@@ -28,12 +37,18 @@ __all__ = [
     "Entry",
     "FileImport",
     "Holding",
+    "Holdings",
     "Kind",
     "Ledger",
+    "Mode",
+    "NextOrders",
+    "Order",
     "SeriesSummary",
     "account_frame",
     "actual",
+    "current_holdings",
     "import_history",
     "load_history",
+    "next_orders",
     "read_history_file",
 ]

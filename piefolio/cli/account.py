@@ -25,12 +25,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from piefolio.account import Actual
+    from piefolio.account.orders import NextOrders
     from piefolio.report.format import Kind
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["actual", "history_app"]
+__all__ = ["actual", "history_app", "next_deposit"]
 
 history_app = typer.Typer(
     help="The real account: import a broker's history, list what is stored.",
@@ -332,3 +333,121 @@ def actual(
     for note in result.notes:
         show.print(f"[yellow]note:[/] {note}")
     show.print(f"Wrote [bold]{page}[/]")
+
+
+def _orders_csv(result: NextOrders) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(["ticker", "amount", "fee", "fx_fee", "currency"])
+    for o in result.orders:
+        out.writerow(
+            [
+                o.ticker,
+                f"{o.amount:.2f}",
+                f"{o.fee:.2f}",
+                f"{o.fx_fee:.2f}",
+                result.currency,
+            ]
+        )
+    return buf.getvalue()
+
+
+@command("next")
+def next_deposit(
+    spec: SpecArg,
+    amount: Annotated[
+        float, typer.Option("--amount", help="The deposit to split, base currency.")
+    ],
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="targets: at the target weights; balance: the most underweight "
+            "slices first (never sells)."
+        ),
+    ] = "targets",
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the orders to this CSV.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing --csv file.")
+    ] = False,
+    offline: OfflineOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Orders for the next deposit, from the real holdings (else the backtest's)."""
+    from rich.table import Table
+
+    from piefolio._atomic import atomic_text
+    from piefolio.account import current_holdings, next_orders
+    from piefolio.errors import SpecError
+    from piefolio.report.format import money, percent
+    from piefolio.spec import load_pie
+
+    pie = load_pie(spec)
+    if csv_file is not None and csv_file.exists() and not force:
+        raise SpecError(f"{csv_file}: already exists; pass --force to overwrite it")
+    held = current_holdings(pie, store=open_store(), offline=offline)
+    result = next_orders(pie, held, amount, mode=mode)
+    if csv_file is not None:
+        atomic_text(csv_file, _orders_csv(result))
+    if as_json:
+        echo_json(
+            {
+                "deposit": result.deposit,
+                "mode": result.mode.value,
+                "currency": result.currency,
+                "source": result.source,
+                "as_of": held.as_of,
+                "orders": [
+                    {
+                        "ticker": o.ticker,
+                        "amount": o.amount,
+                        "fee": o.fee,
+                        "fx_fee": o.fx_fee,
+                        "weight": o.weight,
+                        "target": o.target,
+                    }
+                    for o in result.orders
+                ],
+                "waiting": [{"ticker": t, "amount": m} for t, m in result.waiting],
+                "left_in_cash": result.left_in_cash,
+                "min_order": result.min_order,
+                "files": [str(csv_file)] if csv_file else [],
+            }
+        )
+        return
+    cur = result.currency
+    where = "your account" if result.source == "history" else "the backtest"
+    show = console()
+    table = Table(
+        title=f"Next {money(result.deposit, cur)} ({result.mode.value}), from "
+        f"{where} on {held.as_of}",
+        title_justify="left",
+    )
+    for col in ("ticker", "buy", "fee", "of it FX", "weight now", "target"):
+        table.add_column(col, justify="left" if col == "ticker" else "right")
+    for o in result.orders:
+        table.add_row(
+            o.ticker,
+            f"{o.amount:,.2f} {cur}",
+            f"{o.fee:,.2f} {cur}",
+            f"{o.fx_fee:,.2f} {cur}",
+            percent(o.weight),
+            percent(o.target),
+        )
+    show.print(table)
+    for ticker, money_waiting in result.waiting:
+        show.print(
+            f"{ticker}: {money_waiting:,.2f} {cur} is under the minimum order of "
+            f"{result.min_order:,.2f} {cur}; it waits in cash"
+        )
+    show.print(
+        f"Orders {sum(o.amount for o in result.orders):,.2f} {cur} + fees "
+        f"{result.fees:,.2f} {cur} + waiting in cash {result.left_in_cash:,.2f} "
+        f"{cur} = {result.deposit:,.2f} {cur}"
+    )
+    if csv_file is not None:
+        show.print(f"Wrote [bold]{csv_file}[/]")
