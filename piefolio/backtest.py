@@ -65,11 +65,38 @@ class Backtest:
     results : dict[str, Result]
         Series name -> engine result; the pie first, then the benchmarks in
         the spec's order.
+    risk_free : float, optional
+        Annual risk-free rate of the Sharpe and Sortino ratios, the same for
+        every series; None means the plan's ``cash_interest``.
     """
 
     spec: PieSpec
     frame: PriceFrame
     results: dict[str, Result]
+    risk_free: float | None = None
+
+    @property
+    def rate(self) -> float:
+        """The annual risk-free rate every ratio of this backtest uses."""
+        if self.risk_free is not None:
+            return self.risk_free
+        return float(self.spec.plan.cash_interest)
+
+    def rate_note(self) -> str:
+        """Name the risk-free rate and where it came from, for under a table."""
+        where = (
+            "set with --risk-free"
+            if self.risk_free is not None
+            else "the plan's cash_interest; --risk-free sets another"
+        )
+        return (
+            f"Sharpe and Sortino use a risk-free rate of {self.rate:.2%} a year for "
+            f"every series ({where})"
+        )
+
+    def ran_out(self) -> dict[str, pd.Timestamp | None]:
+        """Series name -> the day its withdrawals took all it had, or None."""
+        return {name: r.ran_out for name, r in self.results.items()}
 
     @property
     def pie(self) -> Result:
@@ -125,7 +152,7 @@ class Backtest:
             external_flows(result),
             benchmark_unit_value=bench,
             benchmark_name=bench_name or "benchmark",
-            risk_free=self.spec.plan.cash_interest,
+            risk_free=self.rate,
         )
 
     def summary(self) -> pd.DataFrame:
@@ -172,22 +199,50 @@ class Backtest:
             if b.ticker and b.ticker.startswith("^")
         ]
         out += [f"gap: {gap}" for gap in self.frame.gaps]
+        out += [
+            f"{name} ran out of money on {when.date()}: the withdrawals took all "
+            "it had, and later ones found nothing to take"
+            for name, when in self.ran_out().items()
+            if when is not None
+        ]
+        out.append(self.rate_note())
         return out
 
     def verdicts(self) -> list[str]:
-        """Say, one line per benchmark, whether the pie beat it with the same money."""
+        """Say, one line per benchmark, whether the pie beat it with the same money.
+
+        What the investor got is the final value plus the money taken out (the
+        same plan can withdraw more from one series than another when one runs
+        out first); a gap that rounds to 0 is said to be level, with no points.
+        """
         pie = self.pie
         cur = self.spec.pie.currency
         out = []
+        got = pie.final_value + pie.withdrawn
         for bench in self.spec.benchmarks:
             other = self.results[bench.name]
-            diff = pie.final_value - other.final_value
+            diff = got - (other.final_value + other.withdrawn)
+            what = (
+                "final value plus withdrawals"
+                if pie.withdrawn > 0 or other.withdrawn > 0
+                else "final value"
+            )
+            if round(diff) == 0:
+                out.append(
+                    f"ended level with {bench.name} ({what} {got:,.0f} {cur} each) "
+                    "with the same deposits"
+                )
+                continue
             xirr_gap = pie.xirr - other.xirr
+            points = (
+                f", {xirr_gap * 100:+.1f} points a year money-weighted"
+                if math.isfinite(xirr_gap)
+                else ""
+            )
             word = "beat" if diff > 0 else "trailed"
             out.append(
-                f"{word} {bench.name} by {abs(diff):,.0f} {cur} "
-                f"({xirr_gap * 100:+.1f} points a year, money-weighted) with the "
-                "same deposits"
+                f"{word} {bench.name} by {abs(diff):,.0f} {cur} ({what}{points}) "
+                "with the same deposits"
             )
         return out
 
@@ -198,6 +253,7 @@ def backtest(
     frame: PriceFrame | None = None,
     store: Store | None = None,
     offline: bool = False,
+    risk_free: float | None = None,
 ) -> Backtest:
     """Run a pie and its benchmarks over real prices with the pie's plan.
 
@@ -212,6 +268,9 @@ def backtest(
         The price store (default: the user's).
     offline : bool
         Never touch the network; use stored prices only.
+    risk_free : float, optional
+        Annual risk-free rate of every ratio (default: the plan's
+        ``cash_interest``).
 
     Returns
     -------
@@ -243,4 +302,4 @@ def backtest(
         )
         for name, weights in spec.series().items()
     }
-    return Backtest(spec, frame, results)
+    return Backtest(spec, frame, results, risk_free)

@@ -116,3 +116,59 @@ def test_real_example_benchmark_gets_the_same_deposits(shared_store: Store) -> N
     assert spy.final_value == pytest.approx(shares * p.iloc[-1], rel=1e-9)
     assert spy.final_value == pytest.approx(bt.summary().loc["S&P 500", "final_value"])
     assert bt.pie.fees > 0
+
+
+def test_withdrawals_beyond_the_money_run_out_and_the_verdict_adds_up() -> None:
+    from rich.console import Console
+
+    from piefolio.report import report_data, report_json, summary_table
+
+    text = SPEC_TEXT.replace(
+        'rebalance = "none"',
+        'rebalance = "none"\nwithdrawals = { amount = 400, every = "month", day = 1 }',
+    )
+    spec = parse_pie(text)
+    days = pd.bdate_range("2024-01-01", "2024-04-30")
+    prices = pd.DataFrame({"A": 10.0, "B": 10.0}, index=days)
+    prices.loc[days[0], "B"] = 20.0  # B halves on the second day, then stays
+    bt = backtest(spec, frame=frame(prices))
+    # By hand: the pie holds 50 A and 25 B (750 after B halves), "Only B" 50 B
+    # (500). 2024-02-01 takes 400 from each: 350 and 100 left. 2024-03-01 asks 400
+    # and finds 350 and 100: both run out that day; April finds nothing.
+    assert bt.ran_out() == {
+        "Two": pd.Timestamp("2024-03-01"),
+        "Only B": pd.Timestamp("2024-03-01"),
+    }
+    summary = bt.summary()
+    assert summary.loc["Two", "withdrawn"] == pytest.approx(750)
+    assert summary.loc["Only B", "withdrawn"] == pytest.approx(500)
+    for name in ("Two", "Only B"):
+        row = summary.loc[name]
+        assert row["profit"] == pytest.approx(
+            row["final_value"] - row["deposited"] + row["withdrawn"]
+        )
+    # What the investor got: 0 + 750 against 0 + 500; not "0 USD" beside points.
+    (verdict,) = bt.verdicts()
+    assert verdict.startswith("beat Only B by 250 USD (final value plus withdrawals")
+    data = report_data(bt)
+    assert (
+        "Two ran out of money on 2024-03-01: the withdrawals took all it had, and later ones found nothing to take"
+        in data.notes
+    )
+    assert report_json(data)["ran_out"] == {"Two": "2024-03-01", "Only B": "2024-03-01"}
+    console = Console(width=200, record=True)
+    console.print(summary_table(data))
+    assert "Withdrawn" in console.export_text()
+
+
+def test_a_gap_that_rounds_to_nothing_is_level_with_no_points() -> None:
+    text = SPEC_TEXT.replace(
+        '"Only B" = "B"',
+        '"Same" = { slices = [{ ticker = "A", weight = 0.5 }, { ticker = "B", weight = 0.5 }] }',
+    )
+    bt = backtest(parse_pie(text), frame=frame(hand_prices()))
+    (verdict,) = bt.verdicts()
+    assert (
+        verdict
+        == "ended level with Same (final value 1,200 USD each) with the same deposits"
+    )

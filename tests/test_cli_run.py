@@ -86,13 +86,29 @@ def test_compare_two_pies(shared_home: Path, tmp_path: Path) -> None:
     assert code == 0, text
     assert (tmp_path / "index.html").is_file()
     assert "AI energy 2026" in text and "Chips" in text and "S&P 500" in text
+    assert "risk-free rate of 2.00% a year for every row (the cash_interest of" in text.replace("\n", " ")
     code, text = invoke(
         "compare", EXAMPLE, str(chips), "--offline", "--json", home=shared_home
     )
-    rows = json.loads(text)
+    data = json.loads(text)
+    rows = data["summary"]
     assert list(rows) == ["AI energy 2026", "Chips", "S&P 500", "Russell 2000",
                           "Semiconductors", "Data centers & chips"]  # fmt: skip
     assert rows["Chips"]["deposited"] == rows["AI energy 2026"]["deposited"]
+    # One risk-free rate for the table: the first pie's cash_interest (2 %), also
+    # for Chips, whose own plan has none.
+    assert data["risk_free"] == 0.02
+    code, text = invoke(
+        "compare", EXAMPLE, str(chips), "--offline", "--json", "--risk-free", "0",
+        home=shared_home,
+    )  # fmt: skip
+    zero = json.loads(text)["summary"]
+    daily = 1.02 ** (1 / 252) - 1
+    for name, row in rows.items():
+        # Sharpe = mean(r - rf_d) / sd * sqrt(252), so the rate moves it by
+        # rf_d sqrt(252) / sd = rf_d * 252 / volatility, the same way in every row.
+        gap = zero[name]["sharpe"] - row["sharpe"]
+        assert gap == pytest.approx(daily * 252 / row["volatility"], rel=1e-6), name
 
 
 def test_compare_needs_two(shared_home: Path) -> None:

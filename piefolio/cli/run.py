@@ -32,18 +32,34 @@ __all__ = ["compare", "demo", "run"]
 PngOption = Annotated[
     bool, typer.Option("--png", help="Also write PNG images of the main charts.")
 ]
+RiskFreeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--risk-free",
+        min=0.0,
+        max=1.0,
+        help="Annual risk-free rate of the Sharpe and Sortino ratios, the same for "
+        "every series (0.02 = 2 %; default: the plan's cash_interest).",
+    ),
+]
 ReportOption = Annotated[
     bool, typer.Option("--report/--no-report", help="Write the HTML report.")
 ]
 
 
-def _run(spec: PieSpec, frame: PriceFrame | None, *, offline: bool) -> Backtest:
+def _run(
+    spec: PieSpec,
+    frame: PriceFrame | None,
+    *,
+    offline: bool,
+    risk_free: float | None = None,
+) -> Backtest:
     from piefolio.backtest import backtest
 
     err = Console(stderr=True)
     what = f"{spec.pie.name} and {len(spec.benchmarks)} benchmark(s)"
     with err.status(f"Backtesting {what} (the first run compiles the engine)..."):
-        return backtest(spec, frame=frame, offline=offline)
+        return backtest(spec, frame=frame, offline=offline, risk_free=risk_free)
 
 
 def present(
@@ -99,13 +115,14 @@ def run(
     png: PngOption = False,
     as_json: JsonOption = False,
     report: ReportOption = True,
+    risk_free: RiskFreeOption = None,
 ) -> None:
     """Backtest a pie and its benchmarks with the same deposits; write a report."""
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
     present(
-        _run(pie, None, offline=offline),
+        _run(pie, None, offline=offline, risk_free=risk_free),
         out=out,
         png=png,
         as_json=as_json,
@@ -119,6 +136,7 @@ def demo(
     png: PngOption = False,
     as_json: JsonOption = False,
     report: ReportOption = True,
+    risk_free: RiskFreeOption = None,
 ) -> None:
     """Backtest the offline demo pie on the bundled sample data; write the report."""
     from piefolio.data.demo import demo_prices, demo_spec
@@ -128,7 +146,7 @@ def demo(
     # The demo's own store: the sample never touches the user's prices.
     frame = demo_prices(open_store(sample_store_path()))
     present(
-        _run(spec, frame, offline=True),
+        _run(spec, frame, offline=True, risk_free=risk_free),
         out=out,
         png=png,
         as_json=as_json,
@@ -144,6 +162,7 @@ def compare(
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
+    risk_free: RiskFreeOption = None,
 ) -> None:
     """Set pies side by side, each with its own plan, and the first one's benchmarks."""
     import pandas as pd
@@ -153,14 +172,27 @@ def compare(
 
     if len(specs) < 2:
         raise SpecError("compare needs two or more pie files")
-    runs = [_run(load_pie(path), None, offline=offline) for path in specs]
+    pies = [load_pie(path) for path in specs]
+    # One rate for the whole table, or Sharpe ratios in one column would not
+    # compare: the explicit one, else the first pie's cash rate (and say so).
+    rate = risk_free if risk_free is not None else float(pies[0].plan.cash_interest)
+    runs = [_run(pie, None, offline=offline, risk_free=rate) for pie in pies]
+    rate_note = (
+        f"Sharpe and Sortino use a risk-free rate of {rate:.2%} a year for every "
+        + (
+            "row (set with --risk-free)"
+            if risk_free is not None
+            else f"row (the cash_interest of {pies[0].pie.name}; --risk-free sets "
+            "another)"
+        )
+    )
     # Each pie's own row; only the first pie's benchmarks (one summary per run).
     summaries = [bt.summary() for bt in runs]
     rows = [t.iloc[[0]] for t in summaries] + [summaries[0].iloc[1:]]
     table = pd.concat(rows)
     table = table[~table.index.duplicated()]
     if as_json:
-        echo_json(table.to_dict(orient="index"))
+        echo_json({"risk_free": rate, "summary": table.to_dict(orient="index")})
         return
     from piefolio.report import summary_frame_table
 
@@ -168,14 +200,19 @@ def compare(
     cur = currencies.pop() if len(currencies) == 1 else ""
     show = console()
     show.print(summary_frame_table(table, cur, title="Pies side by side"))
+    show.print(rate_note)
     if cur == "":
         show.print("[yellow]note:[/] the pies are in different currencies")
-    page = _compare_page(runs, table, cur, out)
+    page = _compare_page(runs, table, cur, out, rate_note)
     show.print(f"Wrote [bold]{page}[/]")
 
 
 def _compare_page(
-    runs: list[Backtest], table: pd.DataFrame, currency: str, out: Path | None
+    runs: list[Backtest],
+    table: pd.DataFrame,
+    currency: str,
+    out: Path | None,
+    rate_note: str,
 ) -> Path:
     import pandas as pd
 
@@ -193,6 +230,7 @@ def _compare_page(
         f"{bt.spec.pie.name}: {bt.spec.plan.describe(bt.spec.pie.currency)}"
         for bt in runs
     ]
+    plans.append(rate_note)
     return write_page(
         "Pies side by side",
         plans,

@@ -146,4 +146,6 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         contributions=per_year,
         trades=pie.trades,
         prices=prices,
+        ran_out=bt.ran_out(),
+        risk_free=bt.rate,
     )

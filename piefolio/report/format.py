@@ -70,6 +70,7 @@ TERMINAL_FIELDS: tuple[tuple[str, str, Kind], ...] = tuple(
     in {
         "final_value",
         "deposited",
+        "withdrawn",
         "profit",
         "twr_annual",
         "xirr",

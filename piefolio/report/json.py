@@ -96,7 +96,9 @@ def report_json(data: ReportData) -> dict[str, Any]:
         Keys: ``title``, ``currency``, ``generated``, ``plan``, ``thesis``,
         ``notes``, ``start``, ``end``, ``pie``, ``series`` (pie first),
         ``summary`` (series -> figure -> value, every column of
-        ``ReportData.summary``), ``verdicts``, ``annual_returns`` (series ->
+        ``ReportData.summary``), ``verdicts``, ``ran_out`` (series -> the day
+        its withdrawals took all it had, or null), ``risk_free`` (the annual
+        rate of every ratio), ``annual_returns`` (series ->
         year -> return), ``drawdowns`` (series -> depth, peak, trough, recovery,
         decline_days, duration_days), ``tail_risk`` (series -> 95 % one-day
         ``var`` and ``es``), ``waterfall`` (ordered list of ``{"step",
@@ -118,6 +120,8 @@ def report_json(data: ReportData) -> dict[str, Any]:
         "series": data.series,
         "summary": _frame_by_row(data.summary),
         "verdicts": verdict_lines(data),
+        "ran_out": {k: json_safe(v) for k, v in data.ran_out.items()},
+        "risk_free": data.risk_free,
         "annual_returns": _frame_by_column(derived.annual_table(data)),
         "drawdowns": _frame_by_row(derived.drawdown_stats(data)),
         "tail_risk": _frame_by_row(derived.tail_risk(data)),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -98,6 +98,10 @@ class ReportData:
         empty.
     prices : pd.DataFrame or None, shape (n_days, n_tickers)
         The slices' closes, for their correlation; None leaves that chart out.
+    ran_out : Mapping[str, pd.Timestamp or None]
+        Series -> the day its withdrawals took all it had (None: never).
+    risk_free : float or None
+        Annual risk-free rate of every ratio in ``summary`` (None: unknown).
     """
 
     title: str
@@ -119,6 +123,8 @@ class ReportData:
     contributions: pd.DataFrame
     trades: pd.DataFrame
     prices: pd.DataFrame | None = None
+    ran_out: Mapping[str, pd.Timestamp | None] = field(default_factory=dict)
+    risk_free: float | None = None
 
     def __post_init__(self) -> None:
         # Check the traps that would draw a wrong page rather than fail: series
