@@ -168,11 +168,13 @@ class Backtest:
         for name, result in self.results.items():
             perf = self.performance(name)
             comp = perf.benchmark
+            # The engine's totals: a deposit and a withdrawal on the same day
+            # both count, where the day's net flow would hide them.
             rows[name] = {
                 "final_value": perf.final_value,
-                "deposited": perf.deposited,
-                "withdrawn": perf.withdrawn,
-                "profit": perf.profit,
+                "deposited": result.deposited,
+                "withdrawn": result.withdrawn,
+                "profit": result.final_value - result.deposited + result.withdrawn,
                 "twr": perf.total_return,
                 "twr_annual": perf.cagr,
                 "xirr": perf.money_weighted_return,
@@ -289,17 +291,8 @@ def backtest(
         from piefolio.data import get_prices
 
         frame = get_prices(spec, store=store, offline=offline)
-    prices = frame.prices
-    dividends = frame.dividend_frame()
-    fx_mask = frame.fx_mask_series()
     results = {
-        name: simulate(
-            prices,
-            weights,
-            spec.plan,
-            dividends=None if dividends is None else dividends[list(weights)],
-            fx_mask=fx_mask,
-        )
+        name: simulate(frame, weights, spec.plan)
         for name, weights in spec.series().items()
     }
     return Backtest(spec, frame, results, risk_free)

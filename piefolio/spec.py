@@ -42,6 +42,7 @@ from pydantic import (
 
 from piefolio._toml import read_text, validate_toml
 from piefolio.currency import CURRENCIES
+from piefolio.models import replace
 from piefolio.periods import check_period
 
 if TYPE_CHECKING:
@@ -760,5 +761,5 @@ def parse_pie(text: str, *, source: PathLike = "<string>") -> PieSpec:
     return (
         spec
         if str(source) == "<string>"
-        else spec.model_copy(update={"source": Path(source)})
+        else replace(spec, source=Path(source))
     )

@@ -199,7 +199,8 @@ def waterfall(
     flows : pd.DataFrame
         Cash-flow ledger with columns ``date``, ``kind`` (``"deposit"``,
         ``"withdrawal"``, ``"dividend"``, ``"interest"``) and ``amount``
-        (positive); only rows up to the last NAV date count.
+        signed as the engine's ledger (withdrawals negative); only rows up to
+        the last NAV date count.
     shares : pd.DataFrame, shape (n_days, n_symbols)
         End-of-day shares held, on the dates of ``nav``.
     prices : pd.DataFrame, shape (>= n_days, >= n_symbols)
@@ -253,7 +254,7 @@ def waterfall(
     final_value = float(nav.iloc[-1])
     parts = {
         "deposits": total("deposit"),
-        "withdrawals": -total("withdrawal"),
+        "withdrawals": total("withdrawal"),
         "price_gains": math.fsum(price_by.to_numpy()),
         "fx_effect": math.fsum(fx_by.to_numpy()),
         "dividends": total("dividend"),

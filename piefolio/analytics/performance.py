@@ -53,6 +53,7 @@ from piefolio.analytics.risk import (
     value_at_risk,
     volatility,
 )
+from piefolio.ledger import positive_total
 
 __all__ = [
     "BenchmarkComparison",
@@ -279,7 +280,7 @@ def performance(
     best_m, best_m_at, worst_m, worst_m_at = _extremes(monthly)
     best_y, best_y_at, worst_y, worst_y_at = _extremes(annual)
     deposited = float(flows[flows > 0].sum())
-    withdrawn = float(-flows[flows < 0].sum())
+    withdrawn = positive_total(flows[flows < 0].sum())
     final_value = float(values.iloc[-1])
     comparison = None
     if benchmark_unit_value is not None:

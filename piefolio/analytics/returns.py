@@ -12,8 +12,10 @@ Conventions (every function in this module)
   ``(V_T / V_0) ** (365 / days) - 1`` with ``days`` the calendar days between the
   first and the last date; 365 is also the day count of :func:`pyxirr.xirr`
   (Act/365F), so the two annual rates are comparable.
-- Money-weighted return is the XIRR of the **investor's** cash flows: money the
-  investor puts in is negative, money taken out and the final NAV are positive.
+- Cash-flow ledgers are :mod:`piefolio.ledger`'s, the engine's own: money into
+  the pie positive, withdrawals negative. The money-weighted return is
+  :func:`piefolio.ledger.xirr` of them (the investor's side: money put in is
+  paid out of pocket, withdrawals and the final NAV are received).
 - Months and years are calendar periods. The return of a period is the last unit
   value of the period over the last unit value of the period before; the first
   period starts from the first unit value, so the first and last periods may be
@@ -22,14 +24,12 @@ Conventions (every function in this module)
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
-import numpy as np
 import pandas as pd
-import pyxirr
 
 from piefolio.analytics._validate import check_levels
+from piefolio.ledger import xirr
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -119,11 +119,12 @@ def net_external_flows(flows: pd.DataFrame) -> pd.Series:
     Parameters
     ----------
     flows : pd.DataFrame
-        Ledger with columns ``date``, ``kind`` and ``amount``; ``kind`` is one of
-        ``"deposit"``, ``"withdrawal"``, ``"dividend"``, ``"interest"`` and every
-        ``amount`` is positive. Only deposits and withdrawals cross the pie's
-        boundary; dividends and interest are earned inside the pie and are ignored
-        here.
+        The engine's ledger (``Result.flows``): columns ``date``, ``kind`` and
+        ``amount``; ``kind`` is one of ``"deposit"``, ``"withdrawal"``,
+        ``"dividend"``, ``"interest"``; amounts signed from the pie's side
+        (withdrawals negative, the others positive). Only deposits and
+        withdrawals cross the pie's boundary; dividends and interest are earned
+        inside the pie and are ignored here.
 
     Returns
     -------
@@ -134,7 +135,8 @@ def net_external_flows(flows: pd.DataFrame) -> pd.Series:
     Raises
     ------
     ValueError
-        If a column is missing, a kind is unknown or an amount is negative.
+        If a column is missing, a kind is unknown or an amount has the wrong
+        sign (a negative deposit, a positive withdrawal).
     """
     missing = {"date", "kind", "amount"} - set(flows.columns)
     if missing:
@@ -150,17 +152,16 @@ def net_external_flows(flows: pd.DataFrame) -> pd.Series:
             f"flows has unknown kinds {sorted(map(str, kinds))}; expected deposit, "
             "withdrawal, dividend or interest"
         )
-    amount = flows["amount"].astype("float64")
-    if (amount < 0).any():
-        raise ValueError("flows amounts must be positive; the kind gives the sign")
-    sign = np.where(
-        flows["kind"] == _EXTERNAL_IN,
-        1.0,
-        np.where(flows["kind"] == _EXTERNAL_OUT, -1.0, 0.0),
-    )
+    amount = flows["amount"].astype("float64").to_numpy()
+    outgoing = (flows["kind"] == _EXTERNAL_OUT).to_numpy()
+    if (amount[~outgoing] < 0).any() or (amount[outgoing] > 0).any():
+        raise ValueError(
+            "flows amounts are signed from the pie's side: withdrawals negative, "
+            "deposits, dividends and interest positive"
+        )
     external = flows["kind"].isin([_EXTERNAL_IN, _EXTERNAL_OUT]).to_numpy()
     signed = pd.Series(
-        (amount.to_numpy() * sign)[external],
+        amount[external],
         index=pd.DatetimeIndex(pd.to_datetime(flows["date"]))[external],
     )
     return signed.groupby(level=0).sum().sort_index().rename("net_flow")
@@ -185,7 +186,7 @@ def money_weighted_return(nav: pd.Series, external_flows: pd.Series) -> float:
         Annual rate ``x`` solving
         ``sum_i c_i / (1 + x) ** ((t_i - t_0) / 365) = 0`` where the investor's
         flows are ``c_i = -external_flows_i`` and ``+NAV_T`` on the last date
-        (pyxirr, Act/365F). NaN when no rate solves it.
+        (:func:`piefolio.ledger.xirr`, Act/365F). NaN when no rate solves it.
 
     Raises
     ------
@@ -204,15 +205,8 @@ def money_weighted_return(nav: pd.Series, external_flows: pd.Series) -> float:
         raise ValueError(
             f"external_flows has a flow after the last NAV date {end.date()}"
         )
-    dates: list[dt.date] = [pd.Timestamp(d).date() for d in flows.index]
-    amounts: list[float] = list(-flows.to_numpy())
-    dates.append(end.date())
-    amounts.append(float(levels.iloc[-1]))
-    try:
-        rate = pyxirr.xirr(dates, amounts, silent=True)
-    except pyxirr.InvalidPaymentsError:
-        return math.nan
-    return math.nan if rate is None else float(rate)
+    when = pd.DatetimeIndex(flows.index).to_numpy()
+    return xirr(when, flows.to_numpy(), float(levels.iloc[-1]), end=end.to_numpy())
 
 
 def _period_returns(unit_value: pd.Series, freq: str) -> pd.Series:

@@ -176,10 +176,9 @@ def _optimize_prices(pie: PieSpec, *, offline: bool) -> pd.DataFrame:
     import datetime as dt
 
     from piefolio.data import get_prices
+    from piefolio.models import replace
 
-    lenient = pie.model_copy(
-        update={"plan": pie.plan.model_copy(update={"late_listing": "redistribute"})}
-    )
+    lenient = replace(pie, plan=replace(pie.plan, late_listing="redistribute"))
     prices: pd.DataFrame = get_prices(
         lenient, start=dt.date(2000, 1, 1), offline=offline
     ).prices

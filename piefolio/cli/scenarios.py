@@ -60,10 +60,9 @@ def _history(
     tickers that traded then, and the callers say what was missing.
     """
     from piefolio.data import get_prices
+    from piefolio.models import replace
 
-    lenient = spec.model_copy(
-        update={"plan": spec.plan.model_copy(update={"late_listing": "redistribute"})}
-    )
+    lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
     return get_prices(lenient, start=start, offline=offline, extra=extra)
 
 
@@ -109,11 +108,9 @@ def stress(
     scenarios = [(path, load_scenario(path)) for path in scenario or []]
     themes = set(pie.pie.themes())
     factors = [f for _, sc in scenarios for f in sc.shocks if f not in themes]
-    prices = _history(
-        pie, min(first, pie.plan.start), offline=offline, extra=factors
-    ).prices
-    results = replay_all(pie, prices, windows)
-    shocks = [(path, shock_spec(pie, prices, sc)) for path, sc in scenarios]
+    frame = _history(pie, min(first, pie.plan.start), offline=offline, extra=factors)
+    results = replay_all(pie, frame, windows)
+    shocks = [(path, shock_spec(pie, frame.prices, sc)) for path, sc in scenarios]
     if as_json:
         payload = {
             "windows": [
@@ -339,6 +336,7 @@ def simulate(
     import numpy as np
     import pandas as pd
 
+    from piefolio.engine import total_return_prices
     from piefolio.errors import PlanError, SpecError
     from piefolio.report import distribution_figure, fan_figure, write_page
     from piefolio.scenarios.montecarlo import monte_carlo
@@ -355,7 +353,10 @@ def simulate(
     first_day = since.date() if since else dt.date(2000, 1, 1)
     frame = _history(pie, first_day, offline=offline)
     fx_mask = {s: bool(frame.fx_mask_series()[s]) for s in symbols}
-    prices, spliced = longest_history(frame.prices, symbols, pie.pie.proxies())
+    # Total returns: a dividends = "cash" pie's closes are price-only, and the
+    # paths must still carry its dividends.
+    closes = total_return_prices(frame)
+    prices, spliced = longest_history(closes, symbols, pie.pie.proxies())
     history = prices.pct_change(fill_method=None).iloc[1:].dropna()
     if len(history) < 250:
         raise PlanError(

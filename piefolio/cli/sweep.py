@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
+    from piefolio.data import PriceFrame
     from piefolio.spec import PieSpec
     from piefolio.sweep.starts import StartSweep
+    from piefolio.sweep.variants import SweepSettings
 
 __all__ = ["sweep"]
 
@@ -66,25 +68,25 @@ def sweep(
     """Sweep every start date, or plan and weight variants (--variants, --weights)."""
     from piefolio.data import get_prices
     from piefolio.spec import load_pie
+    from piefolio.sweep.variants import SweepSettings, load_sweep
 
     pie = load_pie(spec)
+    # Both files are read, and refused, before any price is fetched.
+    settings = load_sweep(variants) if variants is not None else SweepSettings()
     folder = out or Path("reports") / slug(pie.pie.name)
     frame = get_prices(pie, offline=offline)
     if variants is None and weights is None:
-        _starts(
-            pie, frame.prices, frame.fx_mask_series(), every, horizon, folder, as_json
-        )
+        _starts(pie, frame, every, horizon, folder, as_json)
         return
     _variants(
-        pie, frame.prices, frame.fx_mask_series(), variants, weights, seed,
-        (processes, dask, cluster), folder, as_json,
+        pie, frame, settings, weights, seed, (processes, dask, cluster), folder,
+        as_json,
     )  # fmt: skip
 
 
 def _starts(
     pie: PieSpec,
-    prices: pd.DataFrame,
-    fx_mask: pd.Series,
+    frame: PriceFrame,
     every: str,
     horizon: str | None,
     folder: Path,
@@ -97,7 +99,7 @@ def _starts(
     with progress() as bar:
         task = bar.add_task(f"start dates ({every})", total=None)
         result = sweep_starts(
-            prices, series, pie.plan, every=every, horizon=horizon, fx_mask=fx_mask,
+            frame, series, pie.plan, every=every, horizon=horizon,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
     table = result.distribution()
@@ -119,7 +121,7 @@ def _starts(
     show.print(_starts_table(result, table, beats))
     words = ", ".join(f"{k} {v.date()}" for k, v in picks.items())
     show.print(f"The pie's starts by XIRR: {words}")
-    page = _starts_page(pie, prices, result, picks, fx_mask, folder)
+    page = _starts_page(pie, frame, result, picks, folder)
     show.print(f"Wrote [bold]{path}[/] and [bold]{page}[/]")
     show.print(f"Rows are in the store's table [bold]{table_name}[/] for SQL")
 
@@ -156,25 +158,23 @@ def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> 
 
 def _starts_page(
     pie: PieSpec,
-    prices: pd.DataFrame,
+    prices: PriceFrame,
     result: StartSweep,
     picks: dict[str, Any],
-    fx_mask: pd.Series,
     folder: Path,
 ) -> Path:
     import pandas as pd
 
     from piefolio.engine import simulate
+    from piefolio.models import replace
     from piefolio.periods import period_offset
     from piefolio.report import lines_figure, write_page
 
     navs = {}
     for label, start in picks.items():
         end = start + period_offset(result.horizon) if result.horizon else None
-        plan = pie.plan.model_copy(
-            update={"start": start.date(), "end": end.date() if end else None}
-        )
-        run = simulate(prices, pie.pie.effective_weights(), plan, fx_mask=fx_mask)
+        plan = replace(pie.plan, start=start.date(), end=end.date() if end else None)
+        run = simulate(prices, pie.pie.effective_weights(), plan)
         # Days since the start, so the three runs share one axis.
         nav = run.nav.reset_index(drop=True)
         navs[f"{label} start {start.date()}"] = nav
@@ -194,9 +194,8 @@ def _starts_page(
 
 def _variants(
     pie: PieSpec,
-    prices: pd.DataFrame,
-    fx_mask: pd.Series,
-    variants: Path | None,
+    frame: PriceFrame,
+    settings: SweepSettings,
     weights: int | None,
     seed: int,
     where: tuple[int | None, bool, str | None],
@@ -204,24 +203,23 @@ def _variants(
     as_json: bool,
 ) -> None:
     from piefolio._atomic import atomic_parquet
+    from piefolio.models import replace
     from piefolio.sweep.honest import honest_selection
-    from piefolio.sweep.variants import SweepSettings, load_sweep, run_variants
+    from piefolio.sweep.variants import run_variants
 
-    settings = load_sweep(variants) if variants is not None else SweepSettings()
     if weights is not None:
-        settings = settings.model_copy(update={"weights": weights, "seed": seed})
+        settings = replace(settings, weights=weights, seed=seed)
     processes, dask, cluster = where
     with ExitStack() as stack:
         executor = open_executor(stack, processes, dask, cluster)
         with progress() as bar:
             task = bar.add_task("variant chunks", total=None)
             result = run_variants(
-                pie, prices, settings, folder / "sweep-variants",
-                executor=executor, workers=processes, fx_mask=fx_mask,
+                pie, frame, settings, folder / "sweep-variants",
+                executor=executor, workers=processes,
                 progress=lambda d, t: bar.update(task, completed=d, total=t),
             )  # fmt: skip
-    window = prices.loc[str(pie.plan.start) :, list(result.weights.columns)]
-    selection = honest_selection(result, window, seed=seed)
+    selection = honest_selection(result, frame, seed=seed)
     path = atomic_parquet(result.rows, folder / "sweep-variants.parquet")
     table_name = open_store().write_table(_table(pie, "variants"), result.rows)
     top = result.ranked().head(10)

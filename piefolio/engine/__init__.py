@@ -2,14 +2,24 @@
 
 :func:`simulate` runs one pie and returns a :class:`Result` (daily NAV, units,
 holdings, cash, trades and cash-flow ledgers); :func:`simulate_batch` runs many
-pies that share a plan in one call. :func:`prepare_inputs` and
-:class:`KernelInputs` expose the kernel's arrays to other numba code (Monte
-Carlo). Semantics: DESIGN.md, "Engine semantics", and
-:mod:`piefolio.engine.simulate` for the choices it leaves open.
+pies that share a plan in one call; :func:`simulate_paths` runs a plan on many
+simulated return paths (Monte Carlo). Prices come as one :class:`Frame`
+(prices, dividends, FX mask together; :func:`frame_of` wraps a DataFrame).
+:func:`prepare_inputs` and :class:`KernelInputs` are the plan as kernel arrays.
+Semantics: DESIGN.md, "Engine semantics", and :mod:`piefolio.engine.simulate`
+for the choices it leaves open.
 """
 
 from __future__ import annotations
 
+from piefolio.engine.frame import (
+    Frame,
+    Prices,
+    frame_of,
+    on_prices,
+    total_return_prices,
+)
+from piefolio.engine.paths import PathRuns, simulate_paths
 from piefolio.engine.result import BatchResult, Result
 from piefolio.engine.simulate import (
     KernelInputs,
@@ -20,9 +30,16 @@ from piefolio.engine.simulate import (
 
 __all__ = [
     "BatchResult",
+    "Frame",
     "KernelInputs",
+    "PathRuns",
+    "Prices",
     "Result",
+    "frame_of",
+    "on_prices",
     "prepare_inputs",
     "simulate",
     "simulate_batch",
+    "simulate_paths",
+    "total_return_prices",
 ]

@@ -3,13 +3,12 @@
 Conventions
 -----------
 - Amounts in the base currency; dates are the run's trading days.
-- The cash-flow ledger signs money *into the pie* positive: deposits (the initial
-  amount is a deposit on day one), dividends and interest are positive,
-  withdrawals negative. ``withdrawn`` is reported as a positive total.
+- The cash-flow ledger is :mod:`piefolio.ledger`'s: money *into the pie*
+  positive (deposits, the initial amount on day one, dividends, interest),
+  withdrawals negative. ``deposited`` and ``withdrawn`` are positive totals.
 - ``unit_value`` is the time-weighted NAV per unit (1.0 on the first day);
-  ``twr = unit_value[-1] - 1``. ``xirr`` is the money-weighted annual return
-  (Act/365, :func:`pyxirr.xirr`) of the deposits and withdrawals, with the final
-  NAV as the last inflow to the investor; NaN when it cannot be solved.
+  ``twr = unit_value[-1] - 1``. ``xirr`` is :func:`piefolio.ledger.xirr` of the
+  deposits and withdrawals paid, with the final NAV paid back on the last day.
 - The kernels hand back plain arrays; pandas views are built on first access and
   then kept (``functools.cached_property``), so a caller that reads only the
   totals pays for no DataFrame.
@@ -17,7 +16,6 @@ Conventions
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,30 +23,14 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from piefolio.ledger import FLOW_KINDS, xirr
 from piefolio.typing import FloatArray, IntArray
 
 __all__ = ["BatchResult", "Result"]
 
-FLOW_KINDS = np.array(["deposit", "withdrawal", "dividend", "interest"], dtype=object)
+_FLOW_KINDS = np.array(FLOW_KINDS, dtype=object)
 # Sign of each flows column in the ledger: money into the pie is positive.
 _FLOW_SIGN = np.array([1.0, -1.0, 1.0, 1.0])
-
-
-def _xirr(dates: pd.DatetimeIndex, flows: FloatArray, final: float) -> float:
-    """XIRR of the investor's flows (deposits out of pocket, withdrawals and NAV in)."""
-    from pyxirr import xirr
-
-    external = flows[:, 0] - flows[:, 1]
-    days = np.flatnonzero(external != 0.0)
-    if days.size == 0:
-        return math.nan
-    when = [d.date() for d in dates[days]] + [dates[-1].date()]
-    amounts = [float(-v) for v in external[days]] + [float(final)]
-    try:
-        value = xirr(when, amounts)
-    except Exception:  # pyxirr raises when no rate solves the flows
-        return math.nan
-    return math.nan if value is None else float(value)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: holds arrays; no slots: cached views
@@ -190,7 +172,7 @@ class Result:
         return pd.DataFrame(
             {
                 "date": self.dates[day],
-                "kind": FLOW_KINDS[col],
+                "kind": _FLOW_KINDS[col],
                 "amount": self._flows[day, col] * _FLOW_SIGN[col],
             }
         )
@@ -198,7 +180,8 @@ class Result:
     @cached_property
     def xirr(self) -> float:
         """Money-weighted annual return of the deposits, withdrawals and final NAV."""
-        return _xirr(self.dates, self._flows, self.final_value)
+        net_in = self._flows[:, 0] - self._flows[:, 1]
+        return xirr(self.dates, net_in, self.final_value)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: holds arrays; no slots: cached views

@@ -2,8 +2,10 @@
 
 Conventions
 -----------
-- ``prices``: a DataFrame, dates (DatetimeIndex, increasing) x symbols, closes in
-  the base currency, NaN where a symbol has no price (before it lists, or in a
+- ``prices``: a :class:`~piefolio.engine.frame.Frame` (prices, dividends and
+  FX mask as one value; a :class:`~piefolio.data.PriceFrame` is one), or a
+  DataFrame, dates (DatetimeIndex, increasing) x symbols, closes in the base
+  currency, NaN where a symbol has no price (before it lists, or in a
   gap). Columns that are not in the pie are ignored.
 - Weights are fractions summing to 1 (within 1e-9), never negative.
 - The run covers the first trading day on or after ``plan.start`` to ``plan.end``
@@ -46,6 +48,7 @@ from piefolio.engine._kernels import (
     simulate_batch_nb,
     simulate_pie_nb,
 )
+from piefolio.engine.frame import Frame, frame_of
 from piefolio.engine.result import BatchResult, Result
 from piefolio.engine.schedule import (
     calendar_days,
@@ -134,32 +137,8 @@ def _check_weights(weights: FloatArray, names: list[str]) -> None:
         )
 
 
-def _dividend_array(
-    dividends: pd.DataFrame, dates: pd.DatetimeIndex, symbols: list[str]
-) -> FloatArray:
-    """Dividends per share on each trading day (off-day ones move to the next)."""
-    out = np.zeros((len(dates), len(symbols)))
-    frame = dividends.reindex(columns=symbols).fillna(0.0)
-    when = pd.DatetimeIndex(frame.index)
-    keep = (when >= dates[0]) & (when <= dates[-1])
-    if not keep.any():
-        return out
-    idx = dates.searchsorted(when[keep], side="left")
-    np.add.at(out, idx, frame.to_numpy(dtype=np.float64)[keep])
-    return out
-
-
-def _fx_array(
-    fx_mask: pd.Series | Mapping[str, bool] | None, symbols: list[str]
-) -> BoolArray:
-    if fx_mask is None:
-        return np.zeros(len(symbols), dtype=np.bool_)
-    mask = dict(fx_mask.items())
-    return np.array([bool(mask.get(s, False)) for s in symbols], dtype=np.bool_)
-
-
 def prepare_inputs(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     symbols: list[str],
     weights: FloatArray,
     plan: Plan,
@@ -173,19 +152,23 @@ def prepare_inputs(
 
     Parameters
     ----------
-    prices : pd.DataFrame
-        Dates x symbols, base-currency closes; see the module conventions.
+    prices : Frame or pd.DataFrame
+        A price frame (prices, dividends, FX mask together; see
+        :mod:`piefolio.engine.frame`), or dates x symbols of base-currency
+        closes (see the module conventions).
     symbols : list of str, length N
-        Columns of ``prices`` the pies hold, in kernel order.
+        Symbols of ``prices`` the pies hold, in kernel order.
     weights : ndarray, shape (P, N)
         Target weights of each pie over ``symbols``; rows sum to 1.
     plan : Plan
         Window, money in and out, rebalancing, fees, interest, dividends.
     dividends : pd.DataFrame, optional
-        Cash dividend per share (base currency) on ex-dates, dates x symbols;
-        only with ``plan.dividends == "cash"``. Missing symbols or dates are 0.
+        With a DataFrame of prices only: cash dividend per share (base
+        currency) on ex-dates, dates x symbols; only with ``plan.dividends ==
+        "cash"``. Missing symbols or dates are 0.
     fx_mask : pd.Series or Mapping[str, bool], optional
-        Symbol -> True when it trades in a foreign currency (pays ``fx_pct``).
+        With a DataFrame of prices only: symbol -> True when it trades in a
+        foreign currency (pays ``fx_pct``).
     cash_rate : pd.Series, optional
         Dated annual cash rates; default ``plan.cash_interest``.
     names : list of str, optional
@@ -203,17 +186,14 @@ def prepare_inputs(
         first day (``late_listing == "error"``), dividends given with
         ``plan.dividends == "reinvest"``, or fees of 100 % or more per trade.
     """
-    if not isinstance(prices.index, pd.DatetimeIndex):
-        raise PlanError("prices must be indexed by date (a DatetimeIndex)")
-    index = prices.index
-    if not (index.is_monotonic_increasing and index.is_unique):
-        raise PlanError("price dates must be increasing and unique")
-    position = {c: j for j, c in enumerate(prices.columns)}
+    frame = frame_of(prices, dividends=dividends, fx_mask=fx_mask)
+    index = frame.dates
+    position = {c: j for j, c in enumerate(frame.symbols)}
     unknown = [s for s in symbols if s not in position]
     if unknown:
         raise PlanError(
             f"no prices for {', '.join(unknown)}; the price frame has "
-            f"{', '.join(map(str, prices.columns))}"
+            f"{', '.join(map(str, frame.symbols))}"
         )
     w = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
     if w.ndim != 2 or w.shape[1] != len(symbols):
@@ -232,22 +212,16 @@ def prepare_inputs(
     )
     if lo >= hi:
         until = plan.end.isoformat() if plan.end else "the end of the data"
-        span = (
-            f"{index[0].date()} to {index[-1].date()}" if len(index) else "no dates"
-        )
+        span = f"{index[0].date()} to {index[-1].date()}" if len(index) else "no dates"
         raise PlanError(
             f"no trading day between {plan.start.isoformat()} and {until}; the "
             f"prices cover {span}"
         )
     dates = index[lo:hi]
-    # A fresh, writable copy: pandas may hand out read-only views, and numba
-    # compiles a separate kernel for read-only arrays.
+    # A fresh, writable copy of the rows and columns used: a frame may hand out
+    # read-only views, and numba compiles a separate kernel for those.
     cols = [position[s] for s in symbols]
-    try:  # one float block: a view, then one copy of the rows and columns used
-        values = prices.to_numpy(dtype=np.float64, copy=False)[lo:hi, cols]
-    except (TypeError, ValueError):  # other columns are not numbers: skip them
-        values = prices.iloc[lo:hi, cols].to_numpy(dtype=np.float64)
-    close = np.array(values, order="C")
+    close = np.ascontiguousarray(np.asarray(frame.base)[lo:hi, cols], np.float64)
     if np.any(close <= 0.0):
         j = int(np.argwhere(close <= 0.0)[0, 1])
         raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")
@@ -256,7 +230,7 @@ def prepare_inputs(
     missing = held & np.isnan(close[0])
     if plan.late_listing == "error" and missing.any():
         j = int(np.flatnonzero(missing)[0])
-        priced = index[prices[symbols[j]].notna().to_numpy()]
+        priced = index[~np.isnan(np.asarray(frame.base)[:, cols[j]])]
         when = (
             f"its first price is on {priced[0].date()}"
             if len(priced)
@@ -268,7 +242,7 @@ def prepare_inputs(
             'late_listing = "redistribute"'
         )
 
-    if dividends is not None and plan.dividends == "reinvest":
+    if frame.dividends is not None and plan.dividends == "reinvest":
         raise PlanError(
             'dividends were given but plan.dividends is "reinvest": the prices '
             "already hold them (total return); pass dividends=None or set "
@@ -276,12 +250,13 @@ def prepare_inputs(
         )
     divs = (
         np.zeros_like(close)
-        if dividends is None
-        else _dividend_array(dividends, dates, symbols)
+        if frame.dividends is None
+        else np.ascontiguousarray(frame.dividends[lo:hi, cols], np.float64)
     )
 
     fees = plan.fees
-    prop = fees.proportional + (fees.fx_pct / 100.0) * _fx_array(fx_mask, symbols)
+    foreign = np.asarray(frame.fx_mask, dtype=np.bool_)[cols]
+    prop = fees.proportional + (fees.fx_pct / 100.0) * foreign
     if np.any(prop >= 1.0):
         raise PlanError(
             "fees of 100 % or more of each trade leave nothing to invest; check "
@@ -295,7 +270,7 @@ def prepare_inputs(
         dates=dates,
         symbols=tuple(symbols),
         close=close,
-        divs=np.ascontiguousarray(divs),
+        divs=divs,
         days=calendar_days(day),
         rate=cash_rates(day, plan.cash_interest, cash_rate),
         deposit=deposit,
@@ -313,13 +288,13 @@ def prepare_inputs(
     )
 
 
-def _kernel_order(prices: pd.DataFrame, symbols: list[str]) -> list[str]:
+def _kernel_order(frame: Frame, symbols: list[str]) -> list[str]:
     """Symbols in the price frame's column order (unknown ones last, to be named).
 
     Running every pie in one column order makes the floating-point sums of a
     single run and of a batch row identical, bit for bit.
     """
-    pos = {s: i for i, s in enumerate(prices.columns)}
+    pos = {s: i for i, s in enumerate(frame.symbols)}
     return sorted(symbols, key=lambda s: pos.get(s, len(pos)))
 
 
@@ -372,7 +347,7 @@ def _weights_dict(weights: Mapping[str, float] | pd.Series) -> dict[str, float]:
 
 
 def simulate(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     weights: Mapping[str, float] | pd.Series,
     plan: Plan,
     *,
@@ -384,9 +359,11 @@ def simulate(
 
     Parameters
     ----------
-    prices : pd.DataFrame
+    prices : pd.DataFrame or Frame
         Dates x symbols, closes in the base currency (NaN before a listing or in
-        a gap); columns not in ``weights`` are ignored.
+        a gap); columns not in ``weights`` are ignored. A :class:`Frame` (a
+        :class:`~piefolio.data.PriceFrame`) brings its dividends and FX mask
+        with it.
     weights : Mapping[str, float] or pd.Series
         Symbol -> target weight (fractions summing to 1 within 1e-9).
     plan : Plan
@@ -395,9 +372,11 @@ def simulate(
     dividends : pd.DataFrame, optional
         Cash dividend per share in the base currency on ex-dates (dates x
         symbols), credited when ``plan.dividends == "cash"``; None means the
-        prices are total-return (dividends reinvested in them).
+        prices are total-return (dividends reinvested in them). With a
+        DataFrame of prices only.
     fx_mask : pd.Series or Mapping[str, bool], optional
         Symbol -> True when foreign: every buy and sell of it pays ``fx_pct``.
+        With a DataFrame of prices only.
     cash_rate : pd.Series, optional
         Dated annual cash rates (fractions); default ``plan.cash_interest``.
 
@@ -418,25 +397,19 @@ def simulate(
     Semantics are DESIGN.md's "Engine semantics"; the choices it leaves open are
     in this module's docstring (late listing, gaps, withdrawals, idle cash).
     """
+    frame = frame_of(prices, dividends=dividends, fx_mask=fx_mask)
     w = _weights_dict(weights)
     order = list(w)
-    symbols = _kernel_order(prices, order)
+    symbols = _kernel_order(frame, order)
     matrix = np.array([[w[s] for s in symbols]])
     inputs = prepare_inputs(
-        prices,
-        symbols,
-        matrix,
-        plan,
-        dividends=dividends,
-        fx_mask=fx_mask,
-        cash_rate=cash_rate,
-        names=["the pie"],
+        frame, symbols, matrix, plan, cash_rate=cash_rate, names=["the pie"]
     )
     return _run(inputs, 0, order)
 
 
 def simulate_batch(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     weights: pd.DataFrame,
     plan: Plan,
     *,
@@ -479,20 +452,12 @@ def simulate_batch(
     names = [str(n) for n in weights.index]
     if len(set(names)) != len(names):
         raise PlanError("pie names (the weights' index) must be unique")
+    frame = frame_of(prices, dividends=dividends, fx_mask=fx_mask)
     order = [str(c) for c in weights.columns]
-    symbols = _kernel_order(prices, order)
-    matrix = weights.to_numpy(dtype=np.float64)[
-        :, [order.index(s) for s in symbols]
-    ]
+    symbols = _kernel_order(frame, order)
+    matrix = weights.to_numpy(dtype=np.float64)[:, [order.index(s) for s in symbols]]
     inputs = prepare_inputs(
-        prices,
-        symbols,
-        matrix,
-        plan,
-        dividends=dividends,
-        fx_mask=fx_mask,
-        cash_rate=cash_rate,
-        names=names,
+        frame, symbols, matrix, plan, cash_rate=cash_rate, names=names
     )
     nav, cash, uv, totals, fees, ran_out, summary = simulate_batch_nb(
         inputs.close, inputs.divs, inputs.days, inputs.rate, inputs.deposit,
@@ -503,11 +468,9 @@ def simulate_batch(
     def detail(name: str) -> Result:
         row = weights.to_numpy(dtype=np.float64)[names.index(name)]
         return simulate(
-            prices,
+            frame,
             {s: float(v) for s, v in zip(order, row, strict=True) if v != 0.0},
             plan,
-            dividends=dividends,
-            fx_mask=fx_mask,
             cash_rate=cash_rate,
         )
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from piefolio.errors import OptimizationError
+from piefolio.models import replace
 from piefolio.spec import Optimize, PieSpec, Slice
 from piefolio.typing import FloatArray
 
@@ -420,7 +421,7 @@ def proposed_slices(
             children = None
             if s.slices is not None:
                 children = rebuild(s.slices, eff * s.weight, f"{path}{s.label} / ")
-            out.append(s.model_copy(update={"weight": w, "slices": children}))
+            out.append(replace(s, weight=w, slices=children))
         return tuple(out)
 
     slices = rebuild(spec.pie.slices, 1.0, "")

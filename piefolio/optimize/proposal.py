@@ -38,6 +38,7 @@ import pandas as pd
 
 from piefolio.analytics.risk import TRADING_DAYS
 from piefolio.errors import DataUnavailable, OptimizationError
+from piefolio.models import replace
 from piefolio.optimize._skfolio import TAKES_LIMITS, USES_COVARIANCE, fit_method
 from piefolio.optimize.constraints import (
     Limits,
@@ -550,14 +551,13 @@ def assess(
     est = estimate(
         spec,
         prices,
-        settings=opt.model_copy(
-            update={
-                "slice_min": 0.0,
-                "slice_max": 1.0,
-                "stock_max": None,
-                "theme_limits": {},
-                "turnover_max": None,
-            }
+        settings=replace(
+            opt,
+            slice_min=0.0,
+            slice_max=1.0,
+            stock_max=None,
+            theme_limits={},
+            turnover_max=None,
         ),
         asof=asof,
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from piefolio._atomic import atomic_text
 from piefolio.errors import OptimizationError, SpecError
+from piefolio.models import replace
 from piefolio.optimize.constraints import proposed_slices
 from piefolio.optimize.proposal import Proposal
 from piefolio.spec import PieSpec, parse_pie
@@ -48,9 +49,7 @@ def proposal_toml(spec: PieSpec, proposal: Proposal) -> str:
         The proposal cannot be written as a valid pie (the message says why).
     """
     slices, dropped = proposed_slices(spec, proposal.weights)
-    new = spec.model_copy(
-        update={"pie": spec.pie.model_copy(update={"slices": slices})}
-    )
+    new = replace(spec, pie=replace(spec.pie, slices=slices))
     data = new.model_dump(mode="python", exclude_none=True)
     source = spec.source.name if spec.source is not None else "a pie"
     used = (

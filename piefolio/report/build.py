@@ -113,10 +113,14 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
     tickers = list(targets.index)
     prices = bt.frame.prices.loc[pie.nav.index, tickers]
     weights = pie.weights[tickers]
-    flows = pie.flows.assign(amount=pie.flows["amount"].abs())
     local = bt.frame.local_prices().loc[pie.nav.index, tickers]
     fall = waterfall(
-        pie.nav, flows, pie.shares[tickers], prices, local_prices=local, fees=pie.fees
+        pie.nav,
+        pie.flows,
+        pie.shares[tickers],
+        prices,
+        local_prices=local,
+        fees=pie.fees,
     )
     steps = dict(fall.steps())
     steps["ending value"] = fall.final_value

@@ -23,12 +23,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from piefolio.errors import PlanError
+from piefolio.models import replace
 from piefolio.scenarios.proxies import fill_with_proxies
 from piefolio.spec import PieSpec, Plan
+
+if TYPE_CHECKING:
+    from piefolio.engine.frame import Frame
 
 __all__ = ["WINDOWS", "StressRow", "StressWindow", "replay", "stress"]
 
@@ -66,20 +71,19 @@ class StressWindow:
 
 
 def _replay_plan(plan: Plan, start: pd.Timestamp) -> Plan:
-    return plan.model_copy(
-        update={
-            "start": start.date(),
-            "end": None,
-            "initial": LUMP_SUM,
-            "deposits": None,
-            "withdrawals": None,
-            "late_listing": "error",
-        }
+    return replace(
+        plan,
+        start=start.date(),
+        end=None,
+        initial=LUMP_SUM,
+        deposits=None,
+        withdrawals=None,
+        late_listing="error",
     )
 
 
 def replay(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     weights: Mapping[str, float],
     plan: Plan,
     start: pd.Timestamp,
@@ -92,9 +96,10 @@ def replay(
 
     Parameters
     ----------
-    prices : pd.DataFrame
-        Total-return closes in the base currency, dates x tickers (holdings and
-        their proxies), covering the window and, for the recovery, what follows.
+    prices : Frame or pd.DataFrame
+        The price frame (its cash dividends and FX mask are replayed too), or
+        total-return closes in the base currency, dates x tickers; holdings and
+        their proxies, covering the window and, for the recovery, what follows.
     weights : Mapping[str, float]
         Target weights (sum to 1).
     plan : Plan
@@ -110,20 +115,25 @@ def replay(
     -------
     StressRow
     """
-    from piefolio.engine import simulate
+    from piefolio.engine import frame_of, on_prices, simulate
 
-    days = prices.index[(prices.index >= start)]
+    frame = frame_of(prices)
+    closes = frame.prices
+    days = closes.index[(closes.index >= start)]
     if len(days) == 0 or days[0] > end:
         raise PlanError(f"{name}: no prices between {start.date()} and {end.date()}")
     first = days[0]
     # The replay runs past the window to measure the recovery, so a slice must
     # have prices (its own or its proxy's) from the window's start to the end.
-    filled = fill_with_proxies(prices, weights, proxies or {}, first, prices.index[-1])
+    filled = fill_with_proxies(closes, weights, proxies or {}, first, closes.index[-1])
     if not filled.weights:
         raise PlanError(
             f"{name}: none of its tickers has prices from {first.date()} on"
         )
-    result = simulate(filled.prices, filled.weights, _replay_plan(plan, first))
+    # The filled closes keep the frame's dividends and FX mask: a cash-dividend
+    # pie is paid its dividends in a crisis too, a foreign slice pays its FX fee.
+    replayed = on_prices(frame, filled.prices)
+    result = simulate(replayed, filled.weights, _replay_plan(plan, first))
     nav = result.nav
     window = nav.loc[first:end]
     peak = window.cummax()
@@ -144,7 +154,7 @@ def replay(
 
 def stress(
     spec: PieSpec,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     windows: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[StressWindow]:
     """Replay the pie and its benchmarks over named windows.
@@ -153,8 +163,9 @@ def stress(
     ----------
     spec : PieSpec
         The pie (target weights, proxies, plan) and its benchmarks.
-    prices : pd.DataFrame
-        Total-return closes in the base currency for every ticker and proxy.
+    prices : Frame or pd.DataFrame
+        The price frame, or total-return closes in the base currency, for every
+        ticker and proxy.
     windows : Mapping[str, tuple[str, str]], optional
         Name -> (first day, last day), ISO dates; :data:`WINDOWS` by default.
         Windows that start before the data are skipped.
@@ -163,16 +174,20 @@ def stress(
     -------
     list of StressWindow
     """
+    from piefolio.engine import frame_of
+
+    frame = frame_of(prices)
+    dates = frame.dates
     proxies = spec.pie.proxies()
     out = []
     for label, (a, b) in (windows or WINDOWS).items():
         start, end = pd.Timestamp(a), pd.Timestamp(b)
         if end <= start:
             raise PlanError(f"stress window {label!r}: end {b} is not after start {a}")
-        if start < prices.index[0] or start > prices.index[-1]:
+        if start < dates[0] or start > dates[-1]:
             continue
         rows = tuple(
-            _replay_or_note(prices, w, spec.plan, start, end, n, proxies)
+            _replay_or_note(frame, w, spec.plan, start, end, n, proxies)
             for n, w in spec.series().items()
         )
         out.append(StressWindow(label, start, end, rows))
@@ -180,7 +195,7 @@ def stress(
 
 
 def _replay_or_note(
-    prices: pd.DataFrame,
+    prices: Frame,
     weights: Mapping[str, float],
     plan: Plan,
     start: pd.Timestamp,

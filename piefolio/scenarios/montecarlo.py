@@ -15,7 +15,9 @@ Conventions:
   the same seed and chunk size give the same numbers on any machine, in this
   process, on all cores or on a Dask cluster.
 - "Loss" means a final value below the net amount put in (deposits minus
-  withdrawals); XIRR is per path, from the plan's dated flows and its final value.
+  withdrawals); XIRR is per path (:func:`piefolio.ledger.xirr`), from the money
+  that moved (a path that ran out is paid only what it could still pay) and its
+  final value.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numba import njit, prange
 
-from piefolio.engine._kernels import simulate_pie_nb
-from piefolio.engine.simulate import KernelInputs, prepare_inputs
+from piefolio.engine import KernelInputs, prepare_inputs, simulate_paths
 from piefolio.errors import PlanError
+from piefolio.ledger import xirr
+from piefolio.models import replace
 from piefolio.scenarios.sampling import Sampler
 from piefolio.spec import Plan
 from piefolio.typing import FloatArray, IntArray
@@ -39,57 +41,6 @@ from piefolio.typing import FloatArray, IntArray
 __all__ = ["MonteCarloResult", "monte_carlo"]
 
 PERCENTILES = (5, 25, 50, 75, 95)
-
-
-@njit(cache=True, parallel=True)
-def run_paths_nb(  # type: ignore[no-untyped-def]
-    returns, days, rate, deposit, withdraw, rebal_day, targets, columns, prop,
-    fixed, min_order, policy, band, sample_at,
-):  # fmt: skip
-    """Run S weightings of the plan on each of P return paths.
-
-    Parameters
-    ----------
-    returns : ndarray, shape (P, T, N)
-        Daily simple returns of every path.
-    targets : ndarray, shape (S, N)
-        Target weights of each series (the pie, then the benchmarks).
-    columns : ndarray of bool, shape (S, N)
-        Which slices each series holds: a benchmark runs on its own columns only,
-        so a one-ticker benchmark costs a one-ticker run.
-    sample_at : ndarray of int64, shape (K,)
-        Day indices whose NAV is kept.
-    Other parameters are those of :func:`simulate_pie_nb`.
-
-    Returns
-    -------
-    (ndarray (P, S, K), ndarray of int64 (P, S))
-        NAV at the sampled days; the day each series ran out of money, or -1.
-    """
-    n_paths, n_days, n = returns.shape
-    n_series = targets.shape[0]
-    out = np.empty((n_paths, n_series, sample_at.shape[0]))
-    ran_out = np.empty((n_paths, n_series), dtype=np.int64)
-    no_divs = np.zeros((n_days, n))
-    for p in prange(n_paths):
-        close = np.empty((n_days, n))
-        level = np.full(n, 100.0)
-        for t in range(n_days):
-            for i in range(n):
-                level[i] *= 1.0 + returns[p, t, i]
-                close[t, i] = level[i]
-        for s in range(n_series):
-            idx = np.nonzero(columns[s])[0]
-            res = simulate_pie_nb(
-                np.ascontiguousarray(close[:, idx]), no_divs[:, idx], days, rate,
-                deposit, withdraw, rebal_day, targets[s][idx], prop[idx], fixed,
-                min_order, policy, band, False,
-            )  # fmt: skip
-            nav = res[0]
-            for k in range(sample_at.shape[0]):
-                out[p, s, k] = nav[sample_at[k]]
-            ran_out[p, s] = res[10]
-    return out, ran_out
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
@@ -244,7 +195,7 @@ def monte_carlo(
         raise PlanError(f"need paths >= 1 and years > 0; got {paths} and {years}")
     steps = round(252 * years)
     dates = pd.bdate_range(start, periods=steps)
-    mc_plan = plan.model_copy(update={"start": dates[0].date(), "end": None})
+    mc_plan = replace(plan, start=dates[0].date(), end=None)
     placeholder = pd.DataFrame(1.0, index=dates, columns=symbols)
     uniform = np.full(len(symbols), 1.0 / len(symbols))
     inputs: KernelInputs = prepare_inputs(
@@ -262,23 +213,24 @@ def monte_carlo(
         sampler, paths, chunk, steps, seeds, inputs, targets, columns, sample_at
     )
     if executor == "local" and out_dir is None:
-        navs, outs = [], []
+        navs, outs, rates = [], [], []
         for c in range(len(seeds)):
-            nav, ran_out = payload.run(c)
+            nav, ran_out, rate = payload.run(c)
             navs.append(nav)
             outs.append(ran_out)
+            rates.append(rate)
             if progress is not None:
                 progress(min((c + 1) * chunk, paths), paths)
         nav_all, ran_all = np.concatenate(navs), np.concatenate(outs)
+        xirr_all = np.concatenate(rates)
     else:
-        nav_all, ran_all = _run_sharded(
+        nav_all, ran_all, xirr_all = _run_sharded(
             payload, executor, workers, out_dir, seed, mc_plan, names, progress
         )
     net = np.cumsum(inputs.deposit - inputs.withdraw)
     invested = pd.Series(net[sample_at], index=dates[sample_at], name="invested")
-    xirr = _xirr_paths(dates, inputs.deposit, inputs.withdraw, nav_all[:, :, -1])
     return MonteCarloResult(
-        names, dates[sample_at], nav_all, ran_all, invested, xirr, goal
+        names, dates[sample_at], nav_all, ran_all, invested, xirr_all, goal
     )
 
 
@@ -296,28 +248,32 @@ class _Chunks:
     columns: np.ndarray
     sample_at: np.ndarray
 
-    def run(self, c: int) -> tuple[FloatArray, IntArray]:
-        """Draw and run chunk ``c``: NAV (size, S, K) and ran-out days (size, S)."""
+    def run(self, c: int) -> tuple[FloatArray, IntArray, FloatArray]:
+        """Draw and run chunk ``c``: NAV (size, S, K), ran-out days and XIRR (size, S).
+
+        The XIRR of each path is of the money that actually moved: a path that
+        ran out is paid only the withdrawals it could still meet.
+        """
         size = min(self.chunk, self.paths - c * self.chunk)
         returns = self.sampler.sample(
             np.random.default_rng(self.seeds[c]), size, self.steps
         )
-        i = self.inputs
-        nav, ran_out = run_paths_nb(
-            np.ascontiguousarray(returns), i.days, i.rate, i.deposit, i.withdraw,
-            i.rebal_day, self.targets, self.columns, i.prop, i.fixed, i.min_order,
-            i.policy, i.band, self.sample_at,
-        )  # fmt: skip
-        return nav, ran_out
+        runs = simulate_paths(
+            returns, self.inputs, self.targets, self.sample_at, columns=self.columns
+        )
+        final = runs.nav[:, :, -1]
+        rate = xirr(self.inputs.dates, runs.net_in(self.inputs.deposit), final)
+        return runs.nav, runs.ran_out, rate
 
 
 def _chunk_frame(index: int, payload: _Chunks) -> pd.DataFrame:
     """One chunk as rows (path, series) with ``ran_out`` and NAV columns k0..kK."""
-    nav, ran_out = payload.run(index)
+    nav, ran_out, rate = payload.run(index)
     size, n_series, k = nav.shape
     frame = pd.DataFrame(
         nav.reshape(size * n_series, k), columns=[f"k{j}" for j in range(k)]
     )
+    frame.insert(0, "xirr", rate.reshape(-1))
     frame.insert(0, "ran_out", ran_out.reshape(-1))
     frame.insert(0, "series", np.tile(np.arange(n_series), size))
     frame.insert(
@@ -335,7 +291,7 @@ def _run_sharded(
     plan: Plan,
     names: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
-) -> tuple[FloatArray, IntArray]:
+) -> tuple[FloatArray, IntArray, FloatArray]:
     """Run the chunks through the sweep runner: on all cores or Dask, resumable."""
     import hashlib
     import tempfile
@@ -345,6 +301,7 @@ def _run_sharded(
     # Parts on disk are reused only by the same run: same draws, same plan.
     history = getattr(payload.sampler, "returns", None)
     key = (
+        "nav+xirr",  # the parts' layout: older parts without XIRR are not reused
         seed, payload.paths, payload.chunk, payload.steps, names,
         hashlib.sha256(payload.targets.tobytes()).hexdigest(),
         plan.model_dump_json(), repr(payload.sampler.__class__),
@@ -366,28 +323,7 @@ def _run_sharded(
             progress=report,
         )  # fmt: skip
     n_series = payload.targets.shape[0]
-    nav = rows.filter(like="k").to_numpy().reshape(payload.paths, n_series, -1)
-    ran_out = rows["ran_out"].to_numpy(dtype=np.int64).reshape(payload.paths, n_series)
-    return nav, ran_out
-
-
-def _xirr_paths(
-    dates: pd.DatetimeIndex,
-    deposit: FloatArray,
-    withdraw: FloatArray,
-    final: FloatArray,
-) -> FloatArray:
-    """XIRR of each path and series: the same dated flows, a different final value."""
-    from pyxirr import xirr
-
-    flow_days = np.flatnonzero((deposit != 0) | (withdraw != 0))
-    when = [d.date() for d in dates[flow_days]] + [dates[-1].date()]
-    amounts = list(-(deposit - withdraw)[flow_days])
-    out = np.full(final.shape, np.nan)
-    for idx in np.ndindex(final.shape):
-        try:
-            value = xirr(when, [*amounts, float(final[idx])])
-        except Exception:  # pyxirr raises when no rate solves the flows
-            value = None
-        out[idx] = np.nan if value is None else value
-    return out
+    nav = rows.filter(regex=r"^k\d+$").to_numpy().reshape(payload.paths, n_series, -1)
+    shape = (payload.paths, n_series)
+    ran_out = rows["ran_out"].to_numpy(dtype=np.int64).reshape(shape)
+    return nav, ran_out, rows["xirr"].to_numpy(dtype=np.float64).reshape(shape)

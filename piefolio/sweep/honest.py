@@ -18,6 +18,7 @@ Sharpe ratios here are daily (``mean / std``) unless named ``_annual``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,9 @@ from piefolio.sweep.selection import (
     sharpe_ratio,
 )
 from piefolio.sweep.variants import TRADING_DAYS, VariantSweep
+
+if TYPE_CHECKING:
+    from piefolio.engine.frame import Frame
 
 __all__ = ["Selection", "honest_selection"]
 
@@ -95,7 +99,7 @@ class Selection:
 
 def honest_selection(
     sweep: VariantSweep,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     *,
     sample: int = 200,
     seed: int = 0,
@@ -107,8 +111,8 @@ def honest_selection(
     ----------
     sweep : VariantSweep
         The sweep's results.
-    prices : pd.DataFrame
-        The prices it ran on.
+    prices : Frame or pd.DataFrame
+        The price frame it ran on (dividends and FX mask with it).
     sample : int
         Variants re-run for PBO and the walk-forward (the best is always in).
     seed : int

@@ -9,23 +9,30 @@ Conventions: a start is the first trading day of its month (or week) on or after
 the plan's start and the first day where every slice of every series has a price
 (with ``late_listing = "redistribute"``: at least one slice of each); with a
 horizon, only starts whose horizon fits inside the data are run, so every row
-covers the same length of time. Returns are fractions; XIRR is annual, on
-calendar days (pyxirr), from the plan's dated deposits and withdrawals and the
-final value (a pie that ran out is credited the withdrawals as scheduled).
+covers the same length of time. Returns are fractions; XIRR is
+:func:`piefolio.ledger.xirr` of the money that moved (a pie that ran out is
+paid only the withdrawals it could still meet) and the final value, so the row
+of a start equals the backtest of the plan begun that day. ``deposited`` and
+``withdrawn`` are positive totals.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from piefolio.errors import PlanError
+from piefolio.ledger import positive_total, xirr
+from piefolio.models import replace
 from piefolio.periods import period_offset
 from piefolio.spec import Plan
+
+if TYPE_CHECKING:
+    from piefolio.engine.frame import Frame
 
 __all__ = ["StartSweep", "start_dates", "sweep_starts"]
 
@@ -68,8 +75,10 @@ class StartSweep:
     ----------
     rows : pd.DataFrame
         One row per (start, series): ``start``, ``end``, ``series``,
-        ``final_value``, ``deposited`` (net of withdrawals), ``profit``, ``twr``
-        (total), ``xirr``, ``max_drawdown`` (of the unit value, negative).
+        ``final_value``, ``deposited`` (money put in), ``withdrawn`` (money
+        taken out, positive), ``profit`` (``final_value - deposited +
+        withdrawn``), ``twr`` (total), ``xirr``, ``max_drawdown`` (of the unit
+        value, negative).
     names : tuple of str
         Series names, the pie first.
     horizon : str or None
@@ -122,7 +131,7 @@ class StartSweep:
 
 
 def sweep_starts(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     series: Mapping[str, Mapping[str, float]],
     plan: Plan,
     *,
@@ -135,8 +144,9 @@ def sweep_starts(
 
     Parameters
     ----------
-    prices : pd.DataFrame
-        Base-currency prices, dates x tickers, covering every series.
+    prices : Frame or pd.DataFrame
+        The price frame (its dividends and FX mask come with it), or
+        base-currency prices, dates x tickers; covering every series.
     series : Mapping[str, Mapping[str, float]]
         Name -> target weights; the pie first, then the benchmarks.
     plan : Plan
@@ -145,21 +155,23 @@ def sweep_starts(
     every : {"month", "week", "quarter"}
         One start per period.
     horizon : str, optional
-        Fixed length of each run; by default each runs to the end of the data.
+        Fixed length of each run; by default each runs to the end of the data
+        (or to ``plan.end``).
     fx_mask : pd.Series, optional
-        Tickers that pay the FX fee.
+        With a DataFrame of prices only: tickers that pay the FX fee.
     progress : callable, optional
         ``progress(done, total)`` after each start.
 
     Returns
     -------
     StartSweep
+        Each row equals a backtest of the same plan begun on that start: final
+        value, deposited, withdrawn and XIRR of the money that actually moved.
     """
-    from pyxirr import xirr
-
-    from piefolio.engine import simulate_batch
+    from piefolio.engine import frame_of, simulate_batch
     from piefolio.engine.schedule import flow_amounts
 
+    frame = frame_of(prices, fx_mask=fx_mask)
     names = tuple(series)
     tickers = list(dict.fromkeys(t for w in series.values() for t in w))
     weights = pd.DataFrame(
@@ -167,62 +179,69 @@ def sweep_starts(
         index=list(names),
         columns=tickers,
     )
-    window = prices.loc[pd.Timestamp(plan.start) :, tickers]
-    if plan.end is not None:
-        window = window.loc[: pd.Timestamp(plan.end)]
+    unknown = [t for t in tickers if t not in frame.symbols]
+    if unknown:
+        raise PlanError(f"no prices for {', '.join(unknown)}")
+    dates = frame.dates
+    lo = int(dates.searchsorted(pd.Timestamp(plan.start), side="left"))
+    hi = (
+        len(dates)
+        if plan.end is None
+        else int(dates.searchsorted(pd.Timestamp(plan.end), side="right"))
+    )
+    col = {t: frame.symbols.index(t) for t in tickers}
+    priced = ~np.isnan(np.asarray(frame.base)[lo:hi])
     if plan.late_listing == "redistribute":
         # A late slice's weight goes to the others until it lists (the engine
         # does that), so a start only needs one priced slice per series.
-        listed = [window[list(w)].notna().any(axis=1) for w in series.values()]
-        ready = pd.concat(listed, axis=1).all(axis=1)
+        ready = np.ones(hi - lo, dtype=bool)
+        for w in series.values():
+            ready &= priced[:, [col[t] for t in w]].any(axis=1)
     else:
-        ready = window.notna().all(axis=1)
+        ready = priced[:, [col[t] for t in tickers]].all(axis=1)
     if not ready.any():
         raise PlanError("no day on which every slice of every series has a price")
-    window = window.loc[ready.idxmax() :]
-    starts = start_dates(pd.DatetimeIndex(window.index), every, horizon=horizon)
+    window = dates[lo:hi][int(ready.argmax()) :]
+    starts = start_dates(window, every, horizon=horizon)
     if len(starts) == 0:
         raise PlanError(
-            f"no start date leaves {horizon} of data before {window.index[-1].date()}"
+            f"no start date leaves {horizon} of data before {window[-1].date()}"
         )
     rows = []
     for k, start in enumerate(starts):
-        end = start + period_offset(horizon) if horizon else None
-        run_plan = plan.model_copy(
-            update={"start": start.date(), "end": end.date() if end else None}
-        )
-        batch = simulate_batch(
-            window, weights, run_plan, fx_mask=fx_mask, paths=False
-        )
-        # Every series gets the same scheduled flows: one list serves all XIRRs.
+        end = (start + period_offset(horizon)).date() if horizon else plan.end
+        run_plan = replace(plan, start=start.date(), end=end)
+        batch = simulate_batch(frame, weights, run_plan, paths=False)
         days = batch.dates
-        net = flow_amounts(days, run_plan.deposits) - flow_amounts(
-            days, run_plan.withdrawals
-        )
+        # Every series that paid what was asked moved the same money on the same
+        # days: one ledger serves all their XIRRs. A series that ran out paid
+        # less; its own run gives its ledger.
+        out = flow_amounts(days, run_plan.withdrawals)
+        net = flow_amounts(days, run_plan.deposits) - out
         net[0] += run_plan.initial
-        moved = np.flatnonzero(net)
-        when = [d.date() for d in days[moved]]
-        put_in = float(net.sum())
-        last = days[-1].date()
-        dd = batch.max_drawdown.to_numpy()
         finals = batch.final_value.to_numpy(dtype=float)
+        rates = np.atleast_1d(xirr(days, net, finals))
+        deposited = batch.deposited.to_numpy(dtype=float)
+        withdrawn = batch.withdrawn.to_numpy(dtype=float)
+        asked = float(np.cumsum(out)[-1])  # summed in day order, as the kernel
+        short = batch.ran_out.notna().to_numpy() | (withdrawn != asked)
+        dd = batch.max_drawdown.to_numpy()
         twrs = batch.twr.to_numpy(dtype=float)
         for j, name in enumerate(names):
-            final = float(finals[j])
-            try:
-                rate = xirr([*when, last], [*(-net[moved]), final])
-            except Exception:  # pyxirr raises when no rate solves the flows
-                rate = None
+            rate = float(rates[j])
+            if short[j]:
+                rate = batch.result(name).xirr
             rows.append(
                 {
                     "start": start,
                     "end": days[-1],
                     "series": name,
-                    "final_value": final,
-                    "deposited": put_in,
-                    "profit": final - put_in,
+                    "final_value": float(finals[j]),
+                    "deposited": float(deposited[j]),
+                    "withdrawn": positive_total(withdrawn[j]),
+                    "profit": float(finals[j] - deposited[j] + withdrawn[j]),
                     "twr": float(twrs[j]),
-                    "xirr": math.nan if rate is None else float(rate),
+                    "xirr": rate,
                     "max_drawdown": float(dd[j]),
                 }
             )

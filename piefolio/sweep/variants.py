@@ -31,7 +31,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -39,8 +39,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from piefolio._toml import read_text, validate_toml
 from piefolio.errors import PlanError
-from piefolio.spec import Frequency, PieSpec, Plan, Rebalance
+from piefolio.models import replace
+from piefolio.spec import Flow, Frequency, PieSpec, Plan, Rebalance
 from piefolio.typing import FloatArray, PathLike
+
+if TYPE_CHECKING:
+    from piefolio.engine.frame import Frame
 
 __all__ = [
     "SweepSettings",
@@ -56,13 +60,22 @@ CHUNK_ROWS = 2_000
 DRAW_BLOCK = 16_384  # random weightings per seeded stream
 
 
+# A deposit on the axis obeys what the plan's own deposit amount obeys.
+_Deposit = Annotated[float, Flow.model_fields["amount"]]
+
+
 class SweepSettings(BaseModel):
-    """The ``[sweep]`` table: values to try per axis (absent: the plan's own)."""
+    """The ``[sweep]`` table: values to try per axis (absent: the plan's own).
+
+    Each axis takes what the plan's field takes: a deposit is a positive finite
+    amount (as ``[plan] deposits.amount``), a rebalance a policy (a band inside
+    (0, 1)), an ``every`` a frequency.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rebalance: list[Rebalance] | None = None
-    deposit: list[float] | None = Field(default=None, min_length=1)
+    rebalance: list[Rebalance] | None = Field(default=None, min_length=1)
+    deposit: list[_Deposit] | None = Field(default=None, min_length=1)
     every: list[Frequency] | None = Field(default=None, min_length=1)
     weights: int = Field(default=0, ge=0, le=10_000_000)
     spread: float = Field(default=0.5, gt=0, le=1)
@@ -103,15 +116,15 @@ def plan_variants(
         update: dict[str, Any] = {"rebalance": policy}
         if plan.deposits is not None:
             day = plan.deposits.day if every == plan.deposits.every else 1
-            update["deposits"] = plan.deposits.model_copy(
-                update={"amount": amount, "every": every, "day": day}
+            update["deposits"] = replace(
+                plan.deposits, amount=amount, every=every, day=day
             )
         params = {
             "rebalance": _describe(policy),
             "deposit": amount,
             "every": None if every is None else every.value,
         }
-        out.append((params, plan.model_copy(update=update)))
+        out.append((params, replace(plan, **update)))
     return out
 
 
@@ -188,10 +201,9 @@ def random_weights(
 
 @dataclass(frozen=True, slots=True)
 class _Payload:
-    prices: pd.DataFrame
+    frame: Frame  # the plan's window: closes, dividends and FX mask together
     plans: tuple[Plan, ...]
     weights: pd.DataFrame
-    fx_mask: pd.Series | None
     chunks_per_plan: int
 
 
@@ -202,9 +214,7 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
     k, part = divmod(index, payload.chunks_per_plan)
     plan = payload.plans[k]
     weights = payload.weights.iloc[part * CHUNK_ROWS : (part + 1) * CHUNK_ROWS]
-    batch = simulate_batch(
-        payload.prices, weights, plan, fx_mask=payload.fx_mask, paths=False
-    )
+    batch = simulate_batch(payload.frame, weights, plan, paths=False)
     years = (batch.dates[-1] - batch.dates[0]).days / 365.25
     rf = (1 + plan.cash_interest) ** (1 / TRADING_DAYS) - 1
     mean = batch.return_mean.to_numpy()
@@ -218,6 +228,7 @@ def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
             "weights": weights.index,
             "final_value": batch.final_value.to_numpy(),
             "deposited": batch.deposited.to_numpy(),
+            "withdrawn": batch.withdrawn.to_numpy(),
             "twr_annual": growth ** (1 / years) - 1 if years > 0 else np.nan,
             "volatility": sd * np.sqrt(TRADING_DAYS),
             "sharpe": sharpe,
@@ -251,7 +262,9 @@ class VariantSweep:
         """Rows sorted best first by a column (``sharpe``, ``final_value``...)."""
         return self.rows.sort_values(by, ascending=False, kind="stable")
 
-    def unit_values(self, picks: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+    def unit_values(
+        self, picks: pd.DataFrame, prices: pd.DataFrame | Frame
+    ) -> pd.DataFrame:
         """Re-run chosen variants for their daily unit values (dates x variants).
 
         Only the variants asked for are re-run, so a 100,000-variant sweep never
@@ -270,7 +283,7 @@ class VariantSweep:
 
 def run_variants(
     spec: PieSpec,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     settings: SweepSettings,
     out_dir: Path,
     *,
@@ -285,8 +298,9 @@ def run_variants(
     ----------
     spec : PieSpec
         The pie (targets, limits, plan).
-    prices : pd.DataFrame
-        Base-currency prices covering the pie's tickers over the plan.
+    prices : Frame or pd.DataFrame
+        The price frame (its dividends and FX mask come with it), or
+        base-currency prices; covering the pie's tickers over the plan.
     settings : SweepSettings
         The axes.
     out_dir : Path
@@ -297,7 +311,7 @@ def run_variants(
     workers : int, optional
         Processes for ``"processes"``.
     fx_mask : pd.Series, optional
-        Tickers that pay the FX fee.
+        With a DataFrame of prices only: tickers that pay the FX fee.
     progress : callable, optional
         ``progress(done, total)`` in chunks.
 
@@ -305,6 +319,7 @@ def run_variants(
     -------
     VariantSweep
     """
+    from piefolio.engine import frame_of, on_prices
     from piefolio.sweep.runner import run_chunks
 
     variants = plan_variants(spec.plan, settings)
@@ -313,11 +328,12 @@ def run_variants(
         spec, settings.weights, spread=settings.spread, seed=settings.seed
     )
     tickers = list(weights.columns)
-    window = prices.loc[pd.Timestamp(spec.plan.start) :, tickers]
+    frame = frame_of(prices, fx_mask=fx_mask)
+    window = frame.prices.loc[pd.Timestamp(spec.plan.start) :, tickers]
     if spec.plan.end is not None:
         window = window.loc[: pd.Timestamp(spec.plan.end)]
     per_plan = -(-len(weights) // CHUNK_ROWS)
-    payload = _Payload(window, plans, weights, fx_mask, per_plan)
+    payload = _Payload(on_prices(frame, window), plans, weights, per_plan)
     fingerprint = hashlib.sha256(
         json.dumps(
             {

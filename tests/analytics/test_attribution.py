@@ -197,9 +197,7 @@ def simulate(
         flow = 1000.0 if t == 0 else float(flows[t]) * max(pre_flow, 1.0)
         flow = max(flow, -0.5 * pre_flow)
         if flow != 0.0:
-            ledger.append(
-                (dates[t], "deposit" if flow > 0 else "withdrawal", abs(flow))
-            )
+            ledger.append((dates[t], "deposit" if flow > 0 else "withdrawal", flow))
         cash += flow
         fee = 0.0
         if t == 0 or rebalance[t] or flow != 0.0:

@@ -83,7 +83,8 @@ def test_net_external_flows_signs_and_ignores_income() -> None:
                 ["2021-01-04", "2021-02-01", "2021-02-01", "2021-03-01", "2021-03-02"]
             ),
             "kind": ["deposit", "deposit", "withdrawal", "dividend", "interest"],
-            "amount": [1000.0, 100.0, 30.0, 5.0, 1.0],
+            # The engine's signed ledger: the withdrawal is negative.
+            "amount": [1000.0, 100.0, -30.0, 5.0, 1.0],
         }
     )
     net = net_external_flows(flows)
