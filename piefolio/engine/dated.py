@@ -23,6 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from piefolio.engine.frame import Frame, frame_of
 from piefolio.engine.result import Result
 from piefolio.engine.simulate import (
     _kernel_order,
@@ -31,13 +32,14 @@ from piefolio.engine.simulate import (
     prepare_inputs,
 )
 from piefolio.errors import PlanError
+from piefolio.models import replace
 from piefolio.spec import Plan
 
 __all__ = ["simulate_dated"]
 
 
 def simulate_dated(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Frame,
     weights: Mapping[str, float] | pd.Series,
     plan: Plan,
     flows: pd.Series,
@@ -80,25 +82,22 @@ def simulate_dated(
             f"the first flow, on {when[0].date()}, takes money out; expected a "
             "deposit first"
         )
-    rules = Plan.model_validate(
-        {
-            **plan.model_dump(),
-            "start": when[0].date(),
-            "initial": float(money.iloc[0]),
-            "deposits": None,
-            "withdrawals": None,
-        }
+    rules = replace(
+        plan,
+        start=when[0].date(),
+        initial=float(money.iloc[0]),
+        deposits=None,
+        withdrawals=None,
     )
+    frame = frame_of(prices, dividends=dividends, fx_mask=fx_mask)
     w = _weights_dict(weights)
     order = list(w)
-    symbols = _kernel_order(prices, order)
+    symbols = _kernel_order(frame, order)
     inputs = prepare_inputs(
-        prices,
+        frame,
         symbols,
         np.array([[w[s] for s in symbols]]),
         rules,
-        dividends=dividends,
-        fx_mask=fx_mask,
         cash_rate=cash_rate,
         names=["the pie"],
     )
