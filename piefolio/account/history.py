@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +119,7 @@ def load_history(
         from piefolio.data.store import Store
 
         return read_ledger(store or Store())
-    many = [paths] if isinstance(paths, str | Path) else list(paths)
+    many = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     return Ledger.of(e for _, _, entries in _read_all(many) for e in entries)
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from piefolio.errors import PlanError
+from piefolio.typing import FloatArray, IntArray
 
 if TYPE_CHECKING:
     from piefolio.data.store import Store
@@ -118,9 +119,9 @@ class NextOrders:
         return round(sum(o.fee for o in self.orders), 2)
 
 
-def _cents(shares: np.ndarray, total: int) -> np.ndarray:
+def _cents(shares: FloatArray, total: int) -> IntArray:
     """Round money to whole cents that sum to ``total`` (largest remainder)."""
-    floor = np.floor(shares).astype(np.int64)
+    floor: IntArray = np.floor(shares).astype(np.int64)
     short = int(total - floor.sum())
     if short > 0:
         order = np.argsort(-(shares - floor), kind="stable")
@@ -128,7 +129,7 @@ def _cents(shares: np.ndarray, total: int) -> np.ndarray:
     return floor
 
 
-def _balance(values: np.ndarray, targets: np.ndarray, deposit: float) -> np.ndarray:
+def _balance(values: FloatArray, targets: FloatArray, deposit: float) -> FloatArray:
     """Water-fill: raise the lowest value/target toward one level with the money."""
     held = targets > 0
     ratio = np.where(held, values / np.where(held, targets, 1.0), np.inf)

@@ -47,7 +47,7 @@ def _history_command(
 
     def register(fn: Callable[P, R]) -> Callable[P, R]:
         wrapped = _errors_to_exit_codes(fn)
-        history_app.command(name, **kwargs)(wrapped)
+        history_app.command(name, **kwargs)(wrapped)  # type: ignore[arg-type]
         return wrapped
 
     return register
@@ -209,7 +209,7 @@ def _actual_page(result: Actual, out: Path | None) -> Path:
     import pandas as pd
 
     from piefolio.cli._app import slug
-    from piefolio.report import lines_figure, write_page
+    from piefolio.report import bars_figure, lines_figure, write_page
     from piefolio.report.format import money, summary_strings
 
     spec = result.spec
@@ -244,6 +244,20 @@ def _actual_page(result: Actual, out: Path | None) -> Path:
             (
                 "Time-weighted growth of 1",
                 lines_figure(pd.DataFrame(unit), "Growth of 1, time-weighted"),
+            ),
+            (
+                f"Weights on {last}: actual and target",
+                bars_figure(
+                    pd.DataFrame(
+                        {
+                            "actual": [h.weight for h in result.holdings],
+                            "target": [h.target for h in result.holdings],
+                        },
+                        index=[h.ticker for h in result.holdings],
+                    ),
+                    "Actual and target weights",
+                    axis="weight",
+                ),
             ),
         ],
         folder / "actual.html",
