@@ -19,6 +19,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from piefolio.account.ledger import Entry, Kind, Ledger
 from piefolio.errors import HistoryError, StoreError
 
@@ -49,10 +51,6 @@ CREATE TABLE IF NOT EXISTS ledger (
 )
 """
 _FIELDS = Entry.__slots__
-
-
-def _null(value: float) -> float | None:
-    return None if math.isnan(value) else value
 
 
 def save_entries(store: Store, entries: Sequence[Entry]) -> list[bool]:
@@ -101,21 +99,26 @@ def save_entries(store: Store, entries: Sequence[Entry]) -> list[bool]:
                     [[e.key for e in entries]],
                 ).fetchall()
             }
+            fresh = []
             for entry in entries:
                 new = entry.key not in known
                 added.append(new)
-                if not new:
-                    continue
-                values = [getattr(entry, f) for f in _FIELDS]
-                values[_FIELDS.index("kind")] = entry.kind.value
-                values[_FIELDS.index("price")] = _null(entry.price)
-                values[_FIELDS.index("fx")] = _null(entry.fx)
+                if new:
+                    fresh.append(entry)
+                    known.add(entry.key)
+            if fresh:
+                # One insert of a frame: a five-year export is thousands of rows.
+                incoming = pd.DataFrame(
+                    {f: [getattr(e, f) for e in fresh] for f in _FIELDS}
+                )
+                incoming["kind"] = [e.kind.value for e in fresh]
+                incoming["imported_at"] = now
+                con.register("incoming", incoming)
                 con.execute(
                     f"INSERT INTO ledger ({', '.join(_FIELDS)}, imported_at) "
-                    f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
-                    [*values, now],
+                    f"SELECT {', '.join(_FIELDS)}, imported_at FROM incoming"
                 )
-                known.add(entry.key)
+                con.unregister("incoming")
             con.commit()
         except BaseException as exc:
             # BaseException: a KeyboardInterrupt must roll back too.
