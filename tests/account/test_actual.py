@@ -160,3 +160,24 @@ def test_foreign_holdings_are_valued_at_each_days_fx_rate(tmp_path: Path) -> Non
     # value does not move), at 110 / 1.10 = 200 EUR on 2024-01-31.
     assert result.nav.loc["2024-01-30"] - result.nav.loc["2024-01-29"] == 0.0
     assert result.nav.iloc[-1] == pytest.approx(2047.0 - 160 + 200)
+
+
+def test_shares_bought_before_a_split_are_valued_on_the_split_basis(
+    tmp_path: Path,
+) -> None:
+    # AAA split 2-for-1 on 2024-01-19; its split-adjusted close is 100 all
+    # month (the traded price was 200 before the split). 2 shares bought at 200
+    # before it are 4 on today's basis: worth 400 every day, so the account
+    # (1000 in, 400 of it in AAA) is worth 1000 every day, before and after.
+    closes = {**CLOSES, "AAA": steps({"2024-01-01": 100})}
+    store = price_store(tmp_path / "split.duckdb", closes)
+    history = """date,action,ticker,shares,price,currency,amount,fee
+2024-01-02,deposit,,,,EUR,1000,
+2024-01-02,buy,AAA,2,200,EUR,400,
+2024-01-19,split,AAA,2,,EUR,,
+"""
+    spec = SPEC.replace('ticker = "BBB", weight = 0.4', 'ticker = "SPY", weight = 0.4')
+    result = _run(tmp_path, store, history, spec)
+    assert result.nav.to_numpy() == pytest.approx([1000.0] * len(result.nav))
+    (aaa,) = [h for h in result.holdings if h.ticker == "AAA"]
+    assert aaa.shares == 4.0

@@ -212,3 +212,14 @@ def test_piefolio_csv_bad_cell_names_line_and_column(tmp_path: Path) -> None:
         HistoryError, match=re.escape("mine.csv: line 6: column 'shares': a sell needs")
     ):
         load_history(write(tmp_path, "mine.csv", text))
+
+
+def test_time_and_time_utc_spellings_read_the_same(tmp_path: Path) -> None:
+    # 2025-26 exports wrote "Time"; the newest write "Time (UTC)".
+    old = load_history(
+        write(tmp_path, "a.csv", LAYOUT_2025.replace("Time (UTC)", "Time"))
+    )
+    new = load_history(write(tmp_path, "b.csv", LAYOUT_2025))
+    assert [(e.key, e.time, e.amount) for e in old.entries] == [
+        (e.key, e.time, e.amount) for e in new.entries
+    ]
