@@ -32,7 +32,7 @@ import pandas as pd
 
 from piefolio.account.ledger import Ledger
 from piefolio.errors import DataUnavailable, PlanError
-from piefolio.spec import Plan
+from piefolio.models import replace
 
 if TYPE_CHECKING:
     from piefolio.data.frame import PriceFrame
@@ -385,22 +385,10 @@ def actual(spec: PieSpec, history: Ledger, frame: PriceFrame) -> Actual:
     if flows.empty or flows.iloc[0] <= 0:
         raise PlanError("the history has no deposit before its first withdrawal")
     unit = _unit_value(nav, flows)
-    rules = Plan.model_validate(
-        {**spec.plan.model_dump(), "dividends": "cash", "end": days[-1].date()}
-    )
-    prices = frame.prices.loc[days[0] :]
-    divs = frame.dividend_frame()
-    divs = None if divs is None else divs.loc[days[0] :]
-    fx_mask = frame.fx_mask_series()
+    # The runs pay dividends as cash, as the account was paid them.
+    rules = replace(spec.plan, dividends="cash", end=days[-1].date())
     runs = {
-        name: simulate_dated(
-            prices,
-            weights,
-            rules,
-            flows,
-            dividends=None if divs is None else divs[list(weights)],
-            fx_mask=fx_mask,
-        )
+        name: simulate_dated(frame, weights, rules, flows)
         for name, weights in spec.series().items()
     }
     bench = spec.benchmarks[0].name if spec.benchmarks else None

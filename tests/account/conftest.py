@@ -27,6 +27,7 @@ def price_store(
     path: Path,
     closes: Mapping[str, np.ndarray],
     currencies: Mapping[str, str] | None = None,
+    dividends: Mapping[str, np.ndarray] | None = None,
 ) -> Store:
     """A store holding each close series, in EUR unless ``currencies`` says.
 
@@ -37,7 +38,12 @@ def price_store(
     store.write(
         RawSeries(
             sym,
-            make_frame(DAYS, close=close, adj_close=close * 0.9),
+            make_frame(
+                DAYS,
+                close=close,
+                adj_close=close * 0.9,
+                dividend=(dividends or {}).get(sym),
+            ),
             (currencies or {}).get(sym, "EUR"),
             "recorded",
         )

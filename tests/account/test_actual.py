@@ -181,3 +181,15 @@ def test_shares_bought_before_a_split_are_valued_on_the_split_basis(
     assert result.nav.to_numpy() == pytest.approx([1000.0] * len(result.nav))
     (aaa,) = [h for h in result.holdings if h.ticker == "AAA"]
     assert aaa.shares == 4.0
+
+
+def test_benchmark_dividends_are_paid_as_cash(tmp_path: Path) -> None:
+    # SPY pays 1 EUR a share on 2024-01-22, after the last deposit: the
+    # benchmark holds 37.5 / 1.001 shares then, so it ends with that many at
+    # 80 plus as many euros of dividend waiting in cash.
+    paid = steps({"2024-01-22": 1.0, "2024-01-23": 0.0})
+    store = price_store(tmp_path / "div.duckdb", CLOSES, dividends={"SPY": paid})
+    result = _run(tmp_path, store)
+    shares = 37.5 / 1.001
+    assert result.runs["S&P 500"].final_value == pytest.approx(shares * 81)
+    assert result.runs["S&P 500"].dividends == pytest.approx(shares)
