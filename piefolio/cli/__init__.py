@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import sys
 
-from rich.console import Console
-
 from piefolio.cli import account, data, optimize, pie, run, scenarios, sweep
-from piefolio.cli._app import app
+from piefolio.cli._app import app, print_error
 from piefolio.errors import PiefolioError
 
 __all__ = ["app", "main"]
@@ -28,5 +26,5 @@ def main() -> None:
     try:
         app()
     except PiefolioError as exc:  # raised outside a command, e.g. at import
-        Console(stderr=True).print(f"error: {exc}")
+        print_error(exc)
         sys.exit(exc.exit_code)

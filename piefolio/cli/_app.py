@@ -10,6 +10,7 @@ unavailable).
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from piefolio.errors import PiefolioError
 
@@ -37,10 +39,14 @@ __all__ = [
     "command",
     "console",
     "echo_json",
+    "line",
     "open_executor",
     "open_store",
+    "plain",
+    "print_error",
     "progress",
     "slug",
+    "styled",
 ]
 
 app = typer.Typer(
@@ -50,6 +56,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help is text: "[sweep]" in an option's help stays "[sweep]".
+    rich_markup_mode=None,
 )
 
 P = ParamSpec("P")
@@ -60,9 +68,68 @@ SpecArg = Annotated[
 ]
 
 
-def console() -> Console:
-    """Return the console for results (standard output)."""
-    return Console(highlight=False, soft_wrap=False)
+class _PlainConsole(Console):
+    """A console on which every string is text: no markup, no emoji, no controls.
+
+    Names, themes, claims and file names come from users; ``[/bold]`` in one
+    must print as ``[/bold]``, and a NUL or an ANSI escape must not reach the
+    terminal. Rich turns every string it prints (table cells, titles, tree
+    labels) into text here; styles are applied with :func:`styled` and
+    :func:`line`, never by markup.
+    """
+
+    def __init__(self, *, stderr: bool = False, soft_wrap: bool = False) -> None:
+        super().__init__(
+            stderr=stderr,
+            markup=False,
+            emoji=False,
+            highlight=False,
+            soft_wrap=soft_wrap,
+        )
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """Render ``text`` as plain text, control characters shown escaped."""
+        kwargs.update(markup=False, emoji=False)
+        return super().render_str(plain(text), **kwargs)
+
+
+def plain(text: str) -> str:
+    r"""Show control characters (NUL, ESC...) as ``\x00``; keep newlines, tabs."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" and c not in "\n\t" else c
+        for c in text
+    )
+
+
+def styled(text: object, style: str) -> Text:
+    """Return ``text`` in one rich style, read as text whatever it holds."""
+    return Text(plain(str(text)), style=style)
+
+
+def line(*parts: object | tuple[object, str]) -> Text:
+    """Join parts into one line: ``line("Wrote ", (path, "bold"))``.
+
+    A ``(text, style)`` pair is styled; anything else is plain text.
+    """
+    out = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            out.append(styled(*part))
+        else:
+            out.append(plain(str(part)))
+    return out
+
+
+def console(*, stderr: bool = False) -> Console:
+    """Return the console for results (standard output) or messages (stderr)."""
+    return _PlainConsole(stderr=stderr, soft_wrap=stderr)
+
+
+def print_error(exc: PiefolioError) -> None:
+    """Print a PiefolioError as one plain line on stderr."""
+    console(stderr=True).print(line(("error:", "bold red"), " ", exc))
 
 
 def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
@@ -73,8 +140,7 @@ def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except PiefolioError as exc:
-            err = Console(stderr=True, highlight=False, soft_wrap=True)
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            print_error(exc)
             raise typer.Exit(exc.exit_code) from exc
 
     return wrapper
@@ -100,8 +166,8 @@ def open_store(path: Path | None = None) -> Store:
     """
     from piefolio.data.store import Store
 
-    err = Console(stderr=True, highlight=False)
-    return Store(path, on_wait=lambda msg: err.print(msg, style="yellow", markup=False))
+    err = console(stderr=True)
+    return Store(path, on_wait=lambda msg: err.print(styled(msg, "yellow")))
 
 
 def progress() -> Progress:
@@ -109,10 +175,10 @@ def progress() -> Progress:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
-        console=Console(stderr=True),
+        console=console(stderr=True),
         transient=True,
     )
 

@@ -18,6 +18,7 @@ from piefolio.cli._app import (
     command,
     console,
     echo_json,
+    line,
     open_store,
 )
 
@@ -334,8 +335,8 @@ def actual(
     for label in text.columns:
         table.add_row(label, *[str(v) for v in text[label]])
     show.print(table)
-    for line in result.verdicts():
-        show.print(line)
+    for verdict in result.verdicts():
+        show.print(verdict)
     held = _holdings_strings(result)
     htable = Table(title="Holdings today", title_justify="left")
     htable.add_column("ticker")
@@ -345,8 +346,8 @@ def actual(
         htable.add_row(str(ticker), *[str(v) for v in row])
     show.print(htable)
     for note in result.notes:
-        show.print(f"[yellow]note:[/] {note}")
-    show.print(f"Wrote [bold]{page}[/]")
+        show.print(line(("note:", "yellow"), " ", note))
+    show.print(line("Wrote ", (page, "bold")))
 
 
 def _orders_csv(result: NextOrders) -> str:
@@ -464,4 +465,4 @@ def next_deposit(
         f"{cur} = {result.deposit:,.2f} {cur}"
     )
     if csv_file is not None:
-        show.print(f"Wrote [bold]{csv_file}[/]")
+        show.print(line("Wrote ", (csv_file, "bold")))

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from piefolio.cli._app import _errors_to_exit_codes, app, console, open_store, progress
+from piefolio.cli._app import (
+    _errors_to_exit_codes,
+    app,
+    console,
+    line,
+    open_store,
+    progress,
+    styled,
+)
 
 if TYPE_CHECKING:
     from piefolio.data.providers.base import Provider
@@ -204,7 +212,7 @@ def data_list() -> None:
             i.updated_at.strftime("%Y-%m-%d %H:%M"),
         )
     out.print(table)
-    out.print(f"[dim]{store.path}[/]")
+    out.print(styled(store.path, "dim"))
 
 
 @data_command("info")
@@ -223,7 +231,7 @@ def data_info(
     if info is None:
         if SampleProvider().supports(sym):
             out.print(f"{sym} is not stored, but the offline sample holds it.")
-            out.print(f"[bold]Terms:[/] {SAMPLE_TERMS}")
+            out.print(line(("Terms:", "bold"), f" {SAMPLE_TERMS}"))
             out.print(f"Store it with: piefolio data fetch {sym} --provider sample")
             return
         raise DataUnavailable(
@@ -231,7 +239,7 @@ def data_info(
             f"`piefolio data fetch {sym}` or import a file with "
             "`piefolio data import FILE`"
         )
-    out.print(f"[bold]{sym}[/] {info.name}".rstrip())
+    out.print(line((sym, "bold"), f" {info.name}".rstrip()))
     out.print(
         f"Coverage: {info.first_date} to {info.last_date}, {info.rows} days "
         f"(asked: {info.covered_from} to {info.covered_to})"
@@ -257,7 +265,7 @@ def data_info(
     for g in gaps[:10]:
         out.print(f"  • {g.date}: {g.detail}")
     if info.terms:
-        out.print(f"[bold]Terms:[/] {info.terms}")
+        out.print(line(("Terms:", "bold"), f" {info.terms}"))
 
 
 @data_command("verify")

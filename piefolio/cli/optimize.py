@@ -15,6 +15,8 @@ from piefolio.cli._app import (
     command,
     console,
     echo_json,
+    line,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -96,9 +98,12 @@ def optimize(
     out = console()
     if not as_json:
         out.print(
-            f"[bold]{pie.name}[/]: weights estimated on {current.days} days "
-            f"{current.start}..{current.end} (lookback {settings.lookback}); "
-            f"risk-free {current.risk_free:.2%}"
+            line(
+                (pie.name, "bold"),
+                f": weights estimated on {current.days} days "
+                f"{current.start}..{current.end} (lookback {settings.lookback}); "
+                f"risk-free {current.risk_free:.2%}",
+            )
         )
         out.print(
             f"Expected returns (E(r), a year, {pie.pie.currency}): {current.estimator}"
@@ -112,14 +117,15 @@ def optimize(
             for note in p.notes:
                 if note not in seen:
                     seen.add(note)
-                    out.print(f"[yellow]note[/] ({name}): {note}")
+                    out.print(line(("note", "yellow"), f" ({name}): {note}"))
         for name, reason in run.failed.items():
-            out.print(f"[red]{name} failed:[/] {reason}")
+            out.print(line((f"{name} failed:", "red"), f" {reason}"))
     if write is not None:
         (proposal,) = proposals.values()
         written = write_file(pie, proposal, write, force=force)
         if not as_json:
-            out.print(f"Wrote {written}. Check it: [bold]piefolio show {written}[/]")
+            check = (f"piefolio show {written}", "bold")
+            out.print(line(f"Wrote {written}. Check it: ", check))
 
 
 def _payload(pie: PieSpec, run: Optimization) -> dict[str, object]:
@@ -216,7 +222,7 @@ def _weights_table(
     for theme, members in pie.pie.themes().items():
         cells = [f"{p.theme_weights[theme]:.1%}" for p in proposals.values()]
         table.add_row(
-            f"[bold]{theme}[/]", "", f"{current.theme_weights[theme]:.1%}", *cells
+            styled(theme, "bold"), "", f"{current.theme_weights[theme]:.1%}", *cells
         )
         if len(members) == 1 and theme in members:
             continue
@@ -271,7 +277,7 @@ def _walk_forward_table(
     current_row = None
     for name, wf in checks.items():
         if isinstance(wf, str):
-            table.add_row(name, f"[red]{wf}[/]", "", "")
+            table.add_row(name, styled(wf, "red"), "", "")
             continue
         # Rows proposal, current; columns annual return, volatility, drawdown.
         ours, pie_row = wf.summary().to_numpy(dtype=float)

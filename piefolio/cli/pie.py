@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from piefolio.cli._app import SpecArg, command, console, slug
+from piefolio.cli._app import SpecArg, command, console, line, slug
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -29,34 +29,38 @@ def show(spec: SpecArg) -> None:
     out = console()
     out.print(render_tree(pie))
     out.print()
-    out.print(f"[bold]Plan:[/] {pie.plan.describe(pie.pie.currency)}")
+    out.print(line(("Plan:", "bold"), " ", pie.plan.describe(pie.pie.currency)))
     fees = pie.plan.fees
     cur = pie.pie.currency
     dividends = "reinvested" if pie.plan.dividends == "reinvest" else "paid as cash"
     out.print(
-        f"[bold]Fees:[/] commission {fees.commission_pct:g} % + "
-        f"{fees.commission_fixed:g} {cur} per order, FX {fees.fx_pct:g} %, "
-        f"spread {fees.spread_bps:g} bps, minimum order {fees.min_order:g} {cur}; "
-        f"dividends {dividends}"
+        line(
+            ("Fees:", "bold"),
+            f" commission {fees.commission_pct:g} % + "
+            f"{fees.commission_fixed:g} {cur} per order, FX {fees.fx_pct:g} %, "
+            f"spread {fees.spread_bps:g} bps, minimum order {fees.min_order:g} {cur}; "
+            f"dividends {dividends}",
+        )
     )
     if pie.plan.cash_interest:
-        out.print(f"[bold]Cash interest:[/] {pie.plan.cash_interest * 100:g} % a year")
+        interest = f" {pie.plan.cash_interest * 100:g} % a year"
+        out.print(line(("Cash interest:", "bold"), interest))
     if pie.benchmarks:
-        out.print("[bold]Benchmarks[/] (same plan, same deposits):")
+        out.print(line(("Benchmarks", "bold"), " (same plan, same deposits):"))
         for b in pie.benchmarks:
             what = b.ticker or ", ".join(
                 f"{t} {w:.0%}" for t, w in b.effective_weights().items()
             )
             out.print(f"  • {b.name}: {what}")
     if pie.claims:
-        out.print("[bold]Claims[/] to check:")
+        out.print(line(("Claims", "bold"), " to check:"))
         for c in pie.claims:
             out.print(
                 f"  • {c.id}: {' + '.join(c.long)} beats {' + '.join(c.short)} "
                 f"over {c.horizon}" + (f" — {c.text}" if c.text else "")
             )
     for note in pie.pie.notes():
-        out.print(f"[yellow]note:[/] {note}")
+        out.print(line(("note:", "yellow"), " ", note))
 
 
 def render_tree(spec: PieSpec) -> Tree:
@@ -64,19 +68,23 @@ def render_tree(spec: PieSpec) -> Tree:
     from rich.tree import Tree
 
     pie = spec.pie
-    root = Tree(f"[bold]{pie.name}[/] ({pie.currency})")
+    root = Tree(line((pie.name, "bold"), f" ({pie.currency})"))
 
     def add(node: Tree, slices: tuple[Slice, ...], scale: float) -> None:
         for s in slices:
             eff = scale * s.weight
             if s.slices is not None:
                 branch = node.add(
-                    f"[bold cyan]{s.label}[/]  {s.weight:.1%} of parent → {eff:.2%}"
+                    line(
+                        (s.label, "bold cyan"),
+                        f"  {s.weight:.1%} of parent → {eff:.2%}",
+                    )
                 )
                 add(branch, s.slices, eff)
             else:
-                named = f" [dim]{s.name}[/]" if s.name else ""
-                node.add(f"[green]{s.ticker}[/]{named}  {s.weight:.1%} → {eff:.2%}")
+                named = (" ", (s.name, "dim")) if s.name else ()
+                weights = f"  {s.weight:.1%} → {eff:.2%}"
+                node.add(line((s.ticker, "green"), *named, weights))
 
     add(root, pie.slices, 1.0)
     return root
@@ -102,5 +110,5 @@ def new(
         raise SpecError(f"{target}: already exists; pass --force to overwrite it")
     write_template(target, name)
     console().print(
-        f"Wrote {target}. Edit it, then: [bold]piefolio show {target}[/]", markup=True
+        line(f"Wrote {target}. Edit it, then: ", (f"piefolio show {target}", "bold"))
     )

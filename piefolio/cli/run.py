@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-
 from piefolio.cli._app import (
     JsonOption,
     OfflineOption,
@@ -16,6 +14,7 @@ from piefolio.cli._app import (
     command,
     console,
     echo_json,
+    line,
     open_store,
     slug,
 )
@@ -56,9 +55,9 @@ def _run(
 ) -> Backtest:
     from piefolio.backtest import backtest
 
-    err = Console(stderr=True)
+    err = console(stderr=True)
     what = f"{spec.pie.name} and {len(spec.benchmarks)} benchmark(s)"
-    with err.status(f"Backtesting {what} (the first run compiles the engine)..."):
+    with err.status(line(f"Backtesting {what} (the first run compiles the engine)...")):
         return backtest(spec, frame=frame, offline=offline, risk_free=risk_free)
 
 
@@ -99,12 +98,12 @@ def present(
         return
     show = console()
     show.print(summary_table(data))
-    for line in verdict_lines(data):
-        show.print(line)
+    for verdict in verdict_lines(data):
+        show.print(verdict)
     for note in data.notes:
-        show.print(f"[yellow]note:[/] {note}")
+        show.print(line(("note:", "yellow"), " ", note))
     for path in written:
-        show.print(f"Wrote [bold]{path}[/]")
+        show.print(line("Wrote ", (path, "bold")))
 
 
 @command()
@@ -202,9 +201,9 @@ def compare(
     show.print(summary_frame_table(table, cur, title="Pies side by side"))
     show.print(rate_note)
     if cur == "":
-        show.print("[yellow]note:[/] the pies are in different currencies")
+        show.print(line(("note:", "yellow"), " the pies are in different currencies"))
     page = _compare_page(runs, table, cur, out, rate_note)
-    show.print(f"Wrote [bold]{page}[/]")
+    show.print(line("Wrote ", (page, "bold")))
 
 
 def _compare_page(

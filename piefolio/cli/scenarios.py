@@ -26,9 +26,11 @@ from piefolio.cli._app import (
     command,
     console,
     echo_json,
+    line,
     open_executor,
     progress,
     slug,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -141,19 +143,19 @@ def stress(
         return
     show = console()
     if not results:
-        show.print("[yellow]No window falls inside the data.[/]")
+        show.print(styled("No window falls inside the data.", "yellow"))
     for w in results:
         show.print(_stress_table(w))
         for row in w.rows:
             for note in row.notes:
-                show.print(f"  [yellow]note[/] ({row.name}): {note}")
+                show.print(line("  ", ("note", "yellow"), f" ({row.name}): {note}"))
     for path, rows in shocks:
         show.print(_shock_table(path, rows))
     skipped = [n for n in windows if n not in {w.name for w in results}]
     if skipped:
-        show.print(f"[dim]Skipped (before the data): {', '.join(skipped)}[/]")
+        show.print(styled(f"Skipped (before the data): {', '.join(skipped)}", "dim"))
     page = _stress_page(pie, results, shocks, _folder(pie, out) / "stress.html")
-    show.print(f"Wrote [bold]{page}[/]")
+    show.print(line("Wrote ", (page, "bold")))
 
 
 def _stress_page(
@@ -297,7 +299,7 @@ def _shock_table(path: Path, rows: list) -> Table:  # type: ignore[type-arg]
             f"{row['share']:.0%}",
         )
     for b in benches:
-        table.add_row(f"[bold]{b.name}[/]", "", "", _pct(b.total), "")
+        table.add_row(styled(b.name, "bold"), "", "", _pct(b.total), "")
     return table
 
 
@@ -433,7 +435,7 @@ def simulate(
         figures,
         _folder(pie, out) / "simulate.html",
     )
-    show.print(f"Wrote [bold]{page}[/]")
+    show.print(line("Wrote ", (page, "bold")))
 
 
 def _mc_frame(summary: pd.DataFrame, currency: str, goal: float | None) -> pd.DataFrame:
@@ -537,4 +539,4 @@ def claims(
         figures,
         _folder(pie, out) / "claims.html",
     )
-    show.print(f"Wrote [bold]{page}[/]")
+    show.print(line("Wrote ", (page, "bold")))

@@ -19,6 +19,7 @@ from piefolio.cli._app import (
     command,
     console,
     echo_json,
+    line,
     open_executor,
     open_store,
     progress,
@@ -122,8 +123,8 @@ def _starts(
     words = ", ".join(f"{k} {v.date()}" for k, v in picks.items())
     show.print(f"The pie's starts by XIRR: {words}")
     page = _starts_page(pie, frame, result, picks, folder)
-    show.print(f"Wrote [bold]{path}[/] and [bold]{page}[/]")
-    show.print(f"Rows are in the store's table [bold]{table_name}[/] for SQL")
+    show.print(line("Wrote ", (path, "bold"), " and ", (page, "bold")))
+    show.print(line("Rows are in the store's table ", (table_name, "bold"), " for SQL"))
 
 
 def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> Table:
@@ -251,11 +252,16 @@ def _variants(
         )  # fmt: skip
     show = console()
     show.print(table)
-    for line in selection.lines():
-        show.print(line)
+    for sentence in selection.lines():
+        show.print(sentence)
     show.print(
-        f"Wrote [bold]{path}[/]; the rows are in the store's table "
-        f"[bold]{table_name}[/] (piefolio's DuckDB file) for SQL"
+        line(
+            "Wrote ",
+            (path, "bold"),
+            "; the rows are in the store's table ",
+            (table_name, "bold"),
+            " (piefolio's DuckDB file) for SQL",
+        )
     )
 
 

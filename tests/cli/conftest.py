@@ -1,7 +1,10 @@
-"""Helpers of the CLI tests: an isolated home, the runner, store snapshots."""
+"""Helpers of the CLI tests: an isolated home, the runner, store snapshots, and a
+runner that fails any test on a traceback (a user never sees one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,78 @@ def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def write_csv(path: Path, text: str) -> Path:
     path.write_text(text.lstrip(), encoding="utf-8")
     return path
+
+
+# A small valid pie; tests replace one line of it to make one bad input.
+BASE = """\
+[pie]
+name = "T"
+currency = "USD"
+
+[[pie.slices]]
+name = "Energy"
+weight = 0.5
+slices = [{ ticker = "CVX", weight = 0.5 }, { ticker = "XOM", weight = 0.5 }]
+
+[[pie.slices]]
+ticker = "SPY"
+weight = 0.5
+
+[benchmarks]
+"Small caps" = "IWM"
+
+[plan]
+start = 2015-01-02
+initial = 1000
+"""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a user sees: the exit code and everything printed."""
+
+    code: int
+    output: str
+
+
+Invoke = Callable[..., Outcome]
+
+
+@pytest.fixture
+def piefolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run ``piefolio ARGS`` in ``tmp_path`` with its own empty store.
+
+    ``home=`` points PIEFOLIO_HOME elsewhere (the shared store). Any exception
+    other than a clean exit fails the test: a user never sees a traceback.
+    """
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, home: Path | None = None) -> Outcome:
+        env = {"COLUMNS": "200", "PIEFOLIO_HOME": str(home or tmp_path / "home")}
+        result = CliRunner().invoke(app, list(args), env=env)
+        if result.exception is not None and not isinstance(
+            result.exception, SystemExit
+        ):
+            raise AssertionError(
+                f"piefolio {' '.join(args)} raised {result.exception!r}\n"
+                f"{result.output}"
+            ) from result.exception
+        return Outcome(result.exit_code, result.output)
+
+    return invoke
+
+
+@pytest.fixture
+def write_pie(tmp_path: Path) -> Callable[..., Path]:
+    """Write BASE with ``old -> new`` replacements as ``tmp_path/name``."""
+
+    def write(*changes: tuple[str, str], name: str = "pie.toml") -> Path:
+        text = BASE
+        for old, new in changes:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
