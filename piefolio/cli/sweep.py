@@ -29,6 +29,7 @@ from piefolio.cli._app import (
 if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
+    from rich.text import Text
 
     from piefolio.data import PriceFrame
     from piefolio.spec import PieSpec
@@ -219,6 +220,7 @@ def _variants(
                 pie, frame, settings, folder / "sweep-variants",
                 executor=executor, workers=processes,
                 progress=lambda d, t: bar.update(task, completed=d, total=t),
+                note=lambda text: bar.console.print(_note(text)),
             )  # fmt: skip
     selection = honest_selection(result, frame, seed=seed)
     path = atomic_parquet(result.rows, folder / "sweep-variants.parquet")
@@ -263,6 +265,10 @@ def _variants(
             " (piefolio's DuckDB file) for SQL",
         )
     )
+
+
+def _note(text: str) -> Text:
+    return line(("note:", "yellow"), " ", text)
 
 
 def _table(pie: PieSpec, kind: str) -> str:

@@ -12,8 +12,10 @@ atomically, and only from the driver process, so:
 - the result does not depend on where the chunks ran: the parts are read back in
   chunk order, so one process, a process pool and a cluster give the same table.
 
-A ``sweep.json`` manifest records a fingerprint of the arguments; restarting in the
-same folder with other arguments is refused rather than mixing two sweeps.
+A ``sweep.json`` manifest records a fingerprint of the inputs; restarting in the
+same folder with other inputs is refused rather than mixing two sweeps. A manifest
+or a part that cannot be read (emptied, truncated, edited) is reported through
+``note`` and computed again; parts found without a manifest are never trusted.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from piefolio._atomic import atomic_parquet
+from piefolio._atomic import atomic_parquet, atomic_text
 from piefolio.errors import PlanError
 
 __all__ = ["ChunkTask", "run_chunks"]
@@ -53,21 +55,54 @@ def _write_part(out_dir: Path, index: int, frame: pd.DataFrame) -> None:
     atomic_parquet(frame, _part(out_dir, index))
 
 
-def _prepare(out_dir: Path, chunks: int, fingerprint: str) -> list[int]:
+def _read_manifest(manifest: Path, note: Callable[[str], None]) -> Any:
+    if not manifest.exists():
+        return None
+    try:
+        found = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        note(f"{manifest}: unreadable ({exc}); the sweep starts over")
+        return None
+    if not isinstance(found, dict) or set(found) != {"chunks", "fingerprint"}:
+        note(f"{manifest}: not a sweep manifest; the sweep starts over")
+        return None
+    return found
+
+
+def _prepare(
+    out_dir: Path, chunks: int, fingerprint: str, note: Callable[[str], None]
+) -> list[int]:
     """Create or check the manifest; return the chunks still to run."""
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = out_dir / MANIFEST
     wanted = {"chunks": chunks, "fingerprint": fingerprint}
-    if manifest.exists():
-        found = json.loads(manifest.read_text())
-        if found != wanted:
-            raise PlanError(
-                f"{out_dir}: holds another sweep ({found}); expected {wanted}. "
-                "Use a new --out folder, or delete this one to start over"
-            )
-    else:
-        manifest.write_text(json.dumps(wanted))
+    found = _read_manifest(manifest, note)
+    if found is None:
+        # Parts of unknown inputs: rows of another pie must never be reused.
+        for stale in out_dir.glob("part-[0-9][0-9][0-9][0-9][0-9][0-9].parquet"):
+            stale.unlink()
+        atomic_text(manifest, json.dumps(wanted))
+    elif found != wanted:
+        raise PlanError(
+            f"{out_dir}: holds another sweep, of other inputs (the pie's weights "
+            "or limits, the plan, the prices or the sweep settings changed); use "
+            "a new --out folder, or delete this one to start over"
+        )
     return [i for i in range(chunks) if not _part(out_dir, i).exists()]
+
+
+def _read_parts(
+    out_dir: Path, chunks: int, note: Callable[[str], None]
+) -> tuple[dict[int, pd.DataFrame], list[int]]:
+    """Read every part; return those read and the indices of unreadable ones."""
+    frames, bad = {}, []
+    for i in range(chunks):
+        try:
+            frames[i] = pd.read_parquet(_part(out_dir, i))
+        except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+            note(f"{_part(out_dir, i)}: unreadable ({exc}); computing it again")
+            bad.append(i)
+    return frames, bad
 
 
 def run_chunks(
@@ -80,6 +115,7 @@ def run_chunks(
     executor: str | Any = "local",
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Run every chunk not yet on disk, then return all rows in chunk order.
 
@@ -96,7 +132,7 @@ def run_chunks(
     out_dir : Path
         Folder for the parts and the manifest; reused to resume.
     fingerprint : str
-        A string that changes when the sweep's arguments change.
+        A string that changes whenever anything the rows depend on changes.
     executor : {"local", "processes"} or dask.distributed.Client
         Where chunks run: this process, a process pool of ``workers``, or a Dask
         client (a local cluster or ``tcp://HOST:PORT``).
@@ -105,6 +141,9 @@ def run_chunks(
     progress : callable, optional
         Called with the number of chunks finished so far (already-done ones
         included) after each chunk, for a progress bar.
+    note : callable, optional
+        Called with a sentence when a manifest or part on disk cannot be read
+        and is computed again.
 
     Returns
     -------
@@ -113,7 +152,8 @@ def run_chunks(
     """
     if chunks < 1:
         raise PlanError(f"a sweep needs at least one chunk; got {chunks}")
-    pending = _prepare(out_dir, chunks, fingerprint)
+    tell = note or (lambda _: None)
+    pending = _prepare(out_dir, chunks, fingerprint, tell)
     done = chunks - len(pending)
     if progress is not None:
         progress(done)
@@ -123,9 +163,11 @@ def run_chunks(
         done += 1
         if progress is not None:
             progress(done)
-    return pd.concat(
-        [pd.read_parquet(_part(out_dir, i)) for i in range(chunks)], ignore_index=True
-    )
+    frames, bad = _read_parts(out_dir, chunks, tell)
+    for index, frame in _execute(task, payload, bad, "local", None, tag=""):
+        _write_part(out_dir, index, frame)
+        frames[index] = frame
+    return pd.concat([frames[i] for i in range(chunks)], ignore_index=True)
 
 
 def _execute(

@@ -207,6 +207,34 @@ class _Payload:
     chunks_per_plan: int
 
 
+def _fingerprint(payload: _Payload) -> str:
+    """Hash everything a chunk's rows depend on, so a resume never mixes inputs.
+
+    The payload itself, not the arguments that made it: the window's closes,
+    dividends and FX mask, every plan, every weighting (so the targets, the
+    ``[optimize]`` limits, the seed and the spread), the chunking, and the
+    code's version.
+    """
+    from piefolio import __version__
+
+    digest = hashlib.blake2b(digest_size=32)
+
+    def add(data: bytes) -> None:
+        digest.update(len(data).to_bytes(8, "little") + data)
+
+    frame, weights = payload.frame, payload.weights
+    add(__version__.encode())
+    add(json.dumps([p.model_dump(mode="json") for p in payload.plans]).encode())
+    add(str(payload.chunks_per_plan).encode())
+    add(json.dumps([list(frame.symbols), frame.base_currency]).encode())
+    add(pd.DatetimeIndex(frame.dates).asi8.tobytes())
+    for array in (frame.base, frame.dividends, frame.fx_mask):
+        add(b"none" if array is None else np.ascontiguousarray(array).tobytes())
+    add(json.dumps([str(c) for c in weights.columns]).encode())
+    add(pd.util.hash_pandas_object(weights, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 def _run_chunk(index: int, payload: _Payload) -> pd.DataFrame:
     """Run one chunk: one plan variant, up to CHUNK_ROWS weightings."""
     from piefolio.engine import simulate_batch
@@ -291,6 +319,7 @@ def run_variants(
     workers: int | None = None,
     fx_mask: pd.Series | None = None,
     progress: Callable[[int, int], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> VariantSweep:
     """Run every plan variant with every weighting; resumable in ``out_dir``.
 
@@ -314,6 +343,8 @@ def run_variants(
         With a DataFrame of prices only: tickers that pay the FX fee.
     progress : callable, optional
         ``progress(done, total)`` in chunks.
+    note : callable, optional
+        Told when parts on disk cannot be read and are computed again.
 
     Returns
     -------
@@ -334,28 +365,17 @@ def run_variants(
         window = window.loc[: pd.Timestamp(spec.plan.end)]
     per_plan = -(-len(weights) // CHUNK_ROWS)
     payload = _Payload(on_prices(frame, window), plans, weights, per_plan)
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            {
-                "settings": settings.model_dump(mode="json"),
-                "plan": spec.plan.model_dump(mode="json"),
-                "tickers": tickers,
-                "dates": [str(window.index[0]), str(window.index[-1]), len(window)],
-                "checksum": float(np.nansum(window.to_numpy())),
-            },
-            sort_keys=True,
-        ).encode()
-    ).hexdigest()
     total = len(plans) * per_plan
     rows = run_chunks(
         _run_chunk,
         payload,
         total,
         out_dir,
-        fingerprint=fingerprint,
+        fingerprint=_fingerprint(payload),
         executor=executor,
         workers=workers,
         progress=None if progress is None else (lambda done: progress(done, total)),
+        note=note,
     )
     params = pd.DataFrame([p for p, _ in variants])
     rows = rows.join(params, on="plan")

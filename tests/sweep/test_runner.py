@@ -122,3 +122,66 @@ def test_dask_cluster_gives_the_same_rows_even_when_a_worker_dies(
     assert (tmp_path / "died").exists(), "the worker was never killed"
     pd.testing.assert_frame_equal(local, remote)
     assert len(remote) == 8 * 3
+
+
+class Counting:
+    """seeded_chunk that remembers which chunks it ran."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def __call__(self, index: int, payload: Any) -> pd.DataFrame:
+        self.calls.append(index)
+        return seeded_chunk(index, payload)
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", '{"chunks": 3}'])
+def test_unreadable_manifest_is_reported_and_the_sweep_recomputed(
+    tmp_path: Path, content: str
+) -> None:
+    fresh = run_chunks(seeded_chunk, PAYLOAD, 3, tmp_path / "fresh", fingerprint="a")
+    out_dir = tmp_path / "sweep"
+    run_chunks(seeded_chunk, {"seed": 7}, 3, out_dir, fingerprint="other")
+    (out_dir / "sweep.json").write_text(content)
+    notes: list[str] = []
+    task = Counting()
+    out = run_chunks(task, PAYLOAD, 3, out_dir, fingerprint="a", note=notes.append)
+    # The parts of unknown inputs are not reused: all three chunks ran again.
+    assert task.calls == [0, 1, 2]
+    pd.testing.assert_frame_equal(out, fresh)
+    assert len(notes) == 1 and "sweep.json" in notes[0] and "starts over" in notes[0]
+    assert "other" not in (out_dir / "sweep.json").read_text()
+
+
+def test_parts_without_a_manifest_are_never_trusted(tmp_path: Path) -> None:
+    run_chunks(seeded_chunk, {"seed": 7}, 3, tmp_path, fingerprint="other")
+    (tmp_path / "sweep.json").unlink()
+    task = Counting()
+    out = run_chunks(task, PAYLOAD, 3, tmp_path, fingerprint="a")
+    assert task.calls == [0, 1, 2]
+    fresh = run_chunks(seeded_chunk, PAYLOAD, 3, tmp_path / "fresh", fingerprint="a")
+    pd.testing.assert_frame_equal(out, fresh)
+
+
+@pytest.mark.parametrize("damage", [b"", b"PAR1 truncated"])
+def test_unreadable_part_is_reported_and_computed_again(
+    tmp_path: Path, damage: bytes
+) -> None:
+    first = run_chunks(seeded_chunk, PAYLOAD, 4, tmp_path, fingerprint="a")
+    (tmp_path / "part-000002.parquet").write_bytes(damage)
+    notes: list[str] = []
+    task = Counting()
+    out = run_chunks(task, PAYLOAD, 4, tmp_path, fingerprint="a", note=notes.append)
+    assert task.calls == [2]
+    pd.testing.assert_frame_equal(out, first)
+    assert len(notes) == 1 and "part-000002.parquet: unreadable" in notes[0]
+    # Healed on disk: the next resume reads it without a note.
+    again: list[str] = []
+    run_chunks(Counting(), PAYLOAD, 4, tmp_path, fingerprint="a", note=again.append)
+    assert again == []
+
+
+def test_manifest_is_written_atomically(tmp_path: Path) -> None:
+    run_chunks(seeded_chunk, PAYLOAD, 2, tmp_path, fingerprint="a")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert (tmp_path / "sweep.json").read_text() == '{"chunks": 2, "fingerprint": "a"}'

@@ -20,8 +20,7 @@ from piefolio.sweep.variants import (
     run_variants,
 )
 
-SPEC = parse_pie(
-    """
+SPEC_TEXT = """
 [pie]
 name = "p"
 [[pie.slices]]
@@ -41,7 +40,7 @@ rebalance = "monthly"
 slice_max = 0.5
 theme_limits = { "Stocks" = [0.4, 0.8] }
 """
-)
+SPEC = parse_pie(SPEC_TEXT)
 
 
 def market(seed: int = 0, days: int = 780) -> pd.DataFrame:
@@ -147,3 +146,36 @@ def test_sweep_file_errors_name_the_key(tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     good.write_text('[sweep]\nrebalance = ["none", "monthly"]\nweights = 5\n')
     assert load_sweep(good).weights == 5
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # The target weights: before, the old rows came back labelled as the new pie.
+        ('{ ticker = "A", weight = 0.5 }, { ticker = "B", weight = 0.5 }',
+         '{ ticker = "A", weight = 0.4 }, { ticker = "B", weight = 0.6 }'),
+        ("slice_max = 0.5", "slice_max = 0.45"),  # the [optimize] limits
+        ("initial = 1000", "initial = 2000"),  # the plan
+    ],
+)  # fmt: skip
+def test_a_resume_never_reuses_rows_of_other_inputs(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    text = SPEC_TEXT.replace(old, new)
+    assert text != SPEC_TEXT
+    settings = SweepSettings(weights=5, seed=1)
+    run_variants(SPEC, market(), settings, tmp_path)
+    with pytest.raises(PlanError, match="holds another sweep, of other inputs"):
+        run_variants(parse_pie(text), market(), settings, tmp_path)
+
+
+def test_a_resume_never_reuses_rows_of_other_prices(tmp_path: Path) -> None:
+    settings = SweepSettings(weights=5, seed=1)
+    prices = market()
+    run_variants(SPEC, prices, settings, tmp_path)
+    # One close on one day: the old checksum (a sum) missed offsetting edits.
+    edited = prices.copy()
+    edited.iloc[100, 0] += 1.0
+    edited.iloc[101, 0] -= 1.0
+    with pytest.raises(PlanError, match="holds another sweep"):
+        run_variants(SPEC, edited, settings, tmp_path)
