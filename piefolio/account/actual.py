@@ -241,6 +241,13 @@ def value_ledger(ledger: Ledger, frame: PriceFrame) -> Valuation:
     amounts = np.array([e.amount for e in ledger.entries])
     np.add.at(cash_moves, idx[~late], amounts[~late])
     cash = pd.Series(np.cumsum(cash_moves), index=days, name="cash")
+    if (cash < -0.01).any():
+        # A broker's cash does not go negative: a deposit is missing.
+        low = cash[cash < -0.01]
+        notes.append(
+            f"cash falls to {low.iloc[0]:,.2f} on {low.index[0].date()}: the history "
+            "seems to miss a deposit (import the earlier exports too)"
+        )
 
     moves = ledger.basis_shares()
     tickers = list(dict.fromkeys(moves["ticker"])) if not moves.empty else []
@@ -265,6 +272,13 @@ def value_ledger(ledger: Ledger, frame: PriceFrame) -> Valuation:
         )
         shares = np.cumsum(shares, axis=0)
         shares[np.abs(shares) < 1e-9] = 0.0
+        if (shares < 0).any():
+            t, j = np.argwhere(shares < 0)[0]
+            # Selling what was never bought: the history starts after the buy.
+            raise PlanError(
+                f"the history sells {-shares[t, j]:g} more {tickers[j]} than it "
+                f"bought by {days[t].date()}; import the earlier exports too"
+            )
     prices = (
         frame.prices[tickers].iloc[lo:].ffill().to_numpy()
         if tickers

@@ -193,3 +193,26 @@ def test_benchmark_dividends_are_paid_as_cash(tmp_path: Path) -> None:
     shares = 37.5 / 1.001
     assert result.runs["S&P 500"].final_value == pytest.approx(shares * 81)
     assert result.runs["S&P 500"].dividends == pytest.approx(shares)
+
+
+def test_a_history_that_starts_after_a_buy_is_refused(
+    tmp_path: Path, store: Store
+) -> None:
+    from piefolio.errors import PlanError
+
+    # An export of the later months only: it sells shares bought before it.
+    history = """date,action,ticker,shares,price,currency,amount,fee
+2024-01-02,deposit,,,,EUR,100,
+2024-01-05,sell,AAA,3,100,EUR,300,
+"""
+    with pytest.raises(PlanError, match="sells 3 more AAA than it bought"):
+        _run(tmp_path, store, history)
+
+
+def test_cash_below_zero_is_noted(tmp_path: Path, store: Store) -> None:
+    history = HISTORY.replace("2024-01-15,deposit,,,,EUR,300,", "")
+    history = history.replace("2024-01-16,buy,BBB,5,25,EUR,125,0.50", "")
+    history += "2024-01-16,buy,BBB,40,25,EUR,1000,\n"
+    result = _run(tmp_path, store, history)
+    # 1500 in, 500 + 201 + 220 + 1000 spent: -421 on 2024-01-16.
+    assert any("cash falls to -421.00 on 2024-01-16" in n for n in result.notes)
