@@ -109,8 +109,15 @@ def xirr(
             paid = -row[moved]
         if not moved.any():
             continue
+        amounts = np.append(paid, finals[idx])
+        # The rate does not depend on the unit of money, but pyxirr's tolerance
+        # is absolute: past ~1e11 it never converges (NaN). Solve in units of
+        # the largest flow.
+        scale = np.max(np.abs(amounts))
+        if np.isfinite(scale) and scale > 0:
+            amounts = amounts / scale
         try:
-            rate = pyxirr.xirr(when, np.append(paid, finals[idx]), silent=True)
+            rate = pyxirr.xirr(when, amounts, silent=True)
         except pyxirr.InvalidPaymentsError:
             rate = None
         out[idx] = math.nan if rate is None else rate
