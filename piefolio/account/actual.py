@@ -379,6 +379,7 @@ def actual(spec: PieSpec, history: Ledger, frame: PriceFrame) -> Actual:
     DataUnavailable
         A held ticker without prices.
     """
+    from piefolio.account.prices import match_tickers
     from piefolio.engine.dated import simulate_dated
 
     if frame.adjusted:
@@ -392,8 +393,11 @@ def actual(spec: PieSpec, history: Ledger, frame: PriceFrame) -> Actual:
             f"the prices are in {frame.base_currency} but the account is in "
             f"{history.currency}; set the pie's currency to {history.currency}"
         )
+    renamed = match_tickers(history, spec)
+    history = history.with_tickers(renamed)
     valued = value_ledger(history, frame)
     nav, notes = valued.nav, list(valued.notes)
+    notes += [f"{a} in the history is {b} of the pie" for a, b in renamed.items()]
     days = pd.DatetimeIndex(nav.index)
     flows = _trading_day_flows(history, days)
     if flows.empty or flows.iloc[0] <= 0:

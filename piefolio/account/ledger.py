@@ -24,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -177,6 +177,16 @@ class Ledger:
     def withdrawn(self) -> float:
         """Money taken out of the account, total (positive)."""
         return float(-sum(e.amount for e in self.entries if e.kind is Kind.WITHDRAWAL))
+
+    def with_tickers(self, names: Mapping[str, str]) -> Ledger:
+        """Return the ledger with tickers renamed (``{"VUSA": "VUSA.L"}``)."""
+        if not any(e.ticker in names for e in self.entries):
+            return self
+        entries = tuple(
+            replace(e, ticker=names[e.ticker]) if e.ticker in names else e
+            for e in self.entries
+        )
+        return Ledger(entries, self.currency)
 
     def to_frame(self) -> pd.DataFrame:
         """Return the entries as a table, one row each, columns as Entry's fields."""

@@ -270,7 +270,7 @@ def current_holdings(
     Holdings
     """
     from piefolio.account.actual import value_ledger
-    from piefolio.account.prices import account_frame
+    from piefolio.account.prices import account_frame, match_tickers
     from piefolio.account.table import read_ledger
     from piefolio.data.store import Store
 
@@ -278,6 +278,7 @@ def current_holdings(
     ledger = read_ledger(store)
     if len(ledger):
         frame = account_frame(spec, ledger, store=store, offline=offline)
+        ledger = ledger.with_tickers(match_tickers(ledger, spec))
         valued = value_ledger(ledger, frame)
         last = valued.values.iloc[-1]
         foreign = dict(zip(frame.symbols, map(bool, frame.fx_mask), strict=True))

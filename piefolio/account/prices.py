@@ -18,7 +18,35 @@ if TYPE_CHECKING:
     from piefolio.data.store import Store
     from piefolio.spec import PieSpec
 
-__all__ = ["account_frame"]
+__all__ = ["account_frame", "match_tickers"]
+
+
+def match_tickers(ledger: Ledger, spec: PieSpec) -> dict[str, str]:
+    """Map the broker's tickers to the pie's symbols where only the market differs.
+
+    Trading 212 writes ``VUSA`` where the pie (and Yahoo) say ``VUSA.L``: a
+    ledger ticker that is not one of the pie's or benchmarks' symbols, and is
+    the part before the dot of exactly one of them, is that symbol.
+
+    Returns
+    -------
+    dict
+        Broker ticker -> pie symbol, only for the tickers renamed.
+    """
+    from piefolio.data.prices import spec_symbols
+
+    held, _ = spec_symbols(spec)
+    known = set(held)
+    by_root: dict[str, list[str]] = {}
+    for symbol in held:
+        if "." in symbol:
+            by_root.setdefault(symbol.split(".", 1)[0], []).append(symbol)
+    out = {}
+    for ticker in ledger.tickers:
+        found = by_root.get(ticker, [])
+        if ticker not in known and len(found) == 1:
+            out[ticker] = found[0]
+    return out
 
 
 def account_frame(
@@ -31,7 +59,8 @@ def account_frame(
     spec : PieSpec
         Its pie's and benchmarks' tickers are loaded, in its currency.
     ledger : Ledger
-        Every ticker it ever held is loaded, from its first row on.
+        Every ticker it ever held is loaded, from its first row on (named as
+        the pie names it, :func:`match_tickers`).
     store : Store, optional
         Default: the user's store.
     offline : bool
@@ -57,6 +86,7 @@ def account_frame(
         raise PlanError("the history is empty; run `piefolio history import FILE`")
     store = store or Store()
     held, _ = spec_symbols(spec)
+    ledger = ledger.with_tickers(match_tickers(ledger, spec))
     symbols = list(dict.fromkeys([*ledger.tickers, *held]))
     first = ledger.entries[0].date
     if not offline:

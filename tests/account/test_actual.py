@@ -216,3 +216,14 @@ def test_cash_below_zero_is_noted(tmp_path: Path, store: Store) -> None:
     result = _run(tmp_path, store, history)
     # 1500 in, 500 + 201 + 220 + 1000 spent: -421 on 2024-01-16.
     assert any("cash falls to -421.00 on 2024-01-16" in n for n in result.notes)
+
+
+def test_broker_tickers_match_the_pies_symbols_by_their_root(tmp_path: Path) -> None:
+    # Trading 212 writes AAA where the pie and the store say AAA.L.
+    closes = {("AAA.L" if k == "AAA" else k): v for k, v in CLOSES.items()}
+    store = price_store(tmp_path / "l.duckdb", closes)
+    spec = SPEC.replace('"AAA"', '"AAA.L"')
+    result = _run(tmp_path, store, HISTORY, spec)
+    assert result.nav.iloc[-1] == pytest.approx(2047.0)  # as in the first test
+    assert "AAA in the history is AAA.L of the pie" in result.notes
+    assert {h.ticker for h in result.holdings} == {"AAA.L", "BBB"}
