@@ -63,15 +63,17 @@ def data_fetch(
     ] = None,
 ) -> None:
     """Fetch prices into the store; only missing date ranges are asked for."""
-    import datetime as dt
-
     from rich.table import Table
 
     from piefolio.data.chain import default_providers, update
 
     symbols, first, base = _targets(targets)
-    lo = dt.date.fromisoformat(start) if start else first or dt.date(2000, 1, 1)
-    hi = dt.date.fromisoformat(end) if end else dt.date.today()
+    lo = _day("--start", start) if start else first or dt.date(2000, 1, 1)
+    hi = _day("--end", end) if end else dt.date.today()
+    if lo > hi:
+        from piefolio.errors import BadData
+
+        raise BadData(f"--start {lo} is after --end {hi}; expected start <= end")
     providers = _pick_providers(provider) if provider else default_providers()
     store = open_store()
     with progress() as bar:
@@ -101,15 +103,37 @@ def data_fetch(
     for r in reports:
         table.add_row(r.symbol, r.describe().split(": ", 1)[1])
     console().print(table)
-    lost = [r.symbol for r in reports if not r.ok and r.last_stored is None]
-    if lost:
+    failed = [r for r in reports if not r.ok]
+    lost = [r for r in failed if r.last_stored is None]
+    if lost or (failed and not any(r.source for r in reports)):
         from piefolio.errors import DataUnavailable
 
+        # Nothing came in: a fetch that fetched nothing has failed, even where
+        # older prices are stored (they are listed above with their age).
         raise DataUnavailable(
-            f"no data for {', '.join(lost)}: check the tickers (Yahoo spelling, "
-            "e.g. ASML.AS), connect to the internet, or import a file with "
-            "`piefolio data import FILE`"
+            f"fetched nothing for {', '.join(r.symbol for r in lost or failed)}: "
+            "check the tickers (Yahoo spelling, e.g. ASML.AS), connect to the "
+            "internet, or import a file with `piefolio data import FILE`"
         )
+
+
+def _day(option: str, text: str) -> dt.date:
+    """Parse a date option, bounded like a pie's dates; BadData (exit 2) if not."""
+    from piefolio.errors import BadData
+    from piefolio.spec import FIRST_DATE, LAST_DATE
+
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadData(
+            f"{option} {text!r} is not a date; expected YYYY-MM-DD, e.g. 2020-01-31"
+        ) from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise BadData(
+            f"{option} {text!r} is outside {FIRST_DATE.year}..{LAST_DATE.year}; "
+            "expected a day with prices"
+        )
+    return day
 
 
 def _targets(targets: list[str]) -> tuple[list[str], dt.date | None, str | None]:
@@ -139,13 +163,13 @@ def _fx_pairs(store: Store, symbols: list[str], base: str) -> list[str]:
 def _pick_providers(name: str) -> list[Provider]:
     from piefolio.data.chain import default_providers, list_providers
     from piefolio.data.providers.sample import SampleProvider
-    from piefolio.errors import DataError
+    from piefolio.errors import BadData
 
     if name == "sample":
         return [SampleProvider()]
     chosen = [p for p in default_providers() if p.name == name]
     if not chosen:
-        raise DataError(
+        raise BadData(
             f"unknown provider {name!r}; expected one of yahoo, stooq, fred, sample "
             f"(all: {', '.join(list_providers())})"
         )
@@ -171,7 +195,7 @@ def data_import(
     keep = [o.strip() for o in only.split(",")] if only else None
     with progress() as bar:
         task = bar.add_task(f"reading {file.name}", total=None)
-        series = read_prices_file(file, currency=currency.upper(), only=keep)
+        series = read_prices_file(file, currency=currency, only=keep)
         bar.update(
             task, total=len(series), completed=0, description=f"storing {file.name}"
         )

@@ -36,8 +36,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from piefolio.data.providers.base import RawSeries
-from piefolio.errors import BadData, StoreError
+from piefolio.currency import currency_problem
+from piefolio.data.providers.base import RawSeries, check_values
+from piefolio.errors import BadData, ProviderError, StoreError
 from piefolio.typing import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -348,6 +349,17 @@ class Store:
         if len(set(syms)) != len(syms):
             dup = sorted({s for s in syms if syms.count(s) > 1})
             raise BadData(f"{', '.join(dup)}: given twice in one write")
+        for item in items:
+            what = f"{item.symbol} from {item.source}"
+            problem = currency_problem(item.currency)
+            if problem is not None:
+                raise BadData(f"{what}: {problem}")
+            try:
+                # Providers and files check their values, naming lines; this
+                # is the last guard, for series built by hand.
+                check_values(item.frame, what)
+            except ProviderError as exc:
+                raise BadData(str(exc)) from exc
         self._check_against_stored(con, items)
         for sym, r in rescale.items():
             _apply_rescale(con, sym, r)
@@ -373,6 +385,7 @@ class Store:
         written = 0
         if frames:
             incoming = pd.concat(frames, ignore_index=True)
+
             con.register("incoming", incoming)
             if stored == "correct":
                 con.execute(

@@ -28,6 +28,9 @@ from piefolio.errors import ProviderError
 
 __all__ = [
     "COLUMNS",
+    "DIVIDEND_MAX",
+    "PRICE_RANGE",
+    "SPLIT_RANGE",
     "Provider",
     "RateLimited",
     "RawSeries",
@@ -38,6 +41,15 @@ __all__ = [
 
 #: Columns of :attr:`RawSeries.frame`, in this order.
 COLUMNS: tuple[str, ...] = ("close", "adj_close", "dividend", "split")
+
+#: Prices (and FX rates) outside this range are errors, not data: ``inf``,
+#: ``1e308`` or ``1e-300`` break every return computed from them. The top
+#: leaves room for a bitcoin in rupiah, the bottom for a sub-cent coin.
+PRICE_RANGE = (1e-8, 1e12)
+#: Largest cash dividend per share accepted (dividends are >= 0).
+DIVIDEND_MAX = 1e12
+#: Split ratios accepted: 1-for-a-million to a-million-for-1.
+SPLIT_RANGE = (1e-6, 1e6)
 
 
 class TransientProviderError(ProviderError):
@@ -115,22 +127,38 @@ def make_frame(
     adj_close: object = None,
     dividend: object = None,
     split: object = None,
+    what: str = "series",
+    rows: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Build a :class:`RawSeries` frame, filling absent columns with their defaults.
+    """Build a :class:`RawSeries` frame, checking every value.
 
     Parameters
     ----------
     dates : DatetimeIndex, length T
         Trading days; a time zone and a time of day are dropped.
     close, adj_close : array-like of length T, optional
-        Prices; absent means all NaN.
+        Prices; absent means all NaN. Present ones must lie in
+        :data:`PRICE_RANGE`.
     dividend, split : array-like of length T, optional
-        Absent means 0.0 (no dividend) and 1.0 (no split); NaN becomes the same.
+        Absent means 0.0 (no dividend) and 1.0 (no split); NaN becomes the same,
+        and so does a split of 0 (yfinance's "no split"). Dividends must be >= 0,
+        splits within :data:`SPLIT_RANGE`.
+    what : str
+        Names the answer in messages: ``"CVX: Stooq"``.
+    rows : sequence of str, length T, optional
+        Where each row came from (``"line 5"``), for messages; default its date.
 
     Returns
     -------
     pandas.DataFrame
-        Shape (T, 4), sorted by date, duplicates dropped (last kept).
+        Shape (T', 4), sorted by date; a row repeated with the same values is
+        kept once.
+
+    Raises
+    ------
+    ProviderError
+        For a value out of range (naming the row, the column and the value) or
+        one date given twice with different values.
     """
     index = pd.DatetimeIndex(dates)
     if index.tz is not None:
@@ -153,10 +181,75 @@ def make_frame(
         },
         index=index,
     )
-    # yfinance reports "no split" as 0.0; a zero ratio has no meaning, so it is 1.
-    frame.loc[frame["split"] <= 0, "split"] = 1.0
-    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+    frame.loc[frame["split"] == 0.0, "split"] = 1.0
+    labels = list(rows) if rows is not None else None
+    check_values(frame, what, labels)
+    if not frame.index.is_unique:
+        frame = _drop_repeats(frame, what, labels)
+    if not frame.index.is_monotonic_increasing:
+        frame = frame.sort_index(kind="stable")
     return frame
+
+
+def check_values(
+    frame: pd.DataFrame, what: str, rows: Sequence[str] | None = None
+) -> None:
+    """Raise :class:`ProviderError` for the first value out of its range.
+
+    Prices NaN (absent) or within :data:`PRICE_RANGE`; dividends in
+    ``[0, DIVIDEND_MAX]``; splits within :data:`SPLIT_RANGE`.
+    """
+    checks = (
+        ("close", *PRICE_RANGE, True),
+        ("adj_close", *PRICE_RANGE, True),
+        ("dividend", 0.0, DIVIDEND_MAX, False),
+        ("split", *SPLIT_RANGE, False),
+    )
+    for name, lo, hi, may_be_nan in checks:
+        v = frame[name].to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            ok = (v >= lo) & (v <= hi)
+        if may_be_nan:
+            ok |= np.isnan(v)
+        if not ok.all():
+            i = int(np.argmin(ok))
+            where = rows[i] if rows is not None else str(frame.index[i].date())
+            raise ProviderError(
+                f"{what}: {where}: {name} = {float(v[i])!r} is not a valid {name}; "
+                f"expected {_expected(name, lo, hi)}"
+            )
+
+
+def _expected(name: str, lo: float, hi: float) -> str:
+    if name == "dividend":
+        return f"0 (none) up to {hi:g}"
+    if name == "split":
+        return f"a ratio from {lo:g} to {hi:g} (2.0 for a 2-for-1)"
+    return f"a price from {lo:g} to {hi:g}"
+
+
+def _drop_repeats(
+    frame: pd.DataFrame, what: str, rows: Sequence[str] | None
+) -> pd.DataFrame:
+    """Keep a date given twice with the same values once; differing is an error."""
+    flat = frame.reset_index()
+    same = flat.duplicated(keep="first").to_numpy()
+    dup_date = flat["date"].duplicated(keep=False).to_numpy()
+    clash = dup_date & ~flat.duplicated(keep=False).to_numpy()
+    if clash.any():
+        i = int(np.argmax(clash))
+        day = flat["date"].iloc[i]
+        both = flat.index[(flat["date"] == day).to_numpy()]
+        shown = [rows[j] if rows is not None else f"row {j + 1}" for j in both[:2]]
+        closes = [repr(float(flat["close"].iloc[j])) for j in both[:2]]
+        raise ProviderError(
+            f"{what}: {day.date()} appears twice with different values ("
+            + " and ".join(
+                f"close {c} on {r}" for c, r in zip(closes, shown, strict=True)
+            )
+            + "); expected one row per day"
+        )
+    return frame[~same]
 
 
 @runtime_checkable

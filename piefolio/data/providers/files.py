@@ -14,8 +14,12 @@ fits wins):
   price that day (before a listing, on a holiday).
 
 A file is checked whole before anything is returned, so a bad file never reaches
-the store: every error is a :class:`~piefolio.errors.DataError` naming the file,
-the line (1 = header) or column, the value found and what was expected.
+the store: every error is a :class:`~piefolio.errors.BadData` (bad input, exit
+2) naming the file, the line (1 = header) or column, the value found and what
+was expected. Prices must lie in :data:`~piefolio.data.providers.base.PRICE_RANGE`
+(no ``inf``, no ``1e308``, no ``1e-300``), dividends be >= 0, splits > 0 (0 is
+yfinance's "no split" and reads as 1), dates within 1900..2199 in one time zone,
+currencies ISO 4217 codes, and every row as long as the header.
 """
 
 from __future__ import annotations
@@ -28,8 +32,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from piefolio.data.providers.base import RawSeries, UnknownSymbol, make_frame
-from piefolio.errors import DataError
+from piefolio.currency import currency_problem
+from piefolio.data.providers.base import (
+    DIVIDEND_MAX,
+    PRICE_RANGE,
+    SPLIT_RANGE,
+    RawSeries,
+    UnknownSymbol,
+    make_frame,
+)
+from piefolio.errors import BadData
 from piefolio.typing import PathLike
 
 __all__ = ["FilesProvider", "read_prices_file"]
@@ -99,25 +111,34 @@ def read_prices_file(
 
     Raises
     ------
-    DataError
+    BadData
         For a missing or unreadable file, missing or unknown columns, unparsable
         dates, duplicate dates, unsorted rows, non-numeric or non-positive prices.
     """
     file = Path(path)
+    problem = currency_problem(currency)
+    if problem is not None:
+        raise BadData(f"--currency: {problem}")
+    currency = currency.strip().upper()
     if not file.exists():
-        raise DataError(f"{file}: no such file")
+        raise BadData(f"{file}: no such file")
+    if not file.is_file():
+        raise BadData(f"{file}: not a file; expected a CSV or Parquet file")
     try:
         if file.suffix.lower() == ".parquet":
             raw = pd.read_parquet(file)
         else:
+            _check_row_lengths(file)
             raw = pd.read_csv(file, dtype=str, keep_default_na=False)
             # pandas renames a repeated column "CVX" to "CVX.1", which would pass
             # for a ticker; the header as written tells the truth.
             header = pd.read_csv(file, nrows=1, header=None, dtype=str)
             if header.shape[0] and header.shape[1] == raw.shape[1]:
                 raw.columns = [str(c) for c in header.iloc[0]]
+    except BadData:
+        raise
     except Exception as exc:  # pandas/pyarrow raise many kinds; all mean unreadable
-        raise DataError(f"{file}: cannot be read as a table: {exc}") from exc
+        raise BadData(f"{file}: cannot be read as a table: {_first_line(exc)}") from exc
     raw.columns = [
         _ALIASES.get(str(c).strip().lower(), str(c).strip().lower())
         if str(c).strip().lower() in _LONG_KNOWN | set(_ALIASES) | {"series", "value"}
@@ -126,12 +147,12 @@ def read_prices_file(
     ]
     cols = list(raw.columns)
     if "date" not in cols:
-        raise DataError(f"{file}: no 'date' column (found {cols}); {_EXPECTED}")
+        raise BadData(f"{file}: no 'date' column (found {cols}); {_EXPECTED}")
     if len(set(cols)) != len(cols):
         dup = sorted({c for c in cols if cols.count(c) > 1})
-        raise DataError(f"{file}: column(s) {dup} appear more than once")
+        raise BadData(f"{file}: column(s) {dup} appear more than once")
     if raw.empty:
-        raise DataError(f"{file}: has a header but no rows")
+        raise BadData(f"{file}: has a header but no rows")
     if only is not None:
         raw = _select(file, raw, [str(o) for o in only])
     dates = _parse_dates(file, raw["date"])
@@ -140,9 +161,40 @@ def read_prices_file(
     if {"series", "value"} <= set(cols):
         extra = sorted(set(cols) - {"date", "series", "value"})
         if extra:
-            raise DataError(f"{file}: unknown column(s) {extra}; {_EXPECTED}")
+            raise BadData(f"{file}: unknown column(s) {extra}; {_EXPECTED}")
         return _read_fred(file, raw, dates, currency)
     return _read_wide(file, raw, dates, currency)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _check_row_lengths(file: Path) -> None:
+    """Every line must have as many fields as the header (pandas pads short ones).
+
+    Counted on the raw text: a line holding a quote is left to the CSV parser,
+    whose own message names the line of a long row.
+    """
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadData(
+            f"{file}: is not UTF-8 text (byte {exc.start}); expected a CSV file"
+        ) from exc
+    except OSError as exc:
+        raise BadData(f"{file}: cannot be read: {exc.strerror or exc}") from exc
+    lines = text.splitlines()
+    if not lines or '"' in lines[0]:
+        return
+    want = lines[0].count(",")
+    for n, line in enumerate(lines[1:], start=2):
+        if line.strip() and '"' not in line and line.count(",") != want:
+            raise BadData(
+                f"{file}: line {n}: {line.count(',') + 1} fields, but the header "
+                f"has {want + 1}; expected every row as long as the header"
+            )
 
 
 def _select(file: Path, raw: pd.DataFrame, only: list[str]) -> pd.DataFrame:
@@ -152,14 +204,14 @@ def _select(file: Path, raw: pd.DataFrame, only: list[str]) -> pd.DataFrame:
             names = raw[key].astype(str).str.strip().str.upper()
             missing = wanted - set(names)
             if missing:
-                raise DataError(f"{file}: no {key} {sorted(missing)} in the file")
+                raise BadData(f"{file}: no {key} {sorted(missing)} in the file")
             # The index keeps each row's position in the file, so messages
             # still name the right line (see _line).
             return raw[names.isin(wanted).to_numpy()]
     cols = [c for c in raw.columns if c != "date" and c.upper() in wanted]
     missing = wanted - {c.upper() for c in cols}
     if missing:
-        raise DataError(f"{file}: no column {sorted(missing)} in the file")
+        raise BadData(f"{file}: no column {sorted(missing)} in the file")
     return raw[["date", *cols]]
 
 
@@ -168,23 +220,55 @@ def _line(col: pd.Series, i: int) -> int:
     return int(col.index[i]) + 2
 
 
+_ZONE = re.compile(
+    r"[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?P<zone>Z|[+-]\d\d(?::?\d\d)?)?$"
+)
+
+
 def _parse_dates(file: Path, col: pd.Series) -> pd.Series:
+    from piefolio.spec import FIRST_DATE, LAST_DATE
+
     text = col.astype(str).str.strip()
-    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    zones = text.str.extract(_ZONE)["zone"].fillna("")
+    if zones.nunique() > 1:
+        i = int(np.argmax((zones != zones.iloc[0]).to_numpy()))
+        raise BadData(
+            f"{file}: line {_line(text, i)}, column 'date': {text.iloc[i]!r} is in "
+            f"another time zone than line {_line(text, 0)} ({text.iloc[0]!r}); "
+            "expected dates in one time zone (or plain YYYY-MM-DD)"
+        )
+    try:
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    except (ValueError, OverflowError) as exc:
+        raise BadData(f"{file}: column 'date': {_first_line(exc)}") from exc
     bad = parsed.isna().to_numpy()
     if bad.any():
         i = int(np.argmax(bad))
-        raise DataError(
+        raise BadData(
             f"{file}: line {_line(text, i)}, column 'date': {text.iloc[i]!r} is "
             "not a date; expected YYYY-MM-DD"
         )
-    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    if parsed.dt.tz is not None:
+        parsed = parsed.dt.tz_localize(None)
+    lo, hi = pd.Timestamp(FIRST_DATE), pd.Timestamp(LAST_DATE)
+    out = ((parsed < lo) | (parsed > hi)).to_numpy()
+    if out.any():
+        i = int(np.argmax(out))
+        raise BadData(
+            f"{file}: line {_line(text, i)}, column 'date': {text.iloc[i]!r} is "
+            f"outside {FIRST_DATE.year}..{LAST_DATE.year}; expected a trading day"
+        )
+    return parsed
 
 
 def _numbers(
-    file: Path, raw: pd.Series, column: str, *, allow_missing: bool, positive: bool
+    file: Path, raw: pd.Series, column: str, *, allow_missing: bool, kind: str
 ) -> np.ndarray:
-    """Parse a column as float64; empty (and FRED's '.') is NaN when allowed."""
+    """Parse a column as float64; empty (and FRED's '.') is NaN when allowed.
+
+    ``kind`` is "price" (within PRICE_RANGE), "dividend" (0 to DIVIDEND_MAX) or
+    "split" (within SPLIT_RANGE; 0 reads as 1, yfinance's "no split").
+    """
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.to_numpy(dtype=np.float64)
         text = raw.astype(str)
@@ -197,19 +281,45 @@ def _numbers(
         nonnum = missing & ~blank
         if nonnum.any() or not allow_missing:
             i = int(np.argmax(nonnum if nonnum.any() else missing))
-            raise DataError(
+            raise BadData(
                 f"{file}: line {_line(text, i)}, column {column!r}: "
-                f"{text.iloc[i]!r} is not a number; expected a price such as 101.25"
+                f"{text.iloc[i]!r} is not a number; expected a {kind} such as "
+                f"{_EXAMPLE[kind]}"
             )
-    if positive:
-        bad = ~missing & ~(values > 0)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise DataError(
-                f"{file}: line {_line(text, i)}, column {column!r}: price "
-                f"{values[i]:g} is not positive; expected a price > 0"
-            )
+    if kind == "split":
+        values = np.where(values == 0.0, 1.0, values)
+    lo, hi = _RANGES[kind]
+    with np.errstate(invalid="ignore"):
+        bad = ~missing & ~((values >= lo) & (values <= hi))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise BadData(
+            f"{file}: line {_line(text, i)}, column {column!r}: {kind} "
+            f"{text.iloc[i]} {_why(kind, values[i])}"
+        )
     return values
+
+
+_EXAMPLE = {"price": "101.25", "dividend": "0.42", "split": "2 (a 2-for-1)"}
+_RANGES = {
+    "price": PRICE_RANGE,
+    "dividend": (0.0, DIVIDEND_MAX),
+    "split": SPLIT_RANGE,
+}
+
+
+def _why(kind: str, value: float) -> str:
+    """Say what is wrong with a number outside its range."""
+    lo, hi = _RANGES[kind]
+    if not np.isfinite(value):
+        return "is not finite; expected a number"
+    if kind == "price" and value <= 0:
+        return "is not positive; expected a price > 0"
+    if kind == "dividend" and value < 0:
+        return "is negative; expected a dividend >= 0 (0 on days without one)"
+    if kind == "split" and value < 0:
+        return "is negative; expected a ratio > 0 (2 for a 2-for-1, 0.1 for 1-for-10)"
+    return f"is outside {lo:g}..{hi:g}; expected a {kind} such as {_EXAMPLE[kind]}"
 
 
 def _check_order(file: Path, keys: pd.Series, dates: pd.Series) -> None:
@@ -224,7 +334,7 @@ def _check_order(file: Path, keys: pd.Series, dates: pd.Series) -> None:
                 & (frame["d"] == frame["d"].iloc[i]).to_numpy()
             )
         )
-        raise DataError(
+        raise BadData(
             f"{file}: line {_line(keys, i)}: duplicate date {dates.iloc[i].date()} "
             f"for {keys.iloc[i]} (first on line {_line(keys, first)}); expected one "
             "row per ticker and day"
@@ -233,7 +343,7 @@ def _check_order(file: Path, keys: pd.Series, dates: pd.Series) -> None:
     back = same & (frame["d"] < frame["d"].shift()).to_numpy()
     if back.any():
         i = int(np.argmax(back))
-        raise DataError(
+        raise BadData(
             f"{file}: line {_line(keys, i)}: rows are not sorted: "
             f"{dates.iloc[i].date()} for {keys.iloc[i]} comes after "
             f"{dates.iloc[i - 1].date()}; expected increasing dates within each "
@@ -243,7 +353,7 @@ def _check_order(file: Path, keys: pd.Series, dates: pd.Series) -> None:
 
 def _check_ticker(file: Path, ticker: str, where: str) -> str:
     if not _TICKER.match(ticker):
-        raise DataError(
+        raise BadData(
             f"{file}: {where}: {ticker!r} is not a ticker; expected letters, "
             "digits and . - = ^ _ (e.g. CVX, ASML.AS, EURUSD=X)"
         )
@@ -255,12 +365,12 @@ def _read_long(
 ) -> list[RawSeries]:
     unknown = [c for c in raw.columns if c not in _LONG_KNOWN]
     if unknown:
-        raise DataError(
+        raise BadData(
             f"{file}: unknown column(s) {unknown}; a long file has columns "
             f"from {sorted(_LONG_KNOWN)}"
         )
     if "close" not in raw.columns and "adj_close" not in raw.columns:
-        raise DataError(
+        raise BadData(
             f"{file}: a long file needs a 'close' or an 'adj_close' column "
             f"(found {list(raw.columns)})"
         )
@@ -268,7 +378,7 @@ def _read_long(
     blank = (tickers == "").to_numpy()
     if blank.any():
         i = int(np.argmax(blank))
-        raise DataError(
+        raise BadData(
             f"{file}: line {_line(tickers, i)}, column 'ticker': empty ticker"
         )
     _check_order(file, tickers, dates)
@@ -276,13 +386,11 @@ def _read_long(
     for col in ("close", "adj_close"):
         if col in raw.columns:
             values[col] = _numbers(
-                file, raw[col], col, allow_missing=False, positive=True
+                file, raw[col], col, allow_missing=False, kind="price"
             )
     for col in ("dividend", "split"):
         if col in raw.columns:
-            values[col] = _numbers(
-                file, raw[col], col, allow_missing=True, positive=False
-            )
+            values[col] = _numbers(file, raw[col], col, allow_missing=True, kind=col)
     out: list[RawSeries] = []
     codes, uniques = pd.factorize(tickers)
     cur_col = (
@@ -304,8 +412,17 @@ def _read_long(
         if cur_col is not None:
             found = cur_col.to_numpy()[rows]
             if len(set(found)) != 1:
-                raise DataError(f"{file}: {sym} has several currencies {set(found)}")
+                raise BadData(
+                    f"{file}: {sym} has several currencies {sorted(set(found))}; "
+                    "expected one per ticker"
+                )
             cur = str(found[0])
+            problem = currency_problem(cur)
+            if problem is not None:
+                raise BadData(
+                    f"{file}: line {_line(tickers, rows[0])}, column 'currency': "
+                    f"{problem}"
+                )
         out.append(_series(file, sym, frame, cur))
     return out
 
@@ -315,7 +432,7 @@ def _read_fred(
 ) -> list[RawSeries]:
     series = raw["series"].astype(str).str.strip()
     _check_order(file, series, dates)
-    values = _numbers(file, raw["value"], "value", allow_missing=True, positive=True)
+    values = _numbers(file, raw["value"], "value", allow_missing=True, kind="price")
     out: list[RawSeries] = []
     for name in pd.unique(series):
         mask = (series == name).to_numpy() & ~np.isnan(values)
@@ -338,10 +455,10 @@ def _read_wide(
 ) -> list[RawSeries]:
     tickers = [c for c in raw.columns if c != "date"]
     if not tickers:
-        raise DataError(f"{file}: only a 'date' column; {_EXPECTED}")
+        raise BadData(f"{file}: only a 'date' column; {_EXPECTED}")
     for c in tickers:
         if c.lower() in _LONG_KNOWN | {"series", "value"}:
-            raise DataError(
+            raise BadData(
                 f"{file}: column {c!r} looks like a long file but 'ticker' is "
                 f"missing (found {list(raw.columns)}); {_EXPECTED}"
             )
@@ -352,7 +469,7 @@ def _read_wide(
     out: list[RawSeries] = []
     index = pd.DatetimeIndex(dates.to_numpy())
     for c in tickers:
-        v = _numbers(file, raw[c], c, allow_missing=True, positive=True)
+        v = _numbers(file, raw[c], c, allow_missing=True, kind="price")
         keep = ~np.isnan(v)
         sym = c.upper()
         cur = currency

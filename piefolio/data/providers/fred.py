@@ -81,15 +81,23 @@ def parse_fred_csv(symbol: str, series_id: str, body: str) -> RawSeries:
     text = table[series_id].str.strip()
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
     blank = text.isin(["", "."]).to_numpy()
-    if dates.isna().any() or (np.isnan(values) & ~blank).any():
-        raise ProviderError(f"{symbol}: FRED answer has malformed rows")
+    bad = dates.isna().to_numpy() | (np.isnan(values) & ~blank)
+    if bad.any():
+        i = int(bad.argmax())
+        raise ProviderError(
+            f"{symbol}: FRED {series_id}: line {i + 2}: date "
+            f"{table[cols[0]].iloc[i]!r}, value {text.iloc[i]!r}; expected "
+            "YYYY-MM-DD and a number (or empty)"
+        )
     keep = ~np.isnan(values)
     if not keep.any():
         raise UnknownSymbol(f"{symbol}: FRED {series_id} has no values in the range")
-    if (values[keep] <= 0).any():
-        raise ProviderError(f"{symbol}: FRED {series_id} has non-positive rates")
     frame = make_frame(
-        pd.DatetimeIndex(dates[keep]), close=values[keep], adj_close=values[keep]
+        pd.DatetimeIndex(dates[keep]),
+        close=values[keep],
+        adj_close=values[keep],
+        what=f"{symbol}: FRED {series_id}",
+        rows=[f"line {i + 2}" for i in np.flatnonzero(keep)],
     )
     quote = symbol.upper().removesuffix("=X")[-3:]
     return RawSeries(symbol.upper(), frame, quote, "fred", name=series_id, terms=TERMS)

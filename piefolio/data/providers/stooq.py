@@ -123,13 +123,23 @@ def parse_stooq_csv(symbol: str, body: str, currency: str) -> RawSeries:
         raise ProviderError(
             f"{symbol}: Stooq answer lacks Date/Close (got {list(table.columns)[:6]})"
         )
-    dates = pd.to_datetime(table["Date"], format="%Y-%m-%d", errors="coerce")
-    close = pd.to_numeric(table["Close"], errors="coerce")
-    if dates.isna().any() or close.isna().any() or (close <= 0).any():
-        raise ProviderError(f"{symbol}: Stooq answer has malformed rows")
     if table.empty:
         raise UnknownSymbol(f"{symbol}: Stooq returned no rows")
+    dates = pd.to_datetime(table["Date"], format="%Y-%m-%d", errors="coerce")
+    close = pd.to_numeric(table["Close"], errors="coerce")
+    lines = [f"line {i + 2}" for i in range(len(table))]
+    bad = (dates.isna() | close.isna()).to_numpy()
+    if bad.any():
+        i = int(bad.argmax())
+        raise ProviderError(
+            f"{symbol}: Stooq: {lines[i]}: date {table['Date'].iloc[i]!r}, close "
+            f"{table['Close'].iloc[i]!r}; expected YYYY-MM-DD and a number"
+        )
     frame = make_frame(
-        pd.DatetimeIndex(dates), close=close.to_numpy(), adj_close=close.to_numpy()
+        pd.DatetimeIndex(dates),
+        close=close.to_numpy(),
+        adj_close=close.to_numpy(),
+        what=f"{symbol}: Stooq",
+        rows=lines,
     )
     return RawSeries(symbol, frame, currency, "stooq", terms=TERMS)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from piefolio.currency import currency_problem
 from piefolio.data.providers.base import (
     RateLimited,
     RawSeries,
@@ -137,14 +138,20 @@ def _to_series(symbol: str, hist: pd.DataFrame, currency: str) -> RawSeries:
         # Yahoo stamps daily bars at midnight exchange time: dropping the zone
         # keeps the exchange-local date (converting to UTC first would not).
         index = index.tz_localize(None)
-    keep = (close > 0).to_numpy() | (adj > 0).to_numpy()
+    # A day with neither price is no trading day; a day with a bad one (a
+    # close of -5 beside a positive adjusted close) rejects the answer.
+    keep = close.notna().to_numpy() | adj.notna().to_numpy()
     if not keep.any():
-        raise ProviderError(f"{symbol}: Yahoo answer has no positive price")
+        raise ProviderError(f"{symbol}: Yahoo answer has no price")
+    problem = currency_problem(currency)
+    if problem is not None:
+        raise ProviderError(f"{symbol}: Yahoo gave the currency {problem}")
     frame = make_frame(
         index[keep],
         close=close.to_numpy()[keep],
         adj_close=adj.to_numpy()[keep],
         dividend=None if div is None else div.to_numpy(dtype=float)[keep],
         split=None if split is None else split.to_numpy(dtype=float)[keep],
+        what=f"{symbol}: Yahoo",
     )
     return RawSeries(symbol, frame, currency.upper(), "yahoo", terms=TERMS)

@@ -165,6 +165,74 @@ BAD = [
         "date,CVX,CVX\n2024-01-02,1,2\n",
         r"column\(s\) \['CVX'\] appear more than once",
     ),
+    # Issue 13: values that used to get in.
+    (
+        "infinite price",
+        "date,ticker,close\n2024-01-02,CVX,1\n2024-01-03,CVX,inf\n",
+        r"line 3, column 'close': price inf is not finite",
+    ),
+    (
+        "huge price",
+        "date,ticker,close\n2024-01-02,CVX,1\n2024-01-03,CVX,1e308\n",
+        r"line 3, column 'close': price 1e308 is outside 1e-08\.\.1e\+12",
+    ),
+    (
+        "tiny price",
+        "date,ticker,adj_close\n2024-01-02,CVX,1\n2024-01-03,CVX,1e-300\n",
+        r"line 3, column 'adj_close': price 1e-300 is outside",
+    ),
+    (
+        "infinite price in a wide file",
+        "date,AAA,BBB\n2024-01-02,1,2\n2024-01-03,1,-inf\n",
+        r"line 3, column 'BBB': price -inf is not finite",
+    ),
+    (
+        "infinite value in a FRED file",
+        "date,series,value\n2024-01-02,DEXUSEU,1.1\n2024-01-03,DEXUSEU,inf\n",
+        r"line 3, column 'value': price inf is not finite",
+    ),
+    (
+        "negative dividend",
+        "date,ticker,close,dividend\n2024-01-02,CVX,1,0\n2024-01-03,CVX,1,-0.5\n",
+        r"line 3, column 'dividend': dividend -0.5 is negative",
+    ),
+    (
+        "negative split",
+        "date,ticker,close,split\n2024-01-02,CVX,1,0\n2024-01-03,CVX,1,-2\n",
+        r"line 3, column 'split': split -2 is negative",
+    ),
+    (
+        "date before 1900",
+        "date,ticker,close\n2024-01-02,CVX,1\n1850-01-03,CVX,1\n",
+        r"line 3, column 'date': '1850-01-03' is outside 1900\.\.2199",
+    ),
+    (
+        "date after 2199",
+        "date,ticker,close\n2024-01-02,CVX,1\n2250-01-03,CVX,1\n",
+        r"line 3, column 'date': '2250-01-03' is outside 1900\.\.2199",
+    ),
+    (
+        "mixed time zones",
+        "date,ticker,close\n2024-01-02T00:00:00+01:00,CVX,1\n"
+        "2024-01-03T00:00:00+05:00,CVX,1\n",
+        r"line 3, column 'date': '2024-01-03T00:00:00\+05:00' is in another time zone "
+        r"than line 2",
+    ),
+    (
+        "long row",
+        "date,ticker,close\n2024-01-02,CVX,1\n2024-01-03,CVX,2,3\n",
+        r"line 3: 4 fields, but the header has 3",
+    ),
+    (
+        "short row",
+        "date,AAA,BBB\n2024-01-02,1,2\n2024-01-03,1\n",
+        r"line 3: 2 fields, but the header has 3",
+    ),
+    (
+        "unknown currency",
+        "date,ticker,close,currency\n2024-01-02,CVX,1,USD\n2024-01-02,XOM,1,ZZZ\n",
+        r"line 3, column 'currency': unknown currency code 'ZZZ'",
+    ),
 ]
 
 
@@ -179,7 +247,7 @@ def test_bad_file_is_refused_and_nothing_written(
         read_prices_file(path)
     assert str(path) in str(info.value)
     result = CliRunner().invoke(app, ["data", "import", str(path)])
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 2, result.output
     assert "bad-prices.csv" in result.output
     assert Store().symbols() == []
 
