@@ -171,6 +171,37 @@ def test_simulate_json_is_reproducible(shared_home: Path) -> None:
     two = json.loads(invoke(*args, "--json", home=shared_home)[1])
     assert one == two
     assert one["summary"]["AI energy 2026"]["final_p50"] > 0
+    # Every young slice has a proxy: the sample reaches back before 2008 (DLR, in
+    # a benchmark, lists on 2004-10-29), and the horizon is one calendar year
+    # from the day after the data end (2026-08-03).
+    sample = one["sample"]
+    assert sample["start"] <= "2008-12-31" and sample["end"] == "2026-08-03"
+    assert sample["days"] > 15 * 250 and sample["warning"] is None
+    assert (one["horizon_start"], one["horizon_end"]) == ("2026-08-04", "2027-08-03")
+    assert one["invested"] == 1000 + 12 * 100
+
+
+def test_simulate_since_is_echoed_and_a_young_slice_needs_a_proxy(
+    shared_home: Path, tmp_path: Path
+) -> None:
+    args = ("simulate", EXAMPLE, "--offline", "--paths", "20", "--years", "1")
+    code, text = invoke(*args, "--since", "2012-01-03", "--out", str(tmp_path), home=shared_home)
+    assert code == 0, text
+    flat = " ".join(text.split())
+    assert "Sample as asked: --since 2012-01-03" in flat and "2012-01-03 to 2026-08-03" in flat
+    assert "The sample is only 14.6 years" in flat
+    young = tmp_path / "young.toml"
+    young.write_text(
+        '[pie]\nname = "Young"\ncurrency = "EUR"\n'
+        '[[pie.slices]]\nticker = "SPY"\nweight = 0.5\n'
+        '[[pie.slices]]\nticker = "TLN"\nweight = 0.5\n'
+        '[plan]\nstart = 2024-01-02\ninitial = 1000\n'
+    )
+    code, text = invoke("simulate", str(young), "--offline", "--paths", "20", home=shared_home)
+    flat = " ".join(text.split())
+    assert code == 2, text
+    assert "TLN has prices only since 2023-06-02, after 15 years before the data end" in flat
+    assert 'declare a proxy on its slice (e.g. proxy = "' in flat
 
 
 @pytest.mark.parametrize("sampler", ["normal", "student-t"])

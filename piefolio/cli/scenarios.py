@@ -324,7 +324,14 @@ def simulate(
         typer.Option(
             formats=["%Y-%m-%d"],
             help="Sample history from this day (default: as far back as every "
-            "slice, or its proxy, has prices).",
+            "slice, or its proxy, has prices; 15 years at least).",
+        ),
+    ] = None,
+    until: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Sample history up to this day (default: the data end).",
         ),
     ] = None,
     processes: ProcessesOption = None,
@@ -335,68 +342,74 @@ def simulate(
     as_json: JsonOption = False,
 ) -> None:
     """Run the plan forward on many paths: fan of outcomes, odds to beat, goal."""
-    import numpy as np
     import pandas as pd
 
     from piefolio.engine import total_return_prices
-    from piefolio.errors import PlanError, SpecError
     from piefolio.report import distribution_figure, fan_figure, write_page
-    from piefolio.scenarios.montecarlo import monte_carlo
-    from piefolio.scenarios.proxies import longest_history
-    from piefolio.scenarios.sampling import Normal, StationaryBootstrap, StudentT
+    from piefolio.scenarios.outlook import SimulateSettings, simulate_plan
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
-    kinds = {"bootstrap": StationaryBootstrap, "normal": Normal, "student-t": StudentT}
-    if sampler not in kinds:
-        raise SpecError(f"--sampler {sampler!r}: expected one of {', '.join(kinds)}")
-    series = pie.series()
-    symbols = list(dict.fromkeys(t for w in series.values() for t in w))
-    first_day = since.date() if since else dt.date(2000, 1, 1)
-    frame = _history(pie, first_day, offline=offline)
+    settings = SimulateSettings(
+        years=years,
+        paths=paths,
+        sampler=sampler,  # type: ignore[arg-type]  # checked by simulate_plan
+        seed=seed,
+        goal=goal,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    frame = _history(pie, dt.date(2000, 1, 1), offline=offline)
+    symbols = list(dict.fromkeys(t for w in pie.series().values() for t in w))
     fx_mask = {s: bool(frame.fx_mask_series()[s]) for s in symbols}
-    # Total returns: a dividends = "cash" pie's closes are price-only, and the
-    # paths must still carry its dividends.
-    closes = total_return_prices(frame)
-    prices, spliced = longest_history(closes, symbols, pie.pie.proxies())
-    history = prices.pct_change(fill_method=None).iloc[1:].dropna()
-    if len(history) < 250:
-        raise PlanError(
-            f"only {len(history)} days where every slice has a price; the samplers "
-            "need a year or more: declare proxies for young tickers or drop --since"
-        )
-    draw = kinds[sampler](np.ascontiguousarray(history.to_numpy()))
-    start = prices.index[-1] + pd.offsets.BDay(1)
     with ExitStack() as stack, progress() as bar:
         executor = open_executor(stack, processes, dask, cluster)
         task = bar.add_task(f"{paths:,} paths x {years:g} years", total=paths)
-        result = monte_carlo(
-            draw,
-            symbols,
-            series,
-            pie.plan,
-            start=start,
-            years=years,
-            paths=paths,
-            seed=seed,
-            goal=goal,
+        outlook = simulate_plan(
+            pie,
+            # Total returns: a dividends = "cash" pie's closes are price-only, and
+            # the paths must still carry its dividends.
+            total_return_prices(frame),
+            settings=settings,
             fx_mask=fx_mask,
+            candidates=lambda: _stored_prices(pie, offline=offline),
             progress=lambda done, total: bar.update(task, completed=done),
             executor=executor,
             workers=processes,
         )
+    result, sample = outlook.result, outlook.sample
     summary = result.summary()
-    basis = (
-        f"{sampler} of {len(history):,} daily returns "
-        f"{history.index[0].date()} to {history.index[-1].date()}"
-        + (f" ({'; '.join(spliced)})" if spliced else "")
+    basis = outlook.basis
+    horizon = (
+        f"{years:g} years, {outlook.horizon_start.date()} to "
+        f"{outlook.horizon_end.date()}"
     )
+    asked = [
+        f"--since {settings.since}" if settings.since else "",
+        f"--until {settings.until}" if settings.until else "",
+    ]
+    asked_text = " ".join(a for a in asked if a)
     if as_json:
         payload = {
             "basis": basis,
+            "sample": {
+                "start": sample.start,
+                "end": sample.end,
+                "days": sample.days,
+                "since": settings.since,
+                "until": settings.until,
+                "proxied": list(sample.proxied),
+                "deepest_fall": sample.deepest,
+                "deepest_fall_of": sample.reference,
+                "warning": sample.warning,
+            },
             "paths": paths,
             "years": years,
+            "horizon_start": outlook.horizon_start,
+            "horizon_end": outlook.horizon_end,
             "seed": seed,
+            "currency": pie.pie.currency,
+            "goal": goal,
             "invested": float(result.invested.iloc[-1]),
             "summary": summary.to_dict(orient="index"),
         }
@@ -406,14 +419,19 @@ def simulate(
     show = console()
     text = _mc_frame(summary, cur, goal)
     show.print(_mc_table(text, f"{pie.pie.name}: {basis}"))
+    if asked_text:
+        show.print(f"Sample as asked: {asked_text}")
+    if sample.warning:
+        show.print(styled(sample.warning, "yellow"))
     show.print(
-        f"Put in {result.invested.iloc[-1]:,.0f} {cur} over {years:g} years "
+        f"Put in {result.invested.iloc[-1]:,.0f} {cur} over {horizon} "
         f"(plan: {pie.plan.describe(cur)})"
     )
     figures = [
         (
-            f"{name}: percentiles 5-95 of the value on {paths:,} paths",
-            fan_figure(result.fan(s), result.invested, name),
+            f"{name}: percentiles 5-95 of the value on {paths:,} paths"
+            + (f", and the goal of {goal:,.0f} {cur}" if goal is not None else ""),
+            fan_figure(result.fan(s), result.invested, name, goal),
         )
         for s, name in enumerate(result.names)
     ]
@@ -428,14 +446,32 @@ def simulate(
                                 f"{years:g} years"),
         ),
     )  # fmt: skip
+    lines = [basis, *([sample.warning] if sample.warning else [])]
+    lines += [f"{paths:,} paths, {horizon}, seed {seed}, values in {cur}"]
+    if asked_text:
+        lines.append(f"Sample as asked: {asked_text}")
+    if goal is not None:
+        lines.append(f"Goal: {goal:,.0f} {cur} at the end")
     page = write_page(
         f"{pie.pie.name}: Monte Carlo of the plan",
-        [basis, f"{paths:,} paths, {years:g} years, seed {seed}"],
+        lines,
         [("Final value and money-weighted return (XIRR) over the paths", text)],
         figures,
         _folder(pie, out) / "simulate.html",
     )
     show.print(line("Wrote ", (page, "bold")))
+
+
+def _stored_prices(pie: PieSpec, *, offline: bool) -> pd.DataFrame:
+    """Every stored ticker's prices in the base currency, to suggest a proxy."""
+    from piefolio.data.store import Store
+
+    names = [
+        i.symbol
+        for i in Store().symbols()
+        if "=" not in i.symbol and not i.symbol.startswith("^")
+    ]
+    return _history(pie, dt.date(2000, 1, 1), offline=True, extra=names).prices
 
 
 def _mc_frame(summary: pd.DataFrame, currency: str, goal: float | None) -> pd.DataFrame:

@@ -33,7 +33,9 @@ __all__ = [
 FAN_PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
 
 
-def fan_figure(fan: pd.DataFrame, invested: pd.Series, title: str) -> Any:
+def fan_figure(
+    fan: pd.DataFrame, invested: pd.Series, title: str, goal: float | None = None
+) -> Any:
     """Monte Carlo fan: percentile bands of the pie's value over time.
 
     Parameters
@@ -45,12 +47,14 @@ def fan_figure(fan: pd.DataFrame, invested: pd.Series, title: str) -> Any:
         Cumulative net money put in, drawn as a dashed line for reference.
     title : str
         Chart title.
+    goal : float, optional
+        A final value to reach, drawn as a dotted level line named "Goal".
 
     Returns
     -------
     plotly.graph_objects.Figure
-        A light 5-95 % band, a darker 25-75 % band, the median line and the
-        money put in.
+        A light 5-95 % band, a darker 25-75 % band, the median line, the
+        money put in and the goal.
 
     Raises
     ------
@@ -108,6 +112,16 @@ def fan_figure(fan: pd.DataFrame, invested: pd.Series, title: str) -> Any:
             line={"color": GREY, "dash": "dash", "shape": "hv"},
         )
     )
+    if goal is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[fan.index[0], fan.index[-1]],
+                y=[goal, goal],
+                mode="lines",
+                name=f"Goal {goal:,.0f}",
+                line={"color": colour(1), "dash": "dot"},
+            )
+        )
     return layout(fig, title)
 
 

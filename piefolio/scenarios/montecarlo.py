@@ -8,7 +8,9 @@ the *same* paths, so "the chance to beat the S&P 500" compares like with like.
 Conventions:
 
 - Simple daily returns in the base currency; a path starts at the first business
-  day after the history and runs ``round(252 * years)`` business days.
+  day after the history and runs every business day of ``years`` calendar years
+  (:func:`horizon_dates`: ten years from 2026-08-04 end on 2036-08-03), so the
+  plan schedules every deposit that falls in them.
 - Memory stays bounded: paths are drawn and run in chunks, and only each path's
   NAV at month ends (and its final value) is kept, never the daily paths.
 - Reproducible: chunk ``c`` draws from ``SeedSequence(seed).spawn(chunks)[c]``, so
@@ -38,7 +40,7 @@ from piefolio.scenarios.sampling import Sampler
 from piefolio.spec import Plan
 from piefolio.typing import FloatArray, IntArray
 
-__all__ = ["MonteCarloResult", "monte_carlo"]
+__all__ = ["MonteCarloResult", "horizon_dates", "monte_carlo"]
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -126,6 +128,30 @@ class MonteCarloResult:
         return pd.DataFrame(rows).set_index("series")
 
 
+def horizon_dates(start: pd.Timestamp, years: float) -> pd.DatetimeIndex:
+    """List the business days of ``years`` calendar years from ``start``.
+
+    Parameters
+    ----------
+    start : pd.Timestamp
+        First simulated day (the day after the data ends).
+    years : float
+        Horizon; a fraction counts whole months (``round(12 * years)``).
+
+    Returns
+    -------
+    pd.DatetimeIndex
+        Monday-to-Friday days from ``start`` to the day before ``start`` moved
+        on by the horizon: 2026-08-04 and 10 years give 2026-08-04..2036-08-03.
+    """
+    months = round(12 * years)
+    if months < 1:
+        raise PlanError(f"years must be a month (1/12) or more; got {years}")
+    first = pd.Timestamp(start).normalize()
+    last = first + pd.DateOffset(months=months) - pd.Timedelta(days=1)
+    return pd.bdate_range(first, last)
+
+
 def _month_ends(dates: pd.DatetimeIndex) -> np.ndarray:
     month = dates.to_period("M")
     last = np.flatnonzero(month[1:] != month[:-1])
@@ -166,7 +192,7 @@ def monte_carlo(
     start : pd.Timestamp
         First simulated day.
     years : float
-        Horizon; ``round(252 * years)`` business days.
+        Horizon in calendar years: every business day of :func:`horizon_dates`.
     paths : int
         Number of paths.
     seed : int
@@ -193,8 +219,8 @@ def monte_carlo(
     """
     if paths < 1 or years <= 0:
         raise PlanError(f"need paths >= 1 and years > 0; got {paths} and {years}")
-    steps = round(252 * years)
-    dates = pd.bdate_range(start, periods=steps)
+    dates = horizon_dates(start, years)
+    steps = len(dates)
     mc_plan = replace(plan, start=dates[0].date(), end=None)
     placeholder = pd.DataFrame(1.0, index=dates, columns=symbols)
     uniform = np.full(len(symbols), 1.0 / len(symbols))

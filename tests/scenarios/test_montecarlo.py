@@ -50,19 +50,22 @@ def test_constant_growth_matches_a_hand_computation() -> None:
         Constant((r, r)), ["A", "B"], {"pie": {"A": 0.5, "B": 0.5}}, PLAN,
         start=START, years=1.0, paths=3, seed=1,
     )  # fmt: skip
-    dates = pd.bdate_range(START, periods=252)
+    # One calendar year from 2030-01-01: every business day of 2030 (261 of them).
+    dates = pd.bdate_range(START, "2030-12-31")
+    assert len(dates) == 261
+    last = len(dates) - 1
     # Day 0 invests at the close: it earns from day 1 on. A deposit on the first
     # business day of each later month earns from the next day on.
     firsts = dates.to_series().groupby(dates.to_period("M")).first().iloc[1:]
-    expected = 1000 * (1 + r) ** 251 + sum(
-        100 * (1 + r) ** (251 - dates.get_loc(d)) for d in firsts
+    expected = 1000 * (1 + r) ** last + sum(
+        100 * (1 + r) ** (last - dates.get_loc(d)) for d in firsts
     )
     assert res.final[:, 0] == pytest.approx([expected] * 3, rel=1e-10)
     assert res.invested.iloc[-1] == 1000 + 100 * len(firsts)
     assert res.summary().loc["pie", "p_loss"] == 0.0
     # 0.04 % a business day is about 11 % a year (260 business days); XIRR counts
     # calendar days, so weekends dilute it a little.
-    assert 0.10 < res.xirr[0, 0] < (1 + r) ** 261 - 1
+    assert 0.10 < res.xirr[0, 0] < (1 + r) ** 262 - 1
 
 
 def test_pie_and_benchmarks_run_on_the_same_paths() -> None:
@@ -161,3 +164,21 @@ def test_on_all_cores_and_resumed_the_numbers_are_the_same(tmp_path: Path) -> No
     )  # fmt: skip
     np.testing.assert_array_equal(here.nav, again.nav)
     assert part.stat().st_mtime_ns == before
+
+
+def test_ten_years_from_the_day_after_the_data_are_ten_calendar_years() -> None:
+    from piefolio.scenarios.montecarlo import horizon_dates
+
+    # The data end on 2026-08-03 (a Monday): the horizon runs 2026-08-04 to
+    # 2036-08-03 (a Sunday, so its last business day is Friday 2036-08-01).
+    dates = horizon_dates(pd.Timestamp("2026-08-04"), 10)
+    assert (dates[0], dates[-1]) == (pd.Timestamp("2026-08-04"), pd.Timestamp("2036-08-01"))
+    res = monte_carlo(
+        Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, PLAN,
+        start=pd.Timestamp("2026-08-04"), years=10, paths=2, seed=0,
+    )  # fmt: skip
+    # Deposits start the month after the start: 2026-09 .. 2036-08 is 120 months,
+    # so 1,000 + 120 x 100 = 13,000 goes in (flat prices: the final value too).
+    assert res.invested.iloc[-1] == 13_000
+    assert res.dates[-1] == pd.Timestamp("2036-08-01")
+    assert res.final[:, 0] == pytest.approx([13_000, 13_000])
