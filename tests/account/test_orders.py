@@ -9,6 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from piefolio.account.orders import Holdings, Mode, next_orders
+from piefolio.models import replace
 from piefolio.spec import parse_pie
 
 # A drifted four-slice pie; E is tiny so that its order falls under 1 EUR.
@@ -143,3 +144,28 @@ def test_next_never_sells_respects_the_minimum_and_adds_up(
     placed = sum(round(o.amount * 100) + round(o.fee * 100) for o in out.orders)
     assert placed + round(out.left_in_cash * 100) == cents
     assert round(out.left_in_cash * 100) == sum(round(m * 100) for _, m in out.waiting)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pie=pies(), cents=st.integers(100, 2_000_000))
+def test_balance_fills_the_most_underweight_first(
+    pie: tuple[str, dict[str, float], tuple[str, ...]], cents: int
+) -> None:
+    text, values, _ = pie
+    # No minimum, nothing foreign (so no FX fee): each slice gets its share.
+    spec = parse_pie(text)
+    spec = replace(
+        spec, plan=replace(spec.plan, fees=replace(spec.plan.fees, min_order=0))
+    )
+    out = next_orders(spec, _held(values, ()), cents / 100, mode=Mode.BALANCE)
+    targets = spec.pie.effective_weights()
+    got = {o.ticker: o.amount for o in out.orders}
+    # Every slice that got money ends at one level of value / target (to a
+    # cent per slice), and every slice left out already stood at or above it.
+    after = [(values[t] + got[t]) / targets[t] for t in got]
+    level = max(after)
+    tol = 0.02 / min(targets.values())
+    assert min(after) >= level - tol
+    for t in targets:
+        if t not in got:
+            assert values[t] / targets[t] >= level - tol
