@@ -216,45 +216,35 @@ class Ledger:
     def split_ratios(self) -> dict[str, list[tuple[dt.datetime, float]]]:
         """Each ticker's splits: (time, new shares per old share), by time.
 
+        The split rows of one ticker on one day are one split (its close and
+        open rows need not share a second), dated by the first of them.
+
         Raises
         ------
         HistoryError
             When a split meets no holding, or leaves none.
         """
-        held: dict[str, float] = defaultdict(float)
-        change: dict[tuple[str, dt.datetime], float] = defaultdict(float)
-        first_row: dict[tuple[str, dt.datetime], Entry] = {}
+        groups: dict[tuple[str, dt.date], list[Entry]] = defaultdict(list)
+        for e in self.entries:
+            if e.kind is Kind.SPLIT:
+                groups[(e.ticker, e.date)].append(e)
         out: dict[str, list[tuple[dt.datetime, float]]] = defaultdict(list)
-        entries = list(self.entries)
-        i = 0
-        while i < len(entries):
-            entry = entries[i]
-            if entry.kind is not Kind.SPLIT:
-                held[entry.ticker] += entry.shares
-                i += 1
-                continue
-            # All split rows of this time, per ticker, are one split.
-            j = i
-            while j < len(entries) and entries[j].time == entry.time:
-                e = entries[j]
-                if e.kind is Kind.SPLIT:
-                    change[(e.ticker, e.time)] += e.shares
-                    first_row.setdefault((e.ticker, e.time), e)
-                else:
-                    held[e.ticker] += e.shares
-                j += 1
-            for (ticker, when), delta in list(change.items()):
-                before = held[ticker]
-                if before <= 1e-12 or before + delta <= 1e-12:
-                    row = first_row[(ticker, when)]
-                    raise HistoryError(
-                        f"{row.where}: a split of {ticker} changes {before:g} shares "
-                        f"by {delta:+g}; expected a holding before and after it"
-                    )
-                out[ticker].append((when, (before + delta) / before))
-                held[ticker] = before + delta
-            change.clear()
-            i = j
+        for (ticker, day), rows in groups.items():
+            when = rows[0].time
+            before = sum(
+                e.shares
+                for e in self.entries
+                if e.ticker == ticker
+                and (e.date < day if e.kind is Kind.SPLIT else e.time < when)
+            )
+            delta = sum(r.shares for r in rows)
+            if before <= 1e-12 or before + delta <= 1e-12:
+                raise HistoryError(
+                    f"{rows[0].where}: a split of {ticker} changes {before:g} shares "
+                    f"by {delta:+g}; expected a holding before and after it (import "
+                    "the earlier exports too)"
+                )
+            out[ticker].append((when, (before + delta) / before))
         return dict(out)
 
     def basis_shares(self) -> pd.DataFrame:

@@ -223,3 +223,25 @@ def test_time_and_time_utc_spellings_read_the_same(tmp_path: Path) -> None:
     assert [(e.key, e.time, e.amount) for e in old.entries] == [
         (e.key, e.time, e.amount) for e in new.entries
     ]
+
+
+def test_split_rows_a_second_apart_are_one_split(tmp_path: Path) -> None:
+    from .samples import LAYOUT_2023
+
+    text = LAYOUT_2023.replace(
+        "Stock split open,2024-06-10 05:00:00", "Stock split open,2024-06-10 05:00:01"
+    )
+    ledger = load_history(write(tmp_path, "apart.csv", text))
+    ((_, ratio),) = ledger.split_ratios()["NVDA"]
+    assert ratio == pytest.approx(10.0)
+    assert ledger.holdings()["NVDA"] == pytest.approx(1.0)
+
+
+def test_a_split_of_nothing_held_is_an_error(tmp_path: Path) -> None:
+    from .samples import LAYOUT_2023
+
+    lines = LAYOUT_2023.splitlines()
+    del lines[3]  # the NVDA buy before the split
+    ledger = load_history(write(tmp_path, "nobuy.csv", "\n".join(lines) + "\n"))
+    with pytest.raises(HistoryError, match=r"nobuy\.csv: line 4: a split of NVDA"):
+        ledger.split_ratios()
