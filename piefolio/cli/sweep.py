@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from piefolio.data import PriceFrame
     from piefolio.spec import PieSpec
+    from piefolio.sweep.history import Starts, StartSettings
     from piefolio.sweep.starts import StartSweep
     from piefolio.sweep.variants import SweepSettings
 
@@ -60,6 +61,14 @@ def sweep(
         typer.Option(help="Random weightings within the [optimize] limits."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random weightings.")] = 0,
+    origin: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            help="Where start dates begin: history (the first day every series "
+            "has a price, through its proxies) or plan (the plan's start).",
+        ),
+    ] = "history",
     processes: ProcessesOption = None,
     dask: DaskOption = False,
     cluster: ClusterOption = None,
@@ -68,18 +77,33 @@ def sweep(
     as_json: JsonOption = False,
 ) -> None:
     """Sweep every start date, or plan and weight variants (--variants, --weights)."""
+    import datetime as dt
+
     from piefolio.data import get_prices
+    from piefolio.errors import SpecError
+    from piefolio.models import replace
     from piefolio.spec import load_pie
+    from piefolio.sweep.history import StartSettings
     from piefolio.sweep.variants import SweepSettings, load_sweep
 
     pie = load_pie(spec)
+    if origin not in ("history", "plan"):
+        raise SpecError(f"--from {origin!r}: expected history or plan")
     # Both files are read, and refused, before any price is fetched.
     settings = load_sweep(variants) if variants is not None else SweepSettings()
     folder = out or Path("reports") / slug(pie.pie.name)
-    frame = get_prices(pie, offline=offline)
     if variants is None and weights is None:
-        _starts(pie, frame, every, horizon, folder, as_json)
+        starts = StartSettings(every=every, horizon=horizon, origin=origin)  # type: ignore[arg-type]
+        if origin == "history":
+            # All the history: a slice listed after the plan's start is no error
+            # here, its proxy (or the later first start) covers it.
+            lenient = replace(pie, plan=replace(pie.plan, late_listing="redistribute"))
+            frame = get_prices(lenient, start=dt.date(2000, 1, 1), offline=offline)
+        else:
+            frame = get_prices(pie, offline=offline)
+        _starts(pie, frame, starts, folder, as_json)
         return
+    frame = get_prices(pie, offline=offline)
     _variants(
         pie, frame, settings, weights, seed, (processes, dask, cluster), folder,
         as_json,
@@ -89,21 +113,20 @@ def sweep(
 def _starts(
     pie: PieSpec,
     frame: PriceFrame,
-    every: str,
-    horizon: str | None,
+    settings: StartSettings,
     folder: Path,
     as_json: bool,
 ) -> None:
     from piefolio._atomic import atomic_parquet
-    from piefolio.sweep.starts import sweep_starts
+    from piefolio.sweep.history import start_sweep
 
-    series = pie.series()
     with progress() as bar:
-        task = bar.add_task(f"start dates ({every})", total=None)
-        result = sweep_starts(
-            frame, series, pie.plan, every=every, horizon=horizon,
+        task = bar.add_task(f"start dates ({settings.every})", total=None)
+        run = start_sweep(
+            pie, frame, settings=settings,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
+    result = run.sweep
     table = result.distribution()
     beats = result.beat_share()
     picks = result.picks()
@@ -111,8 +134,19 @@ def _starts(
     table_name = open_store().write_table(_table(pie, "starts"), result.rows)
     if as_json:
         payload = {
+            "starts": {
+                "from": settings.origin,
+                "first": run.first,
+                "last": run.last,
+                "count": run.count,
+                "every": settings.every,
+                "horizon": settings.horizon,
+                "proxied": list(run.proxied),
+            },
+            "currency": pie.pie.currency,
             "distribution": table.to_dict(orient="index"),
             "pie_beat_share": beats.to_dict(),
+            "pie_beat_share_range": run.range_text,
             "picks": {k: v.date().isoformat() for k, v in picks.items()},
             "rows": str(path),
             "table": table_name,
@@ -121,9 +155,12 @@ def _starts(
         return
     show = console()
     show.print(_starts_table(result, table, beats))
+    show.print(f"Starts: {run.range_text}")
+    if run.proxied:
+        show.print(f"Proxies: {'; '.join(run.proxied)}")
     words = ", ".join(f"{k} {v.date()}" for k, v in picks.items())
     show.print(f"The pie's starts by XIRR: {words}")
-    page = _starts_page(pie, frame, result, picks, folder)
+    page = _starts_page(pie, frame, run, picks, folder)
     show.print(line("Wrote ", (path, "bold"), " and ", (page, "bold")))
     show.print(line("Rows are in the store's table ", (table_name, "bold"), " for SQL"))
 
@@ -161,7 +198,7 @@ def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> 
 def _starts_page(
     pie: PieSpec,
     prices: PriceFrame,
-    result: StartSweep,
+    starts: Starts,
     picks: dict[str, Any],
     folder: Path,
 ) -> Path:
@@ -171,11 +208,23 @@ def _starts_page(
     from piefolio.models import replace
     from piefolio.periods import period_offset
     from piefolio.report import lines_figure, write_page
+    from piefolio.report.format import percent
+    from piefolio.sweep.history import history_frame
+
+    result = starts.sweep
+    if starts.settings.origin == "history":
+        prices, _, _ = history_frame(pie, prices)  # type: ignore[assignment]
 
     navs = {}
     for label, start in picks.items():
         end = start + period_offset(result.horizon) if result.horizon else None
-        plan = replace(pie.plan, start=start.date(), end=end.date() if end else None)
+        plan = replace(
+            pie.plan,
+            start=start.date(),
+            end=end.date() if end else None,
+            late_listing="error" if starts.settings.origin == "history" else
+            pie.plan.late_listing,
+        )  # fmt: skip
         run = simulate(prices, pie.pie.effective_weights(), plan)
         # Days since the start, so the three runs share one axis.
         nav = run.nav.reset_index(drop=True)
@@ -185,10 +234,25 @@ def _starts_page(
     figure = lines_figure(
         frame, f"{pie.pie.name}: value of the plan, best, median and worst start"
     )
+    beats = result.beat_share()
+    shares = pd.DataFrame(
+        {"pie beat it": [f"{percent(v, decimals=0)} of starts" for v in beats]},
+        index=beats.index,
+    )
     return write_page(
         f"{pie.pie.name}: every start date",
-        [f"{len(result.rows) // len(result.names)} start dates, same deposits"],
-        [("XIRR by start date", result.distribution())],
+        [
+            f"{starts.range_text}, same deposits, values in {pie.pie.currency}",
+            *([f"Proxies: {'; '.join(starts.proxied)}"] if starts.proxied else []),
+        ],
+        [
+            ("XIRR by start date", result.distribution()),
+            (
+                "Share of starts where the pie beat each benchmark "
+                f"({starts.range_text})",
+                shares,
+            ),
+        ],
         [("Best, median and worst start", figure)],
         folder / "sweep-starts.html",
     )
