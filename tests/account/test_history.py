@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piefolio.account import Kind, import_history, load_history
 from piefolio.data.store import Store
@@ -245,3 +247,45 @@ def test_a_split_of_nothing_held_is_an_error(tmp_path: Path) -> None:
     ledger = load_history(write(tmp_path, "nobuy.csv", "\n".join(lines) + "\n"))
     with pytest.raises(HistoryError, match=r"nobuy\.csv: line 4: a split of NVDA"):
         ledger.split_ratios()
+
+
+_ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 30),  # day of 2024-03
+        st.sampled_from(["deposit", "buy", "dividend", "interest"]),
+        st.sampled_from(["AAA", "BBB"]),
+        st.integers(1, 500),  # cents or shares
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+# Few examples: each opens a DuckDB store (the costly part).
+@settings(max_examples=8, deadline=None)
+@given(rows=_ROWS, cut=st.integers(0, 25))
+def test_import_is_idempotent_and_overlaps_merge(
+    rows: list[tuple[int, str, str, int]], cut: int
+) -> None:
+    import tempfile
+
+    lines = []
+    for day, action, ticker, n in rows:
+        date = f"2024-03-{day + 1:02d}"
+        if action == "buy":
+            lines.append(f"{date},buy,{ticker},{n},2,EUR,,")
+        else:
+            lines.append(f"{date},{action},{ticker},,,EUR,{n / 100},")
+    header = "date,action,ticker,shares,price,currency,amount,fee\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        whole = write(folder, "whole.csv", header + "\n".join(lines) + "\n")
+        # Two exports that overlap: the rows up to `cut`, and all of them.
+        first = write(folder, "first.csv", header + "\n".join(lines[:cut]) + "\n")
+        store = Store(folder / "store.duckdb", busy_timeout=5.0)
+        import_history([first], store=store)
+        (again,) = import_history([whole], store=store)
+        # Identical rows (same day, action, ticker, amount) are all kept, once.
+        assert again.added == len(rows) - min(cut, len(rows))
+        assert len(load_history(store=store)) == len(rows)
+        assert import_history([whole, first], store=store)[0].added == 0
