@@ -130,7 +130,11 @@ def test_stress_default_windows_and_a_scenario(
     for window in ("dot-com bust", "2008 crisis", "2020 crash", "2022 rate shock"):
         assert window in text
     assert "XLU's returns stand in" in text
-    assert "datacenter-slowdown.toml" in text
+    flat = " ".join(text.split())
+    # Titled by its [scenario] name, the file beside it; returns in the currency.
+    assert "Data-center slowdown (datacenter-slowdown.toml): AI energy 2026" in flat
+    assert "return (EUR)" in flat and "days back to peak" in flat
+    assert "recovery is counted from the trough back to the prior peak" in page
 
 
 def test_stress_json_user_window(shared_home: Path) -> None:

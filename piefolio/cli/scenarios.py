@@ -112,9 +112,16 @@ def stress(
     factors = [f for _, sc in scenarios for f in sc.shocks if f not in themes]
     frame = _history(pie, min(first, pie.plan.start), offline=offline, extra=factors)
     results = replay_all(pie, frame, windows)
-    shocks = [(path, shock_spec(pie, frame.prices, sc)) for path, sc in scenarios]
+    # A scenario is shown by its [scenario] name, its file named beside it.
+    shocks = [
+        (f"{sc.scenario.name} ({path.name})", shock_spec(pie, frame.prices, sc))
+        for path, sc in scenarios
+    ]
+    cur = pie.pie.currency
     if as_json:
         payload = {
+            "currency": cur,
+            "recovery": "calendar days from the trough back to the prior peak",
             "windows": [
                 {
                     "name": w.name,
@@ -126,6 +133,7 @@ def stress(
             ],
             "scenarios": [
                 {
+                    "name": sc.scenario.name,
                     "file": str(path),
                     "rows": [
                         {
@@ -136,7 +144,7 @@ def stress(
                         for r in rows
                     ],
                 }
-                for path, rows in shocks
+                for (path, sc), (_, rows) in zip(scenarios, shocks, strict=True)
             ],
         }
         echo_json(payload)
@@ -145,12 +153,12 @@ def stress(
     if not results:
         show.print(styled("No window falls inside the data.", "yellow"))
     for w in results:
-        show.print(_stress_table(w))
+        show.print(_stress_table(w, cur))
         for row in w.rows:
             for note in row.notes:
                 show.print(line("  ", ("note", "yellow"), f" ({row.name}): {note}"))
-    for path, rows in shocks:
-        show.print(_shock_table(path, rows))
+    for title, rows in shocks:
+        show.print(_shock_table(title, rows))
     skipped = [n for n in windows if n not in {w.name for w in results}]
     if skipped:
         show.print(styled(f"Skipped (before the data): {', '.join(skipped)}", "dim"))
@@ -161,7 +169,7 @@ def stress(
 def _stress_page(
     pie: PieSpec,
     results: list[StressWindow],
-    shocks: list[tuple[Path, list[ShockResult]]],
+    shocks: list[tuple[str, list[ShockResult]]],
     path: Path,
 ) -> Path:
     """One page: drawdown and return per window, and each scenario's moves."""
@@ -190,21 +198,23 @@ def _stress_page(
             )
         )
         recover = by_window("days_to_recover").astype("object")
-        tables.append(
-            ("Days from the trough back to the window's starting value", recover)
-        )
-    for file, rows in shocks:
+        tables.append(("Days from the trough back to the prior peak", recover))
+    for title, rows in shocks:
         moves = pd.DataFrame({"implied move": {r.name: r.total for r in rows}})
         figures.append(
             (
-                f"{file.name}: implied move of the pie and each benchmark",
-                bars_figure(moves, file.stem, axis="implied move"),
+                f"{title}: implied move of the pie and each benchmark",
+                bars_figure(moves, title, axis="implied move"),
             )
         )
-        tables.append((f"{file.name}: slices of {rows[0].name}", _shock_text(rows[0])))
+        tables.append((f"{title}: slices of {rows[0].name}", _shock_text(rows[0])))
     return write_page(
         f"{pie.pie.name}: stress",
-        [f"Windows: {', '.join(w.name for w in results) or 'none in the data'}"],
+        [
+            f"Windows: {', '.join(w.name for w in results) or 'none in the data'}",
+            f"Returns and falls in {pie.pie.currency} (FX moves included); "
+            "recovery is counted from the trough back to the prior peak",
+        ],
         tables,
         figures,
         path,
@@ -247,7 +257,7 @@ def _parse_windows(items: list[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _stress_table(window: object) -> Table:
+def _stress_table(window: object, currency: str) -> Table:
     from rich.table import Table
 
     from piefolio.scenarios.historical import StressWindow
@@ -255,11 +265,12 @@ def _stress_table(window: object) -> Table:
     assert isinstance(window, StressWindow)
     table = Table(
         "series",
-        "return",
-        "max drawdown",
+        f"return ({currency})",
+        f"max drawdown ({currency})",
         "trough",
-        "days to recover",
-        title=f"{window.name}: {window.start.date()} to {window.end.date()}",
+        "days back to peak",
+        title=f"{window.name}: {window.start.date()} to {window.end.date()}, "
+        f"in {currency}",
         title_justify="left",
     )
     for r in window.rows:
@@ -277,7 +288,7 @@ def _stress_table(window: object) -> Table:
     return table
 
 
-def _shock_table(path: Path, rows: list) -> Table:  # type: ignore[type-arg]
+def _shock_table(title: str, rows: list) -> Table:  # type: ignore[type-arg]
     from rich.table import Table
 
     pie, *benches = rows
@@ -287,7 +298,7 @@ def _shock_table(path: Path, rows: list) -> Table:  # type: ignore[type-arg]
         "R²",
         "implied move",
         "share of move",
-        title=f"{path.name}: {pie.name} {_pct(pie.total)}",
+        title=f"{title}: {pie.name} {_pct(pie.total)}",
         title_justify="left",
     )
     for ticker, row in pie.slices.iterrows():
@@ -523,10 +534,14 @@ def claims(
 
     from piefolio.errors import SpecError
     from piefolio.report import claims_figure, write_page
-    from piefolio.scenarios.claims import check_claims
+    from piefolio.scenarios.claims import MEASURE, check_claims
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
+    defined = (
+        f"held in: the share of windows where the {MEASURE} was above 0; median "
+        "and latest are that relative return"
+    )
     if not pie.claims:
         raise SpecError(f"{spec}: no [[claims]] to check; add one (see piefolio new)")
     checks = check_claims(pie, _history(pie, pie.plan.start, offline=offline).prices)
@@ -538,6 +553,7 @@ def claims(
                 "latest": c.latest,
                 "median": c.median,
                 "windows": c.windows,
+                "measure": MEASURE,
                 "verdict": c.verdict(),
             }
             for c in checks
@@ -545,7 +561,8 @@ def claims(
         echo_json(payload)
         return
     table = Table(
-        "claim", "long", "short", "horizon", "held", "median", "latest", "windows",
+        "claim", "long", "short", "horizon", "held in", "median", "latest",
+        "windows",
         title=f"{pie.pie.name}: claims of the thesis", title_justify="left",
     )  # fmt: skip
     for c in checks:
@@ -561,6 +578,7 @@ def claims(
         )
     show = console()
     show.print(table)
+    show.print(defined)
     for c in checks:
         show.print(f"  {c.verdict()}")
     figures = [
@@ -570,7 +588,7 @@ def claims(
     ]
     page = write_page(
         f"{pie.pie.name}: claims of the thesis",
-        [c.verdict() for c in checks],
+        [defined, *(c.verdict() for c in checks)],
         [],
         figures,
         _folder(pie, out) / "claims.html",

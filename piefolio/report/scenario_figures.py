@@ -126,7 +126,10 @@ def fan_figure(
 
 
 def claims_figure(relative: pd.Series, title: str) -> Any:
-    """Draw a claim's rolling relative return (long minus short) and the zero.
+    """Draw a claim's rolling relative return and the zero.
+
+    The relative return is ``(1 + R_long) / (1 + R_short) - 1``: the long
+    basket's return in units of the short one.
 
     Parameters
     ----------
@@ -152,7 +155,7 @@ def claims_figure(relative: pd.Series, title: str) -> Any:
         )
     )
     fig.add_hline(y=0.0, line={"color": "black", "width": 1})
-    fig.update_yaxes(tickformat=".0%", title="long minus short")
+    fig.update_yaxes(tickformat=".0%", title="(1 + R long) / (1 + R short) - 1")
     return layout(fig, title)
 
 

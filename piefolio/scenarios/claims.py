@@ -32,7 +32,17 @@ from piefolio.periods import period_offset
 from piefolio.spec import Claim, PieSpec
 from piefolio.typing import FloatArray
 
-__all__ = ["ClaimCheck", "basket_of", "check_claim", "check_claims", "window_starts"]
+__all__ = [
+    "MEASURE",
+    "ClaimCheck",
+    "basket_of",
+    "check_claim",
+    "check_claims",
+    "window_starts",
+]
+
+#: What a claim's number is, in the words every page and table uses.
+MEASURE = "relative return (1 + R_long) / (1 + R_short) - 1"
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds a Series
@@ -66,15 +76,18 @@ class ClaimCheck:
         return float(self.relative.median()) if self.windows else float("nan")
 
     def verdict(self) -> str:
-        """One line for a person: how often the claim held, and where it is now."""
+        """One line for a person: how often the claim held, and where it is now.
+
+        "Held" means the :data:`MEASURE` was above 0 in that window.
+        """
         if not self.windows:
             return (
                 f"{self.claim.id}: not enough data for one {self.claim.horizon} window"
             )
-        held = "holds" if self.share_held >= 0.5 else "does not hold"
         return (
-            f"{self.claim.id}: {held} in {self.share_held:.0%} of "
-            f"{self.windows} {self.claim.horizon} windows; latest {self.latest:+.1%}"
+            f"{self.claim.id}: held in {self.share_held:.0%} of {self.windows} "
+            f"{self.claim.horizon} windows (long beat short: {MEASURE} above 0); "
+            f"median {self.median:+.1%}, latest {self.latest:+.1%}"
         )
 
 

@@ -10,9 +10,12 @@ Per series and window:
 - ``return``: NAV at the window's last day over NAV at its first day, minus 1;
 - ``max_drawdown``: the deepest fall from a running peak inside the window (a
   negative fraction);
-- ``trough``: the day of the lowest NAV inside the window;
-- ``days_to_recover``: calendar days from the trough until the NAV is back at its
-  level on the window's first day (None if it never was, within the data).
+- ``trough``: the day the deepest fall bottomed (the end of ``max_drawdown``);
+- ``days_to_recover``: calendar days from that trough until the NAV is back at
+  the peak before it (the prior peak, as a drawdown's recovery is measured;
+  None if it never was, within the data).
+- Returns are in the base currency (a EUR pie's US slices fall and recover in
+  EUR, FX moves included).
 
 Slices that did not trade during a window borrow a declared proxy's returns (the
 slice's ``proxy`` in the spec), else are left out with their weight spread pro
@@ -138,9 +141,10 @@ def replay(
     window = nav.loc[first:end]
     peak = window.cummax()
     drawdown = window / peak - 1.0
-    trough = window.idxmin()
+    trough = drawdown.idxmin()
+    prior_peak = float(peak.loc[trough])
     after = nav.loc[trough:]
-    back = after[after >= window.iloc[0]]
+    back = after[after >= prior_peak]
     recover = None if back.empty else int((back.index[0] - trough).days)
     return StressRow(
         name=name,

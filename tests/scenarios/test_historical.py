@@ -88,3 +88,15 @@ initial = 1
     assert stress(spec, prices, {"old": ("2001-01-02", "2001-06-01")}) == []
     with pytest.raises(PlanError, match="not after start"):
         stress(spec, prices, {"bad": ("2020-03-01", "2020-02-01")})
+
+
+def test_recovery_is_counted_back_to_the_prior_peak() -> None:
+    # 100 at the window's start, a peak of 120 inside it, a trough of 60, then
+    # 110 (above the start, below the peak) and 125 only later.
+    days = pd.bdate_range("2020-01-01", periods=8)
+    closes = pd.DataFrame({"X": [100.0, 120.0, 90.0, 60.0, 80.0, 110.0, 119.0, 125.0]}, index=days)
+    row = replay(closes, {"X": 1.0}, PLAN, days[0], days[4], name="X")
+    assert row.max_drawdown == pytest.approx(60 / 120 - 1)
+    assert row.trough == days[3]
+    # Back at 120 on the eighth day: not the sixth, where it first passed 100.
+    assert row.days_to_recover == (days[7] - days[3]).days
