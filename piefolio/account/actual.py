@@ -329,9 +329,10 @@ def _summary(
 ) -> SeriesSummary:
     from piefolio.analytics.benchmark import kaplan_schoar_pme
     from piefolio.analytics.returns import money_weighted_return
+    from piefolio.ledger import positive_total
 
-    inflow = float(flows[flows > 0].sum())
-    outflow = float(-flows[flows < 0].sum())
+    inflow = positive_total(float(flows[flows > 0].sum()))
+    outflow = positive_total(float(flows[flows < 0].sum()))
     try:
         xirr = money_weighted_return(nav, flows)
     except ValueError:

@@ -176,7 +176,8 @@ class Ledger:
     @property
     def withdrawn(self) -> float:
         """Money taken out of the account, total (positive)."""
-        return float(-sum(e.amount for e in self.entries if e.kind is Kind.WITHDRAWAL))
+        out = -sum(e.amount for e in self.entries if e.kind is Kind.WITHDRAWAL)
+        return float(out) + 0.0  # + 0.0: no -0.0 when nothing was withdrawn
 
     def with_tickers(self, names: Mapping[str, str]) -> Ledger:
         """Return the ledger with tickers renamed (``{"VUSA": "VUSA.L"}``)."""

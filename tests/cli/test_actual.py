@@ -47,6 +47,7 @@ def test_actual_json_has_the_fields_the_issue_names(
     # Hand-computed in tests/account/test_actual.py: 2047 EUR, 1800 in.
     assert mine["final_value"] == pytest.approx(2047.0)
     assert (mine["deposited"], mine["withdrawn"]) == (1800.0, 0.0)
+    assert str(mine["withdrawn"]) == "0.0"  # not "-0.0"
     assert {"xirr", "twr"} <= set(mine)
     assert payload["cash"] == pytest.approx(757.0)
     aaa = next(h for h in payload["holdings"] if h["ticker"] == "AAA")
