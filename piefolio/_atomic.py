@@ -3,13 +3,17 @@
 Everything piefolio writes for a user (pie files, reports, sweep results) goes
 through :func:`atomic_write`: the content is written to a temporary file in the
 same folder and renamed over the target in one step, so a crash or a full disk
-never leaves half a file.
+never leaves half a file. A write killed outright (``kill -9``) cannot clean up
+after itself: its temporary file names the writer's process, and the next write
+of the same file removes those of writers that are gone.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +38,10 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         ``path``.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    _remove_orphans(path)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+    )
     os.close(fd)
     try:
         write(Path(tmp))
@@ -46,6 +53,42 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+# A temporary file without a writer's pid (an older piefolio) is an orphan
+# once it is this old; no write takes an hour.
+_ORPHAN_AGE_S = 3600.0
+
+
+def _remove_orphans(path: Path) -> None:
+    """Delete temporary files of ``path`` left by writers that were killed."""
+    head = f".{path.name}."
+    for tmp in path.parent.glob(f"{glob.escape(head)}*.tmp"):
+        pid = tmp.name[len(head) :].split(".", 1)[0]
+        try:
+            orphan = (
+                not _alive(int(pid))
+                if pid.isdigit()
+                else time.time() - tmp.stat().st_mtime > _ORPHAN_AGE_S
+            )
+            if orphan:
+                tmp.unlink()
+        except OSError:  # gone already, or not ours to delete: leave it
+            continue
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, as another user's process
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -79,12 +79,13 @@ def test_compare_two_pies(shared_home: Path, tmp_path: Path) -> None:
         "[plan]\nstart = 2021-01-04\ninitial = 1000\n"
         'deposits = { amount = 100, every = "month", day = 1 }\n'
     )
+    # The report gets its own folder: tmp_path holds chips.toml, the user's.
     code, text = invoke(
-        "compare", EXAMPLE, str(chips), "--offline", "--out", str(tmp_path),
+        "compare", EXAMPLE, str(chips), "--offline", "--out", str(tmp_path / "cmp"),
         home=shared_home,
     )  # fmt: skip
     assert code == 0, text
-    assert (tmp_path / "index.html").is_file()
+    assert (tmp_path / "cmp" / "index.html").is_file()
     assert "AI energy 2026" in text and "Chips" in text and "S&P 500" in text
     assert "risk-free rate of 2.00% a year for every row (the cash_interest of" in text.replace("\n", " ")
     code, text = invoke(
@@ -251,7 +252,7 @@ def test_sweep_variants_json(shared_home: Path, tmp_path: Path) -> None:
     sweep.write_text('[sweep]\nrebalance = ["none", "quarterly"]\n')
     code, text = invoke(
         "sweep", EXAMPLE, "--offline", "--variants", str(sweep), "--weights", "20",
-        "--json", "--out", str(tmp_path), home=shared_home,
+        "--json", "--out", str(tmp_path / "out"), home=shared_home,
     )  # fmt: skip
     assert code == 0, text
     data = json.loads(text)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ClusterOption",
     "DaskOption",
+    "ForceOption",
     "JsonOption",
     "OfflineOption",
     "OutOption",
@@ -45,6 +46,7 @@ __all__ = [
     "plain",
     "print_error",
     "progress",
+    "report_folder",
     "slug",
     "styled",
 ]
@@ -198,6 +200,12 @@ OutOption = Annotated[
         "--out", "-o", help="Folder for the report (default: reports/<pie name>/)."
     ),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Write the report into a folder that holds other files."
+    ),
+]
 JsonOption = Annotated[
     bool,
     typer.Option("--json", help="Print every number as JSON on stdout, no tables."),
@@ -236,6 +244,22 @@ def open_executor(
 
 
 def slug(name: str) -> str:
-    """Make a file-system friendly name: lower case, words joined by dashes."""
+    """Make a file-system friendly name: lower case, words joined by dashes.
+
+    At most 64 characters (192 bytes of UTF-8), well inside any file system's
+    limit on a name however long the pie's name is.
+    """
     keep = "".join(c.lower() if c.isalnum() else "-" for c in name.strip())
-    return "-".join(part for part in keep.split("-") if part) or "pie"
+    joined = "-".join(part for part in keep.split("-") if part)
+    return joined[:64].rstrip("-") or "pie"
+
+
+def report_folder(out: Path | None, name: str, *, force: bool) -> Path:
+    """Return the folder a command writes its page in: ``--out``, else ``reports/``.
+
+    Checked before any work, so a refusal costs nothing: see
+    :func:`piefolio._folder.claim_folder`.
+    """
+    from piefolio._folder import claim_folder
+
+    return claim_folder(out or Path("reports") / slug(name), force=force)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 import typer
 
 from piefolio.cli._app import (
+    ForceOption,
     JsonOption,
     OfflineOption,
     OutOption,
@@ -20,6 +21,7 @@ from piefolio.cli._app import (
     echo_json,
     line,
     open_store,
+    report_folder,
 )
 
 if TYPE_CHECKING:
@@ -305,6 +307,7 @@ def actual(
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Value the real account daily; set it against the plan and the benchmarks."""
     from rich.table import Table
@@ -315,6 +318,7 @@ def actual(
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
+    out = report_folder(out, pie.pie.name, force=force)
     store = open_store()
     ledger = load_history(store=store)
     result = run_actual(

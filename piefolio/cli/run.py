@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from piefolio.cli._app import (
+    ForceOption,
     JsonOption,
     OfflineOption,
     OutOption,
@@ -17,7 +18,7 @@ from piefolio.cli._app import (
     echo_json,
     line,
     open_store,
-    slug,
+    report_folder,
 )
 
 if TYPE_CHECKING:
@@ -72,7 +73,8 @@ def present(
     bt : Backtest
         The pie and its benchmarks.
     out : Path, optional
-        Report folder; default ``reports/<slug of the pie name>/``.
+        Report folder, already checked (:func:`report_folder`); default
+        ``reports/<slug of the pie name>/``.
     png, as_json, report : bool
         Write PNGs; print JSON instead of tables; write the HTML page.
     """
@@ -86,7 +88,7 @@ def present(
     )
 
     data = report_data(bt)
-    folder = out or Path("reports") / slug(bt.spec.pie.name)
+    folder = out or report_folder(None, bt.spec.pie.name, force=False)
     written: list[Path] = []
     if report:
         written.append(write_report(data, folder))
@@ -116,11 +118,14 @@ def run(
     as_json: JsonOption = False,
     report: ReportOption = True,
     risk_free: RiskFreeOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Backtest a pie and its benchmarks with the same deposits; write a report."""
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
+    if report or png:
+        out = report_folder(out, pie.pie.name, force=force)
     present(
         _run(pie, None, offline=offline, risk_free=risk_free),
         out=out,
@@ -137,12 +142,15 @@ def demo(
     as_json: JsonOption = False,
     report: ReportOption = True,
     risk_free: RiskFreeOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Backtest the offline demo pie on the bundled sample data; write the report."""
     from piefolio.data.demo import demo_prices, demo_spec
     from piefolio.data.store import sample_store_path
 
     spec = demo_spec()
+    if report or png:
+        out = report_folder(out, spec.pie.name, force=force)
     # The demo's own store: the sample never touches the user's prices.
     frame = demo_prices(open_store(sample_store_path()))
     present(
@@ -163,6 +171,7 @@ def compare(
     out: OutOption = None,
     as_json: JsonOption = False,
     risk_free: RiskFreeOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Set pies side by side, each with its own plan, and the first one's benchmarks."""
     import pandas as pd
@@ -173,6 +182,9 @@ def compare(
     if len(specs) < 2:
         raise SpecError("compare needs two or more pie files")
     pies = [load_pie(path) for path in specs]
+    if not as_json:
+        names = " vs ".join(pie.pie.name for pie in pies)
+        out = report_folder(out, f"compare {names}", force=force)
     # One rate for the whole table, or Sharpe ratios in one column would not
     # compare: the explicit one, else the first pie's cash rate (and say so).
     rate = risk_free if risk_free is not None else float(pies[0].plan.cash_interest)
@@ -203,6 +215,7 @@ def compare(
     show.print(rate_note)
     if cur == "":
         show.print(line(("note:", "yellow"), " the pies are in different currencies"))
+    assert out is not None  # report_folder above
     page = _compare_page(runs, table, cur, out, rate_note)
     show.print(line("Wrote ", (page, "bold")))
 
@@ -211,7 +224,7 @@ def _compare_page(
     runs: list[Backtest],
     table: pd.DataFrame,
     currency: str,
-    out: Path | None,
+    folder: Path,
     rate_note: str,
 ) -> Path:
     import pandas as pd
@@ -219,13 +232,11 @@ def _compare_page(
     from piefolio.report import lines_figure, write_page
     from piefolio.report.format import SUMMARY_FIELDS, summary_strings
 
-    names = [bt.spec.pie.name for bt in runs]
     nav = pd.DataFrame({bt.spec.pie.name: bt.pie.nav for bt in runs})
     unit = pd.DataFrame({bt.spec.pie.name: bt.pie.unit_value for bt in runs})
     first = runs[0]
     for name in first.names[1:]:
         unit[name] = first.results[name].unit_value
-    folder = out or Path("reports") / ("compare-" + "-vs-".join(map(slug, names)))
     plans = [
         f"{bt.spec.pie.name}: {bt.spec.plan.describe(bt.spec.pie.currency)}"
         for bt in runs

@@ -18,6 +18,7 @@ import typer
 from piefolio.cli._app import (
     ClusterOption,
     DaskOption,
+    ForceOption,
     JsonOption,
     OfflineOption,
     OutOption,
@@ -29,6 +30,7 @@ from piefolio.cli._app import (
     line,
     open_executor,
     progress,
+    report_folder,
     slug,
     styled,
 )
@@ -97,6 +99,7 @@ def stress(
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Replay the pie over past crises, and shock it with scenario files."""
     from piefolio.scenarios.historical import WINDOWS
@@ -105,6 +108,8 @@ def stress(
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
+    if not as_json:  # the page is written only without --json
+        out = report_folder(out, pie.pie.name, force=force)
     windows = dict(WINDOWS) if not window else _parse_windows(window)
     first = min(dt.date.fromisoformat(a) for a, _ in windows.values())
     scenarios = [(path, load_scenario(path)) for path in scenario or []]
@@ -351,6 +356,7 @@ def simulate(
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Run the plan forward on many paths: fan of outcomes, odds to beat, goal."""
     import pandas as pd
@@ -361,6 +367,8 @@ def simulate(
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
+    if not as_json:  # the page is written only without --json
+        out = report_folder(out, pie.pie.name, force=force)
     settings = SimulateSettings(
         years=years,
         paths=paths,
@@ -528,6 +536,7 @@ def claims(
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Check the thesis' claims: how often long beat short over each horizon."""
     from rich.table import Table
@@ -542,6 +551,8 @@ def claims(
         f"held in: the share of windows where the {MEASURE} was above 0; median "
         "and latest are that relative return"
     )
+    if not as_json:  # the page is written only without --json
+        out = report_folder(out, pie.pie.name, force=force)
     if not pie.claims:
         raise SpecError(f"{spec}: no [[claims]] to check; add one (see piefolio new)")
     checks = check_claims(pie, _history(pie, pie.plan.start, offline=offline).prices)

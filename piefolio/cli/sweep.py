@@ -11,6 +11,7 @@ import typer
 from piefolio.cli._app import (
     ClusterOption,
     DaskOption,
+    ForceOption,
     JsonOption,
     OfflineOption,
     OutOption,
@@ -23,6 +24,7 @@ from piefolio.cli._app import (
     open_executor,
     open_store,
     progress,
+    report_folder,
     slug,
 )
 
@@ -75,6 +77,7 @@ def sweep(
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Sweep every start date, or plan and weight variants (--variants, --weights)."""
     import datetime as dt
@@ -91,7 +94,7 @@ def sweep(
         raise SpecError(f"--from {origin!r}: expected history or plan")
     # Both files are read, and refused, before any price is fetched.
     settings = load_sweep(variants) if variants is not None else SweepSettings()
-    folder = out or Path("reports") / slug(pie.pie.name)
+    folder = report_folder(out, pie.pie.name, force=force)
     if variants is None and weights is None:
         starts = StartSettings(every=every, horizon=horizon, origin=origin)  # type: ignore[arg-type]
         if origin == "history":

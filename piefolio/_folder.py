@@ -1,0 +1,74 @@
+"""The folders piefolio writes pages in, and whose files they hold.
+
+A command that writes a report (``run``, ``stress``, ``sweep``...) writes into a
+folder the user names with ``--out`` or into ``reports/<pie>/``. It may write
+there only if the folder is absent, empty, or was made by piefolio: the first
+write leaves a small marker file, :data:`MARKER`. A folder holding anything else
+(a user's own ``index.html``) is refused unless the user passes ``--force``, so
+nothing a user wrote is overwritten without being asked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from piefolio.errors import SpecError
+
+__all__ = ["MARKER", "claim_folder"]
+
+MARKER = ".piefolio"
+_NOTE = (
+    "piefolio wrote this folder's files and may write over them; delete this "
+    "file to make piefolio ask (--force) before it writes here again.\n"
+)
+# What atomic_write leaves while it writes, or after a kill: never a user's.
+_TEMPORARY = re.compile(r"^\..+\.tmp$")
+
+
+def claim_folder(folder: Path, *, force: bool = False) -> Path:
+    """Check that piefolio may write in ``folder``; create and mark it.
+
+    Parameters
+    ----------
+    folder : Path
+        Where a command is about to write its page and files.
+    force : bool
+        Write into a folder that holds other files anyway (``--force``); the
+        folder is then not marked, so the next write asks again.
+
+    Returns
+    -------
+    Path
+        ``folder``, now existing.
+
+    Raises
+    ------
+    SpecError
+        ``folder`` is a file, or holds files piefolio did not write and
+        ``force`` is false (the message names a few of them).
+    """
+    if folder.exists() and not folder.is_dir():
+        raise SpecError(
+            f"{folder}: is a file, not a folder; expected --out to name a folder "
+            "for the report"
+        )
+    theirs = (
+        sorted(p.name for p in folder.iterdir() if not _TEMPORARY.match(p.name))
+        if folder.is_dir() and not (folder / MARKER).is_file()
+        else []
+    )
+    if theirs and not force:
+        shown = ", ".join(theirs[:3]) + (
+            f" and {len(theirs) - 3} more" if len(theirs) > 3 else ""
+        )
+        raise SpecError(
+            f"{folder}: holds files piefolio did not write ({shown}); pass --force "
+            "to write the report there anyway, or name another folder with --out"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    if not theirs:
+        marker = folder / MARKER
+        if not marker.is_file():
+            marker.write_text(_NOTE, encoding="utf-8")
+    return folder
