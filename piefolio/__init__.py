@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.optimize import Proposal, propose
     from piefolio.report import ReportData, report_data, write_report
     from piefolio.scenarios import check_claims, monte_carlo, stress
-    from piefolio.sweep import sweep_starts
+    from piefolio.sweep import sweep_starts, sweep_variants
 
 try:
     __version__ = version("piefolio")
@@ -65,6 +65,7 @@ _LAZY: dict[str, str] = {
     "simulate_batch": "piefolio.engine",
     "stress": "piefolio.scenarios",
     "sweep_starts": "piefolio.sweep",
+    "sweep_variants": "piefolio.sweep",
     "write_report": "piefolio.report",
 }
 
@@ -106,6 +107,7 @@ __all__ = [
     "simulate_batch",
     "stress",
     "sweep_starts",
+    "sweep_variants",
     "write_report",
 ]
 

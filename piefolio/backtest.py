@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
 from piefolio.spec import PieSpec, load_pie
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from piefolio.engine.result import Result
     from piefolio.typing import PathLike
 
-__all__ = ["Backtest", "backtest", "external_flows"]
+__all__ = ["Backtest", "BacktestSettings", "backtest", "external_flows", "frame_for"]
 
 
 def external_flows(result: Result) -> pd.Series:
@@ -249,13 +250,41 @@ class Backtest:
         return out
 
 
+class BacktestSettings(BaseModel):
+    """What a backtest may be told beyond its pie file.
+
+    Attributes
+    ----------
+    risk_free : float, optional
+        Annual risk-free rate of every ratio (default: the plan's
+        ``cash_interest``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    risk_free: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+
+
+def frame_for(
+    spec: PieSpec,
+    settings: BacktestSettings | None = None,
+    *,
+    offline: bool = False,
+    store: Store | None = None,
+) -> PriceFrame:
+    """Load the prices a backtest runs on: the pie's, its benchmarks', its plan's."""
+    from piefolio.data import get_prices
+
+    return get_prices(spec, store=store, offline=offline)
+
+
 def backtest(
     spec: PieSpec | PathLike,
-    *,
     frame: PriceFrame | None = None,
+    *,
+    settings: BacktestSettings | None = None,
     store: Store | None = None,
     offline: bool = False,
-    risk_free: float | None = None,
 ) -> Backtest:
     """Run a pie and its benchmarks over real prices with the pie's plan.
 
@@ -264,15 +293,15 @@ def backtest(
     spec : PieSpec or path
         The pie, or its TOML file.
     frame : PriceFrame, optional
-        Prices to use; by default :func:`piefolio.data.get_prices` builds them
-        (store first, then live providers unless ``offline``).
+        Prices to use, whole (dividends and FX mask with them); by default
+        :func:`frame_for` loads them (store first, then live providers unless
+        ``offline``).
+    settings : BacktestSettings, optional
+        The risk-free rate of the ratios.
     store : Store, optional
-        The price store (default: the user's).
+        The price store (default: the user's), when the frame is loaded here.
     offline : bool
         Never touch the network; use stored prices only.
-    risk_free : float, optional
-        Annual risk-free rate of every ratio (default: the plan's
-        ``cash_interest``).
 
     Returns
     -------
@@ -287,12 +316,11 @@ def backtest(
 
     if not isinstance(spec, PieSpec):
         spec = load_pie(spec)
+    settings = settings or BacktestSettings()
     if frame is None:
-        from piefolio.data import get_prices
-
-        frame = get_prices(spec, store=store, offline=offline)
+        frame = frame_for(spec, settings, offline=offline, store=store)
     results = {
         name: simulate(frame, weights, spec.plan)
         for name, weights in spec.series().items()
     }
-    return Backtest(spec, frame, results, risk_free)
+    return Backtest(spec, frame, results, settings.risk_free)

@@ -257,7 +257,8 @@ def test_sweep_variants_json(shared_home: Path, tmp_path: Path) -> None:
     assert code == 0, text
     data = json.loads(text)
     assert data["variants"] == 2 * 21
-    assert data["table"] == "sweep_ai_energy_2026_variants"
+    # Results live in a schema of their own, apart from the price tables.
+    assert data["table"] == "results.sweep_ai_energy_2026_variants"
     assert 0.0 <= data["deflated_sharpe"] <= 1.0
     assert len(data["top"]) == 10
 

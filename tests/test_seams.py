@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 from piefolio.analytics import money_weighted_return, net_external_flows
 from piefolio.data import PriceFrame
 from piefolio.engine import Frame, Prices, frame_of, simulate, total_return_prices
-from piefolio.errors import PlanError
+from piefolio.errors import PlanError, StoreError
 from piefolio.ledger import positive_total, xirr
 from piefolio.models import replace
-from piefolio.scenarios.historical import stress
+from piefolio.scenarios.historical import StressSettings, stress
 from piefolio.scenarios.montecarlo import monte_carlo
 from piefolio.spec import Plan, parse_pie
 from piefolio.sweep.starts import sweep_starts
@@ -86,8 +86,8 @@ def test_stress_of_a_cash_dividend_pie_is_paid_its_dividend() -> None:
     # The replay buys 10,000 / 100 = 100 shares on 2020-03-02; the dividend
     # pays 100 x 1 = 100 on 2020-06-15, inside the window: 10,100 / 10,000 - 1
     # = +1 % (the old stress dropped the dividends and said 0 %).
-    windows = {"half year": ("2020-03-02", "2020-09-30")}
-    (window,) = stress(cash_spec(), cash_frame(), windows)
+    settings = StressSettings(windows={"half year": ("2020-03-02", "2020-09-30")})
+    (window,) = stress(cash_spec(), cash_frame(), settings=settings).windows
     (row,) = window.rows
     assert row.total_return == pytest.approx(0.01, abs=1e-12)
 
@@ -272,3 +272,23 @@ def test_the_engine_frame_wraps_what_it_was_given() -> None:
     assert isinstance(frame, Prices)
     assert frame.symbols == ("AAA",)  # the text column is not a price
     assert frame.fx_mask.tolist() == [True]
+
+
+def test_sweep_results_live_apart_from_the_prices(tmp_path: Path) -> None:
+    from piefolio.data.store import Store
+    from piefolio.sweep.results import write_results
+
+    store = Store(tmp_path / "store.duckdb")
+    rows = pd.DataFrame({"start": [1, 2], "xirr": [0.1, 0.2]})
+    assert write_results(store, "sweep_x_starts", rows) == "results.sweep_x_starts"
+    write_results(store, "sweep_x_starts", rows.iloc[:1])  # replaced, not added
+    with store.session(write=False) as con:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_name = 'sweep_x_starts'"
+        ).fetchall()
+        count = con.execute("SELECT count(*) FROM results.sweep_x_starts").fetchone()
+    assert tables == [("results", "sweep_x_starts")]
+    assert count == (1,)
+    with pytest.raises(StoreError):
+        write_results(store, "x; DROP TABLE prices", rows)

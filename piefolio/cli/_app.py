@@ -23,6 +23,7 @@ from rich.text import Text
 from piefolio.errors import PiefolioError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from rich.progress import Progress
 
     from piefolio.data.store import Store
@@ -64,6 +65,7 @@ app = typer.Typer(
 
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M", bound="BaseModel")
 
 SpecArg = Annotated[
     Path, typer.Argument(help="A pie file (TOML), e.g. examples/ai-energy-2026.toml.")
@@ -241,6 +243,25 @@ def open_executor(
         )
         return stack.enter_context(Client(target))  # type: ignore[no-untyped-call]
     return "processes" if processes else "local"
+
+
+def settings_of(kind: type[M], **options: object) -> M:
+    """Validate command-line options into a verb's settings.
+
+    A bad value exits 2 with one line naming the option (``--window``) and what
+    was expected, as a bad key in a pie file does.
+    """
+    from pydantic import ValidationError
+
+    from piefolio.errors import SpecError
+
+    try:
+        return kind.model_validate(options)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = first["loc"]
+        name = "--" + str(loc[0]).replace("_", "-") if loc else kind.__name__
+        raise SpecError(f"{name}: {first['msg']}") from None
 
 
 def slug(name: str) -> str:

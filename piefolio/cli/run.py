@@ -19,6 +19,7 @@ from piefolio.cli._app import (
     line,
     open_store,
     report_folder,
+    settings_of,
 )
 
 if TYPE_CHECKING:
@@ -55,12 +56,15 @@ def _run(
     offline: bool,
     risk_free: float | None = None,
 ) -> Backtest:
-    from piefolio.backtest import backtest
+    from piefolio.backtest import BacktestSettings, backtest, frame_for
 
+    settings = settings_of(BacktestSettings, risk_free=risk_free)
     err = console(stderr=True)
     what = f"{spec.pie.name} and {len(spec.benchmarks)} benchmark(s)"
     with err.status(line(f"Backtesting {what} (the first run compiles the engine)...")):
-        return backtest(spec, frame=frame, offline=offline, risk_free=risk_free)
+        if frame is None:
+            frame = frame_for(spec, settings, offline=offline)
+        return backtest(spec, frame, settings=settings)
 
 
 def present(

@@ -31,6 +31,7 @@ from piefolio.cli._app import (
     open_executor,
     progress,
     report_folder,
+    settings_of,
     slug,
     styled,
 )
@@ -102,25 +103,23 @@ def stress(
     force: ForceOption = False,
 ) -> None:
     """Replay the pie over past crises, and shock it with scenario files."""
-    from piefolio.scenarios.historical import WINDOWS
-    from piefolio.scenarios.historical import stress as replay_all
-    from piefolio.scenarios.shocks import load_scenario, shock_spec
+    from piefolio.scenarios.historical import StressSettings, frame_for, stress
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
-    windows = dict(WINDOWS) if not window else _parse_windows(window)
-    first = min(dt.date.fromisoformat(a) for a, _ in windows.values())
-    scenarios = [(path, load_scenario(path)) for path in scenario or []]
-    themes = set(pie.pie.themes())
-    factors = [f for _, sc in scenarios for f in sc.shocks if f not in themes]
-    frame = _history(pie, min(first, pie.plan.start), offline=offline, extra=factors)
-    results = replay_all(pie, frame, windows)
+    settings = settings_of(
+        StressSettings,
+        windows=None if not window else _parse_windows(window),
+        scenarios=tuple(scenario or ()),
+    )
+    report = stress(pie, frame_for(pie, settings, offline=offline), settings=settings)
+    results = list(report.windows)
     # A scenario is shown by its [scenario] name, its file named beside it.
     shocks = [
-        (f"{sc.scenario.name} ({path.name})", shock_spec(pie, frame.prices, sc))
-        for path, sc in scenarios
+        (f"{run.scenario.scenario.name} ({run.path.name})", run.rows)
+        for run in report.shocks
     ]
     cur = pie.pie.currency
     if as_json:
@@ -138,18 +137,18 @@ def stress(
             ],
             "scenarios": [
                 {
-                    "name": sc.scenario.name,
-                    "file": str(path),
+                    "name": run.scenario.scenario.name,
+                    "file": str(run.path),
                     "rows": [
                         {
                             "series": r.name,
                             "move": r.total,
                             "slices": r.slices.to_dict(orient="index"),
                         }
-                        for r in rows
+                        for r in run.rows
                     ],
                 }
-                for (path, sc), (_, rows) in zip(scenarios, shocks, strict=True)
+                for run in report.shocks
             ],
         }
         echo_json(payload)
@@ -164,9 +163,9 @@ def stress(
                 show.print(line("  ", ("note", "yellow"), f" ({row.name}): {note}"))
     for title, rows in shocks:
         show.print(_shock_table(title, rows))
-    skipped = [n for n in windows if n not in {w.name for w in results}]
-    if skipped:
-        show.print(styled(f"Skipped (before the data): {', '.join(skipped)}", "dim"))
+    if report.skipped:
+        skipped = ", ".join(report.skipped)
+        show.print(styled(f"Skipped (before the data): {skipped}", "dim"))
     page = _stress_page(pie, results, shocks, _folder(pie, out) / "stress.html")
     show.print(line("Wrote ", (page, "bold")))
 
@@ -541,9 +540,8 @@ def claims(
     """Check the thesis' claims: how often long beat short over each horizon."""
     from rich.table import Table
 
-    from piefolio.errors import SpecError
     from piefolio.report import claims_figure, write_page
-    from piefolio.scenarios.claims import MEASURE, check_claims
+    from piefolio.scenarios.claims import MEASURE, check_claims, frame_for
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
@@ -553,9 +551,7 @@ def claims(
     )
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
-    if not pie.claims:
-        raise SpecError(f"{spec}: no [[claims]] to check; add one (see piefolio new)")
-    checks = check_claims(pie, _history(pie, pie.plan.start, offline=offline).prices)
+    checks = check_claims(pie, frame_for(pie, offline=offline))
     if as_json:
         payload = [
             {

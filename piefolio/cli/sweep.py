@@ -87,7 +87,7 @@ def sweep(
     from piefolio.models import replace
     from piefolio.spec import load_pie
     from piefolio.sweep.history import StartSettings
-    from piefolio.sweep.variants import SweepSettings, load_sweep
+    from piefolio.sweep.variants import SweepSettings, frame_for, load_sweep
 
     pie = load_pie(spec)
     if origin not in ("history", "plan"):
@@ -106,7 +106,7 @@ def sweep(
             frame = get_prices(pie, offline=offline)
         _starts(pie, frame, starts, folder, as_json)
         return
-    frame = get_prices(pie, offline=offline)
+    frame = frame_for(pie, settings, offline=offline)
     _variants(
         pie, frame, settings, weights, seed, (processes, dask, cluster), folder,
         as_json,
@@ -122,6 +122,7 @@ def _starts(
 ) -> None:
     from piefolio._atomic import atomic_parquet
     from piefolio.sweep.history import start_sweep
+    from piefolio.sweep.results import write_results
 
     with progress() as bar:
         task = bar.add_task(f"start dates ({settings.every})", total=None)
@@ -134,7 +135,7 @@ def _starts(
     beats = result.beat_share()
     picks = result.picks()
     path = atomic_parquet(result.rows, folder / "sweep-starts.parquet")
-    table_name = open_store().write_table(_table(pie, "starts"), result.rows)
+    table_name = write_results(open_store(), _table(pie, "starts"), result.rows)
     if as_json:
         payload = {
             "starts": {
@@ -273,8 +274,8 @@ def _variants(
 ) -> None:
     from piefolio._atomic import atomic_parquet
     from piefolio.models import replace
-    from piefolio.sweep.honest import honest_selection
-    from piefolio.sweep.variants import run_variants
+    from piefolio.sweep.results import write_results
+    from piefolio.sweep.variants import sweep_variants
 
     if weights is not None:
         settings = replace(settings, weights=weights, seed=seed)
@@ -283,15 +284,15 @@ def _variants(
         executor = open_executor(stack, processes, dask, cluster)
         with progress() as bar:
             task = bar.add_task("variant chunks", total=None)
-            result = run_variants(
-                pie, frame, settings, folder / "sweep-variants",
+            report = sweep_variants(
+                pie, frame, settings=settings, out_dir=folder / "sweep-variants",
                 executor=executor, workers=processes,
                 progress=lambda d, t: bar.update(task, completed=d, total=t),
                 note=lambda text: bar.console.print(_note(text)),
             )  # fmt: skip
-    selection = honest_selection(result, frame, seed=seed)
+    result, selection = report.sweep, report.selection
     path = atomic_parquet(result.rows, folder / "sweep-variants.parquet")
-    table_name = open_store().write_table(_table(pie, "variants"), result.rows)
+    table_name = write_results(open_store(), _table(pie, "variants"), result.rows)
     top = result.ranked().head(10)
     if as_json:
         payload = {
@@ -329,7 +330,7 @@ def _variants(
             (path, "bold"),
             "; the rows are in the store's table ",
             (table_name, "bold"),
-            " (piefolio's DuckDB file) for SQL",
+            " (piefolio's DuckDB file, apart from the prices) for SQL",
         )
     )
 

@@ -20,13 +20,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import pandas as pd
 
-import piefolio
 from piefolio._atomic import atomic_text
 from piefolio.report import derived, figures
 from piefolio.report.format import (
@@ -185,8 +185,18 @@ def _render(
             for i, (caption, fig) in enumerate(charts, start=1)
         ],
         plotlyjs=_plotlyjs(),
-        version=piefolio.__version__,
+        version=_version(),
     )
+
+
+def _version() -> str:
+    """Return the installed piefolio's version, for the page footer."""
+    # From the package metadata, not ``piefolio.__version__``: the report
+    # layer does not import the package that sits above it.
+    try:
+        return version("piefolio")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "0.0.0"
 
 
 def render_page(

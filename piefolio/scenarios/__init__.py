@@ -12,8 +12,22 @@
 
 from __future__ import annotations
 
-from piefolio.scenarios.claims import ClaimCheck, basket_of, check_claim, check_claims
-from piefolio.scenarios.historical import StressRow, StressWindow, replay, stress
+from piefolio.scenarios.claims import (
+    ClaimCheck,
+    ClaimSettings,
+    basket_of,
+    check_claim,
+    check_claims,
+)
+from piefolio.scenarios.historical import (
+    StressReport,
+    StressRow,
+    StressSettings,
+    StressWindow,
+    replay,
+    replay_windows,
+    stress,
+)
 from piefolio.scenarios.montecarlo import MonteCarloResult, monte_carlo
 from piefolio.scenarios.proxies import Filled, fill_with_proxies, splice_proxy
 from piefolio.scenarios.sampling import Normal, Sampler, StationaryBootstrap, StudentT
@@ -27,6 +41,7 @@ from piefolio.scenarios.shocks import (
 
 __all__ = [
     "ClaimCheck",
+    "ClaimSettings",
     "Filled",
     "MonteCarloResult",
     "Normal",
@@ -34,7 +49,9 @@ __all__ = [
     "Scenario",
     "ShockResult",
     "StationaryBootstrap",
+    "StressReport",
     "StressRow",
+    "StressSettings",
     "StressWindow",
     "StudentT",
     "apply_shock",
@@ -45,6 +62,7 @@ __all__ = [
     "load_scenario",
     "monte_carlo",
     "replay",
+    "replay_windows",
     "shock_spec",
     "splice_proxy",
     "stress",

@@ -21,23 +21,33 @@ Conventions:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
-from piefolio.errors import PlanError
+from piefolio.errors import PlanError, SpecError
 from piefolio.periods import period_offset
 from piefolio.spec import Claim, PieSpec
 from piefolio.typing import FloatArray
 
+if TYPE_CHECKING:
+    from piefolio.data.frame import PriceFrame
+    from piefolio.data.store import Store
+    from piefolio.engine.frame import Frame
+
 __all__ = [
     "MEASURE",
     "ClaimCheck",
+    "ClaimSettings",
     "basket_of",
     "check_claim",
     "check_claims",
+    "frame_for",
     "window_starts",
 ]
 
@@ -210,8 +220,77 @@ def check_claim(
     return ClaimCheck(claim, relative, share, latest, windows)
 
 
-def check_claims(spec: PieSpec, prices: pd.DataFrame) -> list[ClaimCheck]:
-    """Check every ``[[claims]]`` entry of a spec on the given prices."""
+class ClaimSettings(BaseModel):
+    """Where a claims check looks.
+
+    Attributes
+    ----------
+    since : date, optional
+        First day of the history the windows are cut from (default the plan's
+        start).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    since: dt.date | None = None
+
+
+def frame_for(
+    spec: PieSpec,
+    settings: ClaimSettings | None = None,
+    *,
+    offline: bool = False,
+    store: Store | None = None,
+) -> PriceFrame:
+    """Load the prices the claims need, from ``since``; late listings allowed.
+
+    A ticker that lists late only leaves the windows before its first price
+    (see the module's NaN policy), so loading never refuses it.
+    """
+    from piefolio.data import get_prices
+    from piefolio.models import replace
+
+    since = (settings or ClaimSettings()).since or spec.plan.start
+    lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
+    return get_prices(lenient, start=since, offline=offline, store=store)
+
+
+def check_claims(
+    spec: PieSpec,
+    frame: PriceFrame | Frame | pd.DataFrame | None = None,
+    *,
+    settings: ClaimSettings | None = None,
+) -> list[ClaimCheck]:
+    """Check every ``[[claims]]`` entry of a spec.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie and its claims.
+    frame : PriceFrame or pd.DataFrame, optional
+        The prices (a frame's cash dividends are reinvested, so a claim compares
+        total returns); loaded by :func:`frame_for` when None.
+    settings : ClaimSettings, optional
+        Where the history starts.
+
+    Returns
+    -------
+    list of ClaimCheck
+        One per claim, in the spec's order.
+
+    Raises
+    ------
+    SpecError
+        The spec has no claims.
+    """
+    from piefolio.engine import total_return_prices
+
+    if not spec.claims:
+        where = spec.source or "the pie"
+        raise SpecError(f"{where}: no [[claims]] to check; add one (see piefolio new)")
+    if frame is None:
+        frame = frame_for(spec, settings)
+    prices = frame if isinstance(frame, pd.DataFrame) else total_return_prices(frame)
     return [
         check_claim(prices, c, basket_of(spec, c.long), basket_of(spec, c.short))
         for c in spec.claims

@@ -20,25 +20,51 @@ Per series and window:
 Slices that did not trade during a window borrow a declared proxy's returns (the
 slice's ``proxy`` in the spec), else are left out with their weight spread pro
 rata; both are reported (see :mod:`piefolio.scenarios.proxies`).
+
+:func:`stress` is the verb: the windows and the scenario files of its
+:class:`StressSettings`, on the frame :func:`frame_for` loads, as one
+:class:`StressReport` the CLI and the Python API present alike.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from piefolio.errors import PlanError
 from piefolio.models import replace
 from piefolio.scenarios.proxies import fill_with_proxies
+from piefolio.scenarios.shocks import (
+    Scenario,
+    ShockResult,
+    load_scenario,
+    shock_spec,
+)
 from piefolio.spec import PieSpec, Plan
 
 if TYPE_CHECKING:
+    from piefolio.data.frame import PriceFrame
+    from piefolio.data.store import Store
     from piefolio.engine.frame import Frame
 
-__all__ = ["WINDOWS", "StressRow", "StressWindow", "replay", "stress"]
+__all__ = [
+    "WINDOWS",
+    "ShockRun",
+    "StressReport",
+    "StressRow",
+    "StressSettings",
+    "StressWindow",
+    "frame_for",
+    "replay",
+    "replay_windows",
+    "stress",
+]
 
 # Peak and trough days of the S&P 500 for each episode.
 WINDOWS: dict[str, tuple[str, str]] = {
@@ -156,7 +182,7 @@ def replay(
     )
 
 
-def stress(
+def replay_windows(
     spec: PieSpec,
     prices: pd.DataFrame | Frame,
     windows: Mapping[str, tuple[str, str]] | None = None,
@@ -217,3 +243,149 @@ def _replay_or_note(
     except PlanError as exc:
         nan = float("nan")
         return StressRow(name, nan, nan, None, None, notes=(str(exc),))
+
+
+# ------------------------------------------------------------------------ the verb
+
+
+class StressSettings(BaseModel):
+    """What a stress test replays and shocks.
+
+    Attributes
+    ----------
+    windows : dict of str to (date, date), optional
+        Name -> (first day, last day); :data:`WINDOWS` when None.
+    scenarios : tuple of Path
+        Shock scenario files (see :mod:`piefolio.scenarios.shocks`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    windows: dict[str, tuple[dt.date, dt.date]] | None = None
+    scenarios: tuple[Path, ...] = ()
+
+    @field_validator("windows")
+    @classmethod
+    def _ends_after_start(
+        cls, value: dict[str, tuple[dt.date, dt.date]] | None
+    ) -> dict[str, tuple[dt.date, dt.date]] | None:
+        for label, (a, b) in (value or {}).items():
+            if b <= a:
+                raise ValueError(f"window {label!r}: end {b} is not after start {a}")
+        return value
+
+    def spans(self) -> dict[str, tuple[str, str]]:
+        """Name -> (first day, last day) as ISO dates, the defaults filled in."""
+        if self.windows is None:
+            return dict(WINDOWS)
+        return {k: (a.isoformat(), b.isoformat()) for k, (a, b) in self.windows.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ShockRun:
+    """One scenario file applied to the pie and each benchmark."""
+
+    path: Path
+    scenario: Scenario
+    rows: list[ShockResult]
+
+
+@dataclass(frozen=True, slots=True)
+class StressReport:
+    """A stress test's outcome: windows replayed, scenarios applied, what was skipped.
+
+    Attributes
+    ----------
+    windows : tuple of StressWindow
+        The windows that fall inside the data, in the settings' order.
+    shocks : tuple of ShockRun
+        Each scenario file, its scenario and its moves of the pie and each
+        benchmark.
+    skipped : tuple of str
+        Windows that start outside the data.
+    """
+
+    windows: tuple[StressWindow, ...]
+    shocks: tuple[ShockRun, ...]
+    skipped: tuple[str, ...]
+
+
+def frame_for(
+    spec: PieSpec,
+    settings: StressSettings | None = None,
+    *,
+    offline: bool = False,
+    store: Store | None = None,
+) -> PriceFrame:
+    """Load the prices a stress test needs: from the first window, with factors.
+
+    Late listings are allowed when loading: a window only needs the tickers that
+    traded then, and each row says what was missing (the replay itself never
+    redistributes: see :func:`replay`).
+    """
+    from piefolio.data import get_prices
+
+    settings = settings or StressSettings()
+    first = min(dt.date.fromisoformat(a) for a, _ in settings.spans().values())
+    themes = set(spec.pie.themes())
+    factors = [
+        f
+        for path in settings.scenarios
+        for f in load_scenario(path).shocks
+        if f not in themes
+    ]
+    lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
+    return get_prices(
+        lenient,
+        start=min(first, spec.plan.start),
+        offline=offline,
+        store=store,
+        extra=factors,
+    )
+
+
+def stress(
+    spec: PieSpec,
+    frame: PriceFrame | Frame | None = None,
+    *,
+    settings: StressSettings | None = None,
+) -> StressReport:
+    """Replay the pie over past crises and shock it with scenario files.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie, its benchmarks, proxies and plan (rebalancing and fees).
+    frame : PriceFrame, optional
+        Prices from the first window on, with the scenarios' factors; loaded by
+        :func:`frame_for` when None.
+    settings : StressSettings, optional
+        Windows and scenario files (default: :data:`WINDOWS`, no scenario).
+
+    Returns
+    -------
+    StressReport
+
+    Raises
+    ------
+    SpecError
+        A scenario file is missing or invalid.
+    PlanError
+        A window cannot be replayed.
+    """
+    from piefolio.engine import frame_of
+
+    settings = settings or StressSettings()
+    scenarios = [(path, load_scenario(path)) for path in settings.scenarios]
+    if frame is None:
+        frame = frame_for(spec, settings)
+    whole = frame_of(frame)
+    spans = settings.spans()
+    windows = replay_windows(spec, whole, spans)
+    shocks = tuple(
+        ShockRun(path, sc, shock_spec(spec, whole.prices, sc)) for path, sc in scenarios
+    )
+    done = {w.name for w in windows}
+    return StressReport(
+        tuple(windows), shocks, tuple(n for n in spans if n not in done)
+    )

@@ -206,7 +206,7 @@ def monte_carlo(
     progress : callable, optional
         ``progress(done, total)`` after each chunk.
     executor : {"local", "processes"} or dask.distributed.Client
-        Where chunks run; see :func:`piefolio.sweep.runner.run_chunks`. Every
+        Where chunks run; see :func:`piefolio._parallel.run_chunks`. Every
         chunk draws from its own seed, so the numbers do not depend on it.
     workers : int, optional
         Processes for ``"processes"``.
@@ -318,11 +318,11 @@ def _run_sharded(
     names: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
 ) -> tuple[FloatArray, IntArray, FloatArray]:
-    """Run the chunks through the sweep runner: on all cores or Dask, resumable."""
+    """Run the chunks through the chunk runner: on all cores or Dask, resumable."""
     import hashlib
     import tempfile
 
-    from piefolio.sweep.runner import run_chunks
+    from piefolio._parallel import run_chunks
 
     # Parts on disk are reused only by the same run: same draws, same plan.
     history = getattr(payload.sampler, "returns", None)

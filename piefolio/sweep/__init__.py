@@ -2,7 +2,6 @@
 
 - :mod:`~piefolio.sweep.starts`: the plan begun on every start date;
 - :mod:`~piefolio.sweep.variants`: rebalance x deposit x frequency x weights;
-- :mod:`~piefolio.sweep.runner`: chunks, resumable, local, on all cores or Dask;
 - :mod:`~piefolio.sweep.selection` and :mod:`~piefolio.sweep.honest`: deflated
   Sharpe ratio, probability of backtest overfitting, walk-forward.
 """
@@ -10,7 +9,6 @@
 from __future__ import annotations
 
 from piefolio.sweep.honest import Selection, honest_selection
-from piefolio.sweep.runner import run_chunks
 from piefolio.sweep.selection import (
     PBOResult,
     deflated_sharpe_ratio,
@@ -22,11 +20,13 @@ from piefolio.sweep.selection import (
 from piefolio.sweep.starts import StartSweep, start_dates, sweep_starts
 from piefolio.sweep.variants import (
     SweepSettings,
+    VariantReport,
     VariantSweep,
     load_sweep,
     plan_variants,
     random_weights,
     run_variants,
+    sweep_variants,
 )
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Selection",
     "StartSweep",
     "SweepSettings",
+    "VariantReport",
     "VariantSweep",
     "deflated_sharpe_ratio",
     "expected_max_sharpe",
@@ -43,9 +44,9 @@ __all__ = [
     "probabilistic_sharpe_ratio",
     "probability_of_overfitting",
     "random_weights",
-    "run_chunks",
     "run_variants",
     "sharpe_ratio",
     "start_dates",
     "sweep_starts",
+    "sweep_variants",
 ]

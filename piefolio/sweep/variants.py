@@ -15,7 +15,7 @@ random weightings drawn around them within the spec's ``[optimize]`` limits
 
 Each plan variant runs its weightings through
 :func:`~piefolio.engine.simulate_batch` in chunks, with
-:func:`~piefolio.sweep.runner.run_chunks` (resumable; local, all cores or Dask).
+:func:`~piefolio._parallel.run_chunks` (resumable; local, all cores or Dask).
 One row per variant: its parameters, final value, time-weighted return a year,
 volatility, Sharpe (daily, annualised with 252 days, over the plan's cash rate),
 maximum drawdown. Weights are in ``w_<ticker>`` columns.
@@ -44,15 +44,21 @@ from piefolio.spec import Flow, Frequency, PieSpec, Plan, Rebalance
 from piefolio.typing import FloatArray, PathLike
 
 if TYPE_CHECKING:
+    from piefolio.data.frame import PriceFrame
+    from piefolio.data.store import Store
     from piefolio.engine.frame import Frame
+    from piefolio.sweep.honest import Selection
 
 __all__ = [
     "SweepSettings",
+    "VariantReport",
     "VariantSweep",
+    "frame_for",
     "load_sweep",
     "plan_variants",
     "random_weights",
     "run_variants",
+    "sweep_variants",
 ]
 
 TRADING_DAYS = 252
@@ -350,8 +356,8 @@ def run_variants(
     -------
     VariantSweep
     """
+    from piefolio._parallel import run_chunks
     from piefolio.engine import frame_of, on_prices
-    from piefolio.sweep.runner import run_chunks
 
     variants = plan_variants(spec.plan, settings)
     plans = tuple(p for _, p in variants)
@@ -382,3 +388,88 @@ def run_variants(
     w = weights.add_prefix("w_")
     rows = rows.join(w, on="weights")
     return VariantSweep(rows.reset_index(drop=True), plans, weights)
+
+
+# ------------------------------------------------------------------------ the verb
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds frames
+class VariantReport:
+    """A variant sweep and how much of its best Sharpe ratio is luck.
+
+    Attributes
+    ----------
+    sweep : VariantSweep
+        Every variant's row.
+    selection : Selection
+        Deflated Sharpe, probability of backtest overfitting, walk-forward.
+    """
+
+    sweep: VariantSweep
+    selection: Selection
+
+
+def frame_for(
+    spec: PieSpec,
+    settings: SweepSettings | None = None,
+    *,
+    offline: bool = False,
+    store: Store | None = None,
+) -> PriceFrame:
+    """Load the prices a variant sweep runs on: the pie's, over its plan."""
+    from piefolio.data import get_prices
+
+    return get_prices(spec, offline=offline, store=store)
+
+
+def sweep_variants(
+    spec: PieSpec,
+    frame: PriceFrame | Frame | None = None,
+    *,
+    settings: SweepSettings | None = None,
+    out_dir: Path | None = None,
+    executor: str | Any = "local",
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> VariantReport:
+    """Run every plan and weight variant, then measure the best one honestly.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie (targets, ``[optimize]`` limits, plan).
+    frame : PriceFrame, optional
+        The prices, whole; loaded by :func:`frame_for` when None.
+    settings : SweepSettings, optional
+        The axes, the random weightings and their seed (default: the plan as
+        it is, the pie's own weights).
+    out_dir : Path, optional
+        Folder of the resumable parts (default: a temporary one).
+    executor, workers, progress, note
+        Where the chunks run, how progress is told and where notes go (they
+        change no number); see :func:`run_variants`.
+
+    Returns
+    -------
+    VariantReport
+    """
+    import tempfile
+
+    from piefolio.sweep.honest import honest_selection
+
+    settings = settings or SweepSettings()
+    if frame is None:
+        frame = frame_for(spec, settings)
+    with tempfile.TemporaryDirectory() as scratch:
+        sweep = run_variants(
+            spec,
+            frame,
+            settings,
+            out_dir or Path(scratch),
+            executor=executor,
+            workers=workers,
+            progress=progress,
+            note=note,
+        )
+    return VariantReport(sweep, honest_selection(sweep, frame, seed=settings.seed))

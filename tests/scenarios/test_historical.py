@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from piefolio.errors import PlanError
-from piefolio.scenarios.historical import replay, stress
+from piefolio.scenarios.historical import replay, replay_windows
 from piefolio.spec import Plan, load_pie, parse_pie
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,7 +56,9 @@ def test_2008_for_spy_and_a_rebalanced_pair(adjclose: pd.DataFrame) -> None:
 
 def test_stress_uses_proxies_and_says_so(adjclose: pd.DataFrame) -> None:
     spec = load_pie(REPO / "examples" / "ai-energy-2026.toml")
-    results = stress(spec, adjclose, {"2020 crash": ("2020-02-19", "2020-03-23")})
+    results = replay_windows(
+        spec, adjclose, {"2020 crash": ("2020-02-19", "2020-03-23")}
+    )
     (window,) = results
     names = [r.name for r in window.rows]
     assert names == [spec.pie.name, *(b.name for b in spec.benchmarks)]
@@ -85,16 +87,18 @@ initial = 1
 """
     )
     prices = adjclose[["SPY"]].loc["2010":]
-    assert stress(spec, prices, {"old": ("2001-01-02", "2001-06-01")}) == []
+    assert replay_windows(spec, prices, {"old": ("2001-01-02", "2001-06-01")}) == []
     with pytest.raises(PlanError, match="not after start"):
-        stress(spec, prices, {"bad": ("2020-03-01", "2020-02-01")})
+        replay_windows(spec, prices, {"bad": ("2020-03-01", "2020-02-01")})
 
 
 def test_recovery_is_counted_back_to_the_prior_peak() -> None:
     # 100 at the window's start, a peak of 120 inside it, a trough of 60, then
     # 110 (above the start, below the peak) and 125 only later.
     days = pd.bdate_range("2020-01-01", periods=8)
-    closes = pd.DataFrame({"X": [100.0, 120.0, 90.0, 60.0, 80.0, 110.0, 119.0, 125.0]}, index=days)
+    closes = pd.DataFrame(
+        {"X": [100.0, 120.0, 90.0, 60.0, 80.0, 110.0, 119.0, 125.0]}, index=days
+    )
     row = replay(closes, {"X": 1.0}, PLAN, days[0], days[4], name="X")
     assert row.max_drawdown == pytest.approx(60 / 120 - 1)
     assert row.trough == days[3]

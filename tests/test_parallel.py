@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from piefolio._parallel import run_chunks
 from piefolio.errors import PlanError
-from piefolio.sweep.runner import run_chunks
 
 
 def seeded_chunk(index: int, payload: Any) -> pd.DataFrame:

@@ -1,6 +1,7 @@
-"""Run a sweep in chunks: in this process, on all cores, or on a Dask cluster.
+"""Run work in chunks: in this process, on all cores, or on a Dask cluster.
 
-A sweep is ``chunks`` independent pieces of work, each a pure function of its
+Sweeps and Monte Carlo are siblings that both use it. A run is ``chunks``
+independent pieces of work, each a pure function of its
 index and a shared payload (the prices, the plan): ``task(index, payload) ->
 pd.DataFrame``. The runner writes each finished chunk as its own Parquet file,
 atomically, and only from the driver process, so:
