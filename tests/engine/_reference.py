@@ -147,7 +147,13 @@ def run(close: list[list[float]], days: list[int], rate: list[float],
                 post = value - sum(
                     prop[i] * o + fixed for i, o in enumerate(orders) if o
                 )
-                drift = max(abs((hold[i] + orders[i]) / post - w[i]) for i in range(n))
+                # As the kernel: fees that eat the whole pie leave no drift to
+                # measure (post == 0).
+                drift = (
+                    max(abs((hold[i] + orders[i]) / post - w[i]) for i in range(n))
+                    if post > 0
+                    else 0.0
+                )
                 if drift > band:
                     x = _level(w, hold, prop, fixed, True, cash)
                     if x is not None:
