@@ -2,12 +2,15 @@
 
 For each symbol, only the date ranges the store was never asked to cover are
 fetched (:meth:`~piefolio.data.store.Store.missing_ranges`, plus a few overlap
-days before, so adjusted history can be re-based at the join). Each provider that
-supports the symbol is tried in order; a :class:`TransientProviderError` (timeout,
-rate limit, 5xx) is retried with exponential back-off, any other
-:class:`ProviderError` moves on to the next provider. When every provider fails the
-stored data are used as they are, and the report says how old they are; the
-caller (:func:`piefolio.data.get_prices`) raises
+days before, so adjusted history can be re-based at the join; see
+:func:`join_decision`). Each provider that supports the symbol is tried in
+order; a :class:`TransientProviderError` (timeout, rate limit, 5xx) is retried
+with exponential back-off within :attr:`RetryPolicy.deadline`, any other
+:class:`ProviderError` moves on to the next provider. A provider that cannot be
+reached at all (:class:`~piefolio.data.providers.base.Unreachable`), or still
+fails after its retries, is skipped for the rest of the run. When every
+provider fails the stored data are used as they are, and the report says how
+old they are; the caller (:func:`piefolio.data.get_prices`) raises
 :class:`~piefolio.errors.DataUnavailable` only when nothing is stored at all.
 """
 
@@ -15,13 +18,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from piefolio.data.providers.base import Provider, RawSeries, TransientProviderError
+from piefolio.data.providers.base import (
+    Provider,
+    RawSeries,
+    TransientProviderError,
+    Unreachable,
+)
 from piefolio.data.store import Rescale, Store
 from piefolio.errors import BadData, ProviderError
 
@@ -29,9 +39,12 @@ __all__ = [
     "FetchReport",
     "RetryPolicy",
     "default_providers",
+    "is_down",
     "is_rate",
     "join_decision",
     "list_providers",
+    "mark_down",
+    "summarize",
     "update",
 ]
 
@@ -46,12 +59,14 @@ AGREE = 1e-6
 class RetryPolicy:
     """Retries of one provider call: ``attempts`` tries, waits doubling up to max.
 
-    Waits are in seconds; tests use ``RetryPolicy(wait_initial=0)``.
+    Waits are in seconds; tests use ``RetryPolicy(wait_initial=0)``. ``deadline``
+    bounds the whole call, tries and waits together: no retry starts after it.
     """
 
     attempts: int = 3
     wait_initial: float = 0.5
     wait_max: float = 8.0
+    deadline: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +76,8 @@ class FetchReport:
     ``source`` is the provider that answered (None: none did, or nothing was
     missing); ``errors`` the failures met on the way; ``stale_days`` how many days
     the stored data end before the day asked, when the fetch failed; ``notes``
-    what the join did to stored history (a re-base) or why it left it alone.
+    what the join did to stored history (a re-base) or why it left it alone;
+    ``offline`` that it failed only because no provider could be reached.
     """
 
     symbol: str
@@ -72,6 +88,7 @@ class FetchReport:
     last_stored: dt.date | None = None
     stale_days: int | None = None
     notes: tuple[str, ...] = field(default=())
+    offline: bool = False
 
     @property
     def ok(self) -> bool:
@@ -96,13 +113,47 @@ class FetchReport:
         )
 
 
-def default_providers() -> list[Provider]:
-    """Return the live chain: Yahoo, then Stooq, then FRED (for FX pairs)."""
-    from piefolio.data.providers.fred import FredProvider
-    from piefolio.data.providers.stooq import StooqProvider
-    from piefolio.data.providers.yahoo import YahooProvider
+_DEFAULT: list[Provider] = []
 
-    return [YahooProvider(), StooqProvider(), FredProvider()]
+# Providers found unreachable in this process, with why: the first failure to
+# reach a host marks it down for the rest of the run (a run is one process), so
+# an offline run costs one failed connection per provider, not one per symbol.
+_DOWN: weakref.WeakKeyDictionary[Provider, float] = weakref.WeakKeyDictionary()
+
+#: Seconds a provider stays marked down (a run; a notebook lives longer).
+DOWN_FOR = 600.0
+
+
+def default_providers() -> list[Provider]:
+    """Return the live chain: Yahoo, then Stooq, then FRED (for FX pairs).
+
+    The same instances for the whole run, so what was learnt about the network
+    (a host that is down) holds for every fetch of the run.
+    """
+    if not _DEFAULT:
+        from piefolio.data.providers.fred import FredProvider
+        from piefolio.data.providers.stooq import StooqProvider
+        from piefolio.data.providers.yahoo import YahooProvider
+
+        _DEFAULT.extend([YahooProvider(), StooqProvider(), FredProvider()])
+    return list(_DEFAULT)
+
+
+def mark_down(provider: Provider) -> None:
+    """Skip ``provider`` for the rest of the run (it could not be reached)."""
+    try:
+        _DOWN[provider] = time.monotonic()
+    except TypeError:  # an object without weak references is never skipped
+        pass
+
+
+def is_down(provider: Provider) -> bool:
+    """Whether ``provider`` was found unreachable in the last :data:`DOWN_FOR` s."""
+    try:
+        since = _DOWN.get(provider)
+    except TypeError:
+        return False
+    return since is not None and time.monotonic() - since < DOWN_FOR
 
 
 def list_providers() -> dict[str, str]:
@@ -121,18 +172,36 @@ def _call(
 ) -> RawSeries:
     from tenacity import (
         Retrying,
-        retry_if_exception_type,
+        retry_if_exception,
         stop_after_attempt,
+        stop_after_delay,
         wait_exponential,
     )
 
+    tries = 0
+
+    def fetch() -> RawSeries:
+        nonlocal tries
+        tries += 1
+        return provider.fetch([symbol], start, end)[0]
+
     retrying = Retrying(
-        retry=retry_if_exception_type(TransientProviderError),
-        stop=stop_after_attempt(policy.attempts),
+        # An unreachable host will not answer a second time either.
+        retry=retry_if_exception(
+            lambda e: (
+                isinstance(e, TransientProviderError) and not isinstance(e, Unreachable)
+            )
+        ),
+        stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.deadline),
         wait=wait_exponential(multiplier=policy.wait_initial, max=policy.wait_max),
         reraise=True,
     )
-    series: RawSeries = retrying(provider.fetch, [symbol], start, end)[0]
+    try:
+        series: RawSeries = retrying(fetch)
+    except TransientProviderError as exc:
+        if tries > 1:
+            raise type(exc)(f"{exc} (after {tries} tries)") from exc
+        raise
     return series
 
 
@@ -169,12 +238,8 @@ def update(
     chain = list(providers) if providers is not None else default_providers()
     policy = policy or RetryPolicy()
     reports = []
-    # Providers still unreachable after their retries are skipped for the rest
-    # of this call: with the network down, 30 symbols must not cost 30 rounds
-    # of back-off per provider.
-    down: set[str] = set()
     for sym in symbols:
-        reports.append(_update_one(sym, start, end, store, chain, policy, down))
+        reports.append(_update_one(sym, start, end, store, chain, policy))
         if progress is not None:
             progress(sym)
     return reports
@@ -187,7 +252,6 @@ def _update_one(
     store: Store,
     chain: list[Provider],
     policy: RetryPolicy,
-    down: set[str],
 ) -> FetchReport:
     ranges = store.missing_ranges(sym, start, end)
     if not ranges:
@@ -197,6 +261,7 @@ def _update_one(
     notes: list[str] = []
     rows = 0
     source = None
+    reached = False  # some provider answered, or refused for a reason
     for lo, hi in ranges:
         ask_lo = lo
         if info is not None and info.last_date is not None and lo > info.last_date:
@@ -204,18 +269,27 @@ def _update_one(
         for provider in chain:
             if not provider.supports(sym):
                 continue
-            if provider.name in down:
+            if is_down(provider):
                 errors.append(f"{provider.name}: skipped, unreachable earlier")
                 continue
             try:
                 series = _within(_call(provider, sym, ask_lo, hi, policy), ask_lo, hi)
+            except Unreachable as exc:
+                mark_down(provider)
+                errors.append(f"{provider.name}: {exc}")
+                continue
             except TransientProviderError as exc:
-                down.add(provider.name)
+                # Still failing after its retries: down for the rest of the
+                # run too, but it was reached, so the report says what it was.
+                mark_down(provider)
+                reached = True
                 errors.append(f"{provider.name}: {exc}")
                 continue
             except ProviderError as exc:
+                reached = True
                 errors.append(f"{provider.name}: {exc}")
                 continue
+            reached = True
             if info is not None and series.currency != info.currency:
                 errors.append(
                     f"{provider.name}: gives {sym} in {series.currency}, but the "
@@ -246,7 +320,43 @@ def _update_one(
         )
     last = info.last_date if info is not None else None
     stale = (end - last).days if last is not None else None
-    return FetchReport(sym, errors=tuple(errors), last_stored=last, stale_days=stale)
+    return FetchReport(
+        sym,
+        errors=tuple(errors),
+        last_stored=last,
+        stale_days=stale,
+        offline=bool(errors) and not reached,
+    )
+
+
+def summarize(reports: Sequence[FetchReport]) -> list[str]:
+    """Lines for a person about a run's fetches: one for an unreachable network.
+
+    Symbols that failed only because no provider could be reached share one
+    line (which providers, how many stored symbols are used and how stale);
+    other failures and notes (a re-base, a disagreement) get a line each.
+    """
+    lines: list[str] = []
+    offline = [r for r in reports if not r.ok and r.offline]
+    if offline:
+        hosts = sorted(
+            {e.split(":", 1)[0] for r in offline for e in r.errors if ": " in e}
+        )
+        stored = [r for r in offline if r.last_stored is not None]
+        parts = [f"network unreachable ({', '.join(hosts) or 'no provider'})"]
+        if stored:
+            oldest = min(stored, key=lambda r: (r.last_stored or dt.date.max, r.symbol))
+            parts.append(
+                f"using stored prices of {len(stored)} symbol(s), the oldest "
+                f"({oldest.symbol}) ending {oldest.last_stored} "
+                f"({oldest.stale_days} days before the end asked)"
+            )
+        missing = [r.symbol for r in offline if r.last_stored is None]
+        if missing:
+            parts.append(f"nothing stored for {', '.join(missing)}")
+        lines.append("; ".join(parts))
+    lines += [r.describe() for r in reports if (not r.ok and not r.offline) or r.notes]
+    return lines
 
 
 def _within(series: RawSeries, start: dt.date, end: dt.date) -> RawSeries:

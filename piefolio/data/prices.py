@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from piefolio.data.chain import FetchReport, RetryPolicy, update
+from piefolio.data.chain import FetchReport, RetryPolicy, summarize, update
 from piefolio.data.frame import PriceFrame, frame_from_rows
 from piefolio.data.fx import FX_MAX_AGE, canonical_pair, fx_candidates
+from piefolio.data.providers.files import FRED_TO_YAHOO
 from piefolio.data.store import Store, StoreReader
 from piefolio.errors import DataUnavailable, PlanError
 from piefolio.typing import IntArray
@@ -121,8 +122,10 @@ def get_prices(
         end=last,
         adjusted=spec.plan.dividends == "reinvest",
         fetch=None if offline else (providers, policy),
-        notes=[r.describe() for r in reports if not r.ok or r.notes],
+        reports=reports,
     )
+    if len(frame.dates):
+        _check_fx(frame, store)
     _check_listing(spec, frame, held, first)
     return _note_staleness(frame, last)
 
@@ -152,8 +155,13 @@ def load_frame(
     adjusted: bool = True,
     fetch: tuple[Sequence[Provider] | None, RetryPolicy | None] | None = None,
     notes: Sequence[str] = (),
+    reports: Sequence[FetchReport] = (),
 ) -> PriceFrame:
     """Build a PriceFrame of ``symbols`` from the store (FX fetched if ``fetch``).
+
+    ``reports`` of fetches made before (of the symbols) join those of the FX
+    fetch in the frame's notes, summarised once (:func:`summarize`): an
+    unreachable network is one line, not one per symbol.
 
     Raises
     ------
@@ -162,6 +170,7 @@ def load_frame(
         how to get it.
     """
     notes = list(notes)
+    reports = list(reports)
     adj_cols = ["close", "adj_close"] + ([] if adjusted else ["dividend"])
     base_cur = base_currency.upper()
     lookback = (start - FX_MAX_AGE.to_pytimedelta()) if start else None
@@ -196,7 +205,7 @@ def load_frame(
             (s for s in (lookback, _first_day(day)) if s is not None),
             default=dt.date(1990, 1, 1),
         )
-        reports = update(
+        update_reports = update(
             [canonical_pair(c, base_cur) for c in foreign],
             first_fx,
             end or dt.date.today(),
@@ -204,10 +213,11 @@ def load_frame(
             providers=providers,
             policy=policy,
         )
-        notes.extend(r.describe() for r in reports if not r.ok or r.notes)
+        reports += update_reports
         with store.reading() as again:
             if again is not None:
                 fx_series = _fx_series(again, cands, lookback, end)
+    notes = summarize(reports) + notes
     from_sample = [s for s in symbols if infos[s].source == "sample"]
     if from_sample:
         notes.append(
@@ -226,6 +236,36 @@ def load_frame(
         sources={s: infos[s].source for s in symbols},
         notes=notes,
     )
+
+
+def _check_fx(frame: PriceFrame, store: Store) -> None:
+    """Raise DataUnavailable when a foreign currency has no rate at all.
+
+    Without it every price in that currency is NaN and the run would fail later
+    with a message about the first day's prices, not about the missing rate.
+    """
+    base = frame.base_currency
+    for cur in sorted(set(frame.currency) - {base}):
+        cols = [j for j, c in enumerate(frame.currency) if c == cur]
+        if not np.isnan(frame.fx[:, cols]).all():
+            continue
+        pair = canonical_pair(cur, base)
+        priced = [frame.symbols[j] for j in cols]
+        fred = {v: k for k, v in FRED_TO_YAHOO.items()}.get(pair)
+        how = (
+            f"`piefolio data import FILE --only {fred}` (FRED's daily {fred} "
+            f"series, stored as {pair}) or "
+            if fred
+            else ""
+        )
+        verb = "is" if len(priced) == 1 else "are"
+        raise DataUnavailable(
+            f"no {cur}/{base} rate ({pair}) in the store ({store.path}): the pie "
+            f"is in {base} and {', '.join(priced)} {verb} priced in {cur}. Import "
+            f"it with {how}a CSV of date,ticker,close with ticker {pair} "
+            f"(`piefolio data import FILE`), or connect and run "
+            f"`piefolio data fetch {pair}`"
+        )
 
 
 def _first_day(day: IntArray) -> dt.date | None:

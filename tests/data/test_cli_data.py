@@ -110,7 +110,11 @@ def test_fetch_with_network_down_exits_3(monkeypatch: pytest.MonkeyPatch) -> Non
     code, out = run(
         "data", "fetch", "CVX", "--start", "2024-01-01", "--end", "2024-01-05"
     )
-    assert code == 3 and "fetched nothing for CVX" in out and "piefolio data import FILE" in out
+    assert (
+        code == 3
+        and "fetched nothing for CVX" in out
+        and "piefolio data import FILE" in out
+    )
 
 
 def test_fetch_a_spec_stores_its_symbols(

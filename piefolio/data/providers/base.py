@@ -36,6 +36,8 @@ __all__ = [
     "RawSeries",
     "TransientProviderError",
     "UnknownSymbol",
+    "Unreachable",
+    "check_values",
     "make_frame",
 ]
 
@@ -54,6 +56,14 @@ SPLIT_RANGE = (1e-6, 1e6)
 
 class TransientProviderError(ProviderError):
     """A failure that may pass if retried later: timeout, network down, 5xx."""
+
+
+class Unreachable(TransientProviderError):
+    """The provider's host could not be reached at all (DNS, refused, no route).
+
+    Not retried: the host is marked down for the rest of the run, so that an
+    offline run costs seconds, not a round of back-off per symbol.
+    """
 
 
 class RateLimited(TransientProviderError):

@@ -18,7 +18,7 @@ import httpx
 import numpy as np
 import pandas as pd
 
-from piefolio.data.providers._http import get_text
+from piefolio.data.providers._http import DEADLINE, get_text
 from piefolio.data.providers.base import RawSeries, UnknownSymbol, make_frame
 from piefolio.data.providers.files import FRED_TO_YAHOO
 from piefolio.errors import ProviderError
@@ -35,8 +35,16 @@ class FredProvider:
 
     name = "fred"
 
-    def __init__(self, client: httpx.Client | None = None, *, timeout: float = 20.0):
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        timeout: float = 20.0,
+        deadline: float = DEADLINE,
+    ) -> None:
         self.client = client or httpx.Client(timeout=timeout, follow_redirects=True)
+        #: Seconds for one whole answer (httpx's timeout is per read).
+        self.deadline = deadline
 
     def supports(self, symbol: str) -> bool:
         """Whether FRED has a daily series for this FX symbol."""
@@ -56,7 +64,13 @@ class FredProvider:
                 "cosd": start.isoformat(),
                 "coed": end.isoformat(),
             }
-            body = get_text(self.client, URL, params, what=f"{sym}: FRED {series_id}")
+            body = get_text(
+                self.client,
+                URL,
+                params,
+                what=f"{sym}: FRED {series_id}",
+                deadline=self.deadline,
+            )
             out.append(parse_fred_csv(sym, series_id, body))
         return out
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import httpx
 import pandas as pd
 
-from piefolio.data.providers._http import get_text
+from piefolio.data.providers._http import DEADLINE, get_text
 from piefolio.data.providers.base import (
     RateLimited,
     RawSeries,
@@ -79,8 +79,16 @@ class StooqProvider:
 
     name = "stooq"
 
-    def __init__(self, client: httpx.Client | None = None, *, timeout: float = 20.0):
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        timeout: float = 20.0,
+        deadline: float = DEADLINE,
+    ) -> None:
         self.client = client or httpx.Client(timeout=timeout, follow_redirects=True)
+        #: Seconds for one whole answer (httpx's timeout is per read).
+        self.deadline = deadline
 
     def supports(self, symbol: str) -> bool:
         """Whether the symbol has a known Stooq spelling."""
@@ -103,7 +111,9 @@ class StooqProvider:
             "d1": start.strftime("%Y%m%d"),
             "d2": end.strftime("%Y%m%d"),
         }
-        body = get_text(self.client, URL, params, what=f"{symbol}: Stooq")
+        body = get_text(
+            self.client, URL, params, what=f"{symbol}: Stooq", deadline=self.deadline
+        )
         return parse_stooq_csv(symbol, body, currency)
 
 

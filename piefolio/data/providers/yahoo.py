@@ -11,7 +11,9 @@ yfinance is imported on first use only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -22,6 +24,7 @@ from piefolio.data.providers.base import (
     RawSeries,
     TransientProviderError,
     UnknownSymbol,
+    Unreachable,
     make_frame,
 )
 from piefolio.errors import ProviderError
@@ -53,6 +56,12 @@ class YahooProvider:
         return [self._one(sym, start, end) for sym in symbols]
 
     def _one(self, symbol: str, start: dt.date, end: dt.date) -> RawSeries:
+        # yfinance and curl log every failed cookie, crumb and ticker to the
+        # terminal; the errors below say it once, in piefolio's words.
+        with _captured_logs():
+            return self._fetch(symbol, start, end)
+
+    def _fetch(self, symbol: str, start: dt.date, end: dt.date) -> RawSeries:
         import yfinance as yf
         from yfinance import exceptions as yfe
 
@@ -65,33 +74,87 @@ class YahooProvider:
                 interval="1d",
                 auto_adjust=False,
                 actions=True,
+                # curl's timeout covers the whole transfer, not one read: it
+                # is this request's overall deadline.
                 timeout=self.timeout,
                 raise_errors=True,
             )
         except yfe.YFRateLimitError as exc:
-            raise RateLimited(f"{symbol}: Yahoo rate limit: {exc}") from exc
+            raise RateLimited(f"{symbol}: Yahoo rate limit: {_short(exc)}") from exc
         except (
             yfe.YFPricesMissingError,
             yfe.YFTickerMissingError,
             yfe.YFTzMissingError,
         ) as exc:
-            raise UnknownSymbol(f"{symbol}: Yahoo has no prices: {exc}") from exc
-        except OSError as exc:
-            # curl_cffi's request errors are OSErrors; an HTTP answer that is
-            # not 429 or 5xx will not get better by asking again.
-            status = getattr(getattr(exc, "response", None), "status_code", None)
-            if status == 429:
-                raise RateLimited(f"{symbol}: Yahoo rate limit (HTTP 429)") from exc
-            if isinstance(status, int) and status < 500:
-                raise ProviderError(f"{symbol}: Yahoo answered HTTP {status}") from exc
-            raise TransientProviderError(f"{symbol}: Yahoo unreachable: {exc}") from exc
-        except Exception as exc:  # curl_cffi/requests errors: network, mostly
-            if "timed out" in str(exc).lower() or "connect" in str(exc).lower():
-                raise TransientProviderError(
-                    f"{symbol}: Yahoo unreachable: {exc}"
-                ) from exc
-            raise ProviderError(f"{symbol}: Yahoo answer unusable: {exc}") from exc
+            raise UnknownSymbol(
+                f"{symbol}: Yahoo has no prices: {_short(exc)}"
+            ) from exc
+        except Exception as exc:  # curl_cffi's errors (OSErrors), yfinance's own
+            raise _transport_error(symbol, exc) from exc
         return _to_series(symbol, hist, _currency(ticker, symbol))
+
+
+@contextmanager
+def _captured_logs() -> Iterator[list[str]]:
+    """Keep yfinance's log records and stray prints off the terminal."""
+    import contextlib
+    import io
+    import warnings
+
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    loggers = [logging.getLogger(n) for n in ("yfinance", "curl_cffi", "peewee")]
+    saved = [(lg.propagate, lg.handlers[:]) for lg in loggers]
+    handler = Keep()
+    for lg in loggers:
+        lg.handlers = [handler]
+        lg.propagate = False
+    sink = io.StringIO()
+    try:
+        with (
+            warnings.catch_warnings(),
+            contextlib.redirect_stdout(sink),
+            contextlib.redirect_stderr(sink),
+        ):
+            warnings.simplefilter("ignore")
+            yield records
+    finally:
+        for lg, (propagate, handlers) in zip(loggers, saved, strict=True):
+            lg.handlers = handlers
+            lg.propagate = propagate
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _transport_error(symbol: str, exc: BaseException) -> ProviderError:
+    """Map a failed Yahoo request to what it is: unreachable, slow, refused."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    text = str(exc).lower()
+    if status == 429:
+        return RateLimited(f"{symbol}: Yahoo rate limit (HTTP 429)")
+    if isinstance(status, int) and status >= 500:
+        return TransientProviderError(f"{symbol}: Yahoo server error (HTTP {status})")
+    if "timed out" in text or "timeout" in text or "curl: (28)" in text:
+        return TransientProviderError(f"{symbol}: Yahoo timed out ({_short(exc)})")
+    if (
+        not status  # HTTP 0 / no answer at all: nothing reached Yahoo
+        and (isinstance(exc, OSError) or any(k in text for k in _NO_ROUTE))
+    ):
+        return Unreachable(f"{symbol}: cannot connect to Yahoo ({_short(exc)})")
+    if isinstance(status, int):
+        return ProviderError(f"{symbol}: Yahoo answered HTTP {status}")
+    return ProviderError(f"{symbol}: Yahoo answer unusable: {_short(exc)}")
+
+
+# Words of curl and the resolver for "no connection was made".
+_NO_ROUTE = ("resolve", "connect", "network is unreachable", "no route", "dns")
 
 
 def _currency(ticker: Any, symbol: str) -> str:
