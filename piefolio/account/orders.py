@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from piefolio.errors import PlanError
+from piefolio.spec import MAX_AMOUNT
 from piefolio.typing import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -191,9 +192,13 @@ def next_orders(
         raise PlanError(
             f"mode {mode!r}: expected one of {', '.join(m.value for m in Mode)}"
         ) from None
+    # NaN and inf first: round() of them raises.
+    if not 0.01 <= amount <= MAX_AMOUNT:
+        raise PlanError(
+            f"amount {amount!r}: expected a deposit of at least 0.01 and at most "
+            f"{MAX_AMOUNT:g}"
+        )
     total = round(float(amount) * 100)
-    if not np.isfinite(amount) or total <= 0:
-        raise PlanError(f"amount {amount!r}: expected a deposit of at least 0.01")
     targets = spec.pie.effective_weights()
     tickers = list(targets)
     w = np.array([targets[t] for t in tickers])

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from piefolio.errors import PiefolioError
+from piefolio.errors import PiefolioError, SpecError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -38,6 +38,7 @@ __all__ = [
     "ProcessesOption",
     "SpecArg",
     "app",
+    "bad_option",
     "command",
     "console",
     "echo_json",
@@ -129,6 +130,11 @@ def line(*parts: object | tuple[object, str]) -> Text:
 def console(*, stderr: bool = False) -> Console:
     """Return the console for results (standard output) or messages (stderr)."""
     return _PlainConsole(stderr=stderr, soft_wrap=stderr)
+
+
+def bad_option(option: str, value: object, expected: str) -> SpecError:
+    """Make the error of a command-line option: its name, the value, the fix."""
+    return SpecError(f"{option} {value!r}: expected {expected}")
 
 
 def print_error(exc: PiefolioError) -> None:

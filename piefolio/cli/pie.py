@@ -90,6 +90,21 @@ def render_tree(spec: PieSpec) -> Tree:
     return root
 
 
+def _check_name(name: str) -> None:
+    """Refuse a name the spec would refuse, before writing a file it cannot read."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from piefolio.errors import SpecError
+    from piefolio.spec import MAX_NAME, Name
+
+    try:
+        TypeAdapter(Name).validate_python(name)
+    except ValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        shown = repr(name) if len(name) <= 60 else f"{name[:57]!r}..."
+        raise SpecError(f"name {shown}: {reason} (at most {MAX_NAME})") from None
+
+
 @command()
 def new(
     name: Annotated[str, typer.Argument(help="Name of the new pie.")],
@@ -105,6 +120,7 @@ def new(
     from piefolio.errors import SpecError
     from piefolio.template import write_template
 
+    _check_name(name)
     target = out or Path(f"{slug(name)}.toml")
     if target.exists() and not force:
         raise SpecError(f"{target}: already exists; pass --force to overwrite it")

@@ -24,6 +24,7 @@ from piefolio.cli._app import (
     OutOption,
     ProcessesOption,
     SpecArg,
+    bad_option,
     command,
     console,
     echo_json,
@@ -107,11 +108,12 @@ def stress(
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
+    windows = None if not window else _parse_windows(window)
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
     settings = settings_of(
         StressSettings,
-        windows=None if not window else _parse_windows(window),
+        windows=windows,
         scenarios=tuple(scenario or ()),
     )
     report = stress(pie, frame_for(pie, settings, offline=offline), settings=settings)
@@ -245,18 +247,18 @@ def _shock_text(result: ShockResult) -> pd.DataFrame:
 
 
 def _parse_windows(items: list[str]) -> dict[str, tuple[str, str]]:
-    from piefolio.errors import SpecError
+    from piefolio.spec import FIRST_DATE, LAST_DATE
 
     out = {}
     for item in items:
         name, _, span = item.rpartition("=")
         a, _, b = span.partition(":")
         try:
-            dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+            days = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
         except ValueError:
-            raise SpecError(
-                f"--window {item!r}: expected NAME=YYYY-MM-DD:YYYY-MM-DD"
-            ) from None
+            raise bad_option("--window", item, "NAME=YYYY-MM-DD:YYYY-MM-DD") from None
+        if not all(FIRST_DATE <= day <= LAST_DATE for day in days):
+            raise bad_option("--window", item, f"days from {FIRST_DATE} to {LAST_DATE}")
         out[name or span] = (a, b)
     return out
 
@@ -365,6 +367,7 @@ def simulate(
     from piefolio.scenarios.outlook import SimulateSettings, simulate_plan
     from piefolio.spec import load_pie
 
+    _check_simulate_options(years, paths, goal, since, until)
     pie = load_pie(spec)
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
@@ -490,6 +493,41 @@ def _stored_prices(pie: PieSpec, *, offline: bool) -> pd.DataFrame:
         if "=" not in i.symbol and not i.symbol.startswith("^")
     ]
     return _history(pie, dt.date(2000, 1, 1), offline=True, extra=names).prices
+
+
+# Each path keeps a value a month per series: a million paths of ten years is
+# about half a gigabyte. Past this product a run would rather die of memory.
+MAX_PATH_YEARS = 10_000_000
+
+
+def _check_simulate_options(
+    years: float,
+    paths: int,
+    goal: float | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+) -> None:
+    from piefolio.spec import FIRST_DATE
+
+    if not 0 < years <= 100:  # NaN fails too
+        raise bad_option(
+            "--years", years, "a horizon of more than 0 and at most 100 years"
+        )
+    if not 1 <= paths <= 1_000_000:
+        raise bad_option("--paths", paths, "from 1 to 1,000,000 paths")
+    if paths * years > MAX_PATH_YEARS:
+        raise bad_option(
+            "--paths", paths,
+            f"paths x years at most {MAX_PATH_YEARS:,} (here {years:g} years); "
+            "lower --paths or --years",
+        )  # fmt: skip
+    if goal is not None and not 0 < goal < float("inf"):
+        raise bad_option("--goal", goal, "a final value above 0 in the base currency")
+    for option, day in (("--since", since), ("--until", until)):
+        if day is not None and not FIRST_DATE <= day.date() <= dt.date.today():
+            raise bad_option(
+                option, day.date().isoformat(), f"a day from {FIRST_DATE} to today"
+            )
 
 
 def _mc_frame(summary: pd.DataFrame, currency: str, goal: float | None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from piefolio.cli._app import (
     OutOption,
     ProcessesOption,
     SpecArg,
+    bad_option,
     command,
     console,
     echo_json,
@@ -85,10 +86,17 @@ def sweep(
     from piefolio.data import get_prices
     from piefolio.errors import SpecError
     from piefolio.models import replace
+    from piefolio.periods import check_period
     from piefolio.spec import load_pie
     from piefolio.sweep.history import StartSettings
     from piefolio.sweep.variants import SweepSettings, frame_for, load_sweep
 
+    if horizon is not None:
+        try:
+            check_period(horizon)
+        except ValueError as exc:
+            expected = str(exc).split("; expected ")[-1]
+            raise bad_option("--horizon", horizon, expected) from None
     pie = load_pie(spec)
     if origin not in ("history", "plan"):
         raise SpecError(f"--from {origin!r}: expected history or plan")
