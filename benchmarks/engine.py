@@ -100,10 +100,8 @@ def main() -> None:
 
     def kernel() -> object:
         return simulate_pie_nb(
-            inp.close, inp.divs, inp.days, inp.rate, inp.deposit, inp.withdraw,
-            inp.rebal_day, inp.targets[0], inp.prop, inp.fixed, inp.min_order,
-            inp.policy, inp.band, True,
-        )  # fmt: skip
+            inp.close, inp.divs, inp.targets[0], inp.plan_arrays(), True
+        )
 
     t_kernel = timed(kernel, args.repeat * 10)
     rows.append(("kernel, 1 pie", "piefolio", t_kernel, "", None))

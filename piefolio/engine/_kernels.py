@@ -15,12 +15,17 @@ Conventions (every kernel here)
   units_before`` and ``units = nav / uv``; on a day without, units carry over and
   ``uv = nav / units``; so ``nav == units * uv`` (to rounding) every day. When
   the pie holds nothing (before the first money, or after it ran out; float
-  dust under 1e-12 of a unit counts as nothing) the unit value carries over
+  dust under ``DUST`` (1e-12) of a unit counts as nothing) the unit value carries over
   and the next money buys units at it, after its fees.
 - Policies (``policy``): 0 none, 1 calendar, 2 threshold, 3 deposits.
+- Inputs and outputs are named: :data:`PlanArrays` (the plan as arrays),
+  :data:`PieRun` (one pie's run), :data:`BatchRun` (a batch's); skipped orders
+  carry a reason code (``SKIP_*``).
 """
 
 from __future__ import annotations
+
+from collections import namedtuple
 
 import numpy as np
 from numba import njit, prange
@@ -28,6 +33,7 @@ from numba import njit, prange
 from piefolio.engine._solve import (
     ACTIVE,
     BUY_ONLY,
+    DUST,
     EXCLUDED,
     RESERVED,
     TWO_SIDED,
@@ -36,6 +42,7 @@ from piefolio.engine._solve import (
 )
 
 __all__ = [
+    "DUST",
     "FLOW_DEPOSIT",
     "FLOW_DIVIDEND",
     "FLOW_INTEREST",
@@ -44,6 +51,10 @@ __all__ = [
     "POLICY_DEPOSITS",
     "POLICY_NONE",
     "POLICY_THRESHOLD",
+    "SKIP_MIN_ORDER",
+    "BatchRun",
+    "PieRun",
+    "PlanArrays",
     "path_stats_nb",
     "simulate_batch_nb",
     "simulate_pie_nb",
@@ -62,6 +73,27 @@ FLOW_DEPOSIT = 0
 FLOW_WITHDRAWAL = 1
 FLOW_DIVIDEND = 2
 FLOW_INTEREST = 3
+
+#: Reason codes of skipped orders (third column of ``skips_i``).
+SKIP_MIN_ORDER = 1  # smaller than the plan's min_order: its money waits as cash
+
+#: The plan as kernel arrays, one value instead of ten positional arguments:
+#: days (T,) int64, rate (T,), deposit (T,), withdraw (T,), rebal_day (T,)
+#: bool, prop (N,), fixed, min_order, band float, policy int.
+PlanArrays = namedtuple(
+    "PlanArrays",
+    "days rate deposit withdraw rebal_day prop fixed min_order policy band",
+)
+
+#: One pie's run (see :func:`simulate_pie_nb` for shapes).
+PieRun = namedtuple(
+    "PieRun",
+    "nav cash units unit_value shares flows trades_i trades_f skips_i skips_f "
+    "ran_out fees totals",
+)
+
+#: A batch's run (see :func:`simulate_batch_nb` for shapes).
+BatchRun = namedtuple("BatchRun", "nav cash unit_value totals fees ran_out summary")
 
 
 @njit(cache=True)
@@ -86,11 +118,11 @@ def _grow_nb(ints, floats, n, need):  # type: ignore[no-untyped-def]
 def _drifted_nb(value, total, tgt, band):  # type: ignore[no-untyped-def]
     """Whether some held-for slice's weight ``value / total`` is off by > band.
 
-    A pass without divisions first: when no slice comes within 1e-12 of the
+    A pass without divisions first: when no slice comes within DUST of the
     band, the exact test (one division per slice) cannot fire. A slice without
     a target may raise a false alarm there, which the exact test clears.
     """
-    near = (band - 1e-12) * total
+    near = (band - DUST) * total
     alarm = near <= 0.0
     for i in range(value.shape[0]):
         alarm |= abs(value[i] - tgt[i] * total) >= near
@@ -115,7 +147,7 @@ def _units_nb(value, flow, units, uv):  # type: ignore[no-untyped-def]
     """
     if units > 0.0:
         u = (value - flow) / units
-        if u > 1e-12 * uv:
+        if u > DUST * uv:
             uv = u
             if flow == 0.0:
                 return units, uv
@@ -228,10 +260,7 @@ def plain_days_nb(close, divs):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def simulate_pie_nb(  # type: ignore[no-untyped-def]
-    close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop, fixed,
-    min_order, policy, band, detail,
-):  # fmt: skip
+def simulate_pie_nb(close, divs, targets, plan, detail):  # type: ignore[no-untyped-def]
     """Run one pie through its plan, day by day.
 
     Parameters
@@ -240,6 +269,10 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
         Base-currency closes; NaN before listing or inside a gap.
     divs : ndarray, shape (T, N)
         Cash dividend per share on ex-dates (zeros when reinvested in prices).
+    targets : ndarray, shape (N,)
+        Target weights, summing to 1.
+    plan : PlanArrays
+        The plan as arrays, fields:
     days : ndarray of int64, shape (T,)
         Calendar days since the previous step (0 on day 0).
     rate : ndarray, shape (T,)
@@ -250,8 +283,6 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
         Money out asked on each day (positive), base currency.
     rebal_day : ndarray of bool, shape (T,)
         Calendar rebalance due that day (policy 1).
-    targets : ndarray, shape (N,)
-        Target weights, summing to 1.
     prop : ndarray, shape (N,)
         Proportional fee per slice (fraction of traded value).
     fixed : float
@@ -267,13 +298,13 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
 
     Returns
     -------
-    tuple
-        ``(nav (T,), cash (T,), units (T,), unit_value (T,), shares (T, N) or
+    PieRun
+        ``nav (T,), cash (T,), units (T,), unit_value (T,), shares (T, N) or
         (0, N), flows (T, 4) [deposit, withdrawal paid, dividend, interest],
         trades_i (K, 2) [day, slice], trades_f (K, 4) [qty, price, value, fee],
-        skips_i (S, 2) [day, slice], skips_f (S, 1) [value], ran_out (int, day
-        index or -1), fees (float, total), totals (4,) [the flows summed in day
-        order])``.
+        skips_i (S, 3) [day, slice, reason], skips_f (S, 1) [value], ran_out
+        (int, day index or -1), fees (float, total), totals (4,) [the flows
+        summed in day order]``.
     """
     n_days = close.shape[0]
     nav = np.empty(n_days)
@@ -283,11 +314,10 @@ def simulate_pie_nb(  # type: ignore[no-untyped-def]
     flows = np.zeros((n_days, 4))
     totals = np.zeros(4)
     shares, tr_i, tr_f, sk_i, sk_f, ran_out, fees = _run_pie_nb(
-        close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop,
-        fixed, min_order, policy, band, detail, plain_days_nb(close, divs),
+        close, divs, targets, plan, detail, plain_days_nb(close, divs),
         np.ascontiguousarray(close.T), nav, cash, units, uv, flows, totals,
     )  # fmt: skip
-    return (
+    return PieRun(
         nav, cash, units, uv, shares, flows, tr_i, tr_f, sk_i, sk_f, ran_out, fees,
         totals,
     )  # fmt: skip
@@ -344,7 +374,7 @@ def _quiet_run_nb(  # type: ignore[no-untyped-def]
         # the exact test clears it. An empty pie (value 0) is never checked.
         for k in range(m):
             v = scratch[2, k]
-            scratch[3, k] = (band - 1e-12) * v if v > 0.0 else np.inf
+            scratch[3, k] = (band - DUST) * v if v > 0.0 else np.inf
             alarm[k] = v > 0.0 and scratch[3, k] <= 0.0
         for i in range(n):
             s = shares[i]
@@ -383,8 +413,7 @@ def _quiet_run_nb(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _run_pie_nb(  # type: ignore[no-untyped-def]
-    close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop, fixed,
-    min_order, policy, band, detail, plain, close_t, nav, cash_out, units_out,
+    close, divs, targets, plan, detail, plain, close_t, nav, cash_out, units_out,
     uv_out, flows, totals,
 ):  # fmt: skip
     """:func:`simulate_pie_nb` given :func:`plain_days_nb` of its prices.
@@ -396,13 +425,16 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
     ``totals`` (4,) either way. Returns ``(shares, trades_i, trades_f, skips_i,
     skips_f, ran_out, fees)``.
     """
+    days, rate, deposit, withdraw, rebal_day, prop, fixed, min_order, policy, band = (
+        plan
+    )
     n_days, n = close.shape
     daily_flows = flows.shape[0] == n_days
     shares_out = np.zeros((n_days if detail else 0, n))
     cap = 64 if detail else 0
     tr_i = np.empty((cap, 2), dtype=np.int64)
     tr_f = np.empty((cap, 4))
-    sk_i = np.empty((cap, 2), dtype=np.int64)
+    sk_i = np.empty((cap, 3), dtype=np.int64)
     sk_f = np.empty((cap, 1))
     # Counters and flags as runtime values, not literals, so that the helpers
     # below compile once rather than once per literal combination.
@@ -635,6 +667,7 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
                     if skipped[i] != 0.0:
                         sk_i[nsk, 0] = t
                         sk_i[nsk, 1] = i
+                        sk_i[nsk, 2] = SKIP_MIN_ORDER
                         sk_f[nsk, 0] = skipped[i]
                         nsk += 1
 
@@ -695,10 +728,7 @@ def path_stats_nb(unit):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, parallel=True)
-def simulate_batch_nb(  # type: ignore[no-untyped-def]
-    close, divs, days, rate, deposit, withdraw, rebal_day, targets, prop, fixed,
-    min_order, policy, band, paths,
-):  # fmt: skip
+def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-untyped-def]
     """Run P pies (one row of ``targets`` each) through the same plan and prices.
 
     Each pie is :func:`simulate_pie_nb` with ``detail=False``, so a row equals a
@@ -710,11 +740,11 @@ def simulate_batch_nb(  # type: ignore[no-untyped-def]
 
     Returns
     -------
-    tuple
-        ``(nav (P, T), cash (P, T), unit_value (P, T)`` (or (P, 0) each without
+    BatchRun
+        ``nav (P, T), cash (P, T), unit_value (P, T)`` (or (P, 0) each without
         ``paths``), ``totals (P, 4) [deposit, withdrawal, dividend, interest],
         fees (P,), ran_out (P,), summary (P, 5) [final nav, final unit value,
-        mean and std of daily returns, max drawdown] (see path_stats_nb))``.
+        mean and std of daily returns, max drawdown] (see path_stats_nb)``.
     """
     n_pies = targets.shape[0]
     n_days = close.shape[0]
@@ -737,17 +767,14 @@ def simulate_batch_nb(  # type: ignore[no-untyped-def]
             nav_p, cash_p, uv_p = nav[p], cash[p], uv[p]
         else:
             nav_p, cash_p, uv_p = np.empty(n_days), np.empty(n_days), np.empty(n_days)
-        res = _run_pie_nb(
-            close, divs, days, rate, deposit, withdraw, rebal_day, targets[p],
-            prop, fixed, min_order, policy, band, detail, plain, close_t, nav_p,
-            cash_p, np.empty(n_days), uv_p, no_flows, totals[p],
+        _, _, _, _, _, ran_out[p], fees[p] = _run_pie_nb(
+            close, divs, targets[p], plan, detail, plain, close_t, nav_p, cash_p,
+            np.empty(n_days), uv_p, no_flows, totals[p],
         )  # fmt: skip
-        ran_out[p] = res[5]
-        fees[p] = res[6]
         mean, sd, deepest = path_stats_nb(uv_p)
         summary[p, 0] = nav_p[-1]
         summary[p, 1] = uv_p[-1]
         summary[p, 2] = mean
         summary[p, 3] = sd
         summary[p, 4] = deepest
-    return nav, cash, uv, totals, fees, ran_out, summary
+    return BatchRun(nav, cash, uv, totals, fees, ran_out, summary)

@@ -38,6 +38,7 @@ from numba import njit
 __all__ = [
     "ACTIVE",
     "BUY_ONLY",
+    "DUST",
     "EXCLUDED",
     "RESERVED",
     "TWO_SIDED",
@@ -46,6 +47,10 @@ __all__ = [
     "solve_level_nb",
     "solve_sell_level_nb",
 ]
+
+#: Relative size under which an amount is float dust, not money: an order of
+#: rounding noise, a unit value of a pie that fees ate, a band's margin.
+DUST = 1e-12
 
 EXCLUDED = 0
 ACTIVE = 1
@@ -193,7 +198,7 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
         scale = abs(cash)
         for i in range(n):
             scale += abs(a[i])
-        tol = 1e-12 * scale
+        tol = DUST * scale
         for j in range(m):
             g = session_cost_nb(bps[j], w, a, prop, fixed, role, mode, tol)
             if abs(g - cash) <= tol:
@@ -333,7 +338,7 @@ def plan_orders_nb(  # type: ignore[no-untyped-def]
     fresh = mode == BUY_ONLY and _new_money_nb(w, a, role)
     # Orders this small are rounding noise, not decisions: never placed, never
     # reported, so that "already on target" costs no fixed fee.
-    tol = 1e-12 * scale
+    tol = DUST * scale
     x = -1.0
     for _ in range(n + 1):
         if fresh:  # no scratch arrays: most sessions are deposits of new money

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
-from piefolio.engine._kernels import FLOW_WITHDRAWAL, simulate_pie_nb
+from piefolio.engine._kernels import FLOW_WITHDRAWAL, PlanArrays, simulate_pie_nb
 from piefolio.engine.simulate import KernelInputs
 from piefolio.typing import BoolArray, FloatArray, IntArray
 
@@ -23,10 +23,7 @@ __all__ = ["PathRuns", "simulate_paths"]
 
 
 @njit(cache=True, parallel=True)
-def _run_paths_nb(  # type: ignore[no-untyped-def]
-    returns, days, rate, deposit, withdraw, rebal_day, targets, columns, prop,
-    fixed, min_order, policy, band, sample_at, keep_paid,
-):  # fmt: skip
+def _run_paths_nb(returns, targets, columns, plan, sample_at, keep_paid):  # type: ignore[no-untyped-def]
     """Run S weightings of the plan on each of P return paths (see the module)."""
     n_paths, n_days, n = returns.shape
     n_series = targets.shape[0]
@@ -34,6 +31,9 @@ def _run_paths_nb(  # type: ignore[no-untyped-def]
     ran_out = np.empty((n_paths, n_series), dtype=np.int64)
     paid = np.zeros((n_paths, n_series, n_days if keep_paid else 0))
     no_divs = np.zeros((n_days, n))
+    days, rate, deposit, withdraw, rebal_day, prop, fixed, min_order, policy, band = (
+        plan
+    )
     for p in prange(n_paths):
         close = np.empty((n_days, n))
         level = np.full(n, 100.0)
@@ -43,18 +43,20 @@ def _run_paths_nb(  # type: ignore[no-untyped-def]
                 close[t, i] = level[i]
         for s in range(n_series):
             idx = np.nonzero(columns[s])[0]
-            res = simulate_pie_nb(
-                np.ascontiguousarray(close[:, idx]), no_divs[:, idx], days, rate,
-                deposit, withdraw, rebal_day, targets[s][idx], prop[idx], fixed,
-                min_order, policy, band, False,
+            own = PlanArrays(
+                days, rate, deposit, withdraw, rebal_day, prop[idx], fixed,
+                min_order, policy, band,
             )  # fmt: skip
-            nav = res[0]
+            run = simulate_pie_nb(
+                np.ascontiguousarray(close[:, idx]), no_divs[:, idx],
+                targets[s][idx], own, False,
+            )  # fmt: skip
             for k in range(sample_at.shape[0]):
-                out[p, s, k] = nav[sample_at[k]]
-            ran_out[p, s] = res[10]
+                out[p, s, k] = run.nav[sample_at[k]]
+            ran_out[p, s] = run.ran_out
             if keep_paid:
                 for t in range(n_days):
-                    paid[p, s, t] = res[5][t, FLOW_WITHDRAWAL]
+                    paid[p, s, t] = run.flows[t, FLOW_WITHDRAWAL]
     return out, ran_out, paid
 
 
@@ -130,11 +132,11 @@ def simulate_paths(
     """
     held = targets > 0 if columns is None else columns
     nav, ran_out, paid = _run_paths_nb(
-        np.ascontiguousarray(returns, dtype=np.float64), inputs.days, inputs.rate,
-        inputs.deposit, inputs.withdraw, inputs.rebal_day,
-        np.ascontiguousarray(targets, dtype=np.float64), held, inputs.prop,
-        inputs.fixed, inputs.min_order, inputs.policy, inputs.band,
+        np.ascontiguousarray(returns, dtype=np.float64),
+        np.ascontiguousarray(targets, dtype=np.float64),
+        held,
+        inputs.plan_arrays(),
         np.ascontiguousarray(sample_at, dtype=np.int64),
         bool(inputs.withdraw.any()),
-    )  # fmt: skip
+    )
     return PathRuns(nav, ran_out, paid)

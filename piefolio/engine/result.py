@@ -23,12 +23,16 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from piefolio.engine._kernels import SKIP_MIN_ORDER
 from piefolio.ledger import FLOW_KINDS, xirr
 from piefolio.typing import FloatArray, IntArray
 
 __all__ = ["BatchResult", "Result"]
 
 _FLOW_KINDS = np.array(FLOW_KINDS, dtype=object)
+# Words of the kernel's skip reason codes, indexed by code.
+_SKIP_REASONS = np.array(["", ""], dtype=object)
+_SKIP_REASONS[SKIP_MIN_ORDER] = "min_order"
 # Sign of each flows column in the ledger: money into the pie is positive.
 _FLOW_SIGN = np.array([1.0, -1.0, 1.0, 1.0])
 
@@ -86,7 +90,7 @@ class Result:
     _flows: FloatArray = field(repr=False)  # (T, 4) deposit, withdrawal, div., int.
     _trades_i: IntArray = field(repr=False)  # (K, 2) day, column in ``symbols``
     _trades_f: FloatArray = field(repr=False)  # (K, 4) qty, price, value, fee
-    _skips_i: IntArray = field(repr=False)  # (S, 2) day, column in ``symbols``
+    _skips_i: IntArray = field(repr=False)  # (S, 3) day, column, reason code
     _skips_f: FloatArray = field(repr=False)  # (S, 1) value
 
     @cached_property
@@ -148,9 +152,11 @@ class Result:
 
     @cached_property
     def skipped(self) -> pd.DataFrame:
-        """Orders not placed for being under ``min_order``: ``date, symbol, value``.
+        """Orders not placed: ``date, symbol, value, reason``.
 
-        ``value`` is the order's signed value when it was skipped.
+        ``value`` is the order's signed value when it was skipped; ``reason``
+        says why (``"min_order"``: smaller than the plan's smallest order; its
+        money waits as cash).
         """
         syms = np.array(self.symbols, dtype=object)
         return pd.DataFrame(
@@ -158,6 +164,7 @@ class Result:
                 "date": self.dates[self._skips_i[:, 0]],
                 "symbol": syms[self._skips_i[:, 1]],
                 "value": self._skips_f[:, 0],
+                "reason": _SKIP_REASONS[self._skips_i[:, 2]],
             }
         )
 

@@ -45,6 +45,7 @@ from piefolio.engine._kernels import (
     POLICY_DEPOSITS,
     POLICY_NONE,
     POLICY_THRESHOLD,
+    PlanArrays,
     simulate_batch_nb,
     simulate_pie_nb,
 )
@@ -119,6 +120,13 @@ class KernelInputs:
     min_order: float
     policy: int
     band: float
+
+    def plan_arrays(self) -> PlanArrays:
+        """Return the plan's arrays as the kernels take them, one named value."""
+        return PlanArrays(
+            self.days, self.rate, self.deposit, self.withdraw, self.rebal_day,
+            self.prop, self.fixed, self.min_order, self.policy, self.band,
+        )  # fmt: skip
 
 
 def _check_weights(weights: FloatArray, names: list[str]) -> None:
@@ -299,40 +307,38 @@ def _kernel_order(frame: Frame, symbols: list[str]) -> list[str]:
 
 
 def _run(inputs: KernelInputs, row: int, order: list[str]) -> Result:
-    res = simulate_pie_nb(
-        inputs.close, inputs.divs, inputs.days, inputs.rate, inputs.deposit,
-        inputs.withdraw, inputs.rebal_day, inputs.targets[row], inputs.prop,
-        inputs.fixed, inputs.min_order, inputs.policy, inputs.band, True,
-    )  # fmt: skip
-    nav, cash, units, uv, shares, flows = res[:6]
-    tr_i, tr_f, sk_i, sk_f, ran_out, fees, totals = res[6:]
+    run = simulate_pie_nb(
+        inputs.close, inputs.divs, inputs.targets[row], inputs.plan_arrays(), True
+    )
+    totals = run.totals
     # Report columns in the caller's order; the kernel ran in price-column order.
     col = {s: j for j, s in enumerate(inputs.symbols)}
     perm = np.array([col[s] for s in order], dtype=np.int64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(perm.size)
+    tr_i, sk_i = run.trades_i, run.skips_i
     return Result(
         dates=inputs.dates,
         symbols=tuple(order),
         deposited=float(totals[0]),
         withdrawn=float(totals[1]),
-        fees=float(fees),
+        fees=float(run.fees),
         dividends=float(totals[2]),
         interest=float(totals[3]),
-        final_value=float(nav[-1]),
-        twr=float(uv[-1] - 1.0),
-        ran_out=None if ran_out < 0 else inputs.dates[ran_out],
-        _nav=nav,
-        _cash=cash,
-        _units=units,
-        _unit_value=uv,
-        _shares=shares[:, perm],
+        final_value=float(run.nav[-1]),
+        twr=float(run.unit_value[-1] - 1.0),
+        ran_out=None if run.ran_out < 0 else inputs.dates[run.ran_out],
+        _nav=run.nav,
+        _cash=run.cash,
+        _units=run.units,
+        _unit_value=run.unit_value,
+        _shares=run.shares[:, perm],
         _close=inputs.close[:, perm],
-        _flows=flows,
+        _flows=run.flows,
         _trades_i=np.column_stack((tr_i[:, 0], inverse[tr_i[:, 1]])),
-        _trades_f=tr_f,
-        _skips_i=np.column_stack((sk_i[:, 0], inverse[sk_i[:, 1]])),
-        _skips_f=sk_f,
+        _trades_f=run.trades_f,
+        _skips_i=np.column_stack((sk_i[:, 0], inverse[sk_i[:, 1]], sk_i[:, 2])),
+        _skips_f=run.skips_f,
     )
 
 
@@ -459,11 +465,9 @@ def simulate_batch(
     inputs = prepare_inputs(
         frame, symbols, matrix, plan, cash_rate=cash_rate, names=names
     )
-    nav, cash, uv, totals, fees, ran_out, summary = simulate_batch_nb(
-        inputs.close, inputs.divs, inputs.days, inputs.rate, inputs.deposit,
-        inputs.withdraw, inputs.rebal_day, inputs.targets, inputs.prop,
-        inputs.fixed, inputs.min_order, inputs.policy, inputs.band, paths,
-    )  # fmt: skip
+    run = simulate_batch_nb(
+        inputs.close, inputs.divs, inputs.targets, inputs.plan_arrays(), paths
+    )
 
     def detail(name: str) -> Result:
         row = weights.to_numpy(dtype=np.float64)[names.index(name)]
@@ -477,12 +481,12 @@ def simulate_batch(
     return BatchResult(
         names=tuple(names),
         dates=inputs.dates,
-        _nav=nav,
-        _cash=cash,
-        _unit_value=uv,
-        _totals=totals,
-        _fees=fees,
-        _ran_out=ran_out,
-        _summary=summary,
+        _nav=run.nav,
+        _cash=run.cash,
+        _unit_value=run.unit_value,
+        _totals=run.totals,
+        _fees=run.fees,
+        _ran_out=run.ran_out,
+        _summary=run.summary,
         _detail=detail,
     )

@@ -55,8 +55,20 @@ def cases(draw: st.DrawFn, *, gaps: bool = True) -> Case:
     weights = dict(zip(symbols, w.tolist(), strict=True))
     weights[symbols[0]] += 1.0 - sum(weights.values())
     every = draw(st.sampled_from(["week", "month"]))
-    deposits = draw(st.none() | st.just(Flow(amount=draw(st.sampled_from([5.0, 100.0, 1000.0])), every=every)))
-    withdrawals = draw(st.none() | st.just(Flow(amount=draw(st.sampled_from([50.0, 400.0, 3000.0])), every=every, day=2 if every == "week" else 3)))
+    deposits = draw(
+        st.none()
+        | st.just(Flow(amount=draw(st.sampled_from([5.0, 100.0, 1000.0])), every=every))
+    )
+    withdrawals = draw(
+        st.none()
+        | st.just(
+            Flow(
+                amount=draw(st.sampled_from([50.0, 400.0, 3000.0])),
+                every=every,
+                day=2 if every == "week" else 3,
+            )
+        )
+    )
     rebalance = draw(
         st.sampled_from(
             [
@@ -79,7 +91,9 @@ def cases(draw: st.DrawFn, *, gaps: bool = True) -> Case:
     dividends = None
     if cash_mode:
         divs = np.where(
-            np.array(draw(st.lists(st.booleans(), min_size=n * t, max_size=n * t))).reshape(t, n),
+            np.array(
+                draw(st.lists(st.booleans(), min_size=n * t, max_size=n * t))
+            ).reshape(t, n),
             0.3,
             0.0,
         )
@@ -118,9 +132,13 @@ def test_money_is_accounted_for_every_day(case: Case) -> None:
     nav = r.nav.to_numpy()
     scale = max(r.deposited, 1.0)
     # NAV = cash + holdings; nothing negative; NAV = units x unit value.
-    np.testing.assert_allclose(nav, r.cash + (shares * px).sum(axis=1), rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(
+        nav, r.cash + (shares * px).sum(axis=1), rtol=1e-9, atol=1e-9 * scale
+    )
     assert (shares >= 0).all() and (r.cash >= 0).all() and (nav >= 0).all()
-    np.testing.assert_allclose(nav, r.units * r.unit_value, rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(
+        nav, r.units * r.unit_value, rtol=1e-9, atol=1e-9 * scale
+    )
     # Fees are the ledger's; a trade's value is qty x price.
     assert r.fees == np.float64(r.trades["fee"].sum()) or np.isclose(
         r.fees, r.trades["fee"].sum(), rtol=1e-12, atol=1e-12
@@ -133,11 +151,16 @@ def test_money_is_accounted_for_every_day(case: Case) -> None:
     market[1:] = (shares[:-1] * (px[1:] - px[:-1])).sum(axis=1)
     prev = np.concatenate([[0.0], nav[:-1]])
     np.testing.assert_allclose(
-        nav, prev + market + flows.to_numpy() - fees.to_numpy(), rtol=1e-9, atol=1e-9 * scale
+        nav,
+        prev + market + flows.to_numpy() - fees.to_numpy(),
+        rtol=1e-9,
+        atol=1e-9 * scale,
     )
     # Deposits and withdrawals in the ledger are the totals.
     assert r.withdrawn >= 0
-    assert r.deposited == np.float64(r.flows.loc[r.flows["kind"] == "deposit", "amount"].sum()) or np.isclose(
+    assert r.deposited == np.float64(
+        r.flows.loc[r.flows["kind"] == "deposit", "amount"].sum()
+    ) or np.isclose(
         r.deposited, r.flows.loc[r.flows["kind"] == "deposit", "amount"].sum()
     )
 
@@ -149,11 +172,11 @@ def test_zero_fees_and_daily_rebalance_conserve_money(case: Case) -> None:
     w = np.array([[case.weights[s] for s in symbols]])
     plan = case.plan.model_copy(update={"fees": Fees(min_order=0.0)})
     inp = prepare_inputs(case.prices, symbols, w, plan, dividends=case.dividends)
-    res = simulate_pie_nb(
-        inp.close, inp.divs, inp.days, inp.rate, inp.deposit, inp.withdraw,
-        np.ones_like(inp.rebal_day), inp.targets[0], inp.prop, inp.fixed,
-        inp.min_order, 1, 0.0, True,
-    )  # fmt: skip
+    # Calendar policy (1), a rebalance due every day.
+    plan = inp.plan_arrays()._replace(
+        rebal_day=np.ones_like(inp.rebal_day), policy=1, band=0.0
+    )
+    res = simulate_pie_nb(inp.close, inp.divs, inp.targets[0], plan, True)
     nav, cash, shares, flows = res[0], res[1], res[4], res[5]
     assert res[11] == 0.0  # no fees
     px = inp.close
@@ -162,10 +185,14 @@ def test_zero_fees_and_daily_rebalance_conserve_money(case: Case) -> None:
     external = flows[:, 0] - flows[:, 1] + flows[:, 2] + flows[:, 3]
     prev = np.concatenate([[0.0], nav[:-1]])
     scale = max(inp.deposit.sum(), 1.0)
-    np.testing.assert_allclose(nav, prev + market + external, rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(
+        nav, prev + market + external, rtol=1e-9, atol=1e-9 * scale
+    )
     held = nav > 0
     weights = shares * px / np.where(held, nav, 1.0)[:, None]
-    np.testing.assert_allclose(weights[held], np.broadcast_to(inp.targets[0], weights.shape)[held], atol=1e-9)
+    np.testing.assert_allclose(
+        weights[held], np.broadcast_to(inp.targets[0], weights.shape)[held], atol=1e-9
+    )
     np.testing.assert_allclose(cash, 0.0, atol=1e-9 * scale)
 
 
@@ -194,7 +221,9 @@ def test_batch_rows_equal_single_runs(case: Case, seeds: list[int]) -> None:
             fx_mask=case.fx_mask,
         )
         np.testing.assert_array_equal(batch.nav[name].to_numpy(), single.nav.to_numpy())
-        np.testing.assert_array_equal(batch.cash[name].to_numpy(), single.cash.to_numpy())
+        np.testing.assert_array_equal(
+            batch.cash[name].to_numpy(), single.cash.to_numpy()
+        )
         np.testing.assert_array_equal(
             batch.unit_value[name].to_numpy(), single.unit_value.to_numpy()
         )
@@ -205,4 +234,6 @@ def test_batch_rows_equal_single_runs(case: Case, seeds: list[int]) -> None:
         ran = batch.ran_out[name]
         assert (pd.isna(ran) and single.ran_out is None) or ran == single.ran_out
     detail = batch.result(batch.names[0])
-    np.testing.assert_array_equal(detail.nav.to_numpy(), batch.nav[batch.names[0]].to_numpy())
+    np.testing.assert_array_equal(
+        detail.nav.to_numpy(), batch.nav[batch.names[0]].to_numpy()
+    )

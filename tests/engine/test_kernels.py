@@ -90,7 +90,9 @@ def test_sell_level_trims_the_most_overweight_first() -> None:
     assert x == pytest.approx(1100.0)  # only A: 600 -> 550
     x = solve_sell_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, ACTIVE), 150.0)
     assert x == pytest.approx(950.0)
-    assert solve_sell_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, ACTIVE), 1200.0) < 0
+    assert (
+        solve_sell_level_nb(w, a, np.zeros(2), 0.0, roles(ACTIVE, ACTIVE), 1200.0) < 0
+    )
 
 
 def test_prepare_inputs_takes_the_monte_carlo_placeholder() -> None:
@@ -118,11 +120,13 @@ def test_prepare_inputs_takes_the_monte_carlo_placeholder() -> None:
     # the day it ran out.
     close = np.cumprod(np.full((300, 3), 1.001), axis=0) * 100.0
     res = simulate_pie_nb(
-        close, np.zeros((300, 3)), inputs.days, inputs.rate, inputs.deposit,
-        inputs.withdraw, inputs.rebal_day, np.array([0.5, 0.3, 0.2]), inputs.prop,
-        inputs.fixed, inputs.min_order, inputs.policy, inputs.band, False,
+        close, np.zeros((300, 3)), np.array([0.5, 0.3, 0.2]), inputs.plan_arrays(),
+        False,
     )  # fmt: skip
-    assert res[0].shape == (300,) and res[0][-1] > inputs.deposit.sum() - inputs.withdraw.sum()
+    assert (
+        res[0].shape == (300,)
+        and res[0][-1] > inputs.deposit.sum() - inputs.withdraw.sum()
+    )
     assert res[10] == -1
     assert res[4].shape == (0, 3) and res[6].shape == (0, 2)  # no ledgers kept
 
@@ -158,8 +162,12 @@ def test_cost_with_tolerance_matches_the_kernel_away_from_breakpoints() -> None:
     for mode in (TWO_SIDED, BUY_ONLY):
         for x in (0.0, 700.0, 1100.0, 1500.0):
             expected = session_cost_nb(x, w, a, p, 2.0, r, mode, 0.0)
-            assert cost_with_tolerance(x, w, a, p, 2.0, r, mode, 1e-9) == pytest.approx(expected)
-    assert cost_with_tolerance(1000.0, w, a, p, 2.0, r, TWO_SIDED, 1e-9) != pytest.approx(
+            assert cost_with_tolerance(x, w, a, p, 2.0, r, mode, 1e-9) == pytest.approx(
+                expected
+            )
+    assert cost_with_tolerance(
+        1000.0, w, a, p, 2.0, r, TWO_SIDED, 1e-9
+    ) != pytest.approx(
         session_cost_nb(1000.0, w, a, p, 3.0, r, TWO_SIDED, 0.0)
     )  # able to fail
 
@@ -169,9 +177,15 @@ def test_cost_with_tolerance_matches_the_kernel_away_from_breakpoints() -> None:
     st.integers(1, 6).flatmap(
         lambda n: st.tuples(
             st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n),
-            st.lists(st.sampled_from([0.0, 0.0, 10.0, 250.0, 1000.0]), min_size=n, max_size=n),
+            st.lists(
+                st.sampled_from([0.0, 0.0, 10.0, 250.0, 1000.0]), min_size=n, max_size=n
+            ),
             st.lists(st.sampled_from([0.0, 0.001, 0.02]), min_size=n, max_size=n),
-            st.lists(st.sampled_from([ACTIVE, ACTIVE, RESERVED, EXCLUDED]), min_size=n, max_size=n),
+            st.lists(
+                st.sampled_from([ACTIVE, ACTIVE, RESERVED, EXCLUDED]),
+                min_size=n,
+                max_size=n,
+            ),
         )
     ),
     st.sampled_from([0.0, 0.0, 1.0]),

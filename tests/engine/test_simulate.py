@@ -212,6 +212,7 @@ def test_min_order_skips_and_the_cash_waits() -> None:
         "date": [pd.Timestamp("2024-01-01")],
         "symbol": ["B"],
         "value": [pytest.approx(0.5)],
+        "reason": ["min_order"],
     }
     np.testing.assert_allclose(r.cash, [0.5, 0.5, 0.5])
     np.testing.assert_allclose(r.nav, [100, 100, 100])
