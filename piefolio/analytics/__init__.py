@@ -11,7 +11,9 @@ Modules, one concept each (conventions are stated at the top of each):
 - :mod:`~piefolio.analytics.attribution`: the value waterfall and the
   contributions of slices and themes;
 - :mod:`~piefolio.analytics.allocation`: weight drift, concentration, slice
-  correlations;
+  correlations, the holdings of a day;
+- :mod:`~piefolio.analytics.distribution`: skewness, kurtosis, win rate, tail
+  ratio, best and worst day, month and year;
 - :mod:`~piefolio.analytics.performance`: the :class:`Performance` summary.
 
 Shared conventions: simple returns as fractions; 252 trading days a year to
@@ -27,6 +29,7 @@ from piefolio.analytics.allocation import (
     concentration,
     concentration_series,
     correlation_matrix,
+    holdings,
     weight_drift,
 )
 from piefolio.analytics.attribution import (
@@ -47,8 +50,17 @@ from piefolio.analytics.benchmark import (
     correlation,
     information_ratio,
     kaplan_schoar_pme,
+    r_squared,
     rolling_beta,
     tracking_error,
+)
+from piefolio.analytics.distribution import (
+    Extremes,
+    extremes,
+    kurtosis,
+    skewness,
+    tail_ratio,
+    win_rate,
 )
 from piefolio.analytics.performance import (
     BenchmarkComparison,
@@ -66,15 +78,18 @@ from piefolio.analytics.returns import (
     net_external_flows,
     positive_months,
     total_return,
+    trailing_returns,
 )
 from piefolio.analytics.risk import (
     Drawdown,
     calmar_ratio,
     daily_risk_free,
+    drawdown_periods,
     drawdown_series,
     expected_shortfall,
     max_drawdown,
     rolling_return,
+    rolling_sharpe,
     rolling_volatility,
     sharpe_ratio,
     sortino_ratio,
@@ -86,6 +101,7 @@ __all__ = [
     "BenchmarkComparison",
     "Concentration",
     "Drawdown",
+    "Extremes",
     "Linking",
     "Performance",
     "Waterfall",
@@ -104,12 +120,16 @@ __all__ = [
     "daily_contributions",
     "daily_returns",
     "daily_risk_free",
+    "drawdown_periods",
     "drawdown_series",
     "expected_shortfall",
+    "extremes",
     "gains_by_group",
     "group_columns",
+    "holdings",
     "information_ratio",
     "kaplan_schoar_pme",
+    "kurtosis",
     "max_drawdown",
     "money_weighted_return",
     "monthly_returns",
@@ -117,17 +137,23 @@ __all__ = [
     "net_external_flows",
     "performance",
     "positive_months",
+    "r_squared",
     "rolling_beta",
     "rolling_performance",
     "rolling_return",
+    "rolling_sharpe",
     "rolling_volatility",
     "sharpe_ratio",
+    "skewness",
     "sortino_ratio",
+    "tail_ratio",
     "total_contributions",
     "total_return",
     "tracking_error",
+    "trailing_returns",
     "value_at_risk",
     "volatility",
     "waterfall",
     "weight_drift",
+    "win_rate",
 ]

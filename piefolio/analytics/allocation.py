@@ -28,6 +28,7 @@ __all__ = [
     "concentration",
     "concentration_series",
     "correlation_matrix",
+    "holdings",
     "weight_drift",
 ]
 
@@ -168,3 +169,54 @@ def correlation_matrix(prices: pd.DataFrame, *, min_periods: int = 20) -> pd.Dat
     p = prices.astype("float64")
     returns = p / p.shift(1) - 1.0
     return returns.iloc[1:].corr(method="pearson", min_periods=min_periods)
+
+
+def holdings(
+    shares: pd.Series,
+    prices: pd.Series,
+    targets: Mapping[str, float],
+    *,
+    nav: float | None = None,
+) -> pd.DataFrame:
+    """Tabulate what the pie holds on one day: shares, value, actual vs target.
+
+    Parameters
+    ----------
+    shares : pd.Series
+        Symbol -> shares held (fractional shares allowed).
+    prices : pd.Series
+        Symbol -> close in the base currency on the same day.
+    targets : Mapping[str, float]
+        Symbol -> target effective weight.
+    nav : float, optional
+        The pie's NAV that day including cash; weights are of it, as the
+        engine's weights are. Default: the value of the holdings (no cash).
+
+    Returns
+    -------
+    pd.DataFrame, shape (n_symbols, 6)
+        Index = the targets' symbols in order, then any other symbol held;
+        columns ``shares``, ``price``, ``value`` (``shares * price``), ``weight``
+        (``value / nav``), ``target`` (0 when not a target) and ``drift``
+        (``weight - target``, weight points). A symbol without a price that day
+        has NaN value and weight.
+    """
+    symbols = list(targets) + [str(s) for s in shares.index if s not in targets]
+    held = shares.reindex(symbols).astype("float64").fillna(0.0)
+    price = prices.reindex(symbols).astype("float64")
+    value = held * price
+    total = float(value.sum()) if nav is None else float(nav)
+    weight = value / total if total > 0 else value * math.nan
+    target = pd.Series(
+        [float(targets.get(s, 0.0)) for s in symbols], index=symbols, dtype="float64"
+    )
+    return pd.DataFrame(
+        {
+            "shares": held,
+            "price": price,
+            "value": value,
+            "weight": weight,
+            "target": target,
+            "drift": weight - target,
+        }
+    )

@@ -36,6 +36,7 @@ __all__ = [
     "correlation",
     "information_ratio",
     "kaplan_schoar_pme",
+    "r_squared",
     "rolling_beta",
     "tracking_error",
 ]
@@ -148,6 +149,24 @@ def correlation(returns: pd.Series, benchmark_returns: pd.Series) -> float:
     if r.std() == 0.0 or b.std() == 0.0:
         return math.nan
     return float(np.corrcoef(r.to_numpy(), b.to_numpy())[0, 1])
+
+
+def r_squared(returns: pd.Series, benchmark_returns: pd.Series) -> float:
+    """Share of the daily variance the benchmark explains (R² of the beta fit).
+
+    Parameters
+    ----------
+    returns, benchmark_returns : pd.Series, shape (n_days,)
+        Daily simple returns on the same dates.
+
+    Returns
+    -------
+    float
+        The square of :func:`correlation`, in [0, 1] (the R² of the one-factor
+        least-squares fit ``r = a + beta * b``); NaN when either never moves.
+    """
+    rho = correlation(returns, benchmark_returns)
+    return math.nan if math.isnan(rho) else rho * rho
 
 
 def tracking_error(returns: pd.Series, benchmark_returns: pd.Series) -> float:

@@ -33,6 +33,7 @@ from piefolio.ledger import xirr
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "TRAILING_YEARS",
     "annual_returns",
     "cagr",
     "daily_returns",
@@ -42,7 +43,11 @@ __all__ = [
     "net_external_flows",
     "positive_months",
     "total_return",
+    "trailing_returns",
 ]
+
+#: Trailing periods of :func:`trailing_returns`: label -> whole years (0 = YTD).
+TRAILING_YEARS: dict[str, int] = {"YTD": 0, "1Y": 1, "3Y": 3, "5Y": 5, "10Y": 10}
 
 #: Calendar days per year for CAGR and XIRR (Act/365F).
 DAYS_PER_YEAR = 365.0
@@ -295,3 +300,43 @@ def positive_months(unit_value: pd.Series) -> float:
     """
     monthly = monthly_returns(unit_value)
     return float((monthly > 0).mean())
+
+
+def trailing_returns(unit_value: pd.Series) -> pd.Series:
+    """Time-weighted returns over the periods that end on the last date.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+
+    Returns
+    -------
+    pd.Series
+        Indexed by ``"YTD"``, ``"1Y"``, ``"3Y"``, ``"5Y"``, ``"10Y"`` and
+        ``"since start"``. YTD is the last calendar year's return of
+        :func:`annual_returns` (from the previous year's last value, or from the
+        first value when the series starts that year). ``nY`` starts from the last
+        value on or before the same calendar day ``n`` years before the last date;
+        1Y is a total return, 3Y and longer are annualised over exactly ``n``
+        years: ``(V_T / V_s) ** (1 / n) - 1``, as Portfolio Visualizer shows
+        them. NaN when the series starts after that day. "since start" is
+        :func:`cagr` (annualised, calendar days / 365).
+    """
+    levels = check_levels(unit_value, "unit_value")
+    dates = pd.DatetimeIndex(levels.index)
+    last = dates[-1]
+    out: dict[str, float] = {}
+    for label, years in TRAILING_YEARS.items():
+        if years == 0:
+            out[label] = float(annual_returns(levels).iloc[-1])
+            continue
+        anchor = last - pd.DateOffset(years=years)
+        if dates[0] > anchor:
+            out[label] = math.nan
+            continue
+        base = float(levels.loc[:anchor].iloc[-1])
+        growth = float(levels.iloc[-1]) / base
+        out[label] = growth - 1.0 if years == 1 else growth ** (1.0 / years) - 1.0
+    out["since start"] = cagr(levels)
+    return pd.Series(out, name="return")

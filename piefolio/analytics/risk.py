@@ -37,10 +37,12 @@ __all__ = [
     "Drawdown",
     "calmar_ratio",
     "daily_risk_free",
+    "drawdown_periods",
     "drawdown_series",
     "expected_shortfall",
     "max_drawdown",
     "rolling_return",
+    "rolling_sharpe",
     "rolling_volatility",
     "sharpe_ratio",
     "sortino_ratio",
@@ -343,3 +345,104 @@ def rolling_volatility(returns: pd.Series, *, window: int = TRADING_DAYS) -> pd.
     r = check_returns(returns, "returns")
     vol = r.rolling(window).std(ddof=1) * math.sqrt(TRADING_DAYS)
     return vol.rename("rolling_volatility")
+
+
+def rolling_sharpe(
+    returns: pd.Series, *, window: int = TRADING_DAYS, risk_free: float = 0.0
+) -> pd.Series:
+    """Compute the annualised Sharpe ratio over a trailing window of trading days.
+
+    Parameters
+    ----------
+    returns : pd.Series, shape (n_days,)
+        Daily simple returns.
+    window : int, default 252
+        Window length in returns (252 is 12 months).
+    risk_free : float, default 0.0
+        Annual risk-free rate, converted with :func:`daily_risk_free`.
+
+    Returns
+    -------
+    pd.Series, shape (n_days,)
+        :func:`sharpe_ratio` of each window's returns; NaN until the window is
+        full and where the window never moved.
+    """
+    r = check_returns(returns, "returns")
+    excess = r - daily_risk_free(risk_free)
+    roll = excess.rolling(window)
+    sd = roll.std(ddof=1)
+    ratio = roll.mean() / sd.where(sd > 0.0) * math.sqrt(TRADING_DAYS)
+    return ratio.rename("rolling_sharpe")
+
+
+#: Columns of :func:`drawdown_periods`.
+DRAWDOWN_COLUMNS: tuple[str, ...] = (
+    "depth",
+    "peak",
+    "trough",
+    "recovery",
+    "decline_days",
+    "duration_days",
+)
+
+
+def drawdown_periods(unit_value: pd.Series, *, top: int = 10) -> pd.DataFrame:
+    """List the deepest separate drawdowns of a series, deepest first.
+
+    A drawdown is one stretch under the running high: it starts on the last day
+    at the high (the peak), bottoms at its trough, and ends on the first day back
+    at or above the peak (the recovery). Two drawdowns never overlap, so the
+    first row is :func:`max_drawdown`.
+
+    Parameters
+    ----------
+    unit_value : pd.Series, shape (n_days,)
+        Unit value indexed by increasing dates.
+    top : int, default 10
+        Most rows returned.
+
+    Returns
+    -------
+    pd.DataFrame, shape (min(top, n_drawdowns), 6)
+        Columns :data:`DRAWDOWN_COLUMNS`: ``depth`` (negative fraction),
+        ``peak``, ``trough``, ``recovery`` (``datetime.date``; recovery None when
+        the series ends under water), ``decline_days`` (calendar days peak to
+        trough) and ``duration_days`` (peak to recovery; None when not
+        recovered). Index 1..n. Ties in depth keep the earlier drawdown first.
+    """
+    if top < 1:
+        raise ValueError(f"top must be at least 1; got {top!r}")
+    levels = check_levels(unit_value, "unit_value", min_length=1)
+    values = levels.to_numpy()
+    dd = values / np.maximum.accumulate(values) - 1.0
+    under = dd < 0.0
+    # Starts and ends of the runs under water: edges of the boolean mask.
+    edges = np.diff(np.concatenate(([0], under.astype(np.int8), [0])))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)  # first index back at the high (or n)
+    dates = levels.index
+    rows = []
+    for i0, i1 in zip(starts, ends, strict=True):
+        i_trough = i0 + int(np.argmin(dd[i0:i1]))
+        peak = dates[i0 - 1].date()  # i0 > 0: the first value is its own high
+        trough = dates[i_trough].date()
+        recovery = dates[i1].date() if i1 < len(values) else None
+        rows.append(
+            {
+                "depth": float(dd[i_trough]),
+                "peak": peak,
+                "trough": trough,
+                "recovery": recovery,
+                "decline_days": (trough - peak).days,
+                "duration_days": None if recovery is None else (recovery - peak).days,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(DRAWDOWN_COLUMNS))
+    # Day counts stay ints, with None (not a float NaN) for "not recovered".
+    for column in ("decline_days", "duration_days"):
+        frame[column] = pd.Series([row[column] for row in rows], dtype=object)
+    if frame.empty:
+        return frame
+    frame = frame.sort_values("depth", kind="stable").head(top)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame

@@ -103,6 +103,7 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         contributions_by_year,
         daily_contributions,
         daily_returns,
+        holdings,
         waterfall,
     )
 
@@ -152,4 +153,10 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         prices=prices,
         ran_out=bt.ran_out(),
         risk_free=bt.rate,
+        holdings=holdings(
+            pie.shares[tickers].iloc[-1],
+            prices.iloc[-1],
+            targets.to_dict(),
+            nav=float(pie.nav.iloc[-1]),
+        ),
     )

@@ -237,6 +237,7 @@ def rolling_figure(data: ReportData) -> Any | None:
     titles = {
         "return": "12-month return",
         "volatility": "12-month volatility",
+        "sharpe": "12-month Sharpe ratio",
         "beta": f"12-month beta to {data.benchmarks[0]}" if data.benchmarks else "",
     }
     fig = make_subplots(
@@ -263,7 +264,7 @@ def rolling_figure(data: ReportData) -> Any | None:
                 row=row,
                 col=1,
             )
-        if figure != "beta":
+        if figure in ("return", "volatility"):
             fig.update_yaxes(tickformat=".0%", row=row, col=1)
     return layout(fig, "Rolling 12 months", height=220 + 180 * len(figures))
 
@@ -554,8 +555,8 @@ def report_figures(data: ReportData) -> list[tuple[str, Any]]:
             monthly_heatmap_figure(data),
         ),
         (
-            "Return, volatility and beta over the trailing 12 months; a beta above 1 "
-            f"means the pie moved more than {first} in that year.",
+            "Return, volatility, Sharpe ratio and beta over the trailing 12 months; "
+            f"a beta above 1 means the pie moved more than {first} in that year.",
             rolling_figure(data),
         ),
         (

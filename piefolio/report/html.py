@@ -29,6 +29,7 @@ import pandas as pd
 
 from piefolio._atomic import atomic_text
 from piefolio.report import derived, figures
+from piefolio.report import tables as tables_text
 from piefolio.report.format import (
     DASH,
     SUMMARY_FIELDS,
@@ -361,6 +362,66 @@ def render_report(data: ReportData) -> str:
             highlight_first=True,
         ),
     ]
+    tables.insert(
+        1,
+        _table(
+            "Time-weighted returns up to the last day; 3 years and longer, and "
+            "since start, are a year (annualised).",
+            tables_text.trailing_frame(data),
+            heading="Trailing returns",
+            highlight_first=True,
+        ),
+    )
+    rf = "0 %" if data.risk_free is None else percent(data.risk_free, decimals=2)
+    optional = [
+        (
+            "Against each benchmark, on the days both have: beta and R² of the "
+            "daily returns, Jensen's alpha (risk-free " + rf + " a year), the "
+            "spread of the daily differences (tracking error) and the excess "
+            "return per unit of it (information ratio); up and down capture "
+            "compare the returns on the benchmark's rising and falling days "
+            "(above 100 % up and below 100 % down is good).",
+            tables_text.against_frame(data),
+            "Against the benchmarks",
+        ),
+        (
+            "The shape of the daily returns: a negative skew means the big days "
+            "were losses, a kurtosis above 0 fatter tails than a normal curve; "
+            "winning days count only days that moved; the tail ratio is the "
+            "95th over the 5th percentile day.",
+            tables_text.shape_frame(data),
+            "Distribution",
+        ),
+        (
+            f"The ten deepest separate falls of {data.pie} (time-weighted): from "
+            "the last high before the fall to the first day back at it.",
+            tables_text.worst_drawdowns_frame(data),
+            "Worst drawdowns",
+        ),
+        (
+            "Each slice on its own over the days it has a price (a late listing "
+            "from its first), with Sharpe at risk-free " + rf + " and the "
+            "correlation of its daily returns to "
+            + (data.benchmarks[0] if data.benchmarks else "no benchmark")
+            + "; Added is what it added to the pie's return (daily weight x "
+            "return, summed).",
+            tables_text.slices_frame(data),
+            "Slices",
+        ),
+        (
+            "What the pie holds on its last day; weights are of the whole value, "
+            "cash included.",
+            tables_text.holdings_frame(data),
+            "Holdings today",
+        ),
+    ]
+    tables.extend(
+        _table(
+            caption, frame, heading=heading, highlight_first=heading == "Distribution"
+        )
+        for caption, frame, heading in optional
+        if frame is not None
+    )
     return _render(
         title=data.title,
         intro=intro,

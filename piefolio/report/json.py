@@ -103,10 +103,19 @@ def report_json(data: ReportData) -> dict[str, Any]:
         decline_days, duration_days), ``tail_risk`` (series -> 95 % one-day
         ``var`` and ``es``), ``waterfall`` (ordered list of ``{"step",
         "value"}``), ``contributions`` (year -> theme -> fraction), ``targets``
-        (ticker -> weight), ``trades`` (``count`` and ``fees``).
+        (ticker -> weight), ``trades`` (``count`` and ``fees``),
+        ``trailing_returns`` (series -> period -> return), ``against``
+        (benchmark -> beta, alpha, r_squared, correlation, tracking_error,
+        information_ratio, up_capture, down_capture), ``distribution`` (series
+        -> skew, kurtosis, win_rate, tail_ratio, best/worst day, month, year),
+        ``worst_drawdowns`` (list, deepest first), ``slices`` (ticker -> cagr,
+        volatility, max_drawdown, sharpe, correlation, contribution; null
+        without prices) and ``holdings`` (ticker -> shares, price, value,
+        weight, target, drift; null when unknown).
     """
     index = data.nav.index
     trades = data.trades
+    slices = derived.slice_table(data)
     return {
         "title": data.title,
         "currency": data.currency,
@@ -135,4 +144,12 @@ def report_json(data: ReportData) -> dict[str, Any]:
             "count": len(trades),
             "fees": json_safe(float(trades["fee"].sum())) if len(trades) else 0.0,
         },
+        "trailing_returns": _frame_by_row(derived.trailing_table(data)),
+        "against": _frame_by_row(derived.against_table(data)),
+        "distribution": _frame_by_row(derived.return_shape(data)),
+        "worst_drawdowns": [
+            json_safe(row) for _, row in derived.worst_drawdowns(data).iterrows()
+        ],
+        "slices": None if slices is None else _frame_by_row(slices),
+        "holdings": None if data.holdings is None else _frame_by_row(data.holdings),
     }

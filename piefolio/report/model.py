@@ -102,6 +102,10 @@ class ReportData:
         Series -> the day its withdrawals took all it had (None: never).
     risk_free : float or None
         Annual risk-free rate of every ratio in ``summary`` (None: unknown).
+    holdings : pd.DataFrame or None
+        What the pie holds on the last day, from
+        :func:`piefolio.analytics.holdings` (shares, price, value, weight,
+        target, drift); None leaves the table out.
     """
 
     title: str
@@ -125,6 +129,7 @@ class ReportData:
     prices: pd.DataFrame | None = None
     ran_out: Mapping[str, pd.Timestamp | None] = field(default_factory=dict)
     risk_free: float | None = None
+    holdings: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         # Check the traps that would draw a wrong page rather than fail: series

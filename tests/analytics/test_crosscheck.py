@@ -149,3 +149,28 @@ def test_beta_and_correlation_against_scipy(pair: tuple[pd.Series, pd.Series]) -
     assert pa.correlation(r, b) == pytest.approx(
         stats.pearsonr(r, b).statistic, rel=1e-9
     )
+
+
+def test_page_figures_against_quantstats_and_empyrical(
+    pair: tuple[pd.Series, pd.Series],
+) -> None:
+    qs = pytest.importorskip("quantstats")
+    ep = pytest.importorskip("empyrical")
+    pie, bench = pair
+    r, b = pa.align_returns(pie, bench)
+    assert pa.skewness(r) == pytest.approx(qs.stats.skew(r), rel=1e-9)
+    assert pa.kurtosis(r) == pytest.approx(qs.stats.kurtosis(r), rel=1e-9)
+    assert pa.win_rate(r) == pytest.approx(qs.stats.win_rate(r), rel=1e-9)
+    assert pa.tail_ratio(r) == pytest.approx(ep.tail_ratio(r), rel=1e-9)
+    assert pa.tail_ratio(r) == pytest.approx(qs.stats.tail_ratio(r), rel=1e-9)
+    assert pa.r_squared(r, b) == pytest.approx(qs.stats.r_squared(r, b), rel=1e-9)
+    # quantstats' best/worst day are the extreme daily returns
+    e = pa.extremes(pie)
+    assert e.best_day == pytest.approx(qs.stats.best(r), rel=1e-9)
+    assert e.worst_day == pytest.approx(qs.stats.worst(r), rel=1e-9)
+    # empyrical's rolling Sharpe has no risk-free rate and uses ddof=1 too
+    ep_roll = ep.roll_sharpe_ratio(r, window=252)
+    ours = pa.rolling_sharpe(r, window=252).dropna()
+    np.testing.assert_allclose(
+        ours.to_numpy(), np.asarray(ep_roll)[-len(ours) :], rtol=1e-8
+    )

@@ -77,6 +77,13 @@ def test_reports_read_at_every_size(
     assert html.count('class="plotly-graph-div"') == len(report_figures(data)) >= 4
     assert "Synthetic" in html and "Market" in html
     report_json(data)  # JSON-safe at every size
+    # Holdings today: the engine's last weights, and values that add up to the
+    # NAV less its cash.
+    held = data.holdings
+    assert held is not None
+    last = data.weights.iloc[-1]
+    np.testing.assert_allclose(held["weight"].loc[last.index], last, atol=1e-9)
+    assert held["value"].sum() <= bt.pie.final_value * (1 + 1e-12)
 
 
 def test_theme_contributions_add_up_to_the_pie() -> None:

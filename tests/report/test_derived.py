@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import piefolio.analytics as pa
 from piefolio.report import derived
 from piefolio.report.model import ReportData
 
@@ -78,7 +79,10 @@ def test_rolling_table_on_real_prices(real_report: ReportData) -> None:
     assert np.isnan(table[("return", pie)].iloc[251])
     assert ("beta", pie) in table.columns
     assert ("beta", first) not in table.columns  # a beta to itself says nothing
-    assert set(table.columns.get_level_values(0)) == {"return", "volatility", "beta"}
+    assert set(table.columns.get_level_values(0)) == {"return", "volatility", "sharpe", "beta"}
+    # The rolling Sharpe of the last window is the Sharpe of its 252 returns.
+    last = pa.daily_returns(uv).iloc[-252:]
+    assert table[("sharpe", pie)].iloc[-1] == pytest.approx(pa.sharpe_ratio(last), rel=1e-9)
 
 
 def test_slice_correlations_on_real_prices(real_report: ReportData) -> None:

@@ -42,7 +42,9 @@ def test_rolling_figure_panels(real_report: ReportData, tiny_report: ReportData)
     fig = figures.rolling_figure(real_report)
     assert fig is not None
     titles = [a.text for a in fig.layout.annotations]
-    assert titles == ["12-month return", "12-month volatility", "12-month beta to S&P 500"]
+    assert titles == [
+        "12-month return", "12-month volatility", "12-month Sharpe ratio", "12-month beta to S&P 500"
+    ]
     assert figures.rolling_figure(tiny_report) is None
 
 

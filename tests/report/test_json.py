@@ -45,6 +45,13 @@ def test_tiny_report_json_known_answers(tiny_report: ReportData) -> None:
     assert back["summary"]["Pie"]["sharpe"] is None
     assert back["contributions"] == {}
     assert back["trades"] == {"count": 0, "fees": 0.0}
+    # 2020 ended at 0.9, the pie ends 2021 at 1.3; no 3 years of data.
+    assert back["trailing_returns"]["Pie"]["YTD"] == pytest.approx(1.3 / 0.9 - 1)
+    assert back["trailing_returns"]["Pie"]["3Y"] is None
+    assert back["worst_drawdowns"][0]["duration_days"] == 366
+    assert back["distribution"]["Pie"]["worst_day_on"] == "2020-12-31"
+    assert set(back["against"]) == {"Bench <b>"}
+    assert back["slices"] is None and back["holdings"] is None
 
 
 def test_json_safe_conversions() -> None:
