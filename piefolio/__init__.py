@@ -30,10 +30,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.backtest import Backtest, backtest
     from piefolio.data import PriceFrame, get_prices
     from piefolio.engine import BatchResult, Result, simulate, simulate_batch
-    from piefolio.optimize import Proposal, propose
+    from piefolio.optimize import Proposal
+    from piefolio.optimize.verb import propose
     from piefolio.report import ReportData, report_data, write_report
-    from piefolio.scenarios import check_claims, monte_carlo, stress
-    from piefolio.sweep import sweep_starts, sweep_variants
+    from piefolio.scenarios import check_claims, stress
+    from piefolio.scenarios.outlook import monte_carlo
+    from piefolio.sweep import sweep_variants
+    from piefolio.sweep.history import sweep_starts
 
 try:
     __version__ = version("piefolio")
@@ -56,15 +59,15 @@ _LAZY: dict[str, str] = {
     "check_claims": "piefolio.scenarios",
     "get_prices": "piefolio.data",
     "load_history": "piefolio.account",
-    "monte_carlo": "piefolio.scenarios",
+    "monte_carlo": "piefolio.scenarios.outlook",
     "next_orders": "piefolio.account",
     "performance": "piefolio.analytics.performance",
-    "propose": "piefolio.optimize",
+    "propose": "piefolio.optimize.verb",
     "report_data": "piefolio.report",
     "simulate": "piefolio.engine",
     "simulate_batch": "piefolio.engine",
     "stress": "piefolio.scenarios",
-    "sweep_starts": "piefolio.sweep",
+    "sweep_starts": "piefolio.sweep.history",
     "sweep_variants": "piefolio.sweep",
     "write_report": "piefolio.report",
 }

@@ -87,7 +87,10 @@ def test_compare_two_pies(shared_home: Path, tmp_path: Path) -> None:
     assert code == 0, text
     assert (tmp_path / "cmp" / "index.html").is_file()
     assert "AI energy 2026" in text and "Chips" in text and "S&P 500" in text
-    assert "risk-free rate of 2.00% a year for every row (the cash_interest of" in text.replace("\n", " ")
+    assert (
+        "risk-free rate of 2.00% a year for every row (the cash_interest of"
+        in text.replace("\n", " ")
+    )
     code, text = invoke(
         "compare", EXAMPLE, str(chips), "--offline", "--json", home=shared_home
     )
@@ -190,22 +193,32 @@ def test_simulate_since_is_echoed_and_a_young_slice_needs_a_proxy(
     shared_home: Path, tmp_path: Path
 ) -> None:
     args = ("simulate", EXAMPLE, "--offline", "--paths", "20", "--years", "1")
-    code, text = invoke(*args, "--since", "2012-01-03", "--out", str(tmp_path), home=shared_home)
+    code, text = invoke(
+        *args, "--since", "2012-01-03", "--out", str(tmp_path), home=shared_home
+    )
     assert code == 0, text
     flat = " ".join(text.split())
-    assert "Sample as asked: --since 2012-01-03" in flat and "2012-01-03 to 2026-08-03" in flat
+    assert (
+        "Sample as asked: --since 2012-01-03" in flat
+        and "2012-01-03 to 2026-08-03" in flat
+    )
     assert "The sample is only 14.6 years" in flat
     young = tmp_path / "young.toml"
     young.write_text(
         '[pie]\nname = "Young"\ncurrency = "EUR"\n'
         '[[pie.slices]]\nticker = "SPY"\nweight = 0.5\n'
         '[[pie.slices]]\nticker = "TLN"\nweight = 0.5\n'
-        '[plan]\nstart = 2024-01-02\ninitial = 1000\n'
+        "[plan]\nstart = 2024-01-02\ninitial = 1000\n"
     )
-    code, text = invoke("simulate", str(young), "--offline", "--paths", "20", home=shared_home)
+    code, text = invoke(
+        "simulate", str(young), "--offline", "--paths", "20", home=shared_home
+    )
     flat = " ".join(text.split())
     assert code == 2, text
-    assert "TLN has prices only since 2023-06-02, after 15 years before the data end" in flat
+    assert (
+        "TLN has prices only since 2023-06-02, after 15 years before the data end"
+        in flat
+    )
     assert 'declare a proxy on its slice (e.g. proxy = "' in flat
 
 
@@ -268,3 +281,57 @@ def test_simulate_on_processes_gives_the_same_numbers(shared_home: Path) -> None
     here = json.loads(invoke(*args, home=shared_home)[1])
     cores = json.loads(invoke(*args, "--processes", "2", home=shared_home)[1])
     assert here["summary"] == cores["summary"]
+
+
+def test_the_python_api_gives_the_cli_numbers(shared_home: Path, shared_store) -> None:  # type: ignore[no-untyped-def]
+    import piefolio
+    from piefolio.scenarios.outlook import SimulateSettings, frame_for
+    from piefolio.sweep.history import StartSettings
+    from piefolio.sweep.history import frame_for as starts_frame
+
+    spec = piefolio.load_pie(EXAMPLE)
+    settings = SimulateSettings(years=1, paths=30, seed=5)
+    api = piefolio.monte_carlo(
+        spec,
+        frame_for(spec, settings, offline=True, store=shared_store),
+        settings=settings,
+    )
+    code, text = invoke(
+        "simulate",
+        EXAMPLE,
+        "--offline",
+        "--paths",
+        "30",
+        "--years",
+        "1",
+        "--seed",
+        "5",
+        "--json",
+        home=shared_home,
+    )
+    assert code == 0, text
+    cli = json.loads(text)
+    assert (
+        cli["summary"]["AI energy 2026"]["final_p50"]
+        == api.result.summary().loc["AI energy 2026", "final_p50"]
+    )
+    assert cli["sample"]["start"] == api.sample.start.date().isoformat()
+    starts = StartSettings(horizon="10Y")
+    sweep = piefolio.sweep_starts(
+        spec,
+        starts_frame(spec, starts, offline=True, store=shared_store),
+        settings=starts,
+    )
+    code, text = invoke(
+        "sweep",
+        EXAMPLE,
+        "--offline",
+        "--horizon",
+        "10Y",
+        "--json",
+        "--out",
+        str(shared_home / "api"),
+        home=shared_home,
+    )
+    assert code == 0, text
+    assert json.loads(text)["pie_beat_share"] == sweep.sweep.beat_share().to_dict()

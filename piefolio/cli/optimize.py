@@ -20,7 +20,6 @@ from piefolio.cli._app import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
     from rich.table import Table
 
     from piefolio.optimize import Optimize, Proposal, WalkForward
@@ -69,7 +68,7 @@ def optimize(
     from piefolio.errors import SpecError
     from piefolio.optimize import Method, Optimize
     from piefolio.optimize import write_proposal as write_file
-    from piefolio.optimize.verb import optimize_pie
+    from piefolio.optimize.verb import ProposeSettings, frame_for, propose
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
@@ -86,10 +85,8 @@ def optimize(
             raise SpecError(
                 f"--method {method!r} is not a method; expected one of {choices}"
             ) from exc
-    prices = _optimize_prices(pie, offline=offline)
-    run = optimize_pie(
-        pie, prices, methods=methods, settings=settings, backtest=backtest
-    )
+    asked = ProposeSettings(methods=tuple(methods), backtest=backtest)
+    run = propose(pie, frame_for(pie, asked, offline=offline), settings=asked)
     if as_json:
         echo_json(_payload(pie, run))
         if write is None:
@@ -170,25 +167,6 @@ def _payload(pie: PieSpec, run: Optimization) -> dict[str, object]:
         "failed": run.failed,
         "walk_forward": checks,
     }
-
-
-def _optimize_prices(pie: PieSpec, *, offline: bool) -> pd.DataFrame:
-    """All the history of the pie, its benchmarks and proxies, in the base currency.
-
-    Expected returns learn from the longest history every slice has through its
-    proxy, so the whole store is read, and a slice listed after the plan's start
-    is not an error here (its proxy fills its past).
-    """
-    import datetime as dt
-
-    from piefolio.data import get_prices
-    from piefolio.models import replace
-
-    lenient = replace(pie, plan=replace(pie.plan, late_listing="redistribute"))
-    prices: pd.DataFrame = get_prices(
-        lenient, start=dt.date(2000, 1, 1), offline=offline
-    ).prices
-    return prices
 
 
 #: Column headers that keep eight methods side by side in 100 columns.

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -39,6 +39,7 @@ from piefolio.cli._app import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pydantic import BaseModel
     from rich.table import Table
 
     from piefolio.data.frame import PriceFrame
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from piefolio.spec import PieSpec
 
 __all__ = ["claims", "simulate", "stress"]
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def _pct(value: float) -> str:
@@ -362,38 +365,41 @@ def simulate(
     """Run the plan forward on many paths: fan of outcomes, odds to beat, goal."""
     import pandas as pd
 
-    from piefolio.engine import total_return_prices
+    from piefolio.errors import SpecError
     from piefolio.report import distribution_figure, fan_figure, write_page
-    from piefolio.scenarios.outlook import SimulateSettings, simulate_plan
+    from piefolio.scenarios.outlook import (
+        SAMPLERS,
+        SimulateSettings,
+        frame_for,
+        monte_carlo,
+    )
     from piefolio.spec import load_pie
 
     _check_simulate_options(years, paths, goal, since, until)
     pie = load_pie(spec)
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
-    settings = SimulateSettings(
+    if sampler not in SAMPLERS:
+        raise SpecError(f"--sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
+    settings = _settings(
+        SimulateSettings,
         years=years,
         paths=paths,
-        sampler=sampler,  # type: ignore[arg-type]  # checked by simulate_plan
+        sampler=sampler,
         seed=seed,
         goal=goal,
         since=since.date() if since else None,
         until=until.date() if until else None,
     )
-    frame = _history(pie, dt.date(2000, 1, 1), offline=offline)
-    symbols = list(dict.fromkeys(t for w in pie.series().values() for t in w))
-    fx_mask = {s: bool(frame.fx_mask_series()[s]) for s in symbols}
+    frame = frame_for(pie, settings, offline=offline)
     with ExitStack() as stack, progress() as bar:
         executor = open_executor(stack, processes, dask, cluster)
         task = bar.add_task(f"{paths:,} paths x {years:g} years", total=paths)
-        outlook = simulate_plan(
+        outlook = monte_carlo(
             pie,
-            # Total returns: a dividends = "cash" pie's closes are price-only, and
-            # the paths must still carry its dividends.
-            total_return_prices(frame),
+            frame,
             settings=settings,
-            fx_mask=fx_mask,
-            candidates=lambda: _stored_prices(pie, offline=offline),
+            candidates=lambda: _stored_prices(pie),
             progress=lambda done, total: bar.update(task, completed=done),
             executor=executor,
             workers=processes,
@@ -483,7 +489,21 @@ def simulate(
     show.print(line("Wrote ", (page, "bold")))
 
 
-def _stored_prices(pie: PieSpec, *, offline: bool) -> pd.DataFrame:
+def _settings(kind: type[M], **options: object) -> M:
+    """Build a verb's settings from CLI options; a refused value is exit 2."""
+    from pydantic import ValidationError
+
+    from piefolio.errors import SpecError
+
+    try:
+        return kind.model_validate(options)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "option"
+        raise SpecError(f"--{name.replace('_', '-')}: {first['msg']}") from None
+
+
+def _stored_prices(pie: PieSpec) -> pd.DataFrame:
     """Every stored ticker's prices in the base currency, to suggest a proxy."""
     from piefolio.data.store import Store
 

@@ -81,14 +81,13 @@ def sweep(
     force: ForceOption = False,
 ) -> None:
     """Sweep every start date, or plan and weight variants (--variants, --weights)."""
-    import datetime as dt
+    from pydantic import ValidationError
 
-    from piefolio.data import get_prices
     from piefolio.errors import SpecError
-    from piefolio.models import replace
     from piefolio.periods import check_period
     from piefolio.spec import load_pie
     from piefolio.sweep.history import StartSettings
+    from piefolio.sweep.history import frame_for as starts_frame
     from piefolio.sweep.variants import SweepSettings, frame_for, load_sweep
 
     if horizon is not None:
@@ -104,14 +103,15 @@ def sweep(
     settings = load_sweep(variants) if variants is not None else SweepSettings()
     folder = report_folder(out, pie.pie.name, force=force)
     if variants is None and weights is None:
-        starts = StartSettings(every=every, horizon=horizon, origin=origin)  # type: ignore[arg-type]
-        if origin == "history":
-            # All the history: a slice listed after the plan's start is no error
-            # here, its proxy (or the later first start) covers it.
-            lenient = replace(pie, plan=replace(pie.plan, late_listing="redistribute"))
-            frame = get_prices(lenient, start=dt.date(2000, 1, 1), offline=offline)
-        else:
-            frame = get_prices(pie, offline=offline)
+        try:
+            starts = StartSettings.model_validate(
+                {"every": every, "horizon": horizon, "origin": origin}
+            )
+        except ValidationError as exc:
+            raise SpecError(
+                f"--starts {every!r}: expected month, week or quarter"
+            ) from exc
+        frame = starts_frame(pie, starts, offline=offline)
         _starts(pie, frame, starts, folder, as_json)
         return
     frame = frame_for(pie, settings, offline=offline)
@@ -129,12 +129,12 @@ def _starts(
     as_json: bool,
 ) -> None:
     from piefolio._atomic import atomic_parquet
-    from piefolio.sweep.history import start_sweep
+    from piefolio.sweep.history import sweep_starts
     from piefolio.sweep.results import write_results
 
     with progress() as bar:
         task = bar.add_task(f"start dates ({settings.every})", total=None)
-        run = start_sweep(
+        run = sweep_starts(
             pie, frame, settings=settings,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip

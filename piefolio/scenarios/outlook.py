@@ -21,25 +21,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
 from piefolio.errors import PlanError, SpecError
-from piefolio.scenarios.montecarlo import MonteCarloResult, horizon_dates, monte_carlo
+from piefolio.scenarios import montecarlo as _mc
+from piefolio.scenarios.montecarlo import MonteCarloResult, horizon_dates
 from piefolio.scenarios.proxies import splice_proxy
 from piefolio.scenarios.sampling import Normal, StationaryBootstrap, StudentT
 from piefolio.spec import PieSpec
 
+if TYPE_CHECKING:
+    from piefolio.data.frame import PriceFrame
+    from piefolio.data.store import Store
+
 __all__ = [
     "CRASH",
     "MIN_YEARS",
+    "SAMPLERS",
     "Outlook",
     "Sample",
     "SimulateSettings",
+    "frame_for",
+    "monte_carlo",
     "sample_history",
-    "simulate_plan",
     "suggest_proxy",
 ]
 
@@ -51,9 +59,8 @@ CRASH = -0.30
 SAMPLERS = {"bootstrap": StationaryBootstrap, "normal": Normal, "student-t": StudentT}
 
 
-@dataclass(frozen=True, slots=True)
-class SimulateSettings:
-    """How to run ``simulate``.
+class SimulateSettings(BaseModel):
+    """How to run ``simulate``: every option that changes a number.
 
     Attributes
     ----------
@@ -72,8 +79,10 @@ class SimulateSettings:
         reaches through its proxy, and the data end).
     """
 
-    years: float = 10.0
-    paths: int = 10_000
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    years: float = Field(default=10.0, gt=0, le=100)
+    paths: int = Field(default=10_000, ge=1)
     sampler: Literal["bootstrap", "normal", "student-t"] = "bootstrap"
     seed: int = 0
     goal: float | None = None
@@ -376,12 +385,30 @@ class _Young:
         )
 
 
-def simulate_plan(
+def frame_for(
     spec: PieSpec,
-    prices: pd.DataFrame,
+    settings: SimulateSettings | None = None,
     *,
-    settings: SimulateSettings,
-    fx_mask: dict[str, bool] | None = None,
+    offline: bool = False,
+    store: Store | None = None,
+) -> PriceFrame:
+    """Load what :func:`monte_carlo` needs: all the history, proxies included.
+
+    A slice listed after the plan's start is no error here: its proxy, or a
+    shorter sample, covers it, and :func:`sample_history` says which.
+    """
+    from piefolio.data import get_prices
+    from piefolio.models import replace
+
+    lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
+    return get_prices(lenient, start=dt.date(2000, 1, 1), offline=offline, store=store)
+
+
+def monte_carlo(
+    spec: PieSpec,
+    frame: PriceFrame | None = None,
+    *,
+    settings: SimulateSettings | None = None,
     candidates: Callable[[], pd.DataFrame] | None = None,
     progress: Callable[[int, int], None] | None = None,
     executor: str | Any = "local",
@@ -393,48 +420,53 @@ def simulate_plan(
     ----------
     spec : PieSpec
         The pie and its benchmarks; its plan is what runs.
-    prices : pd.DataFrame
-        Dates x tickers, base currency: the pie's, benchmarks' and proxies'
-        tickers, as much history as there is.
-    settings : SimulateSettings
+    frame : PriceFrame, optional
+        Prices of the pie's, benchmarks' and proxies' tickers, as much history
+        as there is (default: :func:`frame_for` from the store, offline).
+    settings : SimulateSettings, optional
         Horizon, paths, sampler, seed, goal, sample window.
-    fx_mask : dict of str to bool, optional
-        Tickers that pay the FX fee.
     candidates : callable, optional
         Every stored ticker's prices, to suggest proxies in errors.
     progress, executor, workers
-        As for :func:`~piefolio.scenarios.montecarlo.monte_carlo`.
+        As for :func:`piefolio.scenarios.montecarlo.monte_carlo`.
 
     Returns
     -------
     Outlook
     """
-    if settings.sampler not in SAMPLERS:
-        raise SpecError(
-            f"--sampler {settings.sampler!r}: expected one of {', '.join(SAMPLERS)}"
-        )
+    from piefolio.engine import frame_of, total_return_prices
+
+    opt = settings or SimulateSettings()
+    if frame is None:
+        frame = frame_for(spec, opt, offline=True)
+    symbols = list(dict.fromkeys(t for w in spec.series().values() for t in w))
+    whole = frame_of(frame)
+    mask = dict(zip(whole.symbols, whole.fx_mask, strict=True))
+    fx_mask = {s: bool(mask[s]) for s in symbols}
+    # Total returns: a dividends = "cash" pie's closes are price-only, and the
+    # paths must still carry its dividends.
+    prices = total_return_prices(frame)
     returns, sample = sample_history(
-        spec, prices, since=settings.since, until=settings.until,
-        candidates=candidates,
-    )  # fmt: skip
-    draw = SAMPLERS[settings.sampler](np.ascontiguousarray(returns.to_numpy()))
+        spec, prices, since=opt.since, until=opt.until, candidates=candidates
+    )
+    draw = SAMPLERS[opt.sampler](np.ascontiguousarray(returns.to_numpy()))
     # The day after the last day every series has a price (FX may run later).
     held = prices[list(returns.columns)].sort_index().dropna()
     start = held.index[-1] + pd.offsets.BDay(1)
-    dates = horizon_dates(start, settings.years)
-    result = monte_carlo(
+    dates = horizon_dates(start, opt.years)
+    result = _mc.monte_carlo(
         draw,
         list(returns.columns),
         spec.series(),
         spec.plan,
         start=dates[0],
-        years=settings.years,
-        paths=settings.paths,
-        seed=settings.seed,
-        goal=settings.goal,
+        years=opt.years,
+        paths=opt.paths,
+        seed=opt.seed,
+        goal=opt.goal,
         fx_mask=fx_mask,
         progress=progress,
         executor=executor,
         workers=workers,
     )
-    return Outlook(result, sample, settings, dates[0], dates[-1])
+    return Outlook(result, sample, opt, dates[0], dates[-1])

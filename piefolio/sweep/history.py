@@ -17,22 +17,25 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
 from piefolio.errors import PlanError
 from piefolio.models import replace
 from piefolio.scenarios.proxies import splice_proxy
 from piefolio.spec import PieSpec
-from piefolio.sweep.starts import StartSweep, sweep_starts
+from piefolio.sweep import starts as _starts
+from piefolio.sweep.starts import StartSweep
 
 if TYPE_CHECKING:
-    from piefolio.engine.frame import Frame
+    from piefolio.data.frame import PriceFrame
+    from piefolio.data.store import Store
+    from piefolio.engine.frame import Frame, Prices
 
-__all__ = ["StartSettings", "Starts", "history_frame", "start_sweep"]
+__all__ = ["StartSettings", "Starts", "frame_for", "history_frame", "sweep_starts"]
 
 
-@dataclass(frozen=True, slots=True)
-class StartSettings:
-    """How to sweep start dates.
+class StartSettings(BaseModel):
+    """How to sweep start dates: every option that changes a number.
 
     Attributes
     ----------
@@ -45,7 +48,9 @@ class StartSettings:
         through its proxies, or the plan's start (real prices only).
     """
 
-    every: str = "month"
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    every: Literal["month", "week", "quarter"] = "month"
     horizon: str | None = None
     origin: Literal["history", "plan"] = "history"
 
@@ -92,8 +97,8 @@ class Starts:
 
 
 def history_frame(
-    spec: PieSpec, frame: object
-) -> tuple[object, pd.Timestamp, list[str]]:
+    spec: PieSpec, frame: Frame
+) -> tuple[Prices, pd.Timestamp, list[str]]:
     """Splice declared proxies into the frame's young tickers.
 
     Parameters
@@ -134,9 +139,28 @@ def history_frame(
     return on_prices(base, out), pd.Timestamp(full.idxmax()), notes
 
 
-def start_sweep(
+def frame_for(
     spec: PieSpec,
-    frame: Frame,
+    settings: StartSettings | None = None,
+    *,
+    offline: bool = False,
+    store: Store | None = None,
+) -> PriceFrame:
+    """Load what :func:`sweep_starts` needs: all the history, or from the plan."""
+    from piefolio.data import get_prices
+
+    opt = settings or StartSettings()
+    if opt.origin == "plan":
+        return get_prices(spec, offline=offline, store=store)
+    # A slice listed after the plan's start is no error here: its proxy, or a
+    # later first start, covers it.
+    lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
+    return get_prices(lenient, start=dt.date(2000, 1, 1), offline=offline, store=store)
+
+
+def sweep_starts(
+    spec: PieSpec,
+    frame: Frame | None = None,
     *,
     settings: StartSettings | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -147,9 +171,10 @@ def start_sweep(
     ----------
     spec : PieSpec
         The pie; its plan runs from each start.
-    frame : Frame
+    frame : Frame, optional
         Prices of every series' tickers and the proxies (base currency); for
-        ``origin = "history"``, as much history as there is.
+        ``origin = "history"``, as much history as there is (default:
+        :func:`frame_for` from the store, offline).
     settings : StartSettings, optional
         Period, horizon, origin.
     progress : callable, optional
@@ -160,8 +185,10 @@ def start_sweep(
     Starts
     """
     opt = settings or StartSettings()
+    if frame is None:
+        frame = frame_for(spec, opt, offline=True)
     if opt.origin == "plan":
-        sweep = sweep_starts(
+        sweep = _starts.sweep_starts(
             frame,
             spec.series(),
             spec.plan,
@@ -176,7 +203,7 @@ def start_sweep(
         # Every ticker is priced from ``first`` on, so no start needs the
         # plan's late-listing rule; the plan's own start no longer bounds it.
         plan = replace(spec.plan, start=begin, late_listing="error")
-        sweep = sweep_starts(
+        sweep = _starts.sweep_starts(
             spliced,
             spec.series(),
             plan,

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from piefolio.data.frame import PriceFrame
 from piefolio.errors import SpecError
 from piefolio.scenarios.outlook import (
     SimulateSettings,
+    monte_carlo,
     sample_history,
-    simulate_plan,
     suggest_proxy,
 )
 from piefolio.spec import parse_pie
@@ -38,16 +39,20 @@ def market(crash: float = -0.5, seed: int = 1) -> pd.DataFrame:
     r = rng.normal(3e-4, 0.004, (len(DAYS), 4))
     in_2008 = np.asarray(DAYS.year == 2008)
     r[in_2008, 1] = (1 + crash) ** (1 / in_2008.sum()) - 1
-    prices = pd.DataFrame(100 * np.cumprod(1 + r, axis=0), index=DAYS, columns=["A", "M", "P", "Y"])
-    prices.loc[: "2003-05-30", "P"] = np.nan
-    prices.loc[: "2018-02-28", "Y"] = np.nan
+    prices = pd.DataFrame(
+        100 * np.cumprod(1 + r, axis=0), index=DAYS, columns=["A", "M", "P", "Y"]
+    )
+    prices.loc[:"2003-05-30", "P"] = np.nan
+    prices.loc[:"2018-02-28", "Y"] = np.nan
     return prices
 
 
 def test_a_young_slice_with_a_proxy_samples_from_the_proxys_first_day() -> None:
     returns, sample = sample_history(pie(), market())
     # The first return is the proxy's second day: its first day has a price, no return.
-    assert sample.start == pd.Timestamp("2003-06-03") and returns.index[0] == sample.start
+    assert (
+        sample.start == pd.Timestamp("2003-06-03") and returns.index[0] == sample.start
+    )
     assert sample.end == pd.Timestamp("2026-07-31") and sample.days == len(returns)
     assert sample.proxied == ("Y before 2018-03-01: P's returns",)
     assert not returns.isna().any().any()
@@ -55,7 +60,9 @@ def test_a_young_slice_with_a_proxy_samples_from_the_proxys_first_day() -> None:
     assert sample.deepest < -0.45 and sample.warning is None
 
 
-def test_a_young_slice_without_a_proxy_is_an_error_naming_it_with_a_suggestion() -> None:
+def test_a_young_slice_without_a_proxy_is_an_error_naming_it_with_a_suggestion() -> (
+    None
+):
     prices = market()
     # C follows Y closely and is listed since 2000: the store's best stand-in.
     prices["C"] = prices["A"]
@@ -63,7 +70,10 @@ def test_a_young_slice_without_a_proxy_is_an_error_naming_it_with_a_suggestion()
     with pytest.raises(SpecError) as info:
         sample_history(pie('ticker = "Y"'), prices, candidates=lambda: prices)
     message = str(info.value)
-    assert "Y has prices only since 2018-03-01, after 15 years before the data end (2011-07-31), and no proxy" in message
+    assert (
+        "Y has prices only since 2018-03-01, after 15 years before the data end (2011-07-31), and no proxy"
+        in message
+    )
     assert 'proxy = "C"' in message and "--since 2018-03-01" in message
     assert info.value.exit_code == 2
 
@@ -75,7 +85,9 @@ def test_since_is_honoured_or_refused() -> None:
     # proxy, later than asked, and the CLI echoes what was asked next to it.
     _, early = sample_history(pie(), market(), since=dt.date(2001, 1, 2))
     assert early.start == pd.Timestamp("2003-06-03")
-    with pytest.raises(SpecError, match=r"Y has prices only since 2018-03-01, after --since 2010-01-04"):
+    with pytest.raises(
+        SpecError, match=r"Y has prices only since 2018-03-01, after --since 2010-01-04"
+    ):
         sample_history(pie('ticker = "Y"'), market(), since=dt.date(2010, 1, 4))
     _, until = sample_history(pie(), market(), until=dt.date(2020, 12, 31))
     assert until.end == pd.Timestamp("2020-12-31")
@@ -85,16 +97,24 @@ def test_a_short_sample_without_a_crash_says_so_in_one_sentence() -> None:
     _, sample = sample_history(pie(), market(crash=-0.1), since=dt.date(2019, 1, 2))
     assert sample.years < 15 and sample.deepest > -0.30
     assert sample.warning is not None and sample.warning.count(". ") == 0
-    assert sample.warning.startswith("The sample is only 7.6 years (2019-01-02 to 2026-07-31) and holds no fall of Market worse than -30%")
+    assert sample.warning.startswith(
+        "The sample is only 7.6 years (2019-01-02 to 2026-07-31) and holds no fall of Market worse than -30%"
+    )
     _, kind = sample_history(pie(), market(crash=-0.1, seed=4))
-    assert kind.years > 15 and kind.warning is not None and "holds no fall of Market worse than -30%" in kind.warning
+    assert (
+        kind.years > 15
+        and kind.warning is not None
+        and "holds no fall of Market worse than -30%" in kind.warning
+    )
 
 
-def test_simulate_plan_names_its_horizon_from_the_day_after_the_data() -> None:
+def test_monte_carlo_names_its_horizon_from_the_day_after_the_data() -> None:
     settings = SimulateSettings(years=2, paths=20, seed=3, goal=5000)
-    out = simulate_plan(pie(), market(), settings=settings)
+    out = monte_carlo(pie(), PriceFrame.from_prices(market(), "USD"), settings=settings)
     # The data end on Friday 2026-07-31: the horizon is 2026-08-03 .. 2028-08-02.
-    assert out.horizon_start == pd.Timestamp("2026-08-03") and out.horizon_end == pd.Timestamp("2028-08-02")
+    assert out.horizon_start == pd.Timestamp(
+        "2026-08-03"
+    ) and out.horizon_end == pd.Timestamp("2028-08-02")
     assert out.result.invested.iloc[-1] == 1000 + 24 * 100
     assert "p_goal" in out.result.summary().columns
     assert out.basis.startswith("bootstrap of ")
@@ -103,7 +123,9 @@ def test_simulate_plan_names_its_horizon_from_the_day_after_the_data() -> None:
 def test_suggest_proxy_prefers_the_closest_listed_in_time() -> None:
     prices = market()
     late_twin = prices["Y"] * 1.0
-    late_twin.loc[: "2012-01-02"] = np.nan  # follows Y perfectly but listed too late
+    late_twin.loc[:"2012-01-02"] = np.nan  # follows Y perfectly but listed too late
     candidates = pd.DataFrame({"A": prices["A"], "TWIN": late_twin})
-    found = suggest_proxy(prices["Y"].rename("Y"), candidates, pd.Timestamp("2011-07-31"))
+    found = suggest_proxy(
+        prices["Y"].rename("Y"), candidates, pd.Timestamp("2011-07-31")
+    )
     assert found is not None and found[0] == "A"

@@ -102,7 +102,7 @@ def _pie(young: str) -> object:
         '[[pie.slices]]\nticker = "UP"\nweight = 0.5\n'
         f"[[pie.slices]]\n{young}\nweight = 0.5\n"
         '[benchmarks]\n"Flat" = "FLAT"\n'
-        "[plan]\nstart = 2024-01-01\ninitial = 1000\nrebalance = \"none\"\n"
+        '[plan]\nstart = 2024-01-01\ninitial = 1000\nrebalance = "none"\n'
         'late_listing = "redistribute"\n[plan.fees]\nmin_order = 0\n'
     )
 
@@ -121,27 +121,44 @@ def _young_market() -> pd.DataFrame:
 
 
 def test_starts_run_over_all_the_history_through_proxies() -> None:
-    from piefolio.sweep.history import StartSettings, start_sweep
+    from piefolio.sweep.history import StartSettings
+    from piefolio.sweep.history import sweep_starts as start_sweep
 
     prices = _young_market()
-    run = start_sweep(_pie('ticker = "Y"\nproxy = "P"'), prices, settings=StartSettings(horizon="1Y"))
+    run = start_sweep(
+        _pie('ticker = "Y"\nproxy = "P"'), prices, settings=StartSettings(horizon="1Y")
+    )
     # From P's first day (2021-03-01), one start a month, to the last whose year
     # fits before 2024-12-31: 2021-03 .. 2023-12 is 34 starts.
-    assert (run.first, run.last, run.count) == (pd.Timestamp("2021-03-01"), pd.Timestamp("2023-12-01"), 34)
+    assert (run.first, run.last, run.count) == (
+        pd.Timestamp("2021-03-01"),
+        pd.Timestamp("2023-12-01"),
+        34,
+    )
     assert run.proxied == ("Y before 2024-01-01: P's returns",)
-    assert run.range_text.startswith("34 starts, 2021-03-01 to 2023-12-01 (from the first day")
+    assert run.range_text.startswith(
+        "34 starts, 2021-03-01 to 2023-12-01 (from the first day"
+    )
     # Both slices grow every day: the pie beats the flat benchmark from every start.
     assert run.sweep.beat_share()["Flat"] == 1.0
     # Without a proxy the young slice bounds the starts to its own listing.
-    alone = start_sweep(_pie('ticker = "Y"'), prices, settings=StartSettings(horizon="6M"))
+    alone = start_sweep(
+        _pie('ticker = "Y"'), prices, settings=StartSettings(horizon="6M")
+    )
     assert alone.first == pd.Timestamp("2024-01-01") and alone.count == 6
     # --from plan keeps the plan's start and real prices (Y redistributed till it lists).
-    plan = start_sweep(_pie('ticker = "Y"\nproxy = "P"'), prices.loc["2024-01-01":], settings=StartSettings(horizon="6M", origin="plan"))
+    plan = start_sweep(
+        _pie('ticker = "Y"\nproxy = "P"'),
+        prices.loc["2024-01-01":],
+        settings=StartSettings(horizon="6M", origin="plan"),
+    )
     assert plan.first == pd.Timestamp("2024-01-01") and plan.proxied == ()
 
 
 @pytest.mark.slow
-def test_the_three_year_sweep_of_the_example_covers_the_history(shared_home: Path) -> None:
+def test_the_three_year_sweep_of_the_example_covers_the_history(
+    shared_home: Path,
+) -> None:
     import json
 
     from typer.testing import CliRunner
@@ -149,10 +166,25 @@ def test_the_three_year_sweep_of_the_example_covers_the_history(shared_home: Pat
     from piefolio.cli import app
 
     result = CliRunner().invoke(
-        app, ["sweep", str(REPO / "examples" / "ai-energy-2026.toml"), "--offline", "--horizon", "3Y", "--json", "--out", str(shared_home / "out")],
+        app,
+        [
+            "sweep",
+            str(REPO / "examples" / "ai-energy-2026.toml"),
+            "--offline",
+            "--horizon",
+            "3Y",
+            "--json",
+            "--out",
+            str(shared_home / "out"),
+        ],
         env={"PIEFOLIO_HOME": str(shared_home), "COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["starts"]["count"] >= 150 and data["starts"]["first"] <= "2008-12-31"
-    assert set(data["pie_beat_share"]) == {"S&P 500", "Russell 2000", "Semiconductors", "Data centers & chips"}
+    assert set(data["pie_beat_share"]) == {
+        "S&P 500",
+        "Russell 2000",
+        "Semiconductors",
+        "Data centers & chips",
+    }
