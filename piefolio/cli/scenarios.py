@@ -366,6 +366,7 @@ def simulate(
     import pandas as pd
 
     from piefolio.errors import SpecError
+    from piefolio.models import replace
     from piefolio.report import distribution_figure, fan_figure, write_page
     from piefolio.scenarios.outlook import (
         SAMPLERS,
@@ -443,6 +444,12 @@ def simulate(
         echo_json(payload)
         return
     cur = pie.pie.currency
+    # The plan as the paths run it: from the day after the data, over the horizon.
+    simulated = replace(
+        pie.plan,
+        start=outlook.horizon_start.date(),
+        end=outlook.horizon_end.date(),
+    )
     show = console()
     text = _mc_frame(summary, cur, goal)
     show.print(_mc_table(text, f"{pie.pie.name}: {basis}"))
@@ -452,7 +459,7 @@ def simulate(
         show.print(styled(sample.warning, "yellow"))
     show.print(
         f"Put in {result.invested.iloc[-1]:,.0f} {cur} over {horizon} "
-        f"(plan: {pie.plan.describe(cur)})"
+        f"(plan: {simulated.describe(cur)})"
     )
     figures = [
         (
