@@ -8,6 +8,7 @@ duckdb and plotly load only when a simulation or a store is actually needed.
 from __future__ import annotations
 
 import importlib
+import logging
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,9 @@ from piefolio.errors import (
     StoreError,
 )
 from piefolio.spec import Pie, PieSpec, Plan, load_pie
+
+# A library prints nothing unless its user configures logging (the CLI does).
+logging.getLogger("piefolio").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.account import Actual, Ledger, actual, load_history, next_orders

@@ -10,6 +10,7 @@ unavailable).
 from __future__ import annotations
 
 import functools
+import logging
 import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -167,6 +168,18 @@ def command(
         return wrapped
 
     return register
+
+
+class _StderrNotices(logging.Handler):
+    """Print the library's warnings (a busy store) as one yellow line on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console(stderr=True).print(styled(record.getMessage(), "yellow"))
+
+
+_notices = logging.getLogger("piefolio")
+_notices.addHandler(_StderrNotices(logging.WARNING))
+_notices.propagate = False
 
 
 def open_store(path: Path | None = None) -> Store:

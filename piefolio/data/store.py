@@ -17,8 +17,9 @@ incremental fetch asks only for days outside the covered range.
 
 Concurrency: DuckDB lets one process write a file, and no one read it meanwhile.
 Every call opens the file for as short as it can; a call that meets another
-process's lock waits and retries with back-off, telling ``on_wait`` ("store busy,
-retrying"), and raises :class:`~piefolio.errors.StoreError` only after
+process's lock waits and retries with back-off, telling ``on_wait`` once ("store
+busy: waiting ..."; without ``on_wait``, a warning of the ``piefolio.store``
+logger), and raises :class:`~piefolio.errors.StoreError` only after
 ``busy_timeout`` seconds. Every write is one transaction: a process killed in the
 middle leaves the store as it was before the write.
 """
@@ -26,6 +27,7 @@ middle leaves the store as it was before the write.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -55,6 +57,8 @@ __all__ = [
     "default_store_path",
     "sample_store_path",
 ]
+
+_log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS prices (
@@ -219,11 +223,18 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
 
         def notify(state: Any) -> None:
+            if state.attempt_number != 1:
+                return  # said once per wait: the user knows why it pauses
+            msg = (
+                f"store busy: waiting for another piefolio process that holds "
+                f"{self.path} (up to {self.busy_timeout:g} s)"
+            )
             if self.on_wait is not None:
-                self.on_wait(
-                    f"store busy ({self.path} is used by another piefolio process), "
-                    f"retrying (attempt {state.attempt_number})"
-                )
+                self.on_wait(msg)
+            else:
+                # Library callers who configured logging see it; the CLI
+                # prints the "piefolio" logger's records on stderr.
+                _log.warning(msg)
 
         retrying = Retrying(
             retry=retry_if_exception(_is_lock_error),
