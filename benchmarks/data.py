@@ -8,6 +8,9 @@ Rows:
 2. PriceFrame: 30 symbols x 26 years from the store into a PriceFrame in EUR
    (pivot, bounded fill, dated FX) vs ``pd.read_csv`` + pivot of the same symbols
    in USD. Target < 100 ms.
+3. wide import: a generated wide CSV of 5,000 tickers x 250 days (10 MB,
+   1.25 M prices) through the same path as row 1, vs ``pd.read_csv`` of it.
+   Target < 10 s (issue 13: it took about three minutes, ~35 ms a ticker).
 
 Run: ``python benchmarks/data.py [--prices DIR] [--repeat 5]``; ``--check``
 first verifies that both sides give the same prices.
@@ -61,6 +64,16 @@ def main() -> None:
     def pandas_read() -> None:
         pd.read_csv(long_csv)
 
+    wide_csv = tmp / "wide-5000.csv"
+    _write_wide(wide_csv, tickers=5000, days=250)
+
+    def piefolio_wide() -> None:
+        store = Store(tmp / f"wide-{next(counter)}.duckdb")
+        store.write(read_prices_file(wide_csv))
+
+    def pandas_wide() -> None:
+        pd.read_csv(wide_csv)
+
     store = Store(tmp / "frame.duckdb")
     store.write(read_prices_file(long_csv))
     store.write(read_prices_file(args.prices / FRED, only=["DEXUSEU"]))
@@ -91,6 +104,7 @@ def main() -> None:
             pandas_frame,
             0.1,
         ),
+        ("import wide CSV 5,000 tickers x 250 d", piefolio_wide, pandas_wide, 10.0),
     ):
         o_min, o_med = timed(ours, args.repeat)
         b_min, _ = timed(base, args.repeat)
@@ -107,6 +121,18 @@ def main() -> None:
             f"{name:<40} {o_min * 1e3:>10.1f}ms {o_med * 1e3:>6.1f}ms "
             f"{b_min * 1e3:>9.1f}ms {ratio:>6.2f} {target * 1e3:>5.0f}ms {ok}"
         )
+
+
+def _write_wide(path: Path, *, tickers: int, days: int) -> None:
+    """Write a wide CSV of random-walk closes (seeded), ``date,T0000,...``."""
+    rng = np.random.default_rng(13)
+    dates = pd.bdate_range("2024-01-02", periods=days).strftime("%Y-%m-%d")
+    walks = 100.0 * np.exp(np.cumsum(rng.normal(0.0, 0.01, (days, tickers)), axis=0))
+    frame = pd.DataFrame(
+        walks.round(4), index=dates, columns=[f"T{i:04d}" for i in range(tickers)]
+    )
+    frame.index.name = "date"
+    frame.to_csv(path)
 
 
 if __name__ == "__main__":

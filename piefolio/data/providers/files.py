@@ -34,6 +34,7 @@ import pandas as pd
 
 from piefolio.currency import currency_problem
 from piefolio.data.providers.base import (
+    COLUMNS,
     DIVIDEND_MAX,
     PRICE_RANGE,
     SPLIT_RANGE,
@@ -129,12 +130,12 @@ def read_prices_file(
             raw = pd.read_parquet(file)
         else:
             _check_row_lengths(file)
-            raw = pd.read_csv(file, dtype=str, keep_default_na=False)
             # pandas renames a repeated column "CVX" to "CVX.1", which would pass
             # for a ticker; the header as written tells the truth.
-            header = pd.read_csv(file, nrows=1, header=None, dtype=str)
-            if header.shape[0] and header.shape[1] == raw.shape[1]:
-                raw.columns = [str(c) for c in header.iloc[0]]
+            names = _header(file)
+            raw = pd.read_csv(file, keep_default_na=False, **_column_types(names))
+            if len(names) == raw.shape[1]:
+                raw.columns = names
     except BadData:
         raise
     except Exception as exc:  # pandas/pyarrow raise many kinds; all mean unreadable
@@ -164,6 +165,28 @@ def read_prices_file(
             raise BadData(f"{file}: unknown column(s) {extra}; {_EXPECTED}")
         return _read_fred(file, raw, dates, currency)
     return _read_wide(file, raw, dates, currency)
+
+
+def _header(file: Path) -> list[str]:
+    """Return the column names as the first line writes them."""
+    import csv
+
+    with file.open(encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f), [])
+
+
+def _column_types(names: list[str]) -> dict[str, object]:
+    """How to read a CSV: all text, or (a wide file) numbers beside the dates.
+
+    A wide file of thousands of tickers is read as numbers by the CSV parser
+    itself; a cell that is not a number leaves its column as text, which
+    :func:`_numbers` then names. Long and FRED-style files are read as text.
+    """
+    low = {_ALIASES.get(n.strip().lower(), n.strip().lower()) for n in names}
+    date = [n for n in names if n.strip().lower() == "date"]
+    if "ticker" in low or "series" in low or len(date) != 1:
+        return {"dtype": str}
+    return {"dtype": {date[0]: str}, "na_values": list(_BLANK)}
 
 
 def _first_line(exc: BaseException) -> str:
@@ -466,18 +489,58 @@ def _read_wide(
     _check_order(
         file, pd.Series(np.zeros(len(raw), dtype=np.int64), index=raw.index), dates
     )
+    values = _price_matrix(file, raw, tickers)
     out: list[RawSeries] = []
-    index = pd.DatetimeIndex(dates.to_numpy())
-    for c in tickers:
-        v = _numbers(file, raw[c], c, allow_missing=True, kind="price")
+    # Every value is checked above and the dates (sorted, unique) once for all
+    # columns: each column's frame is then built directly, not through
+    # make_frame, which costs a wide file of 5,000 tickers tens of seconds.
+    index = pd.DatetimeIndex(dates.to_numpy()).normalize().as_unit("ns")
+    index = index.rename("date")
+    columns = pd.Index(COLUMNS)  # one Index for all: pandas builds each anew
+    for j, c in enumerate(tickers):
+        v = values[:, j]
         keep = ~np.isnan(v)
         sym = c.upper()
         cur = currency
         if sym == "EURUSD":  # the shared fixture's DEXUSEU column
             sym, cur = "EURUSD=X", "USD"
-        frame = make_frame(index[keep], close=v[keep], adj_close=v[keep])
+        full = bool(keep.all())
+        kept = v if full else v[keep]
+        block = np.column_stack([kept, kept, np.zeros(len(kept)), np.ones(len(kept))])
+        frame = pd.DataFrame(
+            block, index=index if full else index[keep], columns=columns
+        )
         out.append(_series(file, sym, frame, cur))
     return out
+
+
+_BLANK = ("", ".", "nan", "NaN", "<NA>", "None")
+
+
+def _price_matrix(file: Path, raw: pd.DataFrame, tickers: list[str]) -> np.ndarray:
+    """Parse and check every price column of a wide file at once.
+
+    Returns a float64 array of shape (rows, len(tickers)), NaN where a cell is
+    empty; the first bad cell raises as :func:`_numbers` would, naming it.
+    """
+    block = raw[tickers]
+    numeric = np.array([pd.api.types.is_numeric_dtype(t) for t in block.dtypes])
+    values = np.empty((len(raw), len(tickers)))
+    if numeric.any():
+        values[:, numeric] = block.loc[:, numeric].to_numpy(dtype=np.float64)
+    for j in np.flatnonzero(~numeric):
+        # Text in a column: the column check names a cell that is no number.
+        c = tickers[j]
+        values[:, j] = _numbers(file, raw[c], c, allow_missing=True, kind="price")
+    lo, hi = PRICE_RANGE
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(values) & ~((values >= lo) & (values <= hi))
+    if bad.any():
+        col = int(np.flatnonzero(bad.any(axis=0))[0])
+        _numbers(
+            file, raw[tickers[col]], tickers[col], allow_missing=True, kind="price"
+        )
+    return values
 
 
 def _quote_currency(fx_symbol: str) -> str:

@@ -182,6 +182,11 @@ BAD = [
         r"line 3, column 'adj_close': price 1e-300 is outside",
     ),
     (
+        "text in a wide file",
+        "date,AAA,BBB\n2024-01-02,1,2\n2024-01-03,1,n/a\n",
+        r"line 3, column 'BBB': 'n/a' is not a number",
+    ),
+    (
         "infinite price in a wide file",
         "date,AAA,BBB\n2024-01-02,1,2\n2024-01-03,1,-inf\n",
         r"line 3, column 'BBB': price -inf is not finite",
