@@ -184,7 +184,7 @@ def suggest_proxy(
         if name == young.name:
             continue
         series = candidates[name]
-        first = series.first_valid_index()
+        first = _first_day(series)
         if first is None or first > before:
             continue
         other = series.reindex(young.index).pct_change(fill_method=None)
@@ -195,6 +195,12 @@ def suggest_proxy(
         if np.isfinite(corr) and (best is None or corr > best[1]):
             best = (str(name), corr)
     return best
+
+
+def _first_day(prices: pd.Series) -> pd.Timestamp | None:
+    """Return the day of the first price (None for a series without one)."""
+    first = prices.first_valid_index()
+    return None if first is None else pd.Timestamp(str(first))
 
 
 def _drawdown(values: pd.Series) -> float:
@@ -259,14 +265,14 @@ def sample_history(
     }
     for s in symbols:
         own = prices[s]
-        first = own.first_valid_index()
+        first = _first_day(own)
         proxy = proxies.get(s)
         if proxy is not None and proxy in prices and first is not None:
             spliced = splice_proxy(own, prices[proxy])
             if spliced.first_valid_index() != first:
                 notes.append(f"{s} before {first.date()}: {proxy}'s returns")
                 own = spliced
-        begins = own.first_valid_index()
+        begins = _first_day(own)
         # A week of slack: a --since on a weekend or a holiday is still met.
         if begins is None or (proxy is None and begins > wanted + pd.Timedelta(days=7)):
             young = _Young(s, begins, wanted, since, s in only_benchmark)

@@ -132,11 +132,12 @@ def history_frame(
         spliced = splice_proxy(closes[ticker], closes[proxy])
         if first is not None and spliced.first_valid_index() != first:
             out[ticker] = spliced
-            notes.append(f"{ticker} before {first.date()}: {proxy}'s returns")
+            listed = pd.Timestamp(str(first)).date()
+            notes.append(f"{ticker} before {listed}: {proxy}'s returns")
     full = out.notna().all(axis=1)
     if not full.any():
         raise PlanError("no day on which every slice of every series has a price")
-    return on_prices(base, out), pd.Timestamp(full.idxmax()), notes
+    return on_prices(base, out), pd.Timestamp(str(full.idxmax())), notes
 
 
 def frame_for(

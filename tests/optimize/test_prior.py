@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piefolio.optimize import propose
 from piefolio.optimize.prior import equilibrium, shrink_to_prior
@@ -80,3 +82,22 @@ def test_no_default_expected_return_above_thirty_percent_on_real_data(ai_spec, r
     assert p.estimator.startswith("Bayes-Stein shrinkage toward the CAPM equilibrium of S&P 500")
     # Proxies (NRG for VST the youngest of them, 2003-12) give the means 20+ years.
     assert p.mu_start.isoformat() <= "2004-01-01" and p.mu_days > 5000
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    days=st.integers(30, 400),
+    n=st.integers(1, 6),
+    scale=st.floats(1e-4, 1e-2),
+)
+def test_shrinkage_never_leaves_the_segment_between_sample_and_prior(seed: int, days: int, n: int, scale: float) -> None:
+    rng = np.random.default_rng(seed)
+    returns = rng.normal(rng.normal(0, scale, n), 0.02, (days, n))
+    prior = rng.normal(0, scale, n)
+    out = shrink_to_prior(returns, prior)
+    assert 0 < out.intensity <= 1
+    # One intensity for every slice: the estimate is on the segment, slice by slice.
+    np.testing.assert_allclose(out.mu, (1 - out.intensity) * out.sample + out.intensity * prior, rtol=1e-12, atol=1e-15)
+    assert np.all(out.mu >= np.minimum(out.sample, prior) - 1e-15)
+    assert np.all(out.mu <= np.maximum(out.sample, prior) + 1e-15)
