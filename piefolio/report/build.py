@@ -13,13 +13,100 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from piefolio.models import replace
 from piefolio.report.model import ReportData
 
 if TYPE_CHECKING:
     from piefolio.backtest import Backtest
     from piefolio.spec import Pie
 
-__all__ = ["allocation_tree", "report_data", "theme_contributions"]
+__all__ = [
+    "allocation_tree",
+    "late_listings",
+    "listing_note",
+    "period_text",
+    "report_data",
+    "theme_contributions",
+]
+
+#: Said instead of a 0 dividends step when dividends are inside adjusted closes.
+DIVIDENDS_INSIDE_NOTE = (
+    "Dividends are reinvested inside the adjusted closes here, so the waterfall "
+    "counts them in the price gains rather than as a step of their own."
+)
+
+
+def late_listings(prices: pd.DataFrame) -> pd.Series:
+    """Slices whose first price comes after the run's first day.
+
+    Parameters
+    ----------
+    prices : pd.DataFrame, shape (n_days, n_tickers)
+        The slices' closes on the run's dates; NaN before a listing.
+
+    Returns
+    -------
+    pd.Series
+        Ticker -> first date with a price (``datetime.date``), only for the
+        tickers listed after the first row, in column order.
+    """
+    if prices.empty:
+        return pd.Series(dtype=object)
+    start = prices.index[0]
+    first = {str(t): prices[t].first_valid_index() for t in prices.columns}
+    return pd.Series(
+        {t: d.date() for t, d in first.items() if d is not None and d > start},
+        dtype=object,
+    )
+
+
+def listing_note(late: pd.Series, targets: pd.Series) -> str | None:
+    """Say which slices listed late and where their weight went meanwhile.
+
+    Parameters
+    ----------
+    late : pd.Series
+        Ticker -> first date with a price (:func:`late_listings`).
+    targets : pd.Series
+        Ticker -> target effective weight.
+
+    Returns
+    -------
+    str or None
+        One sentence; None when no slice listed late. The engine spreads the
+        target of an unlisted slice over the listed ones in proportion to their
+        targets, and buys the slice on its first price.
+    """
+    if late.empty:
+        return None
+    parts = [
+        f"{t} ({100 * float(targets.get(t, 0.0)):.1f} % target) from {d.isoformat()}"
+        for t, d in late.items()
+    ]
+    return (
+        "Listed after the start: " + ", ".join(parts) + ". Until a slice had a "
+        "price its target was spread over the slices that had one, in proportion "
+        "to their targets, and it was bought on its first day."
+    )
+
+
+def period_text(index: pd.DatetimeIndex) -> str:
+    """Say the run's first and last day and its length in words.
+
+    Parameters
+    ----------
+    index : pd.DatetimeIndex
+        The NAV's dates.
+
+    Returns
+    -------
+    str
+        ``"5.6 years of prices, 2021-01-04 to 2026-08-03."`` (years are
+        calendar days / 365).
+    """
+    first, last = index[0].date(), index[-1].date()
+    years = (last - first).days / 365.0
+    return f"{years:.1f} years of prices, {first.isoformat()} to {last.isoformat()}."
 
 
 def allocation_tree(pie: Pie) -> pd.DataFrame:
@@ -124,7 +211,17 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         fees=pie.fees,
     )
     steps = dict(fall.steps())
+    notes = list(bt.notes())
+    if bt.frame.dividends is None and steps.get("dividends") == 0.0:
+        del steps["dividends"]
+        notes.append(DIVIDENDS_INSIDE_NOTE)
     steps["ending value"] = fall.final_value
+    listing = listing_note(late_listings(prices), targets)
+    if listing is not None:
+        notes.insert(0, listing)
+    plan = spec.plan
+    if plan.end is None and len(pie.nav.index):
+        plan = replace(plan, end=pie.nav.index[-1].date())
     daily = daily_contributions(weights, prices)
     by_theme = theme_contributions(daily, spec.pie.themes())
     per_year = contributions_by_year(
@@ -135,9 +232,9 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         title=spec.pie.name,
         currency=currency,
         thesis=spec.pie.thesis or "",
-        plan_text=spec.plan.describe(currency),
+        plan_text=plan.describe(currency) + " " + period_text(pie.nav.index),
         generated=generated or dt.datetime.now(),
-        notes=tuple(bt.notes()),
+        notes=tuple(notes),
         nav=bt.nav(),
         unit_value=bt.unit_value(),
         invested=bt.invested(),

@@ -35,6 +35,7 @@ from piefolio.report.scenario_figures import FAN_PERCENTILES, claims_figure, fan
 
 __all__ = [
     "FAN_PERCENTILES",
+    "OTHER_LABEL",
     "allocation_figure",
     "annual_returns_figure",
     "claims_figure",
@@ -382,6 +383,11 @@ def waterfall_figure(data: ReportData) -> Any:
     return layout(fig, "Where the ending value came from")
 
 
+#: Legend of the contributions' ``other`` column: the part of the pie's return no
+#: slice made (idle cash and its interest, fees, cash dividends, deposit days).
+OTHER_LABEL = "cash, fees and the rest"
+
+
 def contributions_figure(data: ReportData) -> Any | None:
     """Contribution of each theme to the pie's return, year by year.
 
@@ -406,7 +412,7 @@ def contributions_figure(data: ReportData) -> Any | None:
             go.Bar(
                 x=years,
                 y=table[theme],
-                name=str(theme),
+                name=OTHER_LABEL if theme == "other" else str(theme),
                 marker_color=colour(i),
                 hovertemplate="%{y:+.1%}",
             )
@@ -576,7 +582,8 @@ def report_figures(data: ReportData) -> list[tuple[str, Any]]:
         ),
         (
             "What each theme added to (or took from) the pie's return each year; "
-            "the diamond is their sum.",
+            f"the diamond is their sum. '{OTHER_LABEL}' is the part no slice made: "
+            "idle cash and its interest, fees, and the days money came in.",
             contributions_figure(data),
         ),
         (

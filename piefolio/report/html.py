@@ -62,6 +62,8 @@ class _Table:
     columns: list[str]
     rows: list[tuple[str, list[str]]]
     highlight_first: bool
+    hints: dict[str, str]
+    footnotes: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,10 @@ def _table(
     *,
     heading: str = "",
     highlight_first: bool = False,
+    definitions: dict[str, str] | None = None,
 ) -> _Table:
+    labels = [_cell(label) for label in frame.index]
+    hints = {k: v for k, v in (definitions or {}).items() if k in labels}
     return _Table(
         heading=heading,
         caption=caption,
@@ -129,6 +134,8 @@ def _table(
             )
         ],
         highlight_first=highlight_first,
+        hints=hints,
+        footnotes=[f"{k}: {v}." for k, v in hints.items()],
     )
 
 
@@ -353,6 +360,7 @@ def render_report(data: ReportData) -> str:
             summary_frame(data),
             heading="Pie vs benchmarks",
             highlight_first=True,
+            definitions=tables_text.DEFINITIONS,
         ),
         _table(
             "The deepest fall of each series (time-weighted) and its worst days: "

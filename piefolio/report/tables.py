@@ -17,6 +17,7 @@ from piefolio.report.format import DASH, money, percent, ratio
 from piefolio.report.model import ReportData
 
 __all__ = [
+    "DEFINITIONS",
     "against_frame",
     "holdings_frame",
     "shape_frame",
@@ -24,6 +25,24 @@ __all__ = [
     "trailing_frame",
     "worst_drawdowns_frame",
 ]
+
+#: Row label -> what it measures, shown as a hover on the label and as a
+#: footnote under the summary table.
+DEFINITIONS: dict[str, str] = {
+    "Return (time-weighted)": "growth of one unit of the pie, so deposits and "
+    "withdrawals do not count as gains",
+    "XIRR (money-weighted)": "the yearly rate at which the money put in, on the "
+    "days it went in, grows to the final value",
+    "Sharpe": "return above the risk-free rate per unit of volatility, a year",
+    "Sortino": "like Sharpe, but divided by the downside deviation only (the "
+    "spread of the days below the risk-free rate)",
+    "Calmar": "time-weighted return a year divided by the size of the maximum drawdown",
+    "Beta": "how much the series moved per 1 % move of the first benchmark "
+    "(daily returns)",
+    "PME": "Kaplan-Schoar public-market equivalent: the pie's final value and "
+    "withdrawals over what the same money on the same days would have made in "
+    "the benchmark; above 1 the pie did better",
+}
 
 _TRAILING_LABELS = {
     "YTD": "Year to date",

@@ -107,3 +107,36 @@ def test_allocation_tree_paths_and_weights() -> None:
     ]  # fmt: skip
     assert tree.loc[tree["parent"] == "", "weight"].sum() == pytest.approx(1.0)
     assert tree.loc[tree["id"] == "Theme 1/T03", "weight"].item() == pytest.approx(0.25)
+
+
+def test_late_listings_and_the_note() -> None:
+    from piefolio.report.build import late_listings, listing_note, period_text
+
+    index = pd.bdate_range("2024-01-01", periods=5)
+    prices = pd.DataFrame(
+        {"A": [1.0] * 5, "B": [np.nan, np.nan, 2.0, 2.0, 2.0], "C": [np.nan] + [3.0] * 4},
+        index=index,
+    )
+    late = late_listings(prices)
+    assert late.to_dict() == {"B": index[2].date(), "C": index[1].date()}
+    note = listing_note(late, pd.Series({"A": 0.5, "B": 0.3, "C": 0.2}))
+    assert note is not None
+    assert "B (30.0 % target) from 2024-01-03" in note
+    assert "in proportion to their targets" in note
+    assert listing_note(late_listings(prices[["A"]]), pd.Series({"A": 1.0})) is None
+    # 2024-01-01 to 2024-01-05: 4 calendar days.
+    assert period_text(index) == "0.0 years of prices, 2024-01-01 to 2024-01-05."
+
+
+def test_page_says_the_period_and_that_dividends_are_in_the_prices() -> None:
+    prices = market(2, 300)
+    prices.loc[prices.index[:100], "T01"] = np.nan  # listed late
+    spec = parse_pie(spec_text(2, 1).replace("[plan]\n", '[plan]\nlate_listing = "redistribute"\n'))
+    data = report_data(backtest(spec, frame=frame(prices)))
+    last = prices.index[-1].date().isoformat()
+    assert f"until {last}." in data.plan_text and "latest data" not in data.plan_text
+    assert f"to {last}." in data.plan_text
+    # Adjusted closes: no 0 dividends step, a note instead.
+    assert "dividends" not in data.waterfall.index
+    assert any("inside the adjusted closes" in n for n in data.notes)
+    assert any(n.startswith("Listed after the start: T01 (50.0 % target)") for n in data.notes)

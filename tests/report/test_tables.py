@@ -94,3 +94,8 @@ def test_page_has_the_new_sections(real_report: ReportData) -> None:
     ):
         assert f"<h2>{heading}</h2>" in page
     assert "12-month Sharpe ratio" in page
+    # PME, Calmar and Sortino are defined in a hover and a footnote.
+    for label in ("PME", "Calmar", "Sortino"):
+        hint = tables.DEFINITIONS[label]
+        assert f'<th scope="row" title="{hint}">{label}</th>' in page.replace("&#39;", "'")
+        assert f"<li>{label}: {hint}.</li>" in page.replace("&#39;", "'")
