@@ -45,9 +45,21 @@ def claim_folder(folder: Path, *, force: bool = False) -> Path:
     Raises
     ------
     SpecError
-        ``folder`` is a file, or holds files piefolio did not write and
-        ``force`` is false (the message names a few of them).
+        ``folder`` is a file, cannot be created or read (a name too long, no
+        permission), or holds files piefolio did not write and ``force`` is
+        false (the message names a few of them).
     """
+    try:
+        return _claim(folder, force)
+    except OSError as exc:  # a name too long, a folder we may not read...
+        shown = str(folder) if len(str(folder)) <= 80 else f"{str(folder)[:77]}..."
+        raise SpecError(
+            f"{shown}: cannot write the report there ({exc.strerror}); expected "
+            "--out to name a folder piefolio may create and write"
+        ) from exc
+
+
+def _claim(folder: Path, force: bool) -> Path:
     if folder.exists() and not folder.is_dir():
         raise SpecError(
             f"{folder}: is a file, not a folder; expected --out to name a folder "

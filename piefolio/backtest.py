@@ -20,7 +20,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from piefolio.errors import PlanError
 from piefolio.spec import PieSpec, load_pie
+
+#: Trading days a backtest needs for every figure of its summary.
+MIN_DAYS = 3
 
 if TYPE_CHECKING:
     from piefolio.analytics.performance import Performance
@@ -323,4 +327,13 @@ def backtest(
         name: simulate(frame, weights, spec.plan)
         for name, weights in spec.series().items()
     }
+    # Every figure of the summary needs returns, a benchmark's tracking error
+    # two of them: three days (a one-day run crashed the summary).
+    days = results[spec.pie.name].nav.index
+    if len(days) < MIN_DAYS:
+        raise PlanError(
+            f"the plan runs on {len(days)} trading day(s) ({days[0].date()} to "
+            f"{days[-1].date()}); expected at least {MIN_DAYS}: start earlier, end "
+            "later, or fetch newer prices"
+        )
     return Backtest(spec, frame, results, settings.risk_free)

@@ -71,7 +71,10 @@ horizon = "1Y"
 def render_template(name: str, *, file: str = "pie.toml") -> str:
     """Return the template text for a pie called ``name``."""
     start = dt.date(dt.date.today().year - 5, 1, 2)
-    return _TEMPLATE.format(name=json.dumps(name), start=start.isoformat(), file=file)
+    # A TOML basic string: JSON escapes quotes and controls; ensure_ascii=False
+    # keeps characters beyond the BMP whole (TOML refuses surrogate escapes).
+    text = json.dumps(name, ensure_ascii=False)
+    return _TEMPLATE.format(name=text, start=start.isoformat(), file=file)
 
 
 def write_template(path: Path, name: str) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -133,3 +135,30 @@ def write_pie(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def synthetic_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of random-walk closes of SPY, CVX, XOM, IWM (USD), 2012 to mid-2026.
+
+    Built once per session: for CLI tests that must run without the shared data.
+    """
+    from piefolio.data import read_prices_file
+    from piefolio.data.store import Store
+
+    home = tmp_path_factory.mktemp("fuzz-home")
+    days = pd.bdate_range("2012-01-02", "2026-06-30")
+    rng = np.random.default_rng(13)
+    closes = 100 * np.exp(np.cumsum(rng.normal(2e-4, 0.012, (len(days), 4)), axis=0))
+    frame = pd.DataFrame(closes, index=days, columns=["SPY", "CVX", "XOM", "IWM"])
+    long = (
+        frame.rename_axis("date")
+        .reset_index()
+        .melt("date", var_name="ticker", value_name="adj_close")
+    )
+    csv = home / "prices.csv"
+    long.sort_values(["ticker", "date"]).to_csv(
+        csv, index=False, date_format="%Y-%m-%d"
+    )
+    Store(home / "store.duckdb").write(read_prices_file(csv))
+    return home
