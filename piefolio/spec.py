@@ -758,8 +758,4 @@ def parse_pie(text: str, *, source: PathLike = "<string>") -> PieSpec:
         required=("pie", "plan"),
         named_lists=("benchmarks",),
     )
-    return (
-        spec
-        if str(source) == "<string>"
-        else replace(spec, source=Path(source))
-    )
+    return spec if str(source) == "<string>" else replace(spec, source=Path(source))

@@ -106,14 +106,16 @@ def data_fetch(
     failed = [r for r in reports if not r.ok]
     lost = [r for r in failed if r.last_stored is None]
     if lost or (failed and not any(r.source for r in reports)):
+        from piefolio.data.chain import summarize
         from piefolio.errors import DataUnavailable
 
         # Nothing came in: a fetch that fetched nothing has failed, even where
         # older prices are stored (they are listed above with their age).
+        why = f" ({summarize(failed)[0]})" if all(r.offline for r in failed) else ""
         raise DataUnavailable(
-            f"fetched nothing for {', '.join(r.symbol for r in lost or failed)}: "
-            "check the tickers (Yahoo spelling, e.g. ASML.AS), connect to the "
-            "internet, or import a file with `piefolio data import FILE`"
+            f"fetched nothing for {', '.join(r.symbol for r in lost or failed)}"
+            f"{why}: check the tickers (Yahoo spelling, e.g. ASML.AS), connect to "
+            "the internet, or import a file with `piefolio data import FILE`"
         )
 
 

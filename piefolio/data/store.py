@@ -495,33 +495,6 @@ class Store:
                 con.execute("DELETE FROM symbols WHERE symbol = ?", [sym])
             con.commit()
 
-    def write_table(self, name: str, frame: pd.DataFrame) -> str:
-        """Store a results table (e.g. a sweep's rows) for SQL queries, replacing it.
-
-        Parameters
-        ----------
-        name : str
-            Table name: letters, digits and underscores.
-        frame : pd.DataFrame
-            The rows; written whole in one transaction, or not at all.
-
-        Returns
-        -------
-        str
-            The table's name, for ``SELECT * FROM <name>``.
-        """
-        if not name.replace("_", "").isalnum() or not name[0].isalpha():
-            raise StoreError(
-                f"table name {name!r}: expected letters, digits and underscores"
-            )
-        with self._connect(write=True) as con:
-            con.begin()
-            con.register("incoming", frame)
-            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-            con.commit()
-        return name
-
     # ----------------------------------------------------------------------- reads
 
     def read(

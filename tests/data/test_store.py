@@ -210,15 +210,3 @@ def test_delete(store: Store) -> None:
     )
     store.delete(["A"])
     assert [i.symbol for i in store.symbols()] == ["B"]
-
-
-def test_results_table_is_written_whole_and_replaced(store: Store) -> None:
-    rows = pd.DataFrame({"variant": [1, 2], "sharpe": [0.5, 0.7]})
-    assert store.write_table("sweep_x", rows) == "sweep_x"
-    store.write_table("sweep_x", rows.iloc[:1])
-    import duckdb
-
-    with duckdb.connect(str(store.path), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM sweep_x").fetchone() == (1,)
-    with pytest.raises(StoreError, match="table name"):
-        store.write_table("x; DROP TABLE prices", rows)

@@ -130,7 +130,9 @@ def _captured_logs() -> Iterator[list[str]]:
 
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    first = text[0] if text else type(exc).__name__
+    # curl appends a pointer to its manual to every error.
+    return first.split(" See https://curl.se", 1)[0].rstrip(". ")
 
 
 def _transport_error(symbol: str, exc: BaseException) -> ProviderError:
