@@ -439,11 +439,19 @@ def simulate(
             "currency": pie.pie.currency,
             "goal": goal,
             "invested": float(result.invested.iloc[-1]),
+            "deposited": result.deposited,
             "summary": summary.to_dict(orient="index"),
         }
         echo_json(payload)
         return
     cur = pie.pie.currency
+    deposited = float(result.deposited or result.invested.iloc[-1])
+    withdraws = result.withdrawn is not None
+    money_line = f"Put in {deposited:,.0f} {cur}" + (
+        f", withdrawals ask {deposited - float(result.invested.iloc[-1]):,.0f} {cur}"
+        if withdraws
+        else ""
+    )
     # The plan as the paths run it: from the day after the data, over the horizon.
     simulated = replace(
         pie.plan,
@@ -457,10 +465,7 @@ def simulate(
         show.print(f"Sample as asked: {asked_text}")
     if sample.warning:
         show.print(styled(sample.warning, "yellow"))
-    show.print(
-        f"Put in {result.invested.iloc[-1]:,.0f} {cur} over {horizon} "
-        f"(plan: {simulated.describe(cur)})"
-    )
+    show.print(f"{money_line} over {horizon} (plan: {simulated.describe(cur)})")
     figures = [
         (
             f"{name}: percentiles 5-95 of the value on {paths:,} paths"
@@ -469,14 +474,16 @@ def simulate(
         )
         for s, name in enumerate(result.names)
     ]
-    finals = pd.DataFrame(result.final, columns=list(result.names))
-    put_in = float(result.invested.iloc[-1])
+    # What the investor got: the final value, plus what the withdrawals paid.
+    finals = pd.DataFrame(result.got, columns=list(result.names))
     figures.insert(
         0,
         (
             "Where the plan ends, per series: median, quartiles and the 5th-95th "
-            "percentiles of the final value; left of the dashed line is a loss",
-            distribution_figure(finals, put_in, "Final value after "
+            "percentiles of the final value"
+            + (" plus the withdrawals paid" if withdraws else "")
+            + "; left of the dashed line (the deposits) is a loss",
+            distribution_figure(finals, deposited, "Final value after "
                                 f"{years:g} years"),
         ),
     )  # fmt: skip
@@ -576,6 +583,8 @@ def _mc_frame(summary: pd.DataFrame, currency: str, goal: float | None) -> pd.Da
         }
         if goal is not None:
             cells["P(goal)"] = percent(row["p_goal"], decimals=0)
+        if "withdrawn_p50" in row:
+            cells["withdrawn (median)"] = money(row["withdrawn_p50"], currency)
         cells["P(pie beats)"] = percent(row.get("p_pie_beats"), decimals=0)
         cells["ES 5 %"] = money(row["expected_shortfall"], currency)
         rows[str(name)] = cells

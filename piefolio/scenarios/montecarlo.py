@@ -16,10 +16,12 @@ Conventions:
 - Reproducible: chunk ``c`` draws from ``SeedSequence(seed).spawn(chunks)[c]``, so
   the same seed and chunk size give the same numbers on any machine, in this
   process, on all cores or on a Dask cluster.
-- "Loss" means a final value below the net amount put in (deposits minus
-  withdrawals); XIRR is per path (:func:`piefolio.ledger.xirr`), from the money
-  that moved (a path that ran out is paid only what it could still pay) and its
-  final value.
+- What the investor got on a path is its final value plus the withdrawals it
+  actually paid; "loss" means that is below the money deposited, and "the pie
+  beats" compares it between series (so a plan that withdraws more than it
+  deposits is not a sure "no loss" because its net put in is negative); XIRR
+  is per path (:func:`piefolio.ledger.xirr`), from the money that moved (a
+  path that ran out is paid only what it could still pay) and its final value.
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ class MonteCarloResult:
         Money-weighted annual return of each path and series.
     goal : float or None
         The target final value asked for, if any.
+    withdrawn : FloatArray, shape (P, S), optional
+        Withdrawals each path and series actually paid (positive; None: none).
+    deposited : float, optional
+        Money deposited over the horizon, the initial amount included (None:
+        the last ``invested``).
     """
 
     names: tuple[str, ...]
@@ -74,6 +81,16 @@ class MonteCarloResult:
     invested: pd.Series
     xirr: FloatArray
     goal: float | None
+    withdrawn: FloatArray | None = None
+    deposited: float | None = None
+
+    @property
+    def got(self) -> FloatArray:
+        """Final value plus the withdrawals paid, shape (P, S)."""
+        if self.withdrawn is None:
+            return self.final
+        out: FloatArray = self.final + self.withdrawn
+        return out
 
     @property
     def paths(self) -> int:
@@ -95,12 +112,18 @@ class MonteCarloResult:
         """Tabulate the outcomes: one row per series.
 
         Columns: percentiles of the final value, XIRR percentiles 5/50/95,
-        probabilities of a
-        loss, of reaching the goal, of running out and (benchmarks) of the pie
-        beating them, and the expected shortfall of the final value (mean of the
-        worst 5 %).
+        probabilities of a loss (final value plus withdrawals below the
+        deposits), of reaching the goal, of running out and (benchmarks) of the
+        pie beating them (on the same measure), the expected shortfall of the
+        final value (mean of the worst 5 %) and, when the plan withdraws, the
+        median withdrawn.
         """
-        put_in = float(self.invested.iloc[-1])
+        put_in = (
+            float(self.invested.iloc[-1])
+            if self.deposited is None
+            else float(self.deposited)
+        )
+        got = self.got
         rows = []
         for s, name in enumerate(self.names):
             final = self.final[:, s]
@@ -117,13 +140,15 @@ class MonteCarloResult:
                     if np.isfinite(xirr).any()
                     else np.nan
                 )
-            row["p_loss"] = float((final < put_in).mean())
+            row["p_loss"] = float((got[:, s] < put_in).mean())
             row["expected_shortfall"] = float(worst.mean())
             row["p_ran_out"] = float((self.ran_out[:, s] >= 0).mean())
             if self.goal is not None:
                 row["p_goal"] = float((final >= self.goal).mean())
+            if self.withdrawn is not None:
+                row["withdrawn_p50"] = float(np.median(self.withdrawn[:, s]))
             if s > 0:
-                row["p_pie_beats"] = float((self.final[:, 0] > final).mean())
+                row["p_pie_beats"] = float((got[:, 0] > got[:, s]).mean())
             rows.append(row)
         return pd.DataFrame(rows).set_index("series")
 
@@ -239,25 +264,28 @@ def monte_carlo(
         sampler, paths, chunk, steps, seeds, inputs, targets, columns, sample_at
     )
     if executor == "local" and out_dir is None:
-        navs, outs, rates = [], [], []
+        navs, outs, rates, takes = [], [], [], []
         for c in range(len(seeds)):
-            nav, ran_out, rate = payload.run(c)
+            nav, ran_out, rate, taken = payload.run(c)
             navs.append(nav)
             outs.append(ran_out)
             rates.append(rate)
+            takes.append(taken)
             if progress is not None:
                 progress(min((c + 1) * chunk, paths), paths)
         nav_all, ran_all = np.concatenate(navs), np.concatenate(outs)
-        xirr_all = np.concatenate(rates)
+        xirr_all, taken_all = np.concatenate(rates), np.concatenate(takes)
     else:
-        nav_all, ran_all, xirr_all = _run_sharded(
+        nav_all, ran_all, xirr_all, taken_all = _run_sharded(
             payload, executor, workers, out_dir, seed, mc_plan, names, progress
         )
     net = np.cumsum(inputs.deposit - inputs.withdraw)
     invested = pd.Series(net[sample_at], index=dates[sample_at], name="invested")
+    withdraws = bool(np.any(inputs.withdraw > 0))
     return MonteCarloResult(
-        names, dates[sample_at], nav_all, ran_all, invested, xirr_all, goal
-    )
+        names, dates[sample_at], nav_all, ran_all, invested, xirr_all, goal,
+        taken_all if withdraws else None, float(np.sum(inputs.deposit)),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
@@ -274,11 +302,12 @@ class _Chunks:
     columns: np.ndarray
     sample_at: np.ndarray
 
-    def run(self, c: int) -> tuple[FloatArray, IntArray, FloatArray]:
-        """Draw and run chunk ``c``: NAV (size, S, K), ran-out days and XIRR (size, S).
+    def run(self, c: int) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
+        """Draw and run chunk ``c``: NAV, ran-out days, XIRR, withdrawals paid.
 
-        The XIRR of each path is of the money that actually moved: a path that
-        ran out is paid only the withdrawals it could still meet.
+        NAV is (size, S, K), the others (size, S). The XIRR of each path is of
+        the money that actually moved: a path that ran out is paid only the
+        withdrawals it could still meet.
         """
         size = min(self.chunk, self.paths - c * self.chunk)
         returns = self.sampler.sample(
@@ -289,16 +318,22 @@ class _Chunks:
         )
         final = runs.nav[:, :, -1]
         rate = xirr(self.inputs.dates, runs.net_in(self.inputs.deposit), final)
-        return runs.nav, runs.ran_out, rate
+        taken = (
+            runs.withdrawn.sum(axis=-1)
+            if runs.withdrawn.shape[-1]
+            else np.zeros(final.shape)
+        )
+        return runs.nav, runs.ran_out, rate, taken
 
 
 def _chunk_frame(index: int, payload: _Chunks) -> pd.DataFrame:
     """One chunk as rows (path, series) with ``ran_out`` and NAV columns k0..kK."""
-    nav, ran_out, rate = payload.run(index)
+    nav, ran_out, rate, taken = payload.run(index)
     size, n_series, k = nav.shape
     frame = pd.DataFrame(
         nav.reshape(size * n_series, k), columns=[f"k{j}" for j in range(k)]
     )
+    frame.insert(0, "withdrawn", taken.reshape(-1))
     frame.insert(0, "xirr", rate.reshape(-1))
     frame.insert(0, "ran_out", ran_out.reshape(-1))
     frame.insert(0, "series", np.tile(np.arange(n_series), size))
@@ -317,7 +352,7 @@ def _run_sharded(
     plan: Plan,
     names: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
-) -> tuple[FloatArray, IntArray, FloatArray]:
+) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
     """Run the chunks through the chunk runner: on all cores or Dask, resumable."""
     import hashlib
     import tempfile
@@ -327,7 +362,8 @@ def _run_sharded(
     # Parts on disk are reused only by the same run: same draws, same plan.
     history = getattr(payload.sampler, "returns", None)
     key = (
-        "nav+xirr",  # the parts' layout: older parts without XIRR are not reused
+        # The parts' layout: older parts without these columns are not reused.
+        "nav+xirr+withdrawn",
         seed, payload.paths, payload.chunk, payload.steps, names,
         hashlib.sha256(payload.targets.tobytes()).hexdigest(),
         plan.model_dump_json(), repr(payload.sampler.__class__),
@@ -352,4 +388,6 @@ def _run_sharded(
     nav = rows.filter(regex=r"^k\d+$").to_numpy().reshape(payload.paths, n_series, -1)
     shape = (payload.paths, n_series)
     ran_out = rows["ran_out"].to_numpy(dtype=np.int64).reshape(shape)
-    return nav, ran_out, rows["xirr"].to_numpy(dtype=np.float64).reshape(shape)
+    rate = rows["xirr"].to_numpy(dtype=np.float64).reshape(shape)
+    taken = rows["withdrawn"].to_numpy(dtype=np.float64).reshape(shape)
+    return nav, ran_out, rate, taken

@@ -182,3 +182,35 @@ def test_ten_years_from_the_day_after_the_data_are_ten_calendar_years() -> None:
     assert res.invested.iloc[-1] == 13_000
     assert res.dates[-1] == pd.Timestamp("2036-08-01")
     assert res.final[:, 0] == pytest.approx([13_000, 13_000])
+
+
+def test_a_plan_that_withdraws_more_than_it_deposits_can_still_lose() -> None:
+    plan = Plan.model_validate(
+        {
+            "start": "2020-01-01",
+            "initial": 1000,
+            "deposits": {"amount": 100, "every": "month", "day": 1},
+            "withdrawals": {"amount": 300, "every": "month", "day": 15},
+            "fees": {"min_order": 0},
+        }
+    )
+    # Deposits of 1,000 + 11 x 100 = 2,100 in a year; withdrawals ask 300 a month.
+    # Flat prices give every euro back (final value + withdrawals = deposits: no
+    # loss); falling prices give back less: a loss on every path, which the net
+    # amount put in (negative) would never have called one.
+    flat = monte_carlo(
+        Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, plan, start=START, years=1.0,
+        paths=2, seed=0,
+    )  # fmt: skip
+    assert flat.deposited == pytest.approx(2100)
+    np.testing.assert_allclose(flat.got[:, 0], 2100)
+    assert flat.summary().loc["pie", "p_loss"] == 0.0
+    falling = monte_carlo(
+        Constant((-0.002, 0.0)), ["A", "B"], {"pie": {"A": 1.0}, "cash-like": {"B": 1.0}},
+        plan, start=START, years=1.0, paths=2, seed=0,
+    )  # fmt: skip
+    table = falling.summary()
+    assert float(falling.invested.iloc[-1]) < 0 and table.loc["pie", "p_loss"] == 1.0
+    # Both ran out (final 0): the flat one paid back more, so the pie did not beat it.
+    assert table.loc["cash-like", "p_pie_beats"] == 0.0
+    assert table.loc["pie", "withdrawn_p50"] < table.loc["cash-like", "withdrawn_p50"] == pytest.approx(2100)
