@@ -19,7 +19,6 @@ beta from a regression with R² = 0.05 says little.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from piefolio._toml import read_text, validate_toml
 from piefolio.errors import PlanError
 from piefolio.periods import period_offset
-from piefolio.spec import PieSpec
+from piefolio.spec import Date, Name, Number, Period, PieSpec, Prose
 from piefolio.typing import PathLike
 
 __all__ = [
@@ -51,15 +50,15 @@ class _Model(BaseModel):
 class ScenarioInfo(_Model):
     """The ``[scenario]`` table: a name, a story, and the regression window."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
-    lookback: str = "3Y"
-    asof: dt.date | None = None
+    name: Name
+    description: Prose = ""
+    lookback: Period = "3Y"
+    asof: Date | None = None
 
     @field_validator("lookback")
     @classmethod
     def _lookback_shape(cls, value: str) -> str:
-        if len(value) < 2 or value[-1] not in _PERIOD or not value[:-1].isdigit():
+        if value[-1] not in _PERIOD:
             raise ValueError(
                 f"lookback {value!r} is not a period; expected e.g. '3Y', '18M', '104W'"
             )
@@ -81,7 +80,7 @@ class Scenario(_Model):
     """
 
     scenario: ScenarioInfo
-    shocks: dict[str, float] = Field(min_length=1)
+    shocks: dict[str, Number] = Field(min_length=1)
 
     @field_validator("shocks")
     @classmethod

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from piefolio._toml import read_text, validate_toml
 from piefolio.errors import PlanError
 from piefolio.models import replace
-from piefolio.spec import Flow, Frequency, PieSpec, Plan, Rebalance
+from piefolio.spec import Count, Flow, Frequency, Number, PieSpec, Plan, Rebalance
 from piefolio.typing import FloatArray, PathLike
 
 if TYPE_CHECKING:
@@ -83,9 +83,9 @@ class SweepSettings(BaseModel):
     rebalance: list[Rebalance] | None = Field(default=None, min_length=1)
     deposit: list[_Deposit] | None = Field(default=None, min_length=1)
     every: list[Frequency] | None = Field(default=None, min_length=1)
-    weights: int = Field(default=0, ge=0, le=10_000_000)
-    spread: float = Field(default=0.5, gt=0, le=1)
-    seed: int = 0
+    weights: Count = Field(default=0, ge=0, le=10_000_000)
+    spread: Number = Field(default=0.5, gt=0, le=1)
+    seed: Count = Field(default=0, ge=0)
 
 
 class _File(BaseModel):
