@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from piefolio.engine import simulate
-from piefolio.scenarios.montecarlo import monte_carlo
+from piefolio.models import replace
+from piefolio.scenarios.montecarlo import horizon_dates, monte_carlo
 from piefolio.scenarios.sampling import StationaryBootstrap
 from piefolio.spec import Plan
 
@@ -74,11 +75,12 @@ def main() -> None:
     )  # fmt: skip
     fast = time.perf_counter() - t
 
-    steps = round(252 * args.years)
-    dates = pd.bdate_range(start, periods=steps)
+    # The same calendar horizon monte_carlo runs (every business day of the years).
+    dates = horizon_dates(start, args.years)
+    steps = len(dates)
     rng = np.random.default_rng(1)
     paths = sampler.sample(rng, args.naive_paths, steps)
-    path_plan = plan.model_copy(update={"start": dates[0].date()})
+    path_plan = replace(plan, start=dates[0].date())
     fx_mask = pd.Series(fx)
     simulate(pd.DataFrame(100 * np.cumprod(1 + paths[0], axis=0), index=dates,
              columns=symbols), pie, path_plan, fx_mask=fx_mask)  # fmt: skip
