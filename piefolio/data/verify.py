@@ -48,12 +48,12 @@ def verify_store(store: Store, symbols: Sequence[str] | None = None) -> list[Fin
     names = list(symbols) if symbols else [i.symbol for i in store.symbols()]
     long = store.read(names)
     out: list[Finding] = []
-    for sym, spans in store.sources(names).items():
+    for name, spans in store.sources(names).items():
         if len(spans) > 1:
             later = sorted(spans, key=lambda sp: sp.first)[1]
             out.append(
                 Finding(
-                    sym,
+                    name,
                     "mixed-sources",
                     later.first,
                     "rows from " + ", ".join(str(sp) for sp in spans),

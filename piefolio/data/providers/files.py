@@ -133,7 +133,10 @@ def read_prices_file(
             # pandas renames a repeated column "CVX" to "CVX.1", which would pass
             # for a ticker; the header as written tells the truth.
             names = _header(file)
-            raw = pd.read_csv(file, keep_default_na=False, **_column_types(names))
+            dtype, blanks = _column_types(names)
+            raw = pd.read_csv(
+                file, keep_default_na=False, dtype=dtype, na_values=blanks
+            )
             if len(names) == raw.shape[1]:
                 raw.columns = names
     except BadData:
@@ -175,18 +178,22 @@ def _header(file: Path) -> list[str]:
         return next(csv.reader(f), [])
 
 
-def _column_types(names: list[str]) -> dict[str, object]:
+def _column_types(
+    names: list[str],
+) -> tuple[type[str] | dict[str, type[str]], list[str] | None]:
     """How to read a CSV: all text, or (a wide file) numbers beside the dates.
 
     A wide file of thousands of tickers is read as numbers by the CSV parser
     itself; a cell that is not a number leaves its column as text, which
     :func:`_numbers` then names. Long and FRED-style files are read as text.
+
+    Returns ``(dtype, na_values)`` for :func:`pandas.read_csv`.
     """
     low = {_ALIASES.get(n.strip().lower(), n.strip().lower()) for n in names}
     date = [n for n in names if n.strip().lower() == "date"]
     if "ticker" in low or "series" in low or len(date) != 1:
-        return {"dtype": str}
-    return {"dtype": {date[0]: str}, "na_values": list(_BLANK)}
+        return str, None
+    return {date[0]: str}, list(_BLANK)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -427,9 +434,14 @@ def _read_long(
     for k, ticker in enumerate(uniques):
         rows = order[bounds[k] : bounds[k + 1]]
         sym = _check_ticker(file, str(ticker), f"line {_line(tickers, rows[0])}")
+        picked = {col: v[rows] for col, v in values.items()}
         frame = make_frame(
             pd.DatetimeIndex(dates.to_numpy()[rows]),
-            **{col: v[rows] for col, v in values.items()},
+            close=picked.get("close"),
+            adj_close=picked.get("adj_close"),
+            dividend=picked.get("dividend"),
+            split=picked.get("split"),
+            what=f"{file}: {sym}",
         )
         cur = currency
         if cur_col is not None:
