@@ -2,11 +2,16 @@
 
 One jinja2 template (``templates/report.html.j2``) draws every page piefolio
 writes: a pie's report here, and the tearsheet, stress, Monte Carlo and claims
-pages through :func:`write_page`. plotly.js is inlined **once** in the page head
-and each chart is a ``<div>`` with its own small script, so a page with twelve
-charts weighs one copy of the library, not twelve. A Content-Security-Policy in
-the page forbids every request: it opens offline from a file, a mail or a USB
-stick, and nothing it shows can call home.
+pages through :func:`write_page`. plotly.js is inlined **once**, gzip-compressed
+and base64-encoded (about 2 MB instead of 4.8 MB), and unpacked by the browser's
+own ``DecompressionStream`` when the page opens; each chart is a ``<div>`` with a
+small script that runs once the library is there. So every page stands on its
+own (one file, no sibling to keep next to it) and still weighs a third of what a
+plain copy of plotly.js would. Dates on the charts' axes are written as days
+(``2021-01-04``, not ``2021-01-04T00:00:00``), which is lossless and halves the
+size of a daily series' axis. A Content-Security-Policy in the page forbids every
+request: it opens offline from a file, a mail or a USB stick, and nothing it
+shows can call home.
 
 Files are written atomically (a temporary file, then one rename), so a reader
 never sees half a page.
@@ -14,7 +19,9 @@ never sees half a page.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import gzip
 import math
 import re
 from collections.abc import Sequence
@@ -84,9 +91,19 @@ def _environment() -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def _plotlyjs() -> str:
+    """plotly.js gzip-compressed and base64-encoded (mtime 0: reproducible)."""
     from plotly.offline import get_plotlyjs
 
-    return str(get_plotlyjs())
+    packed = gzip.compress(get_plotlyjs().encode("utf-8"), 9, mtime=0)
+    return base64.b64encode(packed).decode("ascii")
+
+
+#: What the chart scripts are marked as, so that the browser leaves them until
+#: the loader has unpacked plotly.js and runs them in order.
+_DEFERRED = "text/x-piefolio-chart"
+
+#: A midnight time stamp as plotly writes a date: the day alone says the same.
+_MIDNIGHT = re.compile(r'"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?"')
 
 
 def _cell(value: Any) -> str:
@@ -144,7 +161,7 @@ def _chart_div(figure: Any, index: int) -> str:
 
     # A fixed id per position keeps the page byte-for-byte reproducible (plotly
     # would otherwise draw a random uuid for each div).
-    return str(
+    div = str(
         pio.to_html(
             figure,
             include_plotlyjs=False,
@@ -154,6 +171,11 @@ def _chart_div(figure: Any, index: int) -> str:
             default_width="100%",
         )
     )
+    deferred = f'<script type="{_DEFERRED}">'
+    div = re.sub(r"<script(?: type=\"text/javascript\")?>", deferred, div)
+    if deferred not in div:  # pragma: no cover - plotly changed its markup
+        raise RuntimeError("plotly's chart script was not found; cannot defer it")
+    return _MIDNIGHT.sub(r'"\1"', div)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -193,6 +215,7 @@ def _render(
             for i, (caption, fig) in enumerate(charts, start=1)
         ],
         plotlyjs=_plotlyjs(),
+        deferred=_DEFERRED,
         version=_version(),
     )
 

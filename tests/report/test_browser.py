@@ -203,3 +203,92 @@ def test_the_check_catches_a_broken_page(browser: str, tiny_report: ReportData, 
         problems = _problems(tools, page)
     assert any("boom" in p for p in problems), problems
     assert any("cdn.example.invalid" in p for p in problems), problems
+
+
+_WIDE_TABLES = (
+    "Array.from(document.querySelectorAll('.table-wrap'))"
+    ".filter(w => w.scrollWidth > w.clientWidth + 1)"
+    ".map(w => w.previousElementSibling ? w.previousElementSibling.textContent.slice(0, 60) : '?')"
+)
+_DESKTOP = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+
+
+def _scenario_page(tmp_path: Path) -> Path:
+    """A page like stress/simulate/claims write: a table, bars, a fan, a claim, lines."""
+    import pandas as pd
+
+    from piefolio.report import (
+        bars_figure,
+        distribution_figure,
+        lines_figure,
+        write_page,
+    )
+    from piefolio.report.figures import claims_figure, fan_figure
+
+    dates = pd.bdate_range("2026-01-01", periods=60)
+    fan = pd.DataFrame({p: 1000.0 + p * pd.Series(range(60), index=dates) for p in (5, 25, 50, 75, 95)})
+    bars = pd.DataFrame({"Pie": [-0.3, -0.1], "S&P 500": [-0.5, float("nan")]}, index=["Dot-com", "2008"])
+    finals = pd.DataFrame({"Pie": [900.0, 1100.0, 1500.0, 2500.0], "S&P 500": [950.0, 1050.0, 1300.0, 1800.0]})
+    table = pd.DataFrame({"Worst": ["-30.0%"] * 2, "Median": ["5.0%"] * 2}, index=["Pie", "S&P 500"])
+    return write_page(
+        "Scenarios", ["A line."], [("A table.", table)],
+        [("Bars.", bars_figure(bars, "Crises")),
+         ("Fan.", fan_figure(fan, pd.Series(1000.0, index=dates), "Fan")),
+         ("Finals.", distribution_figure(finals, 1000.0, "Finals")),
+         ("Claim.", claims_figure(pd.Series(0.01, index=dates, name="c"), "Claim")),
+         ("Lines.", lines_figure(fan[[5, 95]].rename(columns=str), "Lines"))],
+        tmp_path / "scenarios.html",
+    )
+
+
+def test_run_page_at_1280_px_has_no_table_wider_than_the_page(
+    browser: str, real_report: ReportData, tmp_path: Path
+) -> None:
+    page = write_report(real_report, tmp_path)
+    with _open(browser, page, _DESKTOP) as (tools, drawn):
+        assert drawn and all(drawn)
+        assert _problems(tools, page) == []
+        assert tools.evaluate(_WIDE_TABLES) == []
+        assert tools.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_scenario_pages_draw_every_chart(browser: str, tmp_path: Path) -> None:
+    page = _scenario_page(tmp_path)
+    with _open(browser, page, _DESKTOP) as (tools, drawn):
+        assert len(drawn) == 5 and all(drawn), drawn
+        assert _problems(tools, page) == []
+        assert tools.evaluate(_WIDE_TABLES) == []
+
+
+def test_a_page_alone_with_no_network_still_draws(
+    browser: str, tiny_report: ReportData, tmp_path: Path
+) -> None:
+    # Copied alone into an empty folder, opened with the network cut: plotly.js
+    # is packed inside the page, so nothing is missing.
+    written = write_report(tiny_report, tmp_path / "run")
+    alone = tmp_path / "alone" / "copy.html"
+    alone.parent.mkdir()
+    alone.write_bytes(written.read_bytes())
+    with websockets_sync.connect(browser, max_size=None, open_timeout=20) as ws:
+        tools = _DevTools(ws)
+        target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        tools.session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tools.call("Network.enable")
+        tools.call(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+        )
+        tools.call("Page.enable")
+        tools.call("Page.navigate", {"url": alone.as_uri()})
+        tools.wait_for("Page.loadEventFired", timeout=60)
+        deadline = time.monotonic() + 30
+        drawn: list[bool] = []
+        while time.monotonic() < deadline and not (drawn and all(drawn)):
+            time.sleep(0.2)
+            drawn = tools.evaluate(
+                "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+                ".map(d => d.querySelector('svg.main-svg') !== null)"
+            )
+        tools.session = None
+        tools.call("Target.closeTarget", {"targetId": target})
+    assert drawn and all(drawn), drawn
