@@ -8,9 +8,10 @@ duckdb and plotly load only when a simulation or a store is actually needed.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import logging
-from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+import typing
+from typing import TYPE_CHECKING
 
 from piefolio.errors import (
     DataError,
@@ -43,8 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.sweep.history import sweep_starts
 
 try:
-    __version__ = version("piefolio")
-except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = importlib.metadata.version("piefolio")
+except importlib.metadata.PackageNotFoundError:  # a source tree, not installed
     __version__ = "0.0.0"
 
 # Public name -> module that defines it, imported lazily by __getattr__.
@@ -119,7 +120,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'piefolio' has no attribute {name!r}")

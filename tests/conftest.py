@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
+
+
+def _numba_cache_dir() -> Path:
+    """A numba cache folder of its own for this state of the compiled code.
+
+    numba's on-disk cache checks only the source file of the function it
+    loads, not its callees': a cached kernel could hide a change in a helper
+    of another module. The folder is named by a hash of every module that
+    compiles something, so any change to any of them starts from an empty
+    cache, and an unchanged tree reuses its compiled kernels.
+    """
+    sources = sorted(
+        p for p in (REPO / "piefolio").rglob("*.py") if "@njit" in p.read_text()
+    )
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.relative_to(REPO).as_posix().encode())
+        digest.update(path.read_bytes())
+    return Path(tempfile.gettempdir()) / f"piefolio-numba-{digest.hexdigest()[:16]}"
+
+
+# Before anything imports numba (CLI tests' subprocesses inherit it).
+os.environ["NUMBA_CACHE_DIR"] = str(_numba_cache_dir())
 
 
 @pytest.fixture(scope="session")

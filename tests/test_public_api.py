@@ -58,3 +58,27 @@ def test_top_level_names() -> None:
 def test_exit_codes(exc: type[errors.PiefolioError], code: int) -> None:
     assert exc.exit_code == code
     assert issubclass(exc, errors.PiefolioError)
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_public_names_are_exactly_all(name: str) -> None:
+    """What a package binds without a leading underscore is what it exports.
+
+    As httpx tests it: a helper imported for internal use must not become public
+    by accident, and an exported name must exist. Submodules and the
+    ``from __future__`` and ``TYPE_CHECKING`` names are not members.
+    """
+    import types
+
+    module = importlib.import_module(name)
+    bound = {
+        member
+        for member, value in vars(module).items()
+        if not member.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and member not in {"annotations", "TYPE_CHECKING"}
+    }
+    exported = set(module.__all__) - {"__version__"}
+    lazy = set(getattr(module, "_LAZY", {}))  # PEP 562: bound on first use
+    assert bound - exported == set()
+    assert exported - bound <= lazy

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
 from typer.testing import CliRunner
 
 from piefolio.analytics import money_weighted_return, net_external_flows
@@ -27,6 +28,8 @@ from piefolio.scenarios.montecarlo import monte_carlo
 from piefolio.spec import Plan, parse_pie
 from piefolio.sweep.starts import sweep_starts
 from piefolio.sweep.variants import SweepSettings, run_variants
+
+from .strategies import closes, signed_ledgers, target_weights
 
 REPO = Path(__file__).resolve().parents[1]
 DAYS = pd.bdate_range("2020-01-01", "2020-12-31")
@@ -292,3 +295,37 @@ def test_sweep_results_live_apart_from_the_prices(tmp_path: Path) -> None:
     assert count == (1,)
     with pytest.raises(StoreError):
         write_results(store, "x; DROP TABLE prices", rows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(signed_ledgers())
+def test_xirr_is_a_rate_not_an_amount(
+    ledger: tuple[np.ndarray, np.ndarray, float],
+) -> None:
+    # Ten times the money on the same days earns the same rate, and a bigger
+    # final value never a lower one.
+    dates, net_in, final = ledger
+    end = dates[-1] + np.timedelta64(30, "D")  # paid back a month after the last
+    rate = xirr(dates, net_in, final, end=end)
+    if math.isnan(rate):
+        return
+    scaled = xirr(dates, 10.0 * net_in, 10.0 * final, end=end)
+    assert scaled == pytest.approx(rate, rel=1e-7, abs=1e-7)
+    more = xirr(dates, net_in, 1.5 * final, end=end)
+    assert more >= rate - 1e-9 * max(1.0, abs(rate))
+
+
+@settings(max_examples=25, deadline=None)
+@given(closes(symbols=2), target_weights(2))
+def test_a_frame_and_its_dataframe_run_the_same(
+    prices: pd.DataFrame, w: np.ndarray
+) -> None:
+    # The same closes as a Frame or as a DataFrame: the same run, bit for bit.
+    weights = dict(zip(prices.columns, w.tolist(), strict=True))
+    plan = Plan.model_validate(
+        {"start": prices.index[0].date(), "initial": 1000, "rebalance": "monthly"}
+    )
+    frame = frame_of(prices)
+    a = simulate(frame, weights, plan)
+    b = simulate(prices, weights, plan)
+    np.testing.assert_array_equal(a.nav.to_numpy(), b.nav.to_numpy())

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from piefolio.errors import SpecError
+from piefolio.report.format import plan_words
 from piefolio.spec import PieSpec, Rebalance, RebalancePolicy, load_pie, parse_pie
 
 GOOD = """
@@ -370,7 +371,7 @@ def test_rebalance_words(word: str, policy: str, every: str | None) -> None:
 
 def test_plan_in_words() -> None:
     spec = parse_pie(GOOD)
-    assert spec.plan.describe("EUR") == (
+    assert plan_words(spec.plan, "EUR") == (
         "1,000 EUR on 2020-01-02, then 100 EUR on the first trading day of each "
         "month, rebalanced when a slice drifts 5 points; until the latest data."
     )
@@ -421,7 +422,13 @@ def test_series_and_proxies_of_the_example(examples_dir: Path) -> None:
     ]  # fmt: skip
     assert series["AI energy 2026"] == spec.pie.effective_weights()
     assert series["S&P 500"] == {"SPY": 1.0}
-    assert spec.pie.proxies() == {"BE": "IWM", "CEG": "XLU", "VST": "NRG", "GEV": "ETN", "MP": "FCX"}
+    assert spec.pie.proxies() == {
+        "BE": "IWM",
+        "CEG": "XLU",
+        "VST": "NRG",
+        "GEV": "ETN",
+        "MP": "FCX",
+    }
 
 
 # ------------------------------------------------ bounds: what `run` used to crash on

@@ -23,13 +23,14 @@ __all__ = ["new", "render_tree", "show"]
 @command()
 def show(spec: SpecArg) -> None:
     """Show a pie: its tree with effective weights, the plan in words, benchmarks."""
+    from piefolio.report.format import plan_words
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
     out = console()
     out.print(render_tree(pie))
     out.print()
-    out.print(line(("Plan:", "bold"), " ", pie.plan.describe(pie.pie.currency)))
+    out.print(line(("Plan:", "bold"), " ", plan_words(pie.plan, pie.pie.currency)))
     fees = pie.plan.fees
     cur = pie.pie.currency
     dividends = "reinvested" if pie.plan.dividends == "reinvest" else "paid as cash"

@@ -234,7 +234,7 @@ def _compare_page(
     import pandas as pd
 
     from piefolio.report import lines_figure, write_page
-    from piefolio.report.format import SUMMARY_FIELDS, summary_strings
+    from piefolio.report.format import SUMMARY_FIELDS, plan_words, summary_strings
 
     nav = pd.DataFrame({bt.spec.pie.name: bt.pie.nav for bt in runs})
     unit = pd.DataFrame({bt.spec.pie.name: bt.pie.unit_value for bt in runs})
@@ -242,7 +242,7 @@ def _compare_page(
     for name in first.names[1:]:
         unit[name] = first.results[name].unit_value
     plans = [
-        f"{bt.spec.pie.name}: {bt.spec.plan.describe(bt.spec.pie.currency)}"
+        f"{bt.spec.pie.name}: {plan_words(bt.spec.plan, bt.spec.pie.currency)}"
         for bt in runs
     ]
     plans.append(rate_note)

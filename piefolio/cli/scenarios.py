@@ -53,7 +53,9 @@ M = TypeVar("M", bound="BaseModel")
 
 
 def _pct(value: float) -> str:
-    return "—" if value != value else f"{value * 100:+.1f} %"
+    from piefolio.report.format import percent
+
+    return percent(value, signed=True)
 
 
 def _history(
@@ -368,6 +370,7 @@ def simulate(
     from piefolio.errors import SpecError
     from piefolio.models import replace
     from piefolio.report import distribution_figure, fan_figure, write_page
+    from piefolio.report.format import plan_words
     from piefolio.scenarios.outlook import (
         SAMPLERS,
         SimulateSettings,
@@ -465,7 +468,7 @@ def simulate(
         show.print(f"Sample as asked: {asked_text}")
     if sample.warning:
         show.print(styled(sample.warning, "yellow"))
-    show.print(f"{money_line} over {horizon} (plan: {simulated.describe(cur)})")
+    show.print(f"{money_line} over {horizon} (plan: {plan_words(simulated, cur)})")
     figures = [
         (
             f"{name}: percentiles 5-95 of the value on {paths:,} paths"

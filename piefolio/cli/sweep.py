@@ -180,6 +180,8 @@ def _starts(
 def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> Table:
     from rich.table import Table
 
+    from piefolio.report.format import percent
+
     span = f"{result.horizon} runs" if result.horizon else "runs to the end of the data"
     out = Table(
         "series", "starts", "XIRR worst", "p5", "median", "p95", "best",
@@ -192,7 +194,7 @@ def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> 
             str(name),
             str(int(row["starts"])),
             *(
-                f"{row[c] * 100:+.1f} %"
+                percent(row[c], signed=True)
                 for c in (
                     "xirr_worst",
                     "xirr_p5",
@@ -201,7 +203,7 @@ def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> 
                     "xirr_best",
                 )
             ),
-            f"{row['max_drawdown_median'] * 100:.1f} %",
+            percent(row["max_drawdown_median"]),
             "—" if share is None else f"{share:.0%} of starts",
         )
     return out
@@ -316,6 +318,8 @@ def _variants(
         return
     from rich.table import Table
 
+    from piefolio.report.format import percent
+
     table = Table(
         "rank", "rebalance", "deposit", "every", "weights", "final value",
         "TWR a year", "volatility", "Sharpe", "max DD",
@@ -325,8 +329,8 @@ def _variants(
         table.add_row(
             str(rank), str(row["rebalance"]), _amount(row["deposit"]),
             str(row["every"]), str(row["weights"]), f"{row['final_value']:,.0f}",
-            f"{row['twr_annual'] * 100:+.1f} %", f"{row['volatility'] * 100:.1f} %",
-            f"{row['sharpe']:.2f}", f"{row['max_drawdown'] * 100:.1f} %",
+            percent(row["twr_annual"], signed=True), percent(row["volatility"]),
+            f"{row['sharpe']:.2f}", percent(row["max_drawdown"]),
         )  # fmt: skip
     show = console()
     show.print(table)

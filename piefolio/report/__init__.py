@@ -23,7 +23,8 @@ load plotly, matplotlib or jinja2.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.report.build import allocation_tree, report_data, theme_contributions
@@ -94,7 +95,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'piefolio.report' has no attribute {name!r}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from piefolio.models import replace
+from piefolio.report.format import plan_words
 from piefolio.report.model import ReportData
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         title=spec.pie.name,
         currency=currency,
         thesis=spec.pie.thesis or "",
-        plan_text=plan.describe(currency) + " " + period_text(pie.nav.index),
+        plan_text=plan_words(plan, currency) + " " + period_text(pie.nav.index),
         generated=generated or dt.datetime.now(),
         notes=tuple(notes),
         nav=bt.nav(),

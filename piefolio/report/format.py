@@ -8,6 +8,8 @@ Conventions
 - Ratios (Sharpe, beta, ...): two decimals.
 - NaN, None and infinities are "not applicable" and read as an em dash ``"—"``,
   never as 0.
+- Words: a plan, its flows and its rebalancing read as sentences
+  (:func:`plan_words`); the models hold no wording.
 """
 
 from __future__ import annotations
@@ -18,15 +20,22 @@ from typing import Any
 
 import pandas as pd
 
+from piefolio.spec import Flow, Frequency, Plan, Rebalance, RebalancePolicy
+
 __all__ = [
     "DASH",
     "SUMMARY_FIELDS",
     "TERMINAL_FIELDS",
     "Kind",
+    "flow_words",
     "format_value",
     "money",
+    "ordinal",
     "percent",
+    "plain_money",
+    "plan_words",
     "ratio",
+    "rebalance_words",
     "summary_strings",
     "verdict_sentence",
 ]
@@ -117,8 +126,8 @@ def money(value: Any, currency: str) -> str:
     return f"{text} {currency}"
 
 
-def percent(value: Any, *, decimals: int = 1) -> str:
-    """Format a fraction as a percentage.
+def percent(value: Any, *, decimals: int = 1, signed: bool = False) -> str:
+    """Format a fraction as a percentage: the one percent formatter.
 
     Parameters
     ----------
@@ -126,18 +135,23 @@ def percent(value: Any, *, decimals: int = 1) -> str:
         A fraction (0.051 is 5.1 %).
     decimals : int, default 1
         Decimals after the point.
+    signed : bool, default False
+        Write the sign of a gain too (``"+5.1%"``): for moves and returns
+        read against zero, in the terminal's tables.
 
     Returns
     -------
     str
-        ``"5.1%"``, ``"-12.0%"``; :data:`DASH` when missing.
+        ``"5.1%"``, ``"-12.0%"`` (``"+5.1%"`` signed); :data:`DASH` when
+        missing.
     """
     if _missing(value):
         return DASH
     x = 100.0 * float(value)
     if round(x, decimals) == 0.0:
         x = 0.0  # "-0.0%" would read as a loss that did not happen
-    return f"{x:,.{decimals}f}%"
+    sign = "+" if signed else ""
+    return f"{x:{sign},.{decimals}f}%"
 
 
 def ratio(value: Any) -> str:
@@ -225,3 +239,84 @@ def verdict_sentence(pie: str, verdict: str) -> str:
     if not text or text.startswith(pie) or text[0].isupper():
         return text
     return f"{pie} {text}"
+
+
+# ------------------------------------------------------------ the plan in words
+
+
+def plain_money(amount: float, currency: str) -> str:
+    """Write an amount as a plan states it: ``"1,000 EUR"``, ``"12.50 EUR"``.
+
+    Whole amounts without cents, others with two decimals (a plan's amounts are
+    exact; :func:`money` rounds figures that were computed).
+    """
+    if amount == int(amount):
+        return f"{amount:,.0f} {currency}"
+    return f"{amount:,.2f} {currency}"
+
+
+def ordinal(n: int) -> str:
+    """Return ``"first"``, ``"second"``, ``"third"``, then ``"4th"``, ``"21st"``..."""
+    words = {1: "first", 2: "second", 3: "third"}
+    if n in words:
+        return words[n]
+    suffix = (
+        "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    )
+    return f"{n}{suffix}"
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+             "Sunday")  # fmt: skip
+
+
+def flow_words(flow: Flow, currency: str) -> str:
+    """Say a scheduled flow: ``"100 EUR on the first trading day of each month"``."""
+    if flow.every is Frequency.WEEK:
+        day = _WEEKDAYS[flow.day - 1]
+        when = f"each week on {day} (or the next trading day)"
+    elif flow.day == 1:
+        when = f"on the first trading day of each {flow.every.value}"
+    else:
+        when = (
+            f"on the {ordinal(flow.day)} day of each {flow.every.value} "
+            "(or the next trading day)"
+        )
+    return f"{plain_money(flow.amount, currency)} {when}"
+
+
+def rebalance_words(rebalance: Rebalance) -> str:
+    """Say a rebalancing policy, for ``piefolio show`` and the report."""
+    if rebalance.policy is RebalancePolicy.CALENDAR:
+        return f"rebalanced on the first trading day of each {rebalance.every}"
+    if rebalance.policy is RebalancePolicy.THRESHOLD:
+        assert rebalance.band is not None
+        return f"rebalanced when a slice drifts {rebalance.band * 100:g} points"
+    if rebalance.policy is RebalancePolicy.DEPOSITS:
+        return "new money goes to the most underweight slices; nothing is sold"
+    return "never rebalanced; deposits are invested at the target weights"
+
+
+def plan_words(plan: Plan, currency: str) -> str:
+    """Say a plan: ``"1,000 EUR on 2021-01-04, then 100 EUR on the first..."``.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    currency : str
+        The pie's base currency, printed after each amount.
+    """
+    parts = []
+    if plan.initial:
+        parts.append(
+            f"{plain_money(plan.initial, currency)} on {plan.start.isoformat()}"
+        )
+    if plan.deposits is not None:
+        parts.append(f"then {flow_words(plan.deposits, currency)}")
+    if plan.withdrawals is not None:
+        parts.append(f"taking out {flow_words(plan.withdrawals, currency)}")
+    text = ", ".join(parts)
+    text += f", {rebalance_words(plan.rebalance)}"
+    until = plan.end.isoformat() if plan.end else "the latest data"
+    return f"{text}; until {until}."

@@ -61,7 +61,7 @@ class ReportData:
     thesis : str
         Free text, may be empty; paragraphs are separated by blank lines.
     plan_text : str
-        The plan in words (:meth:`piefolio.spec.Plan.describe`).
+        The plan in words (:func:`piefolio.report.format.plan_words`).
     generated : datetime.datetime
         When the run was made.
     notes : tuple of str
