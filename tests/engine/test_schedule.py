@@ -30,7 +30,9 @@ def test_calendar_days_count_the_weekend() -> None:
 
 def test_monthly_flow_starts_the_month_after_start() -> None:
     out = flow_dates(d("2024-01-15"), d("2024-04-30"), Flow(amount=1, day=10))
-    np.testing.assert_array_equal(out, [d("2024-02-10"), d("2024-03-10"), d("2024-04-10")])
+    np.testing.assert_array_equal(
+        out, [d("2024-02-10"), d("2024-03-10"), d("2024-04-10")]
+    )
     # Even when start is before the day of its own month: the first is next month.
     out = flow_dates(d("2024-01-02"), d("2024-02-28"), Flow(amount=1, day=15))
     np.testing.assert_array_equal(out, [d("2024-02-15")])
@@ -38,14 +40,22 @@ def test_monthly_flow_starts_the_month_after_start() -> None:
 
 def test_monthly_day_is_clipped_to_the_month() -> None:
     out = flow_dates(d("2024-01-02"), d("2024-04-30"), Flow(amount=1, day=31))
-    np.testing.assert_array_equal(out, [d("2024-02-29"), d("2024-03-31"), d("2024-04-30")])
+    np.testing.assert_array_equal(
+        out, [d("2024-02-29"), d("2024-03-31"), d("2024-04-30")]
+    )
 
 
 def test_quarterly_and_weekly_flows() -> None:
-    q = flow_dates(d("2024-02-10"), d("2024-12-31"), Flow(amount=1, every="quarter", day=92))
-    np.testing.assert_array_equal(q, [d("2024-06-30"), d("2024-09-30"), d("2024-12-31")])
+    q = flow_dates(
+        d("2024-02-10"), d("2024-12-31"), Flow(amount=1, every="quarter", day=92)
+    )
+    np.testing.assert_array_equal(
+        q, [d("2024-06-30"), d("2024-09-30"), d("2024-12-31")]
+    )
     # 2024-01-03 is a Wednesday; Friday (5) of each following week.
-    w = flow_dates(d("2024-01-03"), d("2024-01-20"), Flow(amount=1, every="week", day=5))
+    w = flow_dates(
+        d("2024-01-03"), d("2024-01-20"), Flow(amount=1, every="week", day=5)
+    )
     np.testing.assert_array_equal(w, [d("2024-01-12"), d("2024-01-19")])
 
 
@@ -71,7 +81,14 @@ def test_flows_that_land_on_one_trading_day_add_up() -> None:
 
 def test_rebalance_days_are_first_trading_days_after_day_zero() -> None:
     dates = pd.DatetimeIndex(
-        ["2024-01-02", "2024-01-31", "2024-02-01", "2024-03-28", "2024-04-01", "2025-01-02"]
+        [
+            "2024-01-02",
+            "2024-01-31",
+            "2024-02-01",
+            "2024-03-28",
+            "2024-04-01",
+            "2025-01-02",
+        ]
     )
     np.testing.assert_array_equal(
         rebalance_days(dates, "month"), [False, False, True, True, True, True]
@@ -87,7 +104,9 @@ def test_rebalance_days_are_first_trading_days_after_day_zero() -> None:
 
 def test_cash_rates_step_with_the_dated_series() -> None:
     dates = pd.bdate_range("2024-01-01", periods=4)
-    rates = pd.Series([0.03, 0.04], index=pd.DatetimeIndex(["2024-01-02", "2024-01-04"]))
+    rates = pd.Series(
+        [0.03, 0.04], index=pd.DatetimeIndex(["2024-01-02", "2024-01-04"])
+    )
     np.testing.assert_allclose(cash_rates(dates, 0.01, rates), [0.01, 0.03, 0.03, 0.04])
     np.testing.assert_allclose(cash_rates(dates, 0.01, None), [0.01] * 4)
 
@@ -103,9 +122,7 @@ def test_cash_rates_step_with_the_dated_series() -> None:
 def test_simulate_first_deposit_in_the_period_after_start(
     start: dt.date, first_deposit: str
 ) -> None:
-    prices = pd.DataFrame(
-        {"A": 10.0}, index=pd.bdate_range("2024-01-01", "2024-03-29")
-    )
+    prices = pd.DataFrame({"A": 10.0}, index=pd.bdate_range("2024-01-01", "2024-03-29"))
     plan = Plan(
         start=start, initial=100.0, deposits=Flow(amount=50.0), fees=Fees(min_order=0)
     )

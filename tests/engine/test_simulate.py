@@ -112,7 +112,9 @@ def test_deposits_policy_fills_the_most_underweight_first() -> None:
     # 200 -> x = 1300: B gets 150, A 50; nothing is sold.
     feb = r.trades[r.trades["date"] == "2024-02-01"]
     assert (feb["qty"] > 0).all()
-    assert feb.set_index("symbol")["value"].to_dict() == pytest.approx({"A": 50, "B": 150})
+    assert feb.set_index("symbol")["value"].to_dict() == pytest.approx(
+        {"A": 50, "B": 150}
+    )
     # A deposit of 100 would all go to B (x = 1200 puts A exactly on target).
     r2 = simulate(
         prices,
@@ -144,7 +146,9 @@ def test_deposits_policy_withdrawal_sells_the_most_overweight_first() -> None:
     # 1 Feb: A 600, B 500; raise 150: A down to 0.5 x, then both: 600 - 0.5x
     # + max(0, 500 - 0.5 x) = 150 -> x = 950: A sells 125, B sells 25.
     feb = r.trades[r.trades["date"] == "2024-02-01"]
-    assert feb.set_index("symbol")["value"].to_dict() == pytest.approx({"A": -125, "B": -25})
+    assert feb.set_index("symbol")["value"].to_dict() == pytest.approx(
+        {"A": -125, "B": -25}
+    )
     assert r.withdrawn == pytest.approx(150.0)
 
 
@@ -191,7 +195,10 @@ def test_fx_fee_only_on_foreign_slices() -> None:
     prices = frame("2024-01-01", A=[10, 10], B=[20, 20])
     fees = Fees(fx_pct=1.0, min_order=0.0)
     r = simulate(
-        prices, {"A": 0.5, "B": 0.5}, plan(initial=1000.0, fees=fees), fx_mask={"B": True}
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(initial=1000.0, fees=fees),
+        fx_mask={"B": True},
     )
     # 0.5 V' + 0.5 V' * 1.01 = 1000 -> V' = 1000 / 1.005.
     v_prime = 1000 / 1.005
@@ -318,7 +325,9 @@ def test_withdrawal_uses_idle_cash_first_then_sells_pro_rata() -> None:
     r = simulate(
         prices,
         {"A": 0.5, "B": 0.5},
-        plan(start=dt.date(2024, 1, 31), initial=1000.0, withdrawals=Flow(amount=110.0)),
+        plan(
+            start=dt.date(2024, 1, 31), initial=1000.0, withdrawals=Flow(amount=110.0)
+        ),
     )
     # 1 Feb: A 600, B 500; 110 = 10 % of 1100 from each slice: 60 and 50.
     feb = r.trades[r.trades["date"] == "2024-02-01"]
@@ -434,7 +443,12 @@ def test_rebalance_with_fixed_fees_skips_orders_already_on_target() -> None:
     r = simulate(
         prices,
         {"A": 0.5, "B": 0.5},
-        plan(start=dt.date(2024, 1, 31), initial=1002.0, rebalance=Rebalance.model_validate("monthly"), fees=fees),
+        plan(
+            start=dt.date(2024, 1, 31),
+            initial=1002.0,
+            rebalance=Rebalance.model_validate("monthly"),
+            fees=fees,
+        ),
     )
     # Nothing moved: the 1 Feb rebalance places no order and pays no fee.
     assert r.fees == pytest.approx(2.0)

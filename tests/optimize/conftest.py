@@ -12,17 +12,23 @@ import pytest
 from piefolio.spec import PieSpec, load_pie, parse_pie
 
 REPO = Path(__file__).resolve().parents[2]
-REAL_PRICES = REPO.parent / "shared" / "data" / "prices" / "yahoo_adjclose_2000_2026-08-03.csv"
+REAL_PRICES = (
+    REPO.parent / "shared" / "data" / "prices" / "yahoo_adjclose_2000_2026-08-03.csv"
+)
 
 
-def prices_from_returns(returns: np.ndarray, columns: list[str], start: str = "2020-01-01") -> pd.DataFrame:
+def prices_from_returns(
+    returns: np.ndarray, columns: list[str], start: str = "2020-01-01"
+) -> pd.DataFrame:
     """Prices starting at 100 whose simple daily returns are exactly ``returns``."""
     growth = np.vstack([np.ones(returns.shape[1]), np.cumprod(1 + returns, axis=0)])
     index = pd.bdate_range(start, periods=len(growth))
     return pd.DataFrame(100 * growth, index=index, columns=columns)
 
 
-def pie_text(themes: dict[str, list[str]], optimize: str = "", cash_interest: float = 0.0) -> str:
+def pie_text(
+    themes: dict[str, list[str]], optimize: str = "", cash_interest: float = 0.0
+) -> str:
     """A pie with equal theme weights and equal weights within each theme."""
     parts = ['[pie]\nname = "t"\ncurrency = "USD"\n']
     k = len(themes)
@@ -32,14 +38,20 @@ def pie_text(themes: dict[str, list[str]], optimize: str = "", cash_interest: fl
             f'{{ ticker = "{t}", weight = {(1 / len(tickers)) if j < len(tickers) - 1 else 1 - (len(tickers) - 1) / len(tickers)!r} }}'
             for j, t in enumerate(tickers)
         )
-        parts.append(f'[[pie.slices]]\nname = "{name}"\nweight = {w!r}\nslices = [{kids}]\n')
-    parts.append(f"[plan]\nstart = 2020-01-01\ninitial = 1000\ncash_interest = {cash_interest}\n")
+        parts.append(
+            f'[[pie.slices]]\nname = "{name}"\nweight = {w!r}\nslices = [{kids}]\n'
+        )
+    parts.append(
+        f"[plan]\nstart = 2020-01-01\ninitial = 1000\ncash_interest = {cash_interest}\n"
+    )
     if optimize:
         parts.append(f"[optimize]\n{optimize}\n")
     return "\n".join(parts)
 
 
-def make_spec(themes: dict[str, list[str]], optimize: str = "", cash_interest: float = 0.0) -> PieSpec:
+def make_spec(
+    themes: dict[str, list[str]], optimize: str = "", cash_interest: float = 0.0
+) -> PieSpec:
     return parse_pie(pie_text(themes, optimize, cash_interest))
 
 
@@ -82,7 +94,9 @@ def themes() -> dict[str, list[str]]:
 def real_prices() -> pd.DataFrame:
     """Real adjusted closes (dates x tickers) from ../shared, or skip with the reason."""
     if not REAL_PRICES.is_file():
-        pytest.skip(f"real price data not found at {REAL_PRICES} (../shared next to the repo)")
+        pytest.skip(
+            f"real price data not found at {REAL_PRICES} (../shared next to the repo)"
+        )
     long = pd.read_csv(REAL_PRICES, parse_dates=["date"])
     wide = long.pivot(index="date", columns="ticker", values="adj_close").sort_index()
     assert {"CVX", "GEV", "IWM"} <= set(wide.columns)  # guard the fixture's shape

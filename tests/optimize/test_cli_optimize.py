@@ -21,7 +21,9 @@ def serve(monkeypatch: pytest.MonkeyPatch, prices: pd.DataFrame) -> dict[str, ob
 
     asked: dict[str, object] = {}
 
-    def fake_get_prices(spec: object, *, start: object = None, **kwargs: object) -> SimpleNamespace:
+    def fake_get_prices(
+        spec: object, *, start: object = None, **kwargs: object
+    ) -> SimpleNamespace:
         asked["start"] = start
         return SimpleNamespace(prices=prices)
 
@@ -30,9 +32,13 @@ def serve(monkeypatch: pytest.MonkeyPatch, prices: pd.DataFrame) -> dict[str, ob
 
 
 @pytest.fixture
-def files(tmp_path: Path, market, spec_text, themes, monkeypatch) -> tuple[Path, dict[str, object]]:
+def files(
+    tmp_path: Path, market, spec_text, themes, monkeypatch
+) -> tuple[Path, dict[str, object]]:
     spec = tmp_path / "pie.toml"
-    spec.write_text(spec_text(themes, 'lookback = "1Y"\nrebalance_every = "6M"\nslice_max = 0.4'))
+    spec.write_text(
+        spec_text(themes, 'lookback = "1Y"\nrebalance_every = "6M"\nslice_max = 0.4')
+    )
     return spec, serve(monkeypatch, market)
 
 
@@ -45,7 +51,14 @@ def test_one_method_prints_weights_risk_and_walk_forward(files) -> None:
     result = run("optimize", spec, "--method", "min-variance")
     assert result.exit_code == 0, result.output
     out = result.output
-    for line in ("Weights: current and proposed", "Risk contribution per theme", "Walk-forward from 2020-01-01", "current pie", "Expected volatility", "min-var"):
+    for line in (
+        "Weights: current and proposed",
+        "Risk contribution per theme",
+        "Walk-forward from 2020-01-01",
+        "current pie",
+        "Expected volatility",
+        "min-var",
+    ):
         assert line in out
     assert "Traceback" not in out
 
@@ -54,8 +67,19 @@ def test_all_methods_side_by_side(files) -> None:
     spec, _ = files
     result = run("optimize", spec, "--all", "--no-backtest")
     assert result.exit_code == 0, result.output
-    header = next(line for line in result.output.splitlines() if "Theme / slice" in line)
-    assert header.split()[-8:] == ["EW", "theme", "inv-vol", "RP", "HRP", "min-var", "max-SR", "max-div"]
+    header = next(
+        line for line in result.output.splitlines() if "Theme / slice" in line
+    )
+    assert header.split()[-8:] == [
+        "EW",
+        "theme",
+        "inv-vol",
+        "RP",
+        "HRP",
+        "min-var",
+        "max-SR",
+        "max-div",
+    ]
     assert "Walk-forward" not in result.output
 
 
@@ -76,7 +100,9 @@ def test_write_makes_a_new_spec_and_protects_the_source(files, tmp_path: Path) -
     assert both.exit_code == 2 and "--write needs one proposal" in both.output
 
 
-def test_errors_are_one_line_with_an_exit_code(files, tmp_path: Path, spec_text, themes) -> None:
+def test_errors_are_one_line_with_an_exit_code(
+    files, tmp_path: Path, spec_text, themes
+) -> None:
     spec, _ = files
     bad = run("optimize", spec, "--method", "sharpe")
     assert bad.exit_code == 2 and "--method 'sharpe' is not a method" in bad.output
@@ -84,7 +110,10 @@ def test_errors_are_one_line_with_an_exit_code(files, tmp_path: Path, spec_text,
     tight.write_text(spec_text(themes, "slice_min = 0.3"))
     infeasible = run("optimize", tight)
     assert infeasible.exit_code == 1
-    assert "error: slice_min: the 6 slices' minimums add up to 180.0% > 100%" in infeasible.output
+    assert (
+        "error: slice_min: the 6 slices' minimums add up to 180.0% > 100%"
+        in infeasible.output
+    )
     assert "Traceback" not in infeasible.output
 
 
@@ -104,12 +133,26 @@ def test_json_names_the_estimator_and_both_windows(files) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     er = data["expected_returns"]
-    assert er["estimator"].startswith("Bayes-Stein shrinkage toward the CAPM equilibrium of the pie itself")
+    assert er["estimator"].startswith(
+        "Bayes-Stein shrinkage toward the CAPM equilibrium of the pie itself"
+    )
     # The market fixture is 601 prices from 2020-01-01: 600 returns for the means,
     # the last year (lookback 1Y) for the covariance.
     assert (er["start"], er["end"], er["days"]) == ("2020-01-02", "2022-04-20", 600)
-    assert data["covariance_window"]["lookback"] == "1Y" and data["covariance_window"]["days"] < 600
-    assert set(data["proposals"]) == {"equal", "theme-equal", "inverse-vol", "risk-parity", "hrp", "min-variance", "max-sharpe", "max-diversification"}
+    assert (
+        data["covariance_window"]["lookback"] == "1Y"
+        and data["covariance_window"]["days"] < 600
+    )
+    assert set(data["proposals"]) == {
+        "equal",
+        "theme-equal",
+        "inverse-vol",
+        "risk-parity",
+        "hrp",
+        "min-variance",
+        "max-sharpe",
+        "max-diversification",
+    }
     assert sum(data["proposals"]["risk-parity"]["weights"].values()) == pytest.approx(1)
     assert set(data["walk_forward"]) == set(data["proposals"])
     assert er["flagged"] == [t for t, r in er["annual"].items() if r > 0.30]

@@ -30,36 +30,70 @@ def test_optional_and_defaults() -> None:
     full = parse_pie(
         BASE
         + '[optimize]\nmethod = "max-sharpe"\nlookback = "2Y"\nexpected_returns = { xom = 0.06 }\n'
-        'risk_free = 0.03\nslice_min = 0.05\nslice_max = 0.6\nstock_max = 0.4\n'
+        "risk_free = 0.03\nslice_min = 0.05\nslice_max = 0.6\nstock_max = 0.4\n"
         'theme_limits = { Energy = [0.1, 0.5] }\nturnover_max = 0.1\nrebalance_every = "1M"\n'
     ).optimize
     assert full is not None
     assert full.expected_returns == {"XOM": 0.06}
     assert full.theme_limits == {"Energy": (0.1, 0.5)}
     # Still hashable (dict tables included), like every other part of a spec.
-    again = parse_pie(BASE + '[optimize]\nexpected_returns = { XOM = 0.06 }\ntheme_limits = { Energy = [0.1, 0.5] }\n')
-    assert hash(again) == hash(parse_pie(BASE + '[optimize]\nexpected_returns = { XOM = 0.06 }\ntheme_limits = { Energy = [0.1, 0.5] }\n'))
-    assert hash(full.model_copy(update={"theme_limits": {"Energy": (0.1, 0.4)}})) != hash(full)
+    again = parse_pie(
+        BASE
+        + "[optimize]\nexpected_returns = { XOM = 0.06 }\ntheme_limits = { Energy = [0.1, 0.5] }\n"
+    )
+    assert hash(again) == hash(
+        parse_pie(
+            BASE
+            + "[optimize]\nexpected_returns = { XOM = 0.06 }\ntheme_limits = { Energy = [0.1, 0.5] }\n"
+        )
+    )
+    assert hash(
+        full.model_copy(update={"theme_limits": {"Energy": (0.1, 0.4)}})
+    ) != hash(full)
 
 
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('method = "sharpe"', r"optimize.method: Input should be 'equal', 'theme-equal'"),
+        (
+            'method = "sharpe"',
+            r"optimize.method: Input should be 'equal', 'theme-equal'",
+        ),
         ("slice_max = 0", r"optimize.slice_max: Input should be greater than 0"),
         ("slice_min = 1.2", r"optimize.slice_min: Input should be less than 1"),
-        ("slice_min = 0.4\nslice_max = 0.3", r"optimize: slice_min 0.4 is above slice_max 0.3"),
-        ("stock_max = 1.5", r"optimize.stock_max: Input should be less than or equal to 1"),
-        ("turnover_max = -0.1", r"optimize.turnover_max: Input should be greater than 0"),
-        ('lookback = "3 years"', r"optimize.lookback: '3 years' is not a period; expected a count and a unit D/W/M/Y"),
+        (
+            "slice_min = 0.4\nslice_max = 0.3",
+            r"optimize: slice_min 0.4 is above slice_max 0.3",
+        ),
+        (
+            "stock_max = 1.5",
+            r"optimize.stock_max: Input should be less than or equal to 1",
+        ),
+        (
+            "turnover_max = -0.1",
+            r"optimize.turnover_max: Input should be greater than 0",
+        ),
+        (
+            'lookback = "3 years"',
+            r"optimize.lookback: '3 years' is not a period; expected a count and a unit D/W/M/Y",
+        ),
         ('rebalance_every = "0M"', r"optimize.rebalance_every: '0M' is not a period"),
         ('expected_returns = "mean"', r"optimize.expected_returns"),
-        ("expected_returns = { XOM = -2 }", r"expected return of XOM is -2; expected an annual fraction above -1"),
-        ("theme_limits = { Energy = [0.5, 0.2] }", r"theme_limits.'Energy' is \[0.5, 0.2\]; expected \[min, max\] with 0 <= min <= max <= 1"),
+        (
+            "expected_returns = { XOM = -2 }",
+            r"expected return of XOM is -2; expected an annual fraction above -1",
+        ),
+        (
+            "theme_limits = { Energy = [0.5, 0.2] }",
+            r"theme_limits.'Energy' is \[0.5, 0.2\]; expected \[min, max\] with 0 <= min <= max <= 1",
+        ),
         ("theme_limits = { Energy = [0.1] }", r"optimize.theme_limits.Energy"),
-        ("theme_limits = { Enrgy = [0.1, 0.3] }", r"optimize.theme_limits: 'Enrgy' is not a top-level theme of the pie; did you mean 'Energy'\? \(themes: Energy, IWM\)"),
+        (
+            "theme_limits = { Enrgy = [0.1, 0.3] }",
+            r"optimize.theme_limits: 'Enrgy' is not a top-level theme of the pie; did you mean 'Energy'\? \(themes: Energy, IWM\)",
+        ),
         ("risk_free = 1.5", r"optimize.risk_free: Input should be less than 1"),
-        ("methd = \"equal\"", r"optimize.methd: unknown key; did you mean 'method'\?"),
+        ('methd = "equal"', r"optimize.methd: unknown key; did you mean 'method'\?"),
     ],
 )
 def test_bad_inputs_name_the_key(table: str, message: str) -> None:

@@ -15,29 +15,41 @@ from piefolio.spec import load_pie, parse_pie
 def source(tmp_path: Path, spec_text, themes) -> Path:
     path = tmp_path / "pie.toml"
     text = spec_text(
-        themes, 'method = "min-variance"\ntheme_limits = { "Beta" = [0.2, 0.5] }\nexpected_returns = { AAA = 0.07 }'
+        themes,
+        'method = "min-variance"\ntheme_limits = { "Beta" = [0.2, 0.5] }\nexpected_returns = { AAA = 0.07 }',
     )
-    path.write_text(text + '\n[benchmarks]\n"S&P 500" = "SPY"\n\n[[claims]]\nid = "a-beats-b"\nlong = ["Alpha"]\nshort = ["Beta"]\n')
+    path.write_text(
+        text
+        + '\n[benchmarks]\n"S&P 500" = "SPY"\n\n[[claims]]\nid = "a-beats-b"\nlong = ["Alpha"]\nshort = ["Beta"]\n'
+    )
     return path
 
 
-def test_written_file_loads_with_the_proposed_weights(source: Path, market, tmp_path: Path) -> None:
+def test_written_file_loads_with_the_proposed_weights(
+    source: Path, market, tmp_path: Path
+) -> None:
     spec = load_pie(source)
     p = propose(spec, market)
     out = write_proposal(spec, p, tmp_path / "proposed.toml")
     new = load_pie(out)
     got = new.pie.effective_weights()
-    assert got == pytest.approx({t: w for t, w in p.weights.items() if w > 1e-6}, abs=2e-6)
+    assert got == pytest.approx(
+        {t: w for t, w in p.weights.items() if w > 1e-6}, abs=2e-6
+    )
     # Everything else survives: plan, benchmarks, claims, the [optimize] table.
     assert new.plan == spec.plan
     assert new.benchmarks == spec.benchmarks
     assert new.claims == spec.claims
     assert new.optimize == spec.optimize
-    assert out.read_text().startswith("# Weights proposed by `piefolio optimize` from pie.toml: min-variance,")
+    assert out.read_text().startswith(
+        "# Weights proposed by `piefolio optimize` from pie.toml: min-variance,"
+    )
     assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left nothing behind
 
 
-def test_refuses_the_source_and_an_existing_file(source: Path, market, tmp_path: Path) -> None:
+def test_refuses_the_source_and_an_existing_file(
+    source: Path, market, tmp_path: Path
+) -> None:
     spec = load_pie(source)
     p = propose(spec, market, method="equal")
     before = source.read_text()

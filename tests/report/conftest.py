@@ -35,7 +35,9 @@ INITIAL, MONTHLY = 1000.0, 100.0
 
 
 def _load(folder: Path, tickers: list[str]) -> pd.DataFrame:
-    raw = pd.read_csv(folder / "yahoo_adjclose_2000_2026-08-03.csv", parse_dates=["date"])
+    raw = pd.read_csv(
+        folder / "yahoo_adjclose_2000_2026-08-03.csv", parse_dates=["date"]
+    )
     raw = raw[raw["ticker"].isin(tickers)]
     wide = raw.pivot(index="date", columns="ticker", values="adj_close")
     wide = wide.loc[START:END, tickers].dropna()
@@ -63,7 +65,9 @@ def buy_and_hold(
     nav = (shares * p).sum(axis=1)
     units = np.empty(len(nav))
     held = 0.0
-    for i, (value, flow) in enumerate(zip(nav.to_numpy(), flows.to_numpy(), strict=True)):
+    for i, (value, flow) in enumerate(
+        zip(nav.to_numpy(), flows.to_numpy(), strict=True)
+    ):
         if i == 0:
             held = flow  # the first unit is worth 1.0
         elif flow:
@@ -74,7 +78,9 @@ def buy_and_hold(
 
 
 def build_real_report(folder: Path, *, with_prices: bool = True) -> ReportData:
-    targets = {t: THEME_WEIGHTS[th] * w for th, sl in TREE.items() for t, w in sl.items()}
+    targets = {
+        t: THEME_WEIGHTS[th] * w for th, sl in TREE.items() for t, w in sl.items()
+    }
     tickers = list(targets) + list(BENCHMARKS.values())
     prices = _load(folder, tickers)
     flows = _deposits(pd.DatetimeIndex(prices.index))
@@ -88,17 +94,25 @@ def build_real_report(folder: Path, *, with_prices: bool = True) -> ReportData:
     rows = {}
     for name in nav.columns:
         perf = performance(
-            nav[name], uv[name], flows[flows != 0],
+            nav[name],
+            uv[name],
+            flows[flows != 0],
             benchmark_unit_value=None if name == first else uv[first],
             benchmark_name=first,
         )
         rows[name] = {
-            "final_value": perf.final_value, "deposited": perf.deposited,
-            "withdrawn": perf.withdrawn, "profit": perf.profit,
-            "twr": perf.total_return, "twr_annual": perf.cagr,
-            "xirr": perf.money_weighted_return, "volatility": perf.volatility,
-            "sharpe": perf.sharpe, "sortino": perf.sortino,
-            "max_drawdown": perf.max_drawdown.depth, "calmar": perf.calmar,
+            "final_value": perf.final_value,
+            "deposited": perf.deposited,
+            "withdrawn": perf.withdrawn,
+            "profit": perf.profit,
+            "twr": perf.total_return,
+            "twr_annual": perf.cagr,
+            "xirr": perf.money_weighted_return,
+            "volatility": perf.volatility,
+            "sharpe": perf.sharpe,
+            "sortino": perf.sortino,
+            "max_drawdown": perf.max_drawdown.depth,
+            "calmar": perf.calmar,
             "fees": 0.0,
             "beta": perf.benchmark.beta if perf.benchmark else np.nan,
             "pme": perf.benchmark.pme if perf.benchmark else np.nan,
@@ -112,10 +126,14 @@ def build_real_report(folder: Path, *, with_prices: bool = True) -> ReportData:
         f"{abs(final[PIE] - final[b]):,.0f} USD with the same deposits"
         for b in BENCHMARKS
     )
-    tree_rows = [{"id": th, "parent": "", "label": th, "weight": THEME_WEIGHTS[th]} for th in TREE]
+    tree_rows = [
+        {"id": th, "parent": "", "label": th, "weight": THEME_WEIGHTS[th]}
+        for th in TREE
+    ]
     tree_rows += [
         {"id": f"{th}/{t}", "parent": th, "label": t, "weight": targets[t]}
-        for th, sl in TREE.items() for t in sl
+        for th, sl in TREE.items()
+        for t in sl
     ]
     themes = {t: th for th, sl in TREE.items() for t in sl}
     daily = daily_contributions(weights, pie_prices)
@@ -123,8 +141,12 @@ def build_real_report(folder: Path, *, with_prices: bool = True) -> ReportData:
     contributions = contributions_by_year(by_theme)
     deposited = float(flows.sum())
     waterfall = pd.Series(
-        {"Deposits": deposited, "Price gains": float(nav_pie.iloc[-1]) - deposited,
-         "Fees": 0.0, "Ending value": float(nav_pie.iloc[-1])}
+        {
+            "Deposits": deposited,
+            "Price gains": float(nav_pie.iloc[-1]) - deposited,
+            "Fees": 0.0,
+            "Ending value": float(nav_pie.iloc[-1]),
+        }
     )
     # One buy per ticker and deposit day: the shares added that day.
     added = shares.diff().fillna(shares.iloc[[0]])
@@ -166,11 +188,21 @@ def build_tiny_report(
     end = float(nav.to_numpy()[-1, 0])
     summary = pd.DataFrame(
         {
-            "final_value": nav.iloc[-1], "deposited": 100.0, "withdrawn": 0.0,
-            "profit": nav.iloc[-1] - 100.0, "twr": uv.iloc[-1] - 1.0,
-            "twr_annual": np.nan, "xirr": np.nan, "volatility": np.nan,
-            "sharpe": np.nan, "sortino": np.nan, "max_drawdown": np.nan,
-            "calmar": np.nan, "fees": 1234.5, "beta": np.nan, "pme": np.nan,
+            "final_value": nav.iloc[-1],
+            "deposited": 100.0,
+            "withdrawn": 0.0,
+            "profit": nav.iloc[-1] - 100.0,
+            "twr": uv.iloc[-1] - 1.0,
+            "twr_annual": np.nan,
+            "xirr": np.nan,
+            "volatility": np.nan,
+            "sharpe": np.nan,
+            "sortino": np.nan,
+            "max_drawdown": np.nan,
+            "calmar": np.nan,
+            "fees": 1234.5,
+            "beta": np.nan,
+            "pme": np.nan,
         },
         index=names,
     )
@@ -188,9 +220,18 @@ def build_tiny_report(
         verdicts=tuple(f"verdict on {n}" for n in names[1:]),
         weights=pd.DataFrame({"A": 0.5, "B": 0.5}, index=index),
         targets=pd.Series({"A": 0.5, "B": 0.5}),
-        tree=pd.DataFrame({"id": ["A", "B"], "parent": ["", ""], "label": ["A", "B"], "weight": [0.5, 0.5]}),
+        tree=pd.DataFrame(
+            {
+                "id": ["A", "B"],
+                "parent": ["", ""],
+                "label": ["A", "B"],
+                "weight": [0.5, 0.5],
+            }
+        ),
         themes={"A": "A", "B": "B"},
-        waterfall=pd.Series({"Deposits": 100.0, "Price gains": end - 100.0, "Ending value": end}),
+        waterfall=pd.Series(
+            {"Deposits": 100.0, "Price gains": end - 100.0, "Ending value": end}
+        ),
         contributions=pd.DataFrame(),
         trades=pd.DataFrame(columns=["date", "symbol", "qty", "price", "value", "fee"]),
     )

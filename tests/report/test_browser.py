@@ -27,7 +27,8 @@ from piefolio.report.html import write_report
 from piefolio.report.model import ReportData
 
 websockets_sync = pytest.importorskip(
-    "websockets.sync.client", reason="websockets is not installed (pip install '.[test]')"
+    "websockets.sync.client",
+    reason="websockets is not installed (pip install '.[test]')",
 )
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -52,13 +53,19 @@ class _DevTools:
         self.events: list[dict[str, Any]] = []
 
     def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        message: dict[str, Any] = {"id": next(self.ids), "method": method, "params": params or {}}
+        message: dict[str, Any] = {
+            "id": next(self.ids),
+            "method": method,
+            "params": params or {},
+        }
         if self.session is not None:
             message["sessionId"] = self.session
         self.ws.send(json.dumps(message))
         deadline = time.monotonic() + 30
         while True:
-            reply = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            reply = json.loads(
+                self.ws.recv(timeout=max(0.1, deadline - time.monotonic()))
+            )
             if reply.get("id") == message["id"]:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
@@ -71,14 +78,18 @@ class _DevTools:
         if any(e.get("method") == method for e in self.events):
             return
         while time.monotonic() < deadline:
-            event = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            event = json.loads(
+                self.ws.recv(timeout=max(0.1, deadline - time.monotonic()))
+            )
             self.events.append(event)
             if event.get("method") == method:
                 return
         raise TimeoutError(f"no {method} within {timeout} s")
 
     def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        result = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True}
+        )
         return result["result"].get("value")
 
 
@@ -89,10 +100,20 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = profile / "stderr.log"
     with log.open("w") as err:
         proc = subprocess.Popen(
-            [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu",
-             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-             "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=err,
+            [
+                CHROMIUM,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
         )
     try:
         deadline = time.monotonic() + 30
@@ -104,7 +125,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             else:
                 time.sleep(0.1)
         if url is None:
-            pytest.skip(f"chromium did not open its DevTools port: {log.read_text()[-500:]}")
+            pytest.skip(
+                f"chromium did not open its DevTools port: {log.read_text()[-500:]}"
+            )
         yield url
     finally:
         proc.terminate()
@@ -160,16 +183,22 @@ def _problems(tools: _DevTools, page: Path) -> list[str]:
             found.append(f"log error: {params['entry']['text']}")
         elif method == "Network.requestWillBeSent":
             url = params["request"]["url"]
-            if url != page.as_uri() and not url.startswith(("data:", "blob:", "about:")):
+            if url != page.as_uri() and not url.startswith(
+                ("data:", "blob:", "about:")
+            ):
                 found.append(f"request left the page: {url}")
     return found
 
 
-def test_every_chart_renders_without_errors(browser: str, real_report: ReportData, tmp_path: Path) -> None:
+def test_every_chart_renders_without_errors(
+    browser: str, real_report: ReportData, tmp_path: Path
+) -> None:
     page = write_report(real_report, tmp_path)
     with _open(browser, page) as (tools, drawn):
         assert len(drawn) == len(report_figures(real_report))
-        assert all(drawn), f"charts not drawn: {[i for i, ok in enumerate(drawn, 1) if not ok]}"
+        assert all(drawn), (
+            f"charts not drawn: {[i for i, ok in enumerate(drawn, 1) if not ok]}"
+        )
         assert _problems(tools, page) == []
         assert tools.evaluate("document.title") == real_report.title
         # Kept as an artifact under the test's tmp dir, for a person to look at.
@@ -178,7 +207,9 @@ def test_every_chart_renders_without_errors(browser: str, real_report: ReportDat
     assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_tiny_report_renders_on_a_phone_width(browser: str, tiny_report: ReportData, tmp_path: Path) -> None:
+def test_tiny_report_renders_on_a_phone_width(
+    browser: str, tiny_report: ReportData, tmp_path: Path
+) -> None:
     page = write_report(tiny_report, tmp_path)
     phone = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
     with _open(browser, page, phone) as (tools, drawn):
@@ -188,7 +219,9 @@ def test_tiny_report_renders_on_a_phone_width(browser: str, tiny_report: ReportD
         assert tools.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_the_check_catches_a_broken_page(browser: str, tiny_report: ReportData, tmp_path: Path) -> None:
+def test_the_check_catches_a_broken_page(
+    browser: str, tiny_report: ReportData, tmp_path: Path
+) -> None:
     # The same checks must fail on a page that throws and tries to load a script.
     page = write_report(tiny_report, tmp_path)
     html = page.read_text(encoding="utf-8").replace(
@@ -226,17 +259,33 @@ def _scenario_page(tmp_path: Path) -> Path:
     from piefolio.report.figures import claims_figure, fan_figure
 
     dates = pd.bdate_range("2026-01-01", periods=60)
-    fan = pd.DataFrame({p: 1000.0 + p * pd.Series(range(60), index=dates) for p in (5, 25, 50, 75, 95)})
-    bars = pd.DataFrame({"Pie": [-0.3, -0.1], "S&P 500": [-0.5, float("nan")]}, index=["Dot-com", "2008"])
-    finals = pd.DataFrame({"Pie": [900.0, 1100.0, 1500.0, 2500.0], "S&P 500": [950.0, 1050.0, 1300.0, 1800.0]})
-    table = pd.DataFrame({"Worst": ["-30.0%"] * 2, "Median": ["5.0%"] * 2}, index=["Pie", "S&P 500"])
+    fan = pd.DataFrame(
+        {p: 1000.0 + p * pd.Series(range(60), index=dates) for p in (5, 25, 50, 75, 95)}
+    )
+    bars = pd.DataFrame(
+        {"Pie": [-0.3, -0.1], "S&P 500": [-0.5, float("nan")]},
+        index=["Dot-com", "2008"],
+    )
+    finals = pd.DataFrame(
+        {
+            "Pie": [900.0, 1100.0, 1500.0, 2500.0],
+            "S&P 500": [950.0, 1050.0, 1300.0, 1800.0],
+        }
+    )
+    table = pd.DataFrame(
+        {"Worst": ["-30.0%"] * 2, "Median": ["5.0%"] * 2}, index=["Pie", "S&P 500"]
+    )
     return write_page(
-        "Scenarios", ["A line."], [("A table.", table)],
-        [("Bars.", bars_figure(bars, "Crises")),
-         ("Fan.", fan_figure(fan, pd.Series(1000.0, index=dates), "Fan")),
-         ("Finals.", distribution_figure(finals, 1000.0, "Finals")),
-         ("Claim.", claims_figure(pd.Series(0.01, index=dates, name="c"), "Claim")),
-         ("Lines.", lines_figure(fan[[5, 95]].rename(columns=str), "Lines"))],
+        "Scenarios",
+        ["A line."],
+        [("A table.", table)],
+        [
+            ("Bars.", bars_figure(bars, "Crises")),
+            ("Fan.", fan_figure(fan, pd.Series(1000.0, index=dates), "Fan")),
+            ("Finals.", distribution_figure(finals, 1000.0, "Finals")),
+            ("Claim.", claims_figure(pd.Series(0.01, index=dates, name="c"), "Claim")),
+            ("Lines.", lines_figure(fan[[5, 95]].rename(columns=str), "Lines")),
+        ],
         tmp_path / "scenarios.html",
     )
 
@@ -272,11 +321,18 @@ def test_a_page_alone_with_no_network_still_draws(
     with websockets_sync.connect(browser, max_size=None, open_timeout=20) as ws:
         tools = _DevTools(ws)
         target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        tools.session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tools.session = tools.call(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}
+        )["sessionId"]
         tools.call("Network.enable")
         tools.call(
             "Network.emulateNetworkConditions",
-            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+            {
+                "offline": True,
+                "latency": 0,
+                "downloadThroughput": 0,
+                "uploadThroughput": 0,
+            },
         )
         tools.call("Page.enable")
         tools.call("Page.navigate", {"url": alone.as_uri()})

@@ -114,7 +114,11 @@ def test_late_listings_and_the_note() -> None:
 
     index = pd.bdate_range("2024-01-01", periods=5)
     prices = pd.DataFrame(
-        {"A": [1.0] * 5, "B": [np.nan, np.nan, 2.0, 2.0, 2.0], "C": [np.nan] + [3.0] * 4},
+        {
+            "A": [1.0] * 5,
+            "B": [np.nan, np.nan, 2.0, 2.0, 2.0],
+            "C": [np.nan] + [3.0] * 4,
+        },
         index=index,
     )
     late = late_listings(prices)
@@ -131,7 +135,9 @@ def test_late_listings_and_the_note() -> None:
 def test_page_says_the_period_and_that_dividends_are_in_the_prices() -> None:
     prices = market(2, 300)
     prices.loc[prices.index[:100], "T01"] = np.nan  # listed late
-    spec = parse_pie(spec_text(2, 1).replace("[plan]\n", '[plan]\nlate_listing = "redistribute"\n'))
+    spec = parse_pie(
+        spec_text(2, 1).replace("[plan]\n", '[plan]\nlate_listing = "redistribute"\n')
+    )
     data = report_data(backtest(spec, frame=frame(prices)))
     last = prices.index[-1].date().isoformat()
     assert f"until {last}." in data.plan_text and "latest data" not in data.plan_text
@@ -139,4 +145,6 @@ def test_page_says_the_period_and_that_dividends_are_in_the_prices() -> None:
     # Adjusted closes: no 0 dividends step, a note instead.
     assert "dividends" not in data.waterfall.index
     assert any("inside the adjusted closes" in n for n in data.notes)
-    assert any(n.startswith("Listed after the start: T01 (50.0 % target)") for n in data.notes)
+    assert any(
+        n.startswith("Listed after the start: T01 (50.0 % target)") for n in data.notes
+    )

@@ -64,7 +64,9 @@ def test_drift_is_actual_minus_target(tiny_report: ReportData) -> None:
     np.testing.assert_allclose(drift.to_numpy(), 0.0)
 
 
-def test_short_run_has_empty_rolling_windows_and_no_correlations(tiny_report: ReportData) -> None:
+def test_short_run_has_empty_rolling_windows_and_no_correlations(
+    tiny_report: ReportData,
+) -> None:
     table = derived.rolling_table(tiny_report)
     assert table.isna().all().all()
     assert derived.slice_correlations(tiny_report) is None
@@ -75,14 +77,23 @@ def test_rolling_table_on_real_prices(real_report: ReportData) -> None:
     pie, first = real_report.pie, real_report.benchmarks[0]
     uv = real_report.unit_value[pie]
     # 12 months = 252 trading days back.
-    assert table[("return", pie)].iloc[252] == pytest.approx(uv.iloc[252] / uv.iloc[0] - 1)
+    assert table[("return", pie)].iloc[252] == pytest.approx(
+        uv.iloc[252] / uv.iloc[0] - 1
+    )
     assert np.isnan(table[("return", pie)].iloc[251])
     assert ("beta", pie) in table.columns
     assert ("beta", first) not in table.columns  # a beta to itself says nothing
-    assert set(table.columns.get_level_values(0)) == {"return", "volatility", "sharpe", "beta"}
+    assert set(table.columns.get_level_values(0)) == {
+        "return",
+        "volatility",
+        "sharpe",
+        "beta",
+    }
     # The rolling Sharpe of the last window is the Sharpe of its 252 returns.
     last = pa.daily_returns(uv).iloc[-252:]
-    assert table[("sharpe", pie)].iloc[-1] == pytest.approx(pa.sharpe_ratio(last), rel=1e-9)
+    assert table[("sharpe", pie)].iloc[-1] == pytest.approx(
+        pa.sharpe_ratio(last), rel=1e-9
+    )
 
 
 def test_slice_correlations_on_real_prices(real_report: ReportData) -> None:
@@ -90,10 +101,14 @@ def test_slice_correlations_on_real_prices(real_report: ReportData) -> None:
     assert corr is not None
     assert list(corr.columns) == list(real_report.targets.index)
     np.testing.assert_allclose(np.diag(corr.to_numpy()), 1.0)
-    assert corr["SLV"].astype("float64").to_dict()["GLD"] > 0.5  # gold and silver move together
+    assert (
+        corr["SLV"].astype("float64").to_dict()["GLD"] > 0.5
+    )  # gold and silver move together
 
 
-def test_real_report_annual_returns_compound_to_the_total(real_report: ReportData) -> None:
+def test_real_report_annual_returns_compound_to_the_total(
+    real_report: ReportData,
+) -> None:
     table = derived.annual_table(real_report)
     total = real_report.summary["twr"]
     np.testing.assert_allclose((1 + table).prod() - 1, total.to_numpy(), rtol=1e-10)

@@ -9,7 +9,9 @@ from piefolio.report import figures
 from piefolio.report.model import ReportData
 
 
-def test_growth_has_every_series_the_invested_line_and_a_log_toggle(real_report: ReportData) -> None:
+def test_growth_has_every_series_the_invested_line_and_a_log_toggle(
+    real_report: ReportData,
+) -> None:
     fig = figures.growth_figure(real_report)
     names = [t.name for t in fig.data]
     assert names == [*real_report.series, "Money put in"]
@@ -38,12 +40,17 @@ def test_monthly_heatmap_shape(real_report: ReportData) -> None:
     assert fig.data[0].zmid == 0.0
 
 
-def test_rolling_figure_panels(real_report: ReportData, tiny_report: ReportData) -> None:
+def test_rolling_figure_panels(
+    real_report: ReportData, tiny_report: ReportData
+) -> None:
     fig = figures.rolling_figure(real_report)
     assert fig is not None
     titles = [a.text for a in fig.layout.annotations]
     assert titles == [
-        "12-month return", "12-month volatility", "12-month Sharpe ratio", "12-month beta to S&P 500"
+        "12-month return",
+        "12-month volatility",
+        "12-month Sharpe ratio",
+        "12-month beta to S&P 500",
     ]
     assert figures.rolling_figure(tiny_report) is None
 
@@ -63,7 +70,9 @@ def test_waterfall_ends_with_the_total(real_report: ReportData) -> None:
     assert list(trace.x) == list(real_report.waterfall.index)
 
 
-def test_optional_charts_are_none_without_data(tiny_report: ReportData, real_report: ReportData) -> None:
+def test_optional_charts_are_none_without_data(
+    tiny_report: ReportData, real_report: ReportData
+) -> None:
     assert figures.contributions_figure(tiny_report) is None
     assert figures.correlation_figure(tiny_report) is None
     assert figures.trades_figure(tiny_report) is None
@@ -82,7 +91,9 @@ def test_contributions_stack_per_theme_with_their_sum(real_report: ReportData) -
 
 def test_fan_figure_bands_and_median() -> None:
     dates = pd.bdate_range("2026-01-01", periods=5)
-    fan = pd.DataFrame({str(p): [100.0 + p] * 5 for p in (5, 25, 50, 75, 95)}, index=dates)
+    fan = pd.DataFrame(
+        {str(p): [100.0 + p] * 5 for p in (5, 25, 50, 75, 95)}, index=dates
+    )
     fig = figures.fan_figure(fan, pd.Series(100.0, index=dates), "Fan")
     assert isinstance(fig, go.Figure)
     median = next(t for t in fig.data if t.name == "Median")
@@ -94,6 +105,8 @@ def test_fan_figure_bands_and_median() -> None:
 
 def test_claims_figure_has_the_zero_line() -> None:
     dates = pd.bdate_range("2026-01-01", periods=4)
-    fig = figures.claims_figure(pd.Series([0.1, -0.1, 0.2, np.nan], index=dates), "Claim")
+    fig = figures.claims_figure(
+        pd.Series([0.1, -0.1, 0.2, np.nan], index=dates), "Claim"
+    )
     assert fig.layout.title.text == "Claim"
     assert any(s.y0 == 0.0 and s.y1 == 0.0 for s in fig.layout.shapes)

@@ -67,7 +67,11 @@ def test_ratio_and_kinds() -> None:
 
 def test_summary_strings_keeps_series_order_and_dashes_nan() -> None:
     summary = pd.DataFrame(
-        {"final_value": [1500.0, 1400.0], "twr": [0.5, math.nan], "beta": [0.9, math.nan]},
+        {
+            "final_value": [1500.0, 1400.0],
+            "twr": [0.5, math.nan],
+            "beta": [0.9, math.nan],
+        },
         index=["Pie", "S&P 500"],
     )
     text = summary_strings(summary, "EUR")

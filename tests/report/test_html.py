@@ -33,13 +33,17 @@ def _packed_plotly(page: str) -> str:
     import base64
     import gzip
 
-    found = re.findall(r'<script id="plotly-js" type="application/gzip;base64">([^<]*)</script>', page)
+    found = re.findall(
+        r'<script id="plotly-js" type="application/gzip;base64">([^<]*)</script>', page
+    )
     assert len(found) == 1
     return gzip.decompress(base64.b64decode(found[0])).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
-def real_page(real_report: ReportData, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def real_page(
+    real_report: ReportData, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
     path = write_report(real_report, tmp_path_factory.mktemp("real") / "new" / "folder")
     return path, path.read_text(encoding="utf-8")
 
@@ -48,7 +52,9 @@ def test_report_file_is_written_in_a_new_folder(real_page: tuple[Path, str]) -> 
     path, page = real_page
     assert path.name == "index.html" and path.is_file()
     assert page.startswith("<!doctype html>")
-    assert [p.name for p in path.parent.iterdir()] == ["index.html"]  # no temp file left
+    assert [p.name for p in path.parent.iterdir()] == [
+        "index.html"
+    ]  # no temp file left
 
 
 def test_page_is_self_contained(real_page: tuple[Path, str]) -> None:
@@ -63,7 +69,9 @@ def test_page_is_self_contained(real_page: tuple[Path, str]) -> None:
     assert "T00:00:00" not in markup
 
 
-def test_page_shows_header_tables_and_verdicts(real_report: ReportData, real_page: tuple[Path, str]) -> None:
+def test_page_shows_header_tables_and_verdicts(
+    real_report: ReportData, real_page: tuple[Path, str]
+) -> None:
     _, page = real_page
     text = html_lib.unescape(page)
     assert f"<title>{html_lib.escape(real_report.title)}</title>" in page
@@ -81,7 +89,9 @@ def test_page_shows_header_tables_and_verdicts(real_report: ReportData, real_pag
     assert "Max drawdown" in page and "1-day VaR 95%" in page
 
 
-def test_one_div_per_chart_with_its_caption(real_report: ReportData, real_page: tuple[Path, str]) -> None:
+def test_one_div_per_chart_with_its_caption(
+    real_report: ReportData, real_page: tuple[Path, str]
+) -> None:
     _, page = real_page
     charts = report_figures(real_report)
     assert len(charts) == 11  # every chart applies to this report
@@ -92,7 +102,9 @@ def test_one_div_per_chart_with_its_caption(real_report: ReportData, real_page: 
         assert caption in html_lib.unescape(page)
 
 
-def test_tiny_report_escapes_and_dashes(tiny_report: ReportData, tmp_path: Path) -> None:
+def test_tiny_report_escapes_and_dashes(
+    tiny_report: ReportData, tmp_path: Path
+) -> None:
     path = write_report(tiny_report, tmp_path)
     page = path.read_text(encoding="utf-8")
     assert "Tiny &lt;pie&gt;" in page and "<pie>" not in page
@@ -101,17 +113,23 @@ def test_tiny_report_escapes_and_dashes(tiny_report: ReportData, tmp_path: Path)
     assert "1,234.50 EUR" not in page  # fees under 1,000 keep cents...
     assert "1,234 EUR" in page  # ...and above it do not
     # No prices, no trades, no contributions, too short for 12-month windows.
-    assert page.count('class="plotly-graph-div"') == len(report_figures(tiny_report)) == 7
+    assert (
+        page.count('class="plotly-graph-div"') == len(report_figures(tiny_report)) == 7
+    )
 
 
-def test_rewrite_replaces_the_page_atomically(tiny_report: ReportData, tmp_path: Path) -> None:
+def test_rewrite_replaces_the_page_atomically(
+    tiny_report: ReportData, tmp_path: Path
+) -> None:
     (tmp_path / "index.html").write_text("old", encoding="utf-8")
     write_report(tiny_report, tmp_path)
     assert (tmp_path / "index.html").read_text(encoding="utf-8") != "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
 
 
-def test_failed_render_leaves_the_old_page(tiny_report: ReportData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_render_leaves_the_old_page(
+    tiny_report: ReportData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "index.html").write_text("old", encoding="utf-8")
 
     def no_room(src: object, dst: object) -> None:
@@ -127,16 +145,25 @@ def test_failed_render_leaves_the_old_page(tiny_report: ReportData, tmp_path: Pa
 
 def test_generic_page_with_fan_and_claims(tmp_path: Path) -> None:
     dates = pd.bdate_range("2026-01-01", periods=30)
-    fan = pd.DataFrame({p: 1000.0 + p * pd.Series(range(30), index=dates) for p in (5, 25, 50, 75, 95)})
+    fan = pd.DataFrame(
+        {p: 1000.0 + p * pd.Series(range(30), index=dates) for p in (5, 25, 50, 75, 95)}
+    )
     invested = pd.Series(1000.0, index=dates)
-    relative = pd.Series([0.01 * (i - 10) for i in range(30)], index=dates, name="AI power > chips")
-    table = pd.DataFrame({"P(loss)": ["12.0%"], "Median": [1234.5678], "Worst": [float("nan")]}, index=["Pie"])
+    relative = pd.Series(
+        [0.01 * (i - 10) for i in range(30)], index=dates, name="AI power > chips"
+    )
+    table = pd.DataFrame(
+        {"P(loss)": ["12.0%"], "Median": [1234.5678], "Worst": [float("nan")]},
+        index=["Pie"],
+    )
     path = write_page(
         "Monte Carlo <fan>",
         ["1,000 paths.", "Block bootstrap."],
         [("Outcomes after 5 years", table)],
-        [("The band holds 90 % of paths.", fan_figure(fan, invested, "Fan")),
-         ("Above zero the claim held.", claims_figure(relative, "Claim"))],
+        [
+            ("The band holds 90 % of paths.", fan_figure(fan, invested, "Fan")),
+            ("Above zero the claim held.", claims_figure(relative, "Claim")),
+        ],
         tmp_path / "mc.html",
     )
     page = path.read_text(encoding="utf-8")
@@ -151,7 +178,9 @@ def test_generic_page_with_fan_and_claims(tmp_path: Path) -> None:
 
 def test_render_page_is_reproducible() -> None:
     frame = pd.DataFrame({"x": [1.0]}, index=["a"])
-    assert render_page("T", [], [("c", frame)], []) == render_page("T", [], [("c", frame)], [])
+    assert render_page("T", [], [("c", frame)], []) == render_page(
+        "T", [], [("c", frame)], []
+    )
 
 
 def test_pie_without_benchmarks(lonely_report: ReportData, tmp_path: Path) -> None:

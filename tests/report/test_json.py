@@ -12,7 +12,9 @@ from piefolio.report.json import json_safe, report_json
 from piefolio.report.model import ReportData
 
 
-def test_real_report_json_is_strict_json_and_matches_the_summary(real_report: ReportData) -> None:
+def test_real_report_json_is_strict_json_and_matches_the_summary(
+    real_report: ReportData,
+) -> None:
     data = report_json(real_report)
     text = json.dumps(data, allow_nan=False)
     back = json.loads(text)
@@ -40,7 +42,11 @@ def test_tiny_report_json_known_answers(tiny_report: ReportData) -> None:
     assert back["annual_returns"]["Bench <b>"]["2021"] == pytest.approx(-0.1)
     dd = back["drawdowns"]["Pie"]
     assert dd["depth"] == pytest.approx(-0.25)
-    assert (dd["peak"], dd["trough"], dd["recovery"]) == ("2020-12-30", "2020-12-31", "2021-12-31")
+    assert (dd["peak"], dd["trough"], dd["recovery"]) == (
+        "2020-12-30",
+        "2020-12-31",
+        "2021-12-31",
+    )
     assert back["drawdowns"]["Bench <b>"]["recovery"] is None
     assert back["summary"]["Pie"]["sharpe"] is None
     assert back["contributions"] == {}

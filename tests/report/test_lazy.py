@@ -36,5 +36,7 @@ def test_no_heavy_import(statement: str) -> None:
 
 def test_write_report_is_exported_lazily() -> None:
     code = "import piefolio, piefolio.report.html as h; print(piefolio.write_report is h.write_report)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "True"

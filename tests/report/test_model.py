@@ -25,7 +25,9 @@ def test_summary_must_follow_nav(tiny_report: ReportData) -> None:
     with pytest.raises(ValueError, match="summary must be indexed by the series"):
         dataclasses.replace(tiny_report, summary=tiny_report.summary.iloc[::-1])
     with pytest.raises(ValueError, match=r"summary lacks the columns \['pme'\]"):
-        dataclasses.replace(tiny_report, summary=tiny_report.summary.drop(columns="pme"))
+        dataclasses.replace(
+            tiny_report, summary=tiny_report.summary.drop(columns="pme")
+        )
 
 
 def test_tree_needs_its_columns(tiny_report: ReportData) -> None:

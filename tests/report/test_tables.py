@@ -97,5 +97,7 @@ def test_page_has_the_new_sections(real_report: ReportData) -> None:
     # PME, Calmar and Sortino are defined in a hover and a footnote.
     for label in ("PME", "Calmar", "Sortino"):
         hint = tables.DEFINITIONS[label]
-        assert f'<th scope="row" title="{hint}">{label}</th>' in page.replace("&#39;", "'")
+        assert f'<th scope="row" title="{hint}">{label}</th>' in page.replace(
+            "&#39;", "'"
+        )
         assert f"<li>{label}: {hint}.</li>" in page.replace("&#39;", "'")

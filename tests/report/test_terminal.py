@@ -17,8 +17,17 @@ def test_summary_table_pie_vs_benchmarks(real_report: ReportData) -> None:
     table = summary_table(real_report)
     assert [c.header for c in table.columns] == ["", *real_report.series]
     text = _render(table)
-    for label in ("Final value", "Deposited", "Profit", "TWR a year", "XIRR", "Volatility",
-                  "Max drawdown", "Sharpe", "Fees"):
+    for label in (
+        "Final value",
+        "Deposited",
+        "Profit",
+        "TWR a year",
+        "XIRR",
+        "Volatility",
+        "Max drawdown",
+        "Sharpe",
+        "Fees",
+    ):
         assert label in text
     final = float(real_report.summary["final_value"].iloc[0])
     assert f"{final:,.0f} USD" in text

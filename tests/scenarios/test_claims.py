@@ -56,7 +56,10 @@ def test_daily_windows_hand_computed() -> None:
     # The reversed claim: 1 / 1.21 - 1 = -17.355 %; it never holds.
     np.testing.assert_allclose(two.relative.to_numpy(), [1 / 1.21 - 1] * 2)
     assert two.share_held == 0.0
-    assert "held in 0% of 2 2D windows (long beat short: relative return (1 + R_long) / (1 + R_short) - 1 above 0)" in two.verdict()
+    assert (
+        "held in 0% of 2 2D windows (long beat short: relative return (1 + R_long) / (1 + R_short) - 1 above 0)"
+        in two.verdict()
+    )
 
 
 def test_buy_and_hold_basket_is_not_rebalanced() -> None:

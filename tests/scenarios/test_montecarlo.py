@@ -172,7 +172,10 @@ def test_ten_years_from_the_day_after_the_data_are_ten_calendar_years() -> None:
     # The data end on 2026-08-03 (a Monday): the horizon runs 2026-08-04 to
     # 2036-08-03 (a Sunday, so its last business day is Friday 2036-08-01).
     dates = horizon_dates(pd.Timestamp("2026-08-04"), 10)
-    assert (dates[0], dates[-1]) == (pd.Timestamp("2026-08-04"), pd.Timestamp("2036-08-01"))
+    assert (dates[0], dates[-1]) == (
+        pd.Timestamp("2026-08-04"),
+        pd.Timestamp("2036-08-01"),
+    )
     res = monte_carlo(
         Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, PLAN,
         start=pd.Timestamp("2026-08-04"), years=10, paths=2, seed=0,
@@ -213,4 +216,8 @@ def test_a_plan_that_withdraws_more_than_it_deposits_can_still_lose() -> None:
     assert float(falling.invested.iloc[-1]) < 0 and table.loc["pie", "p_loss"] == 1.0
     # Both ran out (final 0): the flat one paid back more, so the pie did not beat it.
     assert table.loc["cash-like", "p_pie_beats"] == 0.0
-    assert table.loc["pie", "withdrawn_p50"] < table.loc["cash-like", "withdrawn_p50"] == pytest.approx(2100)
+    assert (
+        table.loc["pie", "withdrawn_p50"]
+        < table.loc["cash-like", "withdrawn_p50"]
+        == pytest.approx(2100)
+    )

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from piefolio.cli import app
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = str(REPO / "examples" / "ai-energy-2026.toml")
 runner = CliRunner()
 
