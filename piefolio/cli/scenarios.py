@@ -173,7 +173,9 @@ def stress(
     if report.skipped:
         skipped = ", ".join(report.skipped)
         show.print(styled(f"Skipped (before the data): {skipped}", "dim"))
-    page = _stress_page(pie, results, shocks, _folder(pie, out) / "stress.html")
+    page = _stress_page(
+        pie, results, shocks, _folder(pie, out) / "stress.html", report.skipped
+    )
     show.print(line("Wrote ", (page, "bold")))
 
 
@@ -182,8 +184,13 @@ def _stress_page(
     results: list[StressWindow],
     shocks: list[tuple[str, list[ShockResult]]],
     path: Path,
+    skipped: Sequence[str] = (),
 ) -> Path:
-    """One page: drawdown and return per window, and each scenario's moves."""
+    """One page: drawdown and return per window, and each scenario's moves.
+
+    The windows' dates, the notes of each replay (proxies, slices left out) and
+    the windows skipped are said on the page, as in the terminal.
+    """
     import pandas as pd
 
     from piefolio.report import bars_figure, write_page
@@ -219,16 +226,29 @@ def _stress_page(
             )
         )
         tables.append((f"{title}: slices of {rows[0].name}", _shock_text(rows[0])))
+    windows = "; ".join(f"{w.name} {w.start.date()} to {w.end.date()}" for w in results)
+    notes = [
+        f"{w.name}, {row.name}: {note}"
+        for w in results
+        for row in w.rows
+        for note in row.notes
+    ]
+    if skipped:
+        notes.append(f"Skipped (before the data): {', '.join(skipped)}")
+    if results and any(pd.isna(r.total_return) for w in results for r in w.rows):
+        notes.append("A missing bar is a series with no prices in that window.")
     return write_page(
         f"{pie.pie.name}: stress",
         [
-            f"Windows: {', '.join(w.name for w in results) or 'none in the data'}",
-            f"Returns and falls in {pie.pie.currency} (FX moves included); "
+            f"Windows: {windows or 'none in the data'}",
+            f"A lump sum in the target weights at each window's start; returns "
+            f"and falls of its value in {pie.pie.currency} (FX moves included); "
             "recovery is counted from the trough back to the prior peak",
         ],
         tables,
         figures,
         path,
+        notes=notes,
     )
 
 
@@ -371,6 +391,7 @@ def simulate(
     from piefolio.models import replace
     from piefolio.report import distribution_figure, fan_figure, write_page
     from piefolio.report.format import plan_words
+    from piefolio.report.scenario_figures import fans_figure
     from piefolio.scenarios.outlook import (
         SAMPLERS,
         SimulateSettings,
@@ -473,10 +494,25 @@ def simulate(
         (
             f"{name}: percentiles 5-95 of the value on {paths:,} paths"
             + (f", and the goal of {goal:,.0f} {cur}" if goal is not None else ""),
-            fan_figure(result.fan(s), result.invested, name, goal),
+            fan_figure(result.fan(s), result.invested, name, goal, currency=cur),
         )
         for s, name in enumerate(result.names)
     ]
+    if len(result.names) > 1:
+        figures.insert(
+            0,
+            (
+                "Every series on one scale: the median value and its 25-75th "
+                f"percentile band over {paths:,} paths, in {cur}",
+                fans_figure(
+                    {name: result.fan(s) for s, name in enumerate(result.names)},
+                    result.invested,
+                    "Medians and middle halves, side by side",
+                    currency=cur,
+                    goal=goal,
+                ),
+            ),
+        )
     # What the investor got: the final value, plus what the withdrawals paid.
     finals = pd.DataFrame(result.got, columns=list(result.names))
     figures.insert(
@@ -487,7 +523,7 @@ def simulate(
             + (" plus the withdrawals paid" if withdraws else "")
             + "; left of the dashed line (the deposits) is a loss",
             distribution_figure(finals, deposited, "Final value after "
-                                f"{years:g} years"),
+                                f"{years:g} years", currency=cur),
         ),
     )  # fmt: skip
     lines = [basis, *([sample.warning] if sample.warning else [])]
@@ -615,6 +651,7 @@ def claims(
     force: ForceOption = False,
 ) -> None:
     """Check the thesis' claims: how often long beat short over each horizon."""
+    import pandas as pd
     from rich.table import Table
 
     from piefolio.report import claims_figure, write_page
@@ -670,10 +707,22 @@ def claims(
         for c in checks
         if c.windows
     ]
+    claims_table = pd.DataFrame(
+        {
+            "Long": [" + ".join(c.claim.long) for c in checks],
+            "Short": [" + ".join(c.claim.short) for c in checks],
+            "Horizon": [c.claim.horizon for c in checks],
+            "Held in": [f"{c.share_held:.0%}" if c.windows else "—" for c in checks],
+            "Median": [_pct(c.median) for c in checks],
+            "Latest": [_pct(c.latest) for c in checks],
+            "Windows": [f"{c.windows:,}" for c in checks],
+        },
+        index=pd.Index([c.claim.id for c in checks], name="Claim"),
+    )
     page = write_page(
         f"{pie.pie.name}: claims of the thesis",
         [defined, *(c.verdict() for c in checks)],
-        [],
+        [(f"Each claim over every window of its horizon; {defined}", claims_table)],
         figures,
         _folder(pie, out) / "claims.html",
     )

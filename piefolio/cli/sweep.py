@@ -177,35 +177,54 @@ def _starts(
     show.print(line("Rows are in the store's table ", (table_name, "bold"), " for SQL"))
 
 
-def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> Table:
-    from rich.table import Table
+#: Columns of the start sweep's distribution, as a reader names them.
+_STARTS_COLUMNS: dict[str, str] = {
+    "xirr_worst": "XIRR worst",
+    "xirr_p5": "p5",
+    "xirr_median": "median",
+    "xirr_p95": "p95",
+    "xirr_best": "best",
+    "max_drawdown_median": "median max DD",
+    "max_drawdown_worst": "worst max DD",
+}
+
+
+def _starts_frame(table: pd.DataFrame, beats: pd.Series) -> pd.DataFrame:
+    """Format the start sweep's distribution: named columns, percents, beat share.
+
+    One frame for the terminal and the page, so both read the same.
+    """
+    import pandas as pd
 
     from piefolio.report.format import percent
 
+    out = pd.DataFrame(index=table.index)
+    out["starts"] = [f"{int(v):,}" for v in table["starts"]]
+    for column, label in _STARTS_COLUMNS.items():
+        if column in table.columns:
+            signed = column.startswith("xirr")
+            out[label] = [percent(v, signed=signed) for v in table[column]]
+    out["pie beat it"] = [
+        "—"
+        if beats.get(name) is None
+        else f"{percent(beats[name], decimals=0)} of starts"
+        for name in table.index
+    ]
+    out.index.name = "series"
+    return out
+
+
+def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> Table:
+    from rich.table import Table
+
     span = f"{result.horizon} runs" if result.horizon else "runs to the end of the data"
+    text = _starts_frame(table, beats)
     out = Table(
-        "series", "starts", "XIRR worst", "p5", "median", "p95", "best",
-        "median max DD", "pie beat it",
+        "series", *text.columns,
         title=f"Every start date ({span}), same deposits", title_justify="left",
     )  # fmt: skip
-    for name, row in table.iterrows():
-        share = beats.get(name)
-        out.add_row(
-            str(name),
-            str(int(row["starts"])),
-            *(
-                percent(row[c], signed=True)
-                for c in (
-                    "xirr_worst",
-                    "xirr_p5",
-                    "xirr_median",
-                    "xirr_p95",
-                    "xirr_best",
-                )
-            ),
-            percent(row["max_drawdown_median"]),
-            "—" if share is None else f"{share:.0%} of starts",
-        )
+    for name, row in text.iterrows():
+        out.add_row(str(name), *row.tolist())
     return out
 
 
@@ -222,7 +241,7 @@ def _starts_page(
     from piefolio.models import replace
     from piefolio.periods import period_offset
     from piefolio.report import lines_figure, write_page
-    from piefolio.report.format import percent
+    from piefolio.report.scenario_figures import returns_box_figure
     from piefolio.sweep.history import history_frame
 
     result = starts.sweep
@@ -245,14 +264,15 @@ def _starts_page(
         navs[f"{label} start {start.date()}"] = nav
     frame = pd.DataFrame(navs)
     frame.index.name = "trading days since the start"
+    cur = pie.pie.currency
     figure = lines_figure(
-        frame, f"{pie.pie.name}: value of the plan, best, median and worst start"
+        frame,
+        f"{pie.pie.name}: value of the plan, best, median and worst start",
+        currency=cur,
     )
     beats = result.beat_share()
-    shares = pd.DataFrame(
-        {"pie beat it": [f"{percent(v, decimals=0)} of starts" for v in beats]},
-        index=beats.index,
-    )
+    xirr = result.rows.pivot(index="start", columns="series", values="xirr")
+    spread = returns_box_figure(xirr[list(result.names)], "XIRR of every start")
     return write_page(
         f"{pie.pie.name}: every start date",
         [
@@ -260,14 +280,18 @@ def _starts_page(
             *([f"Proxies: {'; '.join(starts.proxied)}"] if starts.proxied else []),
         ],
         [
-            ("XIRR by start date", result.distribution()),
             (
-                "Share of starts where the pie beat each benchmark "
-                f"({starts.range_text})",
-                shares,
+                "Money-weighted return a year (XIRR) over the starts: worst, 5th "
+                "percentile, median, 95th, best; the median and worst max drawdown; "
+                "and the share of starts where the pie ended above each benchmark "
+                "with the same deposits",
+                _starts_frame(result.distribution(), beats),
             ),
         ],
-        [("Best, median and worst start", figure)],
+        [
+            ("How the XIRR spread over the start dates, per series", spread),
+            (f"Best, median and worst start of the pie, in {cur}", figure),
+        ],
         folder / "sweep-starts.html",
     )
 

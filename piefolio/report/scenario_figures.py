@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from piefolio.report._style import GREY, colour, layout
+from piefolio.report._style import GREY, colour, layout, line_width
 
 __all__ = [
     "FAN_PERCENTILES",
@@ -26,15 +26,67 @@ __all__ = [
     "claims_figure",
     "distribution_figure",
     "fan_figure",
+    "fans_figure",
     "lines_figure",
+    "log_money_ticks",
+    "returns_box_figure",
 ]
 
 #: Percentile columns :func:`fan_figure` expects.
 FAN_PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
 
 
+def _money_axis(currency: str) -> str:
+    return f"value, {currency}" if currency else "value"
+
+
+def log_money_ticks(
+    low: float, high: float, currency: str = ""
+) -> tuple[list[float], list[str]]:
+    """Round ticks for a log money axis: 1, 2 and 5 times each power of ten.
+
+    plotly labels a log axis' minor ticks with bare digits ("9, 10k, 2, 3"),
+    which read as amounts they are not; these ticks carry the whole amount.
+
+    Parameters
+    ----------
+    low, high : float
+        The range to cover (positive; non-positive or NaN bounds give no ticks).
+    currency : str, optional
+        Code appended to each label.
+
+    Returns
+    -------
+    tuple of (list of float, list of str)
+        Tick values in ``[low, high]`` (widened to the nearest tick on each side)
+        and their labels, e.g. ``"20,000 EUR"``; when the range spans more than
+        two decades only the 1s and the 5s are kept.
+    """
+    if not (np.isfinite(low) and np.isfinite(high)) or low <= 0 or high <= 0:
+        return [], []
+    lo, hi = min(low, high), max(low, high)
+    steps = (1, 2, 5) if hi / lo <= 100 else (1, 5)
+    values = [
+        m * 10.0**k
+        for k in range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
+        for m in steps
+    ]
+    below = [v for v in values if v <= lo]
+    above = [v for v in values if v >= hi]
+    first = below[-1] if below else values[0]
+    last = above[0] if above else values[-1]
+    kept = [v for v in values if first <= v <= last]
+    suffix = f" {currency}" if currency else ""
+    return kept, [f"{v:,.0f}{suffix}" if v >= 1 else f"{v:g}{suffix}" for v in kept]
+
+
 def fan_figure(
-    fan: pd.DataFrame, invested: pd.Series, title: str, goal: float | None = None
+    fan: pd.DataFrame,
+    invested: pd.Series,
+    title: str,
+    goal: float | None = None,
+    *,
+    currency: str = "",
 ) -> Any:
     """Monte Carlo fan: percentile bands of the pie's value over time.
 
@@ -49,6 +101,8 @@ def fan_figure(
         Chart title.
     goal : float, optional
         A final value to reach, drawn as a dotted level line named "Goal".
+    currency : str, optional
+        Named on the value axis and in the hover.
 
     Returns
     -------
@@ -122,7 +176,99 @@ def fan_figure(
                 line={"color": colour(1), "dash": "dot"},
             )
         )
+    fig.update_yaxes(title=_money_axis(currency), tickformat=",.0f")
     return layout(fig, title)
+
+
+def fans_figure(
+    fans: dict[str, pd.DataFrame],
+    invested: pd.Series,
+    title: str,
+    *,
+    currency: str = "",
+    goal: float | None = None,
+) -> Any:
+    """Several Monte Carlo fans overlaid on one value axis, to compare them.
+
+    Parameters
+    ----------
+    fans : dict of str to pd.DataFrame
+        Series name -> its fan (dates x percentiles, as :func:`fan_figure`).
+    invested : pd.Series
+        Cumulative net money put in (the same for every series).
+    title : str
+        Chart title.
+    currency : str, optional
+        Named on the value axis.
+    goal : float, optional
+        A final value to reach, drawn as a dotted level line.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per series its median line and a light 25-75 % band in its colour, the
+        money put in and the goal; one scale for all.
+    """
+    fig = go.Figure()
+    for i, (name, fan) in enumerate(fans.items()):
+        columns = {int(str(c)): c for c in fan.columns}
+        rgb = tuple(int(colour(i)[k : k + 2], 16) for k in (1, 3, 5))
+        fig.add_trace(
+            go.Scatter(
+                x=fan.index,
+                y=fan[columns[25]].astype("float64"),
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=name,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=fan.index,
+                y=fan[columns[75]].astype("float64"),
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=f"rgba({rgb[0]}, {rgb[1]}, {rgb[2]}, 0.15)",
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=name,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=fan.index,
+                y=fan[columns[50]].astype("float64"),
+                mode="lines",
+                name=f"{name} (median, 25-75th band)",
+                line={"color": colour(i), "width": line_width(i)},
+                legendgroup=name,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=invested.index,
+            y=invested,
+            mode="lines",
+            name="Money put in",
+            line={"color": GREY, "dash": "dash", "shape": "hv"},
+        )
+    )
+    if goal is not None and fans:
+        first = next(iter(fans.values()))
+        fig.add_trace(
+            go.Scatter(
+                x=[first.index[0], first.index[-1]],
+                y=[goal, goal],
+                mode="lines",
+                name=f"Goal {goal:,.0f}",
+                line={"color": "black", "dash": "dot"},
+            )
+        )
+    fig.update_yaxes(title=_money_axis(currency), tickformat=",.0f")
+    return layout(fig, title, height=480)
 
 
 def claims_figure(relative: pd.Series, title: str) -> Any:
@@ -159,7 +305,7 @@ def claims_figure(relative: pd.Series, title: str) -> Any:
     return layout(fig, title)
 
 
-def lines_figure(frame: pd.DataFrame, title: str) -> Any:
+def lines_figure(frame: pd.DataFrame, title: str, *, currency: str = "") -> Any:
     """Draw each column of a frame as a line over its index.
 
     Parameters
@@ -169,6 +315,8 @@ def lines_figure(frame: pd.DataFrame, title: str) -> Any:
         by ``frame.index.name`` on the x axis).
     title : str
         Chart title.
+    currency : str, optional
+        Named on the value axis (leave empty for values that are not money).
 
     Returns
     -------
@@ -187,6 +335,8 @@ def lines_figure(frame: pd.DataFrame, title: str) -> Any:
         )
     if frame.index.name:
         fig.update_xaxes(title=str(frame.index.name))
+    if currency:
+        fig.update_yaxes(title=_money_axis(currency), tickformat=",.0f")
     return layout(fig, title)
 
 
@@ -196,7 +346,8 @@ def bars_figure(frame: pd.DataFrame, title: str, *, axis: str = "return") -> Any
     Parameters
     ----------
     frame : pd.DataFrame, shape (n_groups, n_series)
-        Fractions (-0.34 = -34 %); NaN draws no bar.
+        Fractions (-0.34 = -34 %); NaN draws no bar (say why in the caption).
+        Each bar carries its value as a label.
     title : str
         Chart title.
     axis : str
@@ -214,14 +365,20 @@ def bars_figure(frame: pd.DataFrame, title: str, *, axis: str = "return") -> Any
                 y=values.astype("float64"),
                 name=str(name),
                 marker={"color": colour(i)},
+                # The value on each bar: a reader should not have to hover.
+                texttemplate="%{y:.1%}",
+                textposition="outside",
+                cliponaxis=False,
             )
         )
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", uniformtext={"minsize": 9, "mode": "hide"})
     fig.update_yaxes(tickformat=".0%", title=axis)
     return layout(fig, title)
 
 
-def distribution_figure(finals: pd.DataFrame, invested: float, title: str) -> Any:
+def distribution_figure(
+    finals: pd.DataFrame, invested: float, title: str, *, currency: str = ""
+) -> Any:
     """Box plots of final values, one per series, and the money put in.
 
     Parameters
@@ -232,6 +389,8 @@ def distribution_figure(finals: pd.DataFrame, invested: float, title: str) -> An
         Net money put in, drawn as a vertical line: left of it is a loss.
     title : str
         Chart title.
+    currency : str, optional
+        Named on the value axis and in each tick label.
 
     Returns
     -------
@@ -241,9 +400,11 @@ def distribution_figure(finals: pd.DataFrame, invested: float, title: str) -> An
         magnitude, and overlaid histograms of five series hide each other.
     """
     fig = go.Figure()
+    ends: list[float] = [float(invested)]
     for i, (name, values) in enumerate(finals.items()):
         x = values.astype("float64").to_numpy()
         q = np.nanpercentile(x, [5, 25, 50, 75, 95])
+        ends += [float(q[0]), float(q[4])]
         fig.add_trace(
             go.Box(
                 name=str(name),
@@ -256,7 +417,49 @@ def distribution_figure(finals: pd.DataFrame, invested: float, title: str) -> An
             )
         )  # fmt: skip
     fig.add_vline(x=invested, line={"color": "black", "dash": "dash"})
-    fig.update_xaxes(type="log", title="final value (whiskers: 5th-95th percentile)")
+    positive = [v for v in ends if np.isfinite(v) and v > 0]
+    ticks, labels = log_money_ticks(
+        min(positive, default=np.nan), max(positive, default=np.nan), currency
+    )
+    unit = f", {currency}" if currency else ""
+    fig.update_xaxes(
+        type="log",
+        title=f"final value{unit} (whiskers: 5th-95th percentile)",
+        **({"tickvals": ticks, "ticktext": labels} if ticks else {}),
+    )
     fig.update_yaxes(autorange="reversed")
+    fig.update_layout(showlegend=False)
+    return layout(fig, title)
+
+
+def returns_box_figure(returns: pd.DataFrame, title: str) -> Any:
+    """Box plots of returns, one per series: how they spread over many runs.
+
+    Parameters
+    ----------
+    returns : pd.DataFrame, shape (n_runs, n_series)
+        Returns as fractions (an annual XIRR per start date, say); NaN ignored.
+    title : str
+        Chart title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One vertical box per series (quartiles, whiskers at 1.5 IQR, outliers
+        as points) on a percent axis, and the zero line.
+    """
+    fig = go.Figure()
+    for i, (name, values) in enumerate(returns.items()):
+        fig.add_trace(
+            go.Box(
+                y=values.astype("float64").dropna(),
+                name=str(name),
+                marker={"color": colour(i)},
+                boxpoints="outliers",
+                hovertemplate="%{y:.1%}<extra></extra>",
+            )
+        )
+    fig.add_hline(y=0.0, line={"color": "black", "width": 1})
+    fig.update_yaxes(tickformat=".0%", title="return a year")
     fig.update_layout(showlegend=False)
     return layout(fig, title)

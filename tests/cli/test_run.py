@@ -139,6 +139,9 @@ def test_stress_default_windows_and_a_scenario(
     assert "Data-center slowdown (datacenter-slowdown.toml): AI energy 2026" in flat
     assert "return (EUR)" in flat and "days back to peak" in flat
     assert "recovery is counted from the trough back to the prior peak" in page
+    # The page says each window's dates and the replays' notes, as the terminal.
+    assert "2020 crash 2020-" in page
+    assert "XLU&#39;s returns stand in" in page or "XLU's returns stand in" in page
 
 
 def test_stress_json_user_window(shared_home: Path) -> None:
@@ -171,6 +174,9 @@ def test_simulate_small_run(shared_home: Path, tmp_path: Path) -> None:
     assert "P(goal)" in text and "S&P 500" in text
     page = (tmp_path / "simulate.html").read_text(encoding="utf-8")
     assert "Final value after 2 years" in page and "percentiles 5-95" in page
+    # One chart with every series on one scale, axes in the currency.
+    assert "Medians and middle halves, side by side" in page
+    assert "value, EUR" in page
 
 
 def test_simulate_json_is_reproducible(shared_home: Path) -> None:
@@ -245,7 +251,11 @@ def test_claims_table_and_page(shared_home: Path, tmp_path: Path) -> None:
     assert code == 0, text
     for cid in ("power-beats-datacenters", "grid-beats-chips", "metals-beat-market"):
         assert cid in text
-    assert (tmp_path / "claims.html").is_file()
+    page = (tmp_path / "claims.html").read_text(encoding="utf-8")
+    # The claims' table on the page: long, short, horizon, held in, latest.
+    for heading in ("Long", "Short", "Horizon", "Held in", "Latest"):
+        assert f'<th scope="col">{heading}</th>' in page
+    assert '<th scope="row">grid-beats-chips</th>' in page
 
 
 def test_sweep_every_start_month(shared_home: Path, tmp_path: Path) -> None:
@@ -256,7 +266,11 @@ def test_sweep_every_start_month(shared_home: Path, tmp_path: Path) -> None:
     assert code == 0, text
     assert "Every start date (3Y runs)" in text and "of starts" in text
     assert (tmp_path / "sweep-starts.parquet").is_file()
-    assert (tmp_path / "sweep-starts.html").is_file()
+    page = (tmp_path / "sweep-starts.html").read_text(encoding="utf-8")
+    # Columns a reader can name, in percent, with the beat share beside them.
+    assert "xirr_worst" not in page and '<th scope="col">XIRR worst</th>' in page
+    assert '<th scope="col">pie beat it</th>' in page and "% of starts" in page
+    assert "How the XIRR spread over the start dates" in page
     assert "sweep_ai_energy_2026_starts" in text
 
 
