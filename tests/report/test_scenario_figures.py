@@ -41,12 +41,22 @@ def test_bars_carry_their_values() -> None:
 
 def test_fans_share_one_axis_in_the_currency() -> None:
     dates = pd.bdate_range("2026-01-01", periods=10)
-    fan = pd.DataFrame({p: 1000.0 + p * pd.Series(range(10), index=dates) for p in (5, 25, 50, 75, 95)})
+    fan = pd.DataFrame(
+        {p: 1000.0 + p * pd.Series(range(10), index=dates) for p in (5, 25, 50, 75, 95)}
+    )
     invested = pd.Series(1000.0, index=dates)
-    fig = fans_figure({"Pie": fan, "S&P 500": fan * 0.9}, invested, "Both", currency="EUR", goal=2000)
+    fig = fans_figure(
+        {"Pie": fan, "S&P 500": fan * 0.9}, invested, "Both", currency="EUR", goal=2000
+    )
     medians = [t for t in fig.data if t.name and "median" in t.name]
-    assert [t.name for t in medians] == ["Pie (median, 25-75th band)", "S&P 500 (median, 25-75th band)"]
+    assert [t.name for t in medians] == [
+        "Pie (median, 25-75th band)",
+        "S&P 500 (median, 25-75th band)",
+    ]
     assert list(medians[1].y) == pytest.approx(list(0.9 * fan[50]))
     assert fig.layout.yaxis.title.text == "value, EUR"
     assert any(t.name == "Goal 2,000" for t in fig.data)
-    assert fan_figure(fan, invested, "One", currency="USD").layout.yaxis.title.text == "value, USD"
+    assert (
+        fan_figure(fan, invested, "One", currency="USD").layout.yaxis.title.text
+        == "value, USD"
+    )
