@@ -65,6 +65,30 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+def _version(value: bool) -> None:
+    if value:
+        from piefolio import __version__
+
+        typer.echo(f"piefolio {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """From an investment thesis to a pie: backtest, risk, stress and thesis checks."""
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 M = TypeVar("M", bound="BaseModel")

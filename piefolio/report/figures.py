@@ -321,35 +321,53 @@ def allocation_figure(data: ReportData) -> Any:
 
 
 def drift_figure(data: ReportData) -> Any:
-    """Drift of each slice from its target weight, day by day.
+    """Drift of each slice from its target weight, one small panel per theme.
 
     Parameters
     ----------
     data : ReportData
-        Uses ``weights`` and ``targets``.
+        Uses ``weights``, ``targets`` and ``themes``.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One line per slice of actual minus target weight, in percentage points;
-        0 means on target.
+        One panel per top-level theme (slices without a theme share one),
+        sharing the date axis and the drift scale; in each, one line per slice
+        of actual minus target weight in percentage points, 0 on target. A
+        theme has few slices, so colours never repeat inside a panel.
     """
     drift = derived.drift(data)
-    fig = go.Figure()
-    for i, ticker in enumerate(drift.columns):
-        fig.add_trace(
-            go.Scatter(
-                x=drift.index,
-                y=drift[ticker],
-                name=str(ticker),
-                mode="lines",
-                line={"color": colour(i), "width": 1.2},
-                hovertemplate="%{y:+.1%}",
-            )
+    groups: dict[str, list[str]] = {}
+    for ticker in drift.columns:
+        groups.setdefault(str(data.themes.get(str(ticker), "Other slices")), []).append(
+            str(ticker)
         )
-    fig.add_hline(y=0.0, line={"color": GREY, "width": 1})
-    fig.update_yaxes(tickformat="+.0%", title="actual minus target")
-    return layout(fig, "Weight drift")
+    fig = make_subplots(
+        rows=len(groups),
+        cols=1,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        vertical_spacing=min(0.08, 0.3 / max(len(groups), 1)),
+        subplot_titles=list(groups),
+    )
+    for row, members in enumerate(groups.values(), start=1):
+        for i, ticker in enumerate(members):
+            fig.add_trace(
+                go.Scatter(
+                    x=drift.index,
+                    y=drift[ticker],
+                    name=ticker,
+                    mode="lines",
+                    line={"color": colour(i), "width": 1.2},
+                    hovertemplate=ticker + " %{y:+.1%}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        fig.add_hline(y=0.0, line={"color": GREY, "width": 1}, row=row, col=1)
+    fig.update_yaxes(tickformat="+.0%")
+    fig.update_yaxes(title="actual minus target", row=(len(groups) + 1) // 2, col=1)
+    return layout(fig, "Weight drift by theme", height=140 + 150 * len(groups))
 
 
 def waterfall_figure(data: ReportData) -> Any:
@@ -518,8 +536,14 @@ def trades_figure(data: ReportData) -> Any | None:
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     fig.update_yaxes(title_text=f"traded, {data.currency}", secondary_y=False)
+    # Its own round ticks: synced to the left axis they would read 2.69, 5.38...
     fig.update_yaxes(
-        title_text=f"fees, {data.currency}", secondary_y=True, rangemode="tozero"
+        title_text=f"fees, {data.currency}",
+        secondary_y=True,
+        rangemode="tozero",
+        tickmode="auto",
+        nticks=6,
+        showgrid=False,
     )
     return layout(fig, "Trades and fees")
 
@@ -572,7 +596,7 @@ def report_figures(data: ReportData) -> list[tuple[str, Any]]:
         ),
         (
             "How far each slice's actual weight wandered from its target between "
-            "rebalances, in percentage points.",
+            "rebalances, in percentage points, one panel per theme.",
             drift_figure(data),
         ),
         (

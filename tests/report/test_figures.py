@@ -110,3 +110,24 @@ def test_claims_figure_has_the_zero_line() -> None:
     )
     assert fig.layout.title.text == "Claim"
     assert any(s.y0 == 0.0 and s.y1 == 0.0 for s in fig.layout.shapes)
+
+
+def test_drift_has_one_panel_per_theme(real_report: ReportData) -> None:
+    fig = figures.drift_figure(real_report)
+    themes = list(
+        dict.fromkeys(real_report.themes[str(t)] for t in real_report.targets.index)
+    )
+    assert [a.text for a in fig.layout.annotations] == themes
+    # Inside a panel no two slices share a colour.
+    by_axis: dict[str, list[str]] = {}
+    for trace in fig.data:
+        by_axis.setdefault(trace.yaxis, []).append(trace.line.color)
+    assert all(len(set(c)) == len(c) for c in by_axis.values())
+    assert len(fig.data) == len(real_report.targets)
+
+
+def test_fee_axis_has_its_own_round_ticks(real_report: ReportData) -> None:
+    trades = figures.trades_figure(real_report)
+    # Synced to the money axis, plotly drew fee ticks at 0.226, 0.452, ...
+    assert trades.layout.yaxis2.tickmode == "auto"
+    assert trades.layout.yaxis2.title.text.endswith(real_report.currency)
