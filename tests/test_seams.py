@@ -329,3 +329,27 @@ def test_a_frame_and_its_dataframe_run_the_same(
     a = simulate(frame, weights, plan)
     b = simulate(prices, weights, plan)
     np.testing.assert_array_equal(a.nav.to_numpy(), b.nav.to_numpy())
+
+
+def test_rebalancing_is_a_tagged_union_written_as_before() -> None:
+    from piefolio.report.format import rebalance_words
+    from piefolio.spec import Calendar, Deposits, NoRebalance, Rebalance, Threshold
+
+    words = {
+        "none": NoRebalance,
+        "deposits": Deposits,
+        "quarterly": Calendar,
+    }
+    for word, kind in words.items():
+        assert type(Rebalance.model_validate(word)) is kind
+    band = Rebalance.model_validate({"policy": "threshold", "band": 0.05})
+    assert isinstance(band, Threshold) and not hasattr(band, "every")
+    # Each variant keeps only its own parameter, in its dump and its words.
+    plan = Plan.model_validate(
+        {"start": "2020-01-01", "initial": 1, "rebalance": "quarterly"}
+    )
+    assert plan.model_dump(mode="json")["rebalance"] == {
+        "policy": "calendar",
+        "every": "quarter",
+    }
+    assert rebalance_words(band) == "rebalanced when a slice drifts 5 points"

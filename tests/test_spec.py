@@ -366,7 +366,7 @@ def test_ai_energy_example_holds_the_thesis(examples_dir: Path) -> None:
 def test_rebalance_words(word: str, policy: str, every: str | None) -> None:
     r = Rebalance.model_validate(word)
     assert r.policy.value == policy
-    assert r.every == every
+    assert getattr(r, "every", None) == every  # only a calendar has one
 
 
 def test_plan_in_words() -> None:

@@ -58,17 +58,31 @@ from piefolio.engine.schedule import (
     rebalance_days,
 )
 from piefolio.errors import PlanError
-from piefolio.spec import WEIGHT_TOLERANCE, Plan, RebalancePolicy
+from piefolio.spec import (
+    WEIGHT_TOLERANCE,
+    Calendar,
+    Deposits,
+    Plan,
+    Rebalance,
+    Threshold,
+)
 from piefolio.typing import BoolArray, FloatArray, IntArray
 
 __all__ = ["KernelInputs", "prepare_inputs", "simulate", "simulate_batch"]
 
-_POLICY = {
-    RebalancePolicy.NONE: POLICY_NONE,
-    RebalancePolicy.CALENDAR: POLICY_CALENDAR,
-    RebalancePolicy.THRESHOLD: POLICY_THRESHOLD,
-    RebalancePolicy.DEPOSITS: POLICY_DEPOSITS,
-}
+
+def _tell_kernel(rule: Rebalance, day: np.ndarray) -> tuple[int, float, BoolArray]:
+    """How each rebalancing variant tells the kernel: policy code, band, due days."""
+    no_days = rebalance_days(day, None)
+    match rule:
+        case Calendar(every=every):
+            return POLICY_CALENDAR, 0.0, rebalance_days(day, every)
+        case Threshold(band=band):
+            return POLICY_THRESHOLD, float(band), no_days
+        case Deposits():
+            return POLICY_DEPOSITS, 0.0, no_days
+        case _:
+            return POLICY_NONE, 0.0, no_days
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
@@ -270,8 +284,8 @@ def prepare_inputs(
             "fees of 100 % or more of each trade leave nothing to invest; check "
             "commission_pct, spread_bps and fx_pct"
         )
-    rebalance = plan.rebalance
     day = dates.to_numpy().astype("datetime64[D]")
+    policy, band, rebal_day = _tell_kernel(plan.rebalance, day)
     deposit = flow_amounts(day, plan.deposits)
     deposit[0] += plan.initial
     return KernelInputs(
@@ -283,16 +297,13 @@ def prepare_inputs(
         rate=cash_rates(day, plan.cash_interest, cash_rate),
         deposit=deposit,
         withdraw=flow_amounts(day, plan.withdrawals),
-        rebal_day=rebalance_days(
-            day,
-            rebalance.every if rebalance.policy is RebalancePolicy.CALENDAR else None,
-        ),
+        rebal_day=rebal_day,
         targets=w,
         prop=np.ascontiguousarray(prop, dtype=np.float64),
         fixed=float(fees.commission_fixed),
         min_order=float(fees.min_order),
-        policy=_POLICY[rebalance.policy],
-        band=float(rebalance.band or 0.0),
+        policy=policy,
+        band=band,
     )
 
 

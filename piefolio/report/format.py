@@ -20,7 +20,15 @@ from typing import Any
 
 import pandas as pd
 
-from piefolio.spec import Flow, Frequency, Plan, Rebalance, RebalancePolicy
+from piefolio.spec import (
+    Calendar,
+    Deposits,
+    Flow,
+    Frequency,
+    Plan,
+    Rebalance,
+    Threshold,
+)
 
 __all__ = [
     "DASH",
@@ -287,14 +295,15 @@ def flow_words(flow: Flow, currency: str) -> str:
 
 def rebalance_words(rebalance: Rebalance) -> str:
     """Say a rebalancing policy, for ``piefolio show`` and the report."""
-    if rebalance.policy is RebalancePolicy.CALENDAR:
-        return f"rebalanced on the first trading day of each {rebalance.every}"
-    if rebalance.policy is RebalancePolicy.THRESHOLD:
-        assert rebalance.band is not None
-        return f"rebalanced when a slice drifts {rebalance.band * 100:g} points"
-    if rebalance.policy is RebalancePolicy.DEPOSITS:
-        return "new money goes to the most underweight slices; nothing is sold"
-    return "never rebalanced; deposits are invested at the target weights"
+    match rebalance:
+        case Calendar(every=every):
+            return f"rebalanced on the first trading day of each {every}"
+        case Threshold(band=band):
+            return f"rebalanced when a slice drifts {band * 100:g} points"
+        case Deposits():
+            return "new money goes to the most underweight slices; nothing is sold"
+        case _:
+            return "never rebalanced; deposits are invested at the target weights"
 
 
 def plan_words(plan: Plan, currency: str) -> str:

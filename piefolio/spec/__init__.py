@@ -38,14 +38,27 @@ from piefolio.spec._base import (
 from piefolio.spec.file import Claim, PieSpec, load_pie, parse_pie
 from piefolio.spec.optimize import Method, Optimize
 from piefolio.spec.pie import Benchmark, Pie, Slice
-from piefolio.spec.plan import Fees, Flow, Frequency, Plan, Rebalance, RebalancePolicy
+from piefolio.spec.plan import (
+    Calendar,
+    Deposits,
+    Fees,
+    Flow,
+    Frequency,
+    NoRebalance,
+    Plan,
+    Rebalance,
+    RebalancePolicy,
+    Threshold,
+)
 
 __all__ = [  # noqa: RUF022 - plain sorted, as the public-API test reads it
     "Amount",
     "Benchmark",
+    "Calendar",
     "Claim",
     "Count",
     "Date",
+    "Deposits",
     "FIRST_DATE",
     "Fees",
     "Flow",
@@ -57,6 +70,7 @@ __all__ = [  # noqa: RUF022 - plain sorted, as the public-API test reads it
     "MAX_TEXT",
     "Method",
     "Name",
+    "NoRebalance",
     "Number",
     "Optimize",
     "Period",
@@ -67,6 +81,7 @@ __all__ = [  # noqa: RUF022 - plain sorted, as the public-API test reads it
     "Rebalance",
     "RebalancePolicy",
     "Slice",
+    "Threshold",
     "WEIGHT_TOLERANCE",
     "load_pie",
     "parse_pie",

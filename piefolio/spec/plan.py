@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import (
     Field,
+    SerializeAsAny,
     model_validator,
 )
 
@@ -21,7 +22,18 @@ from piefolio.spec._base import (
     _Model,
 )
 
-__all__ = ["Fees", "Flow", "Frequency", "Plan", "Rebalance", "RebalancePolicy"]
+__all__ = [
+    "Calendar",
+    "Deposits",
+    "Fees",
+    "Flow",
+    "Frequency",
+    "NoRebalance",
+    "Plan",
+    "Rebalance",
+    "RebalancePolicy",
+    "Threshold",
+]
 
 
 class Frequency(StrEnum):
@@ -65,56 +77,109 @@ class Flow(_Model):
 
 
 class Rebalance(_Model):
-    """When and how the pie trades back to its target weights.
+    """When and how the pie trades back to its target weights: a tagged union.
 
+    Validating a ``Rebalance`` gives one of :class:`NoRebalance`,
+    :class:`Calendar` (``every``), :class:`Threshold` (``band``) or
+    :class:`Deposits`, chosen by ``policy``; each holds only its own parameter.
     Written in TOML either as a word (``"none"``, ``"deposits"``, ``"monthly"``,
     ``"quarterly"``, ``"yearly"``) or as a table: ``{ policy = "threshold", band =
-    0.05 }`` or ``{ policy = "calendar", every = "quarter" }``.
+    0.05 }`` or ``{ policy = "calendar", every = "quarter" }``. In words:
+    :func:`piefolio.report.format.rebalance_words`; to the kernel:
+    :func:`piefolio.engine.prepare_inputs`.
     """
 
     policy: RebalancePolicy = RebalancePolicy.NONE
-    every: Literal["month", "quarter", "year"] | None = None
-    band: Number | None = Field(default=None, gt=0, lt=1)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _from_word(cls, data: Any) -> Any:
-        words = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
-        if isinstance(data, str):
-            if data in words:
-                return {"policy": "calendar", "every": words[data]}
-            if data in ("none", "deposits"):
-                return {"policy": data}
-            if data in ("threshold", "calendar"):
-                needs = "band = 0.05" if data == "threshold" else 'every = "quarter"'
-                raise ValueError(
-                    f"'{data}' needs parameters: write "
-                    f'{{ policy = "{data}", {needs} }}'
-                )
-            raise ValueError(
-                f"unknown rebalance policy {data!r}; expected one of "
-                "'none', 'deposits', 'monthly', 'quarterly', 'yearly', or a table "
-                "with policy = 'calendar' | 'threshold'"
-            )
-        return data
+    def _tagged(cls, data: Any, handler: Any) -> Any:
+        # Any variant's model_validate reads the spec's words and tables, and
+        # hands the data to the variant its policy names.
+        if isinstance(data, Rebalance):
+            return handler(data)
+        data = _from_word(data)
+        if isinstance(data, dict):
+            kind = _KINDS.get(data.get("policy", cls.policy_value()))
+            if kind is not None:
+                _parameters_match_policy(data, kind.policy_value())
+                if kind is not cls:
+                    return kind.model_validate(data)
+        return handler(data)  # an unknown policy: the enum names what is allowed
 
-    @model_validator(mode="after")
-    def _parameters_match_policy(self) -> Rebalance:
-        if self.policy is RebalancePolicy.CALENDAR and self.every is None:
+    @classmethod
+    def policy_value(cls) -> RebalancePolicy:
+        """Return the ``policy`` tag of this variant."""
+        default = cls.model_fields["policy"].default
+        assert isinstance(default, RebalancePolicy)
+        return default
+
+
+class NoRebalance(Rebalance):
+    """Never rebalanced: deposits are invested at the target weights."""
+
+    policy: RebalancePolicy = RebalancePolicy.NONE
+
+
+class Calendar(Rebalance):
+    """Back to the targets on the first trading day of each ``every``."""
+
+    policy: RebalancePolicy = RebalancePolicy.CALENDAR
+    every: Literal["month", "quarter", "year"]
+
+
+class Threshold(Rebalance):
+    """Back to the targets when a slice drifts more than ``band`` weight points."""
+
+    policy: RebalancePolicy = RebalancePolicy.THRESHOLD
+    band: Number = Field(gt=0, lt=1)
+
+
+class Deposits(Rebalance):
+    """New money to the most underweight slices; nothing is ever sold."""
+
+    policy: RebalancePolicy = RebalancePolicy.DEPOSITS
+
+
+_KINDS: dict[str, type[Rebalance]] = {
+    RebalancePolicy.NONE: NoRebalance,
+    RebalancePolicy.CALENDAR: Calendar,
+    RebalancePolicy.THRESHOLD: Threshold,
+    RebalancePolicy.DEPOSITS: Deposits,
+}
+
+
+def _from_word(data: Any) -> Any:
+    words = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+    if isinstance(data, str):
+        if data in words:
+            return {"policy": "calendar", "every": words[data]}
+        if data in ("none", "deposits"):
+            return {"policy": data}
+        if data in ("threshold", "calendar"):
+            needs = "band = 0.05" if data == "threshold" else 'every = "quarter"'
             raise ValueError(
-                'calendar rebalancing needs every = "month"|"quarter"|"year"'
+                f"'{data}' needs parameters: write {{ policy = \"{data}\", {needs} }}"
             )
-        if self.policy is RebalancePolicy.THRESHOLD and self.band is None:
-            raise ValueError("threshold rebalancing needs band (e.g. 0.05 = 5 points)")
-        if self.policy is not RebalancePolicy.CALENDAR and self.every is not None:
-            raise ValueError(
-                f"'every' only applies to calendar, not {self.policy.value}"
-            )
-        if self.policy is not RebalancePolicy.THRESHOLD and self.band is not None:
-            raise ValueError(
-                f"'band' only applies to threshold, not {self.policy.value}"
-            )
-        return self
+        raise ValueError(
+            f"unknown rebalance policy {data!r}; expected one of "
+            "'none', 'deposits', 'monthly', 'quarterly', 'yearly', or a table "
+            "with policy = 'calendar' | 'threshold'"
+        )
+    return data
+
+
+def _parameters_match_policy(data: dict[str, Any], policy: RebalancePolicy) -> None:
+    """Name the parameter a policy lacks or does not take, as a person wrote it."""
+    every, band = data.get("every"), data.get("band")
+    if policy is RebalancePolicy.CALENDAR and every is None:
+        raise ValueError('calendar rebalancing needs every = "month"|"quarter"|"year"')
+    if policy is RebalancePolicy.THRESHOLD and band is None:
+        raise ValueError("threshold rebalancing needs band (e.g. 0.05 = 5 points)")
+    if policy is not RebalancePolicy.CALENDAR and every is not None:
+        raise ValueError(f"'every' only applies to calendar, not {policy.value}")
+    if policy is not RebalancePolicy.THRESHOLD and band is not None:
+        raise ValueError(f"'band' only applies to threshold, not {policy.value}")
 
 
 class Fees(_Model):
@@ -146,7 +211,8 @@ class Plan(_Model):
     initial: Amount = Field(default=0.0, ge=0)
     deposits: Flow | None = None
     withdrawals: Flow | None = None
-    rebalance: Rebalance = Field(default_factory=Rebalance)
+    # SerializeAsAny: a plan's dump holds its variant's parameter too.
+    rebalance: SerializeAsAny[Rebalance] = Field(default_factory=NoRebalance)
     fees: Fees = Field(default_factory=Fees)
     cash_interest: Number = Field(default=0.0, ge=0, lt=1)
     dividends: Literal["reinvest", "cash"] = "reinvest"

@@ -35,12 +35,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny
 
 from piefolio._toml import read_text, validate_toml
 from piefolio.errors import PlanError
 from piefolio.models import replace
-from piefolio.spec import Count, Flow, Frequency, Number, PieSpec, Plan, Rebalance
+from piefolio.spec import (
+    Calendar,
+    Count,
+    Flow,
+    Frequency,
+    Number,
+    PieSpec,
+    Plan,
+    Rebalance,
+    Threshold,
+)
 from piefolio.typing import FloatArray, PathLike
 
 if TYPE_CHECKING:
@@ -80,7 +90,9 @@ class SweepSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rebalance: list[Rebalance] | None = Field(default=None, min_length=1)
+    rebalance: list[SerializeAsAny[Rebalance]] | None = Field(
+        default=None, min_length=1
+    )
     deposit: list[_Deposit] | None = Field(default=None, min_length=1)
     every: list[Frequency] | None = Field(default=None, min_length=1)
     weights: Count = Field(default=0, ge=0, le=10_000_000)
@@ -135,11 +147,13 @@ def plan_variants(
 
 
 def _describe(policy: Rebalance) -> str:
-    if policy.every is not None:
-        return f"{policy.policy.value}:{policy.every}"
-    if policy.band is not None:
-        return f"{policy.policy.value}:{policy.band:g}"
-    return policy.policy.value
+    match policy:
+        case Calendar(every=every):
+            return f"{policy.policy.value}:{every}"
+        case Threshold(band=band):
+            return f"{policy.policy.value}:{band:g}"
+        case _:
+            return policy.policy.value
 
 
 def random_weights(
