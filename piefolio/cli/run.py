@@ -34,6 +34,14 @@ __all__ = ["compare", "demo", "run"]
 PngOption = Annotated[
     bool, typer.Option("--png", help="Also write PNG images of the main charts.")
 ]
+PdfOption = Annotated[
+    bool,
+    typer.Option(
+        "--pdf",
+        help="Also write a PDF tearsheet (summary, growth, drawdowns, annual "
+        "returns, allocation, risk), to file or mail.",
+    ),
+]
 RiskFreeOption = Annotated[
     float | None,
     typer.Option(
@@ -68,7 +76,13 @@ def _run(
 
 
 def present(
-    bt: Backtest, *, out: Path | None, png: bool, as_json: bool, report: bool
+    bt: Backtest,
+    *,
+    out: Path | None,
+    png: bool,
+    as_json: bool,
+    report: bool,
+    pdf: bool = False,
 ) -> None:
     """Print a backtest (tables and verdicts, or JSON) and write its report.
 
@@ -81,12 +95,15 @@ def present(
         ``reports/<slug of the pie name>/``.
     png, as_json, report : bool
         Write PNGs; print JSON instead of tables; write the HTML page.
+    pdf : bool, default False
+        Write the PDF tearsheet.
     """
     from piefolio.report import (
         report_data,
         report_json,
         summary_table,
         verdict_lines,
+        write_pdf,
         write_pngs,
         write_report,
     )
@@ -98,6 +115,8 @@ def present(
         written.append(write_report(data, folder))
     if png:
         written += write_pngs(data, folder)
+    if pdf:
+        written.append(write_pdf(data, folder))
     if as_json:
         payload = report_json(data)
         payload["files"] = [str(p) for p in written]
@@ -123,12 +142,13 @@ def run(
     report: ReportOption = True,
     risk_free: RiskFreeOption = None,
     force: ForceOption = False,
+    pdf: PdfOption = False,
 ) -> None:
     """Backtest a pie and its benchmarks with the same deposits; write a report."""
     from piefolio.spec import load_pie
 
     pie = load_pie(spec)
-    if report or png:
+    if report or png or pdf:
         out = report_folder(out, pie.pie.name, force=force)
     present(
         _run(pie, None, offline=offline, risk_free=risk_free),
@@ -136,6 +156,7 @@ def run(
         png=png,
         as_json=as_json,
         report=report,
+        pdf=pdf,
     )
 
 
@@ -147,13 +168,14 @@ def demo(
     report: ReportOption = True,
     risk_free: RiskFreeOption = None,
     force: ForceOption = False,
+    pdf: PdfOption = False,
 ) -> None:
     """Backtest the offline demo pie on the bundled sample data; write the report."""
     from piefolio.data.demo import demo_prices, demo_spec
     from piefolio.data.store import sample_store_path
 
     spec = demo_spec()
-    if report or png:
+    if report or png or pdf:
         out = report_folder(out, spec.pie.name, force=force)
     # The demo's own store: the sample never touches the user's prices.
     frame = demo_prices(open_store(sample_store_path()))
@@ -163,6 +185,7 @@ def demo(
         png=png,
         as_json=as_json,
         report=report,
+        pdf=pdf,
     )
 
 

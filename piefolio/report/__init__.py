@@ -13,6 +13,7 @@ report derives from it comes from :mod:`piefolio.analytics`
   chart of the scenario pages (also exported by ``figures``);
 - :mod:`~piefolio.report.html`: the HTML page (jinja2, plotly.js inlined once);
 - :mod:`~piefolio.report.png`: matplotlib PNGs of the main charts;
+- :mod:`~piefolio.report.pdf`: the PDF tearsheet (matplotlib ``PdfPages``);
 - :mod:`~piefolio.report.json`: every number as JSON-safe data;
 - :mod:`~piefolio.report.terminal`: rich tables and verdict lines.
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     )
     from piefolio.report.json import report_json
     from piefolio.report.model import ReportData
+    from piefolio.report.pdf import write_pdf
     from piefolio.report.png import write_pngs
     from piefolio.report.scenario_figures import (
         bars_figure,
@@ -68,6 +70,7 @@ _LAZY: dict[str, str] = {
     "summary_table": "piefolio.report.terminal",
     "verdict_lines": "piefolio.report.terminal",
     "write_page": "piefolio.report.html",
+    "write_pdf": "piefolio.report.pdf",
     "write_pngs": "piefolio.report.png",
     "write_report": "piefolio.report.html",
 }
@@ -90,6 +93,7 @@ __all__ = [
     "theme_contributions",
     "verdict_lines",
     "write_page",
+    "write_pdf",
     "write_pngs",
     "write_report",
 ]

@@ -27,7 +27,7 @@ from piefolio.report._style import colour
 from piefolio.report.model import ReportData
 from piefolio.typing import PathLike
 
-__all__ = ["PNG_NAMES", "write_pngs"]
+__all__ = ["CHARTS", "PNG_NAMES", "write_pngs"]
 
 #: File names written by :func:`write_pngs`, in order.
 PNG_NAMES: tuple[str, ...] = (
@@ -146,6 +146,11 @@ def _allocation(data: ReportData) -> Any:
     return fig
 
 
+#: The chart makers behind :data:`PNG_NAMES`, in the same order (the PDF
+#: tearsheet draws the same ones).
+CHARTS = (_growth, _drawdown, _annual, _allocation)
+
+
 def write_pngs(data: ReportData, out_dir: PathLike) -> list[Path]:
     """Write PNGs of the main charts into ``out_dir``.
 
@@ -166,9 +171,8 @@ def write_pngs(data: ReportData, out_dir: PathLike) -> list[Path]:
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    makers = (_growth, _drawdown, _annual, _allocation)
     paths = []
-    for name, make in zip(PNG_NAMES, makers, strict=True):
+    for name, make in zip(PNG_NAMES, CHARTS, strict=True):
         fig = make(data)
         buffer = io.BytesIO()
         FigureCanvasAgg(fig).print_png(buffer)  # type: ignore[no-untyped-call]

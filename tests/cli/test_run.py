@@ -349,3 +349,13 @@ def test_the_python_api_gives_the_cli_numbers(shared_home: Path, shared_store) -
     )
     assert code == 0, text
     assert json.loads(text)["pie_beat_share"] == sweep.sweep.beat_share().to_dict()
+
+
+def test_run_writes_a_pdf_tearsheet(shared_home: Path, tmp_path: Path) -> None:
+    code, text = invoke(
+        "run", EXAMPLE, "--offline", "--pdf", "--no-report", "--out", str(tmp_path),
+        home=shared_home,
+    )  # fmt: skip
+    assert code == 0, text
+    assert (tmp_path / "tearsheet.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (tmp_path / "index.html").exists()
