@@ -360,6 +360,8 @@ def _variants(
     show.print(table)
     for sentence in selection.lines():
         show.print(sentence)
+    page = _variants_page(pie, result, selection.lines(), top, folder)
+    show.print(line("Wrote ", (page, "bold")))
     show.print(
         line(
             "Wrote ",
@@ -368,6 +370,64 @@ def _variants(
             (table_name, "bold"),
             " (piefolio's DuckDB file, apart from the prices) for SQL",
         )
+    )
+
+
+def _variants_page(
+    pie: PieSpec, result: Any, findings: list[str], top: pd.DataFrame, folder: Path
+) -> Path:
+    """Write the variant sweep's page: the best ten, their weights, the spread."""
+    import pandas as pd
+
+    from piefolio.report import write_page
+    from piefolio.report.format import money, percent, ratio
+    from piefolio.report.scenario_figures import returns_box_figure
+
+    cur = pie.pie.currency
+    best = pd.DataFrame(
+        {
+            "Rebalance": [str(v) for v in top["rebalance"]],
+            "Deposit": [_amount(v) for v in top["deposit"]],
+            "Every": [str(v) for v in top["every"]],
+            "Weights": [str(v) for v in top["weights"]],
+            "Final value": [money(v, cur) for v in top["final_value"]],
+            "TWR a year": [percent(v, signed=True) for v in top["twr_annual"]],
+            "Volatility": [percent(v) for v in top["volatility"]],
+            "Sharpe": [ratio(v) for v in top["sharpe"]],
+            "Max drawdown": [percent(v) for v in top["max_drawdown"]],
+        },
+        index=pd.RangeIndex(1, len(top) + 1, name="Rank"),
+    )
+    # What "w85" holds: the weights of every weight set among the best ten.
+    names = list(dict.fromkeys(str(v) for v in top["weights"]))
+    held = result.weights.loc[names].T
+    weights = held.map(percent)
+    weights.index.name = "Slice"
+    rows = result.rows
+    by_policy = pd.DataFrame(
+        {
+            str(k): g["twr_annual"].reset_index(drop=True)
+            for k, g in rows.groupby("rebalance", sort=False)
+        }
+    )
+    return write_page(
+        f"{pie.pie.name}: {len(rows):,} variants",
+        [f"Values in {cur}; ranked by Sharpe ratio.", *findings],
+        [
+            ("The best ten variants by Sharpe ratio", best),
+            (
+                "The weights of the weight sets among the best ten ('pie' is yours)",
+                weights,
+            ),
+        ],
+        [
+            (
+                "How the time-weighted return a year spreads over all variants, "
+                "by rebalancing policy",
+                returns_box_figure(by_policy, "TWR a year by rebalancing policy"),
+            )
+        ],
+        folder / "sweep-variants.html",
     )
 
 

@@ -86,6 +86,15 @@ class Selection:
                 f"Probability of backtest overfitting: {self.pbo.pbo:.0%} over "
                 f"{self.pbo.splits:,} splits of {self.sample} sampled variants"
             )
+            # The two read as a contradiction side by side; say what each asks.
+            out.append(
+                "They answer two questions: the deflated Sharpe asks whether the "
+                "best variant's edge beats what luck gives the best of that many "
+                "tries; PBO asks how often the variant best on one half of the "
+                "history falls below the median on the other. An edge can survive "
+                "while the ranking among variants does not repeat: then the plan "
+                "holds up, but picking its best variant adds little."
+            )
         wf = self.walk_forward
         if wf:
             out.append(

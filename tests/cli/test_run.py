@@ -359,3 +359,19 @@ def test_run_writes_a_pdf_tearsheet(shared_home: Path, tmp_path: Path) -> None:
     assert code == 0, text
     assert (tmp_path / "tearsheet.pdf").read_bytes().startswith(b"%PDF-")
     assert not (tmp_path / "index.html").exists()
+
+
+def test_sweep_variants_writes_a_page(shared_home: Path, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('[sweep]\nrebalance = ["none", "quarterly"]\n')
+    code, text = invoke(
+        "sweep", EXAMPLE, "--offline", "--variants", str(sweep), "--weights", "20",
+        "--out", str(tmp_path / "out"), home=shared_home,
+    )  # fmt: skip
+    assert code == 0, text
+    page = (tmp_path / "out" / "sweep-variants.html").read_text(encoding="utf-8")
+    assert "The best ten variants by Sharpe ratio" in page
+    # A weight set's name comes with its weights, one row per slice.
+    assert '<th scope="row">NVDA</th>' in page or '<th scope="row">ETN</th>' in page
+    # Deflated Sharpe and PBO explained in one sentence that reconciles them.
+    assert "They answer two questions" in page and "They answer two questions" in text
