@@ -21,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from piefolio.errors import PlanError
+from piefolio.report.format import comparison_words
 from piefolio.spec import PieSpec, load_pie
 
 #: Trading days a backtest needs for every figure of its summary.
@@ -223,33 +224,19 @@ class Backtest:
         out first); a gap that rounds to 0 is said to be level, with no points.
         """
         pie = self.pie
-        cur = self.spec.pie.currency
-        out = []
         got = pie.final_value + pie.withdrawn
+        out = []
         for bench in self.spec.benchmarks:
             other = self.results[bench.name]
-            diff = got - (other.final_value + other.withdrawn)
-            what = (
-                "final value plus withdrawals"
-                if pie.withdrawn > 0 or other.withdrawn > 0
-                else "final value"
-            )
-            if round(diff) == 0:
-                out.append(
-                    f"ended level with {bench.name} ({what} {got:,.0f} {cur} each) "
-                    "with the same deposits"
-                )
-                continue
-            xirr_gap = pie.xirr - other.xirr
-            points = (
-                f", {xirr_gap * 100:+.1f} points a year money-weighted"
-                if math.isfinite(xirr_gap)
-                else ""
-            )
-            word = "beat" if diff > 0 else "trailed"
             out.append(
-                f"{word} {bench.name} by {abs(diff):,.0f} {cur} ({what}{points}) "
-                "with the same deposits"
+                comparison_words(
+                    bench.name,
+                    got,
+                    other.final_value + other.withdrawn,
+                    currency=self.spec.pie.currency,
+                    withdrawals=pie.withdrawn > 0 or other.withdrawn > 0,
+                    xirr_gap=pie.xirr - other.xirr,
+                )
             )
         return out
 

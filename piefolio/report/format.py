@@ -35,6 +35,7 @@ __all__ = [
     "SUMMARY_FIELDS",
     "TERMINAL_FIELDS",
     "Kind",
+    "comparison_words",
     "flow_words",
     "format_value",
     "money",
@@ -224,6 +225,60 @@ def summary_strings(
         if column in summary.columns
     }
     return pd.DataFrame(out, index=summary.index)
+
+
+def comparison_words(
+    benchmark: str,
+    got: float,
+    other_got: float,
+    *,
+    currency: str,
+    withdrawals: bool,
+    xirr_gap: float,
+) -> str:
+    """Say whether the pie beat one benchmark with the same money.
+
+    Parameters
+    ----------
+    benchmark : str
+        The benchmark's name.
+    got, other_got : float
+        What the investor got from the pie and from the benchmark, in
+        ``currency``: final value plus the money taken out (the same plan can
+        withdraw more from one series than another when one runs out first).
+    currency : str
+        The pie's currency code.
+    withdrawals : bool
+        Whether either series paid out withdrawals (the sentence then names
+        "final value plus withdrawals").
+    xirr_gap : float
+        Pie minus benchmark money-weighted return, a fraction a year; NaN
+        leaves the points out.
+
+    Returns
+    -------
+    str
+        ``"beat S&P 500 by 1,234 EUR (final value, +1.2 points a year
+        money-weighted) with the same deposits"``; a gap that rounds to 0 is
+        said to be level, with no points.
+    """
+    diff = got - other_got
+    what = "final value plus withdrawals" if withdrawals else "final value"
+    if round(diff) == 0:
+        return (
+            f"ended level with {benchmark} ({what} {got:,.0f} {currency} each) "
+            "with the same deposits"
+        )
+    points = (
+        f", {xirr_gap * 100:+.1f} points a year money-weighted"
+        if math.isfinite(xirr_gap)
+        else ""
+    )
+    word = "beat" if diff > 0 else "trailed"
+    return (
+        f"{word} {benchmark} by {abs(diff):,.0f} {currency} ({what}{points}) "
+        "with the same deposits"
+    )
 
 
 def verdict_sentence(pie: str, verdict: str) -> str:
