@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from piefolio.errors import WriteError
+
 __all__ = ["atomic_bytes", "atomic_parquet", "atomic_text", "atomic_write"]
 
 
@@ -36,12 +38,21 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     -------
     Path
         ``path``.
+
+    Raises
+    ------
+    WriteError
+        The folder or the file could not be written (disk full, no rights, a
+        file where a folder should be); the message names the path and why.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_orphans(path)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_orphans(path)
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     os.close(fd)
     try:
         write(Path(tmp))
@@ -49,10 +60,20 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         # would, so a report can be served or shared like any other file.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from exc
         raise
     return path
+
+
+def _write_error(path: Path, exc: OSError) -> WriteError:
+    # mkdir through a plain file says "File exists" or "Not a directory";
+    # name the file that stands where a folder should be instead.
+    blocking = next((p for p in path.parents if p.is_file()), None)
+    why = f"{blocking} is a file, not a folder" if blocking else exc.strerror or exc
+    return WriteError(f"cannot write {path}: {why}")
 
 
 # A temporary file without a writer's pid (an older piefolio) is an orphan

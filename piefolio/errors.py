@@ -16,7 +16,8 @@ Hierarchy::
     │   ├── StoreError           exit 3   the local DuckDB store failed
     │   ├── DataUnavailable      exit 3   no source holds the data asked for
     │   └── BadData              exit 2   a price file or option holds a bad value
-    └── OptimizationError        exit 1   a weight optimiser failed or is infeasible
+    ├── OptimizationError        exit 1   a weight optimiser failed or is infeasible
+    └── WriteError               exit 1   a file could not be written (disk, rights)
 
 Exit codes: 0 ok, 1 other failure, 2 bad input, 3 data unavailable.
 """
@@ -34,6 +35,7 @@ __all__ = [
     "ProviderError",
     "SpecError",
     "StoreError",
+    "WriteError",
 ]
 
 
@@ -92,5 +94,16 @@ class BadData(DataError):
 
 class OptimizationError(PiefolioError):
     """An optimiser failed, or its constraints cannot all hold."""
+
+    exit_code = 1
+
+
+class WriteError(PiefolioError):
+    """A file piefolio writes for the user could not be written.
+
+    A full disk, a folder without write rights or a path through a file: the
+    message names the path and the system's reason. The old file, if any, is
+    left as it was (see :mod:`piefolio._atomic`).
+    """
 
     exit_code = 1

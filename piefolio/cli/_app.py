@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from piefolio.errors import PiefolioError, SpecError
+from piefolio.errors import PiefolioError, SpecError, WriteError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -177,6 +177,13 @@ def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
         except PiefolioError as exc:
             print_error(exc)
             raise typer.Exit(exc.exit_code) from exc
+        except OSError as exc:
+            # A folder made or a file read outside the atomic writes (disk full,
+            # no rights, a file where a folder should be): the system's reason
+            # and the path, as one line, never a traceback.
+            error = WriteError(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+            print_error(error)
+            raise typer.Exit(error.exit_code) from exc
 
     return wrapper
 

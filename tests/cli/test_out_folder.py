@@ -156,3 +156,42 @@ def test_a_live_writers_temporary_file_is_left_alone(tmp_path: Path) -> None:
     live.write_text("being written")
     atomic_text(target, "page")
     assert live.exists()
+
+
+def test_a_full_disk_is_one_line_and_the_old_file_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename that fails (as on a full disk) names the path and the reason.
+
+    Before: the OSError went up as a traceback. The old content must survive and
+    the temporary file must go, since the rename never happened.
+    """
+    import errno
+
+    from piefolio.errors import WriteError
+
+    target = tmp_path / "index.html"
+    target.write_text(MINE)
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("piefolio._atomic.os.replace", full)
+    with pytest.raises(WriteError, match=r"index\.html: No space left on device"):
+        atomic_text(target, "<html>new</html>")
+    assert target.read_text() == MINE
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_folder_that_cannot_be_made_exits_1_without_traceback(
+    piefolio: Invoke, tmp_path: Path
+) -> None:
+    # --out names a path under a plain file: mkdir fails with ENOTDIR inside
+    # `new`, outside the folder check. One line, exit 1 ("other failure").
+    (tmp_path / "plain").write_text("a file")
+    outcome = piefolio("new", "My pie", "--out", str(tmp_path / "plain" / "pie.toml"))
+    assert outcome.code == 1, outcome.output
+    assert outcome.output.startswith("error: ")
+    assert "plain is a file, not a folder" in outcome.output
+    assert "Traceback" not in outcome.output
+    assert (tmp_path / "plain").read_text() == "a file"
