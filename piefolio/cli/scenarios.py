@@ -36,6 +36,7 @@ from piefolio.cli._app import (
     slug,
     styled,
 )
+from piefolio.cli.run import PngOption
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,6 +108,7 @@ def stress(
     out: OutOption = None,
     as_json: JsonOption = False,
     force: ForceOption = False,
+    png: PngOption = False,
 ) -> None:
     """Replay the pie over past crises, and shock it with scenario files."""
     from piefolio.scenarios.historical import StressSettings, frame_for, stress
@@ -177,6 +179,20 @@ def stress(
         pie, results, shocks, _folder(pie, out) / "stress.html", report.skipped
     )
     show.print(line("Wrote ", (page, "bold")))
+    if png and results:
+        import pandas as pd
+
+        from piefolio.report.png import write_bars_png
+
+        for field, title, name in (
+            ("max_drawdown", "Max drawdown in each window", "stress-drawdown.png"),
+            ("total_return", "Return over each window", "stress-return.png"),
+        ):
+            frame = pd.DataFrame(
+                {w.name: {r.name: getattr(r, field) for r in w.rows} for w in results}
+            ).T
+            written = write_bars_png(frame, title, _folder(pie, out) / name)
+            show.print(line("Wrote ", (written, "bold")))
 
 
 def _stress_page(
@@ -383,6 +399,7 @@ def simulate(
     out: OutOption = None,
     as_json: JsonOption = False,
     force: ForceOption = False,
+    png: PngOption = False,
 ) -> None:
     """Run the plan forward on many paths: fan of outcomes, odds to beat, goal."""
     import pandas as pd
@@ -540,6 +557,17 @@ def simulate(
         _folder(pie, out) / "simulate.html",
     )
     show.print(line("Wrote ", (page, "bold")))
+    if png:
+        from piefolio.report.png import write_lines_png
+
+        fan = result.fan(0).rename(columns=lambda p: f"{p}th percentile")
+        written = write_lines_png(
+            fan,
+            f"{result.names[0]}: value on {paths:,} paths",
+            _folder(pie, out) / "simulate.png",
+            unit=cur,
+        )
+        show.print(line("Wrote ", (written, "bold")))
 
 
 def _settings(kind: type[M], **options: object) -> M:
@@ -649,6 +677,7 @@ def claims(
     out: OutOption = None,
     as_json: JsonOption = False,
     force: ForceOption = False,
+    png: PngOption = False,
 ) -> None:
     """Check the thesis' claims: how often long beat short over each horizon."""
     import pandas as pd
@@ -727,3 +756,14 @@ def claims(
         _folder(pie, out) / "claims.html",
     )
     show.print(line("Wrote ", (page, "bold")))
+    held = {c.claim.id: c.relative for c in checks if c.windows}
+    if png and held:
+        from piefolio.report.png import write_lines_png
+
+        written = write_lines_png(
+            pd.DataFrame(held),
+            f"Relative return of each claim: {MEASURE}",
+            _folder(pie, out) / "claims.png",
+            percent=True,
+        )
+        show.print(line("Wrote ", (written, "bold")))

@@ -27,7 +27,7 @@ from piefolio.report._style import colour
 from piefolio.report.model import ReportData
 from piefolio.typing import PathLike
 
-__all__ = ["CHARTS", "PNG_NAMES", "write_pngs"]
+__all__ = ["CHARTS", "PNG_NAMES", "write_bars_png", "write_lines_png", "write_pngs"]
 
 #: File names written by :func:`write_pngs`, in order.
 PNG_NAMES: tuple[str, ...] = (
@@ -180,3 +180,104 @@ def write_pngs(data: ReportData, out_dir: PathLike) -> list[Path]:
         atomic_bytes(path, buffer.getvalue())
         paths.append(path)
     return paths
+
+
+def _save(fig: Any, path: PathLike) -> Path:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    buffer = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(buffer)  # type: ignore[no-untyped-call]
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_bytes(target, buffer.getvalue())
+    return target
+
+
+def write_lines_png(
+    frame: pd.DataFrame,
+    title: str,
+    path: PathLike,
+    *,
+    unit: str = "",
+    percent: bool = False,
+) -> Path:
+    """Write one PNG of the columns of a frame as lines over its index.
+
+    For the scenario pages' ``--png``: a Monte Carlo fan's percentiles, a
+    claim's relative return, the best and worst starts of a sweep.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame, shape (n_points, n_lines)
+        Dates (or trading days, named by ``frame.index.name``) x series.
+    title : str
+        Title of the image.
+    path : str or os.PathLike
+        The PNG; written atomically.
+    unit : str, optional
+        Label of the value axis (the currency for money).
+    percent : bool, default False
+        Values are fractions: draw them as percentages, with the zero line.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    fig, ax = _new_figure()
+    index = frame.index
+    x = (
+        pd.DatetimeIndex(index).to_pydatetime()
+        if isinstance(index, pd.DatetimeIndex)
+        else index.to_numpy()
+    )
+    for i, (name, values) in enumerate(frame.items()):
+        ax.plot(x, values.to_numpy(dtype="float64"), color=colour(i),
+                lw=2.0 if i == 0 else 1.3, label=str(name))  # fmt: skip
+    if percent:
+        _percent_axis(ax)
+        ax.axhline(0.0, color="black", lw=0.8)
+    else:
+        from matplotlib.ticker import StrMethodFormatter
+
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    if unit:
+        ax.set_ylabel(unit)
+    if index.name:
+        ax.set_xlabel(str(index.name))
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, fontsize="small")
+    return _save(fig, path)
+
+
+def write_bars_png(frame: pd.DataFrame, title: str, path: PathLike) -> Path:
+    """Write one PNG of grouped bars of fractions, each bar with its value.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame, shape (n_groups, n_series)
+        Fractions (-0.34 = -34 %); NaN draws no bar.
+    title : str
+        Title of the image.
+    path : str or os.PathLike
+        The PNG; written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    fig, ax = _new_figure()
+    n = max(len(frame.columns), 1)
+    x = np.arange(len(frame.index))
+    width = 0.8 / n
+    for i, (name, values) in enumerate(frame.items()):
+        heights = values.to_numpy(dtype="float64")
+        bars = ax.bar(x + (i - (n - 1) / 2) * width, heights, width,
+                      color=colour(i), label=str(name))  # fmt: skip
+        labels = ["" if v != v else f"{100 * v:.0f}%" for v in heights]
+        ax.bar_label(bars, labels=labels, fontsize="x-small", padding=2)
+    ax.set_xticks(x, [str(g) for g in frame.index])
+    ax.axhline(0.0, color="black", lw=0.8)
+    _percent_axis(ax)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, fontsize="small")
+    return _save(fig, path)

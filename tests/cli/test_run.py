@@ -375,3 +375,19 @@ def test_sweep_variants_writes_a_page(shared_home: Path, tmp_path: Path) -> None
     assert '<th scope="row">NVDA</th>' in page or '<th scope="row">ETN</th>' in page
     # Deflated Sharpe and PBO explained in one sentence that reconciles them.
     assert "They answer two questions" in page and "They answer two questions" in text
+
+
+def test_scenario_commands_write_pngs(shared_home: Path, tmp_path: Path) -> None:
+    for args, names in (
+        (("stress",), ("stress-drawdown.png", "stress-return.png")),
+        (("simulate", "--paths", "20", "--years", "1"), ("simulate.png",)),
+        (("claims",), ("claims.png",)),
+    ):
+        out = tmp_path / args[0]
+        code, text = invoke(
+            *args[:1], EXAMPLE, *args[1:], "--offline", "--png", "--out", str(out),
+            home=shared_home,
+        )  # fmt: skip
+        assert code == 0, text
+        for name in names:
+            assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
