@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from rich.table import Table
 
-    from piefolio.data.frame import PriceFrame
     from piefolio.scenarios.historical import StressWindow
     from piefolio.scenarios.shocks import ShockResult
     from piefolio.spec import PieSpec
@@ -57,25 +56,6 @@ def _pct(value: float) -> str:
     from piefolio.report.format import percent
 
     return percent(value, signed=True)
-
-
-def _history(
-    spec: PieSpec,
-    start: dt.date | None,
-    *,
-    offline: bool,
-    extra: Sequence[str] = (),
-) -> PriceFrame:
-    """Base-currency prices of the pie, benchmarks, claims and proxies from ``start``.
-
-    Late listings are allowed here: a stress window or a claim only needs the
-    tickers that traded then, and the callers say what was missing.
-    """
-    from piefolio.data import get_prices
-    from piefolio.models import replace
-
-    lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
-    return get_prices(lenient, start=start, offline=offline, extra=extra)
 
 
 def _folder(spec: PieSpec, out: Path | None) -> Path:
@@ -414,6 +394,7 @@ def simulate(
         SimulateSettings,
         frame_for,
         monte_carlo,
+        proxy_candidates,
     )
     from piefolio.spec import load_pie
 
@@ -441,7 +422,7 @@ def simulate(
             pie,
             frame,
             settings=settings,
-            candidates=lambda: _stored_prices(pie),
+            candidates=lambda: proxy_candidates(pie),
             progress=lambda done, total: bar.update(task, completed=done),
             executor=executor,
             workers=processes,
@@ -582,18 +563,6 @@ def _settings(kind: type[M], **options: object) -> M:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "option"
         raise SpecError(f"--{name.replace('_', '-')}: {first['msg']}") from None
-
-
-def _stored_prices(pie: PieSpec) -> pd.DataFrame:
-    """Every stored ticker's prices in the base currency, to suggest a proxy."""
-    from piefolio.data.store import Store
-
-    names = [
-        i.symbol
-        for i in Store().symbols()
-        if "=" not in i.symbol and not i.symbol.startswith("^")
-    ]
-    return _history(pie, dt.date(2000, 1, 1), offline=True, extra=names).prices
 
 
 # Each path keeps a value a month per series: a million paths of ten years is

@@ -172,7 +172,7 @@ def _starts(
         show.print(f"Proxies: {'; '.join(run.proxied)}")
     words = ", ".join(f"{k} {v.date()}" for k, v in picks.items())
     show.print(f"The pie's starts by XIRR: {words}")
-    page = _starts_page(pie, frame, run, picks, folder)
+    page = _starts_page(pie, run, folder)
     show.print(line("Wrote ", (path, "bold"), " and ", (page, "bold")))
     show.print(line("Rows are in the store's table ", (table_name, "bold"), " for SQL"))
 
@@ -228,45 +228,14 @@ def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> 
     return out
 
 
-def _starts_page(
-    pie: PieSpec,
-    prices: PriceFrame,
-    starts: Starts,
-    picks: dict[str, Any],
-    folder: Path,
-) -> Path:
-    import pandas as pd
-
-    from piefolio.engine import simulate
-    from piefolio.models import replace
-    from piefolio.periods import period_offset
+def _starts_page(pie: PieSpec, starts: Starts, folder: Path) -> Path:
     from piefolio.report import lines_figure, write_page
     from piefolio.report.scenario_figures import returns_box_figure
-    from piefolio.sweep.history import history_frame
 
     result = starts.sweep
-    if starts.settings.origin == "history":
-        prices, _, _ = history_frame(pie, prices)  # type: ignore[assignment]
-
-    navs = {}
-    for label, start in picks.items():
-        end = start + period_offset(result.horizon) if result.horizon else None
-        plan = replace(
-            pie.plan,
-            start=start.date(),
-            end=end.date() if end else None,
-            late_listing="error" if starts.settings.origin == "history" else
-            pie.plan.late_listing,
-        )  # fmt: skip
-        run = simulate(prices, pie.pie.effective_weights(), plan)
-        # Days since the start, so the three runs share one axis.
-        nav = run.nav.reset_index(drop=True)
-        navs[f"{label} start {start.date()}"] = nav
-    frame = pd.DataFrame(navs)
-    frame.index.name = "trading days since the start"
     cur = pie.pie.currency
     figure = lines_figure(
-        frame,
+        starts.paths,
         f"{pie.pie.name}: value of the plan, best, median and worst start",
         currency=cur,
     )

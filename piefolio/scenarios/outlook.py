@@ -47,6 +47,7 @@ __all__ = [
     "SimulateSettings",
     "frame_for",
     "monte_carlo",
+    "proxy_candidates",
     "sample_history",
     "suggest_proxy",
 ]
@@ -408,6 +409,34 @@ def frame_for(
 
     lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
     return get_prices(lenient, start=dt.date(2000, 1, 1), offline=offline, store=store)
+
+
+def proxy_candidates(spec: PieSpec, *, store: Store | None = None) -> pd.DataFrame:
+    """Every stored ticker's prices in the base currency, to suggest a proxy.
+
+    Pass ``lambda: proxy_candidates(spec)`` as :func:`monte_carlo`'s
+    ``candidates``: it loads only when a young slice has no proxy. Currency
+    pairs and indices (``^``) are no proxy for a fund and are left out.
+
+    Returns
+    -------
+    pd.DataFrame
+        Dates x tickers from 2000 on, NaN before a ticker's first price.
+    """
+    from piefolio.data import get_prices
+    from piefolio.data.store import Store
+    from piefolio.models import replace
+
+    names = [
+        i.symbol
+        for i in (store or Store()).symbols()
+        if "=" not in i.symbol and not i.symbol.startswith("^")
+    ]
+    lenient = replace(spec, plan=replace(spec.plan, late_listing="redistribute"))
+    frame = get_prices(
+        lenient, start=dt.date(2000, 1, 1), offline=True, extra=names, store=store
+    )
+    return frame.prices
 
 
 def monte_carlo(

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from piefolio.errors import PlanError
 from piefolio.models import replace
 from piefolio.scenarios.proxies import splice_proxy
-from piefolio.spec import PieSpec
+from piefolio.spec import PieSpec, Plan
 from piefolio.sweep import starts as _starts
 from piefolio.sweep.starts import StartSweep
 
@@ -69,6 +69,11 @@ class Starts:
         First and last start.
     proxied : tuple of str
         One note per ticker whose early part is its proxy's returns.
+    paths : pd.DataFrame
+        Value of the pie over time from its worst, median and best start by
+        XIRR (:meth:`StartSweep.picks`), base currency; index: trading days
+        since the start (so the three share one axis), one column per pick
+        (``"best start 2020-03-02"``), NaN after a shorter run's end.
     """
 
     sweep: StartSweep
@@ -76,6 +81,7 @@ class Starts:
     first: pd.Timestamp
     last: pd.Timestamp
     proxied: tuple[str, ...]
+    paths: pd.DataFrame
 
     @property
     def count(self) -> int:
@@ -188,29 +194,53 @@ def sweep_starts(
     opt = settings or StartSettings()
     if frame is None:
         frame = frame_for(spec, opt, offline=True)
-    if opt.origin == "plan":
-        sweep = _starts.sweep_starts(
-            frame,
-            spec.series(),
-            spec.plan,
-            every=opt.every,
-            horizon=opt.horizon,
-            progress=progress,
-        )
-        notes: list[str] = []
-    else:
-        spliced, first, notes = history_frame(spec, frame)
+    plan = spec.plan
+    notes: list[str] = []
+    if opt.origin == "history":
+        frame, first, notes = history_frame(spec, frame)
         begin: dt.date = max(first.date(), dt.date(1900, 1, 1))
         # Every ticker is priced from ``first`` on, so no start needs the
         # plan's late-listing rule; the plan's own start no longer bounds it.
         plan = replace(spec.plan, start=begin, late_listing="error")
-        sweep = _starts.sweep_starts(
-            spliced,
-            spec.series(),
-            plan,
-            every=opt.every,
-            horizon=opt.horizon,
-            progress=progress,
-        )
+    sweep = _starts.sweep_starts(
+        frame,
+        spec.series(),
+        plan,
+        every=opt.every,
+        horizon=opt.horizon,
+        progress=progress,
+    )
     starts = pd.DatetimeIndex(sweep.rows["start"].unique())
-    return Starts(sweep, opt, starts.min(), starts.max(), tuple(notes))
+    return Starts(
+        sweep,
+        opt,
+        starts.min(),
+        starts.max(),
+        tuple(notes),
+        _pick_paths(frame, spec, plan, sweep),
+    )
+
+
+def _pick_paths(
+    frame: Frame, spec: PieSpec, plan: Plan, sweep: StartSweep
+) -> pd.DataFrame:
+    """Re-run the pie from its worst, median and best start for their value paths.
+
+    Same frame and plan as the sweep, so each path ends on its sweep row.
+    """
+    from piefolio.engine import simulate
+    from piefolio.periods import period_offset
+
+    weights = spec.pie.effective_weights()
+    paths = {}
+    for label, start in sweep.picks().items():
+        end = start + period_offset(sweep.horizon) if sweep.horizon else None
+        run = simulate(
+            frame,
+            weights,
+            replace(plan, start=start.date(), end=end.date() if end else None),
+        )
+        paths[f"{label} start {start.date()}"] = run.nav.reset_index(drop=True)
+    out = pd.DataFrame(paths)
+    out.index.name = "trading days since the start"
+    return out

@@ -155,6 +155,32 @@ def test_starts_run_over_all_the_history_through_proxies() -> None:
     assert plan.first == pd.Timestamp("2024-01-01") and plan.proxied == ()
 
 
+@pytest.mark.parametrize("origin", ["history", "plan"])
+def test_the_picked_starts_paths_end_on_their_sweep_rows(origin: str) -> None:
+    from piefolio.sweep.history import StartSettings
+    from piefolio.sweep.history import sweep_starts as start_sweep
+
+    prices = _young_market()
+    if origin == "plan":
+        prices = prices.loc["2024-01-01":]
+    run = start_sweep(
+        _pie('ticker = "Y"\nproxy = "P"'),
+        prices,
+        settings=StartSettings(horizon="6M", origin=origin),
+    )
+    rows = run.sweep.rows[run.sweep.rows["series"] == "p"].set_index("start")
+    picks = run.sweep.picks()
+    assert list(run.paths.columns) == [
+        f"{label} start {start.date()}" for label, start in picks.items()
+    ]
+    # Cross-check against the sweep's own kernel: each re-run of a picked start
+    # starts with the initial 1,000 and ends on that start's final value.
+    for (_, start), column in zip(picks.items(), run.paths.columns, strict=True):
+        path = run.paths[column].dropna()
+        assert path.iloc[0] == pytest.approx(1000.0, rel=1e-9)
+        assert path.iloc[-1] == pytest.approx(rows.loc[start, "final_value"], rel=1e-9)
+
+
 @pytest.mark.slow
 def test_the_three_year_sweep_of_the_example_covers_the_history(
     shared_home: Path,
