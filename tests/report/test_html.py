@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
+from piefolio.errors import WriteError
 from piefolio.report.figures import claims_figure, fan_figure, report_figures
 from piefolio.report.format import DASH
 from piefolio.report.html import _plotlyjs, render_page, write_page, write_report
@@ -137,7 +138,8 @@ def test_failed_render_leaves_the_old_page(
 
     # The crash comes at the last moment: the whole new page is in the temp file.
     monkeypatch.setattr("piefolio._atomic.os.replace", no_room)
-    with pytest.raises(OSError, match="disk full"):
+    # A failed write is piefolio's one-line WriteError (exit 1), naming the cause.
+    with pytest.raises(WriteError, match="disk full"):
         write_report(tiny_report, tmp_path)
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
