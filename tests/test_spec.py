@@ -243,6 +243,13 @@ def test_unknown_rebalance_policy() -> None:
         "plan.rebalance.policy",
         "'sometimes'",
     )
+    # Found by the CLI fuzz test: a policy that is no word (here a list) is a
+    # refused value naming what is allowed, not a TypeError from a dict lookup.
+    bad(
+        GOOD.replace('policy = "threshold", band = 0.05', "policy = [1e-300]"),
+        "plan.rebalance.policy",
+        "'threshold'",
+    )
 
 
 def test_threshold_needs_band_and_calendar_needs_period() -> None:

@@ -100,7 +100,10 @@ class Rebalance(_Model):
             return handler(data)
         data = _from_word(data)
         if isinstance(data, dict):
-            kind = _KINDS.get(data.get("policy", cls.policy_value()))
+            tag = data.get("policy", cls.policy_value())
+            # Only a word can name a variant; anything else (a list, a table)
+            # is left to the enum, which says what is allowed.
+            kind = _KINDS.get(tag) if isinstance(tag, str) else None
             if kind is not None:
                 _parameters_match_policy(data, kind.policy_value())
                 if kind is not cls:
