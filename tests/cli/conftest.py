@@ -14,6 +14,12 @@ from typer.testing import CliRunner
 
 from piefolio.cli import app
 
+# The optimizer's synthetic market and real prices, for test_optimize.py: one home
+# for these fixtures (tests/optimize/conftest.py), visible to the CLI tests too.
+from ..optimize.conftest import market, real_prices, spec_text, themes
+
+__all__ = ["market", "real_prices", "spec_text", "themes"]
+
 
 @pytest.fixture(autouse=True)
 def piefolio_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -15,7 +15,7 @@ from piefolio.data.providers.base import TransientProviderError
 from piefolio.data.providers.recorded import RecordedProvider
 from piefolio.data.store import Store
 
-from .conftest import series
+from ..data.conftest import series
 
 runner = CliRunner()
 
