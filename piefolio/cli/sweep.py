@@ -28,6 +28,7 @@ from piefolio.cli._app import (
     report_folder,
     slug,
 )
+from piefolio.cli.run import PngOption
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,6 +80,7 @@ def sweep(
     out: OutOption = None,
     as_json: JsonOption = False,
     force: ForceOption = False,
+    png: PngOption = False,
 ) -> None:
     """Sweep every start date, or plan and weight variants (--variants, --weights)."""
     from pydantic import ValidationError
@@ -112,7 +114,7 @@ def sweep(
                 f"--starts {every!r}: expected month, week or quarter"
             ) from exc
         frame = starts_frame(pie, starts, offline=offline)
-        _starts(pie, frame, starts, folder, as_json)
+        _starts(pie, frame, starts, folder, as_json, png=png)
         return
     frame = frame_for(pie, settings, offline=offline)
     _variants(
@@ -127,6 +129,8 @@ def _starts(
     settings: StartSettings,
     folder: Path,
     as_json: bool,
+    *,
+    png: bool = False,
 ) -> None:
     from piefolio._atomic import atomic_parquet
     from piefolio.sweep.history import sweep_starts
@@ -174,6 +178,16 @@ def _starts(
     show.print(f"The pie's starts by XIRR: {words}")
     page = _starts_page(pie, run, folder)
     show.print(line("Wrote ", (path, "bold"), " and ", (page, "bold")))
+    if png:
+        from piefolio.report.png import write_lines_png
+
+        image = write_lines_png(
+            run.paths,
+            f"{pie.pie.name}: best, median and worst start",
+            folder / "sweep-starts.png",
+            unit=pie.pie.currency,
+        )
+        show.print(line("Wrote ", (image, "bold")))
     show.print(line("Rows are in the store's table ", (table_name, "bold"), " for SQL"))
 
 

@@ -382,6 +382,7 @@ def test_scenario_commands_write_pngs(shared_home: Path, tmp_path: Path) -> None
         (("stress",), ("stress-drawdown.png", "stress-return.png")),
         (("simulate", "--paths", "20", "--years", "1"), ("simulate.png",)),
         (("claims",), ("claims.png",)),
+        (("sweep", "--horizon", "3Y"), ("sweep-starts.png",)),
     ):
         out = tmp_path / args[0]
         code, text = invoke(
