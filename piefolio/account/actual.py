@@ -90,6 +90,17 @@ class SeriesSummary:
     twr: float
     pme: float
 
+    def figures(self) -> dict[str, float]:
+        """Return the numbers without the name, keyed as in tables and JSON."""
+        return {
+            "final_value": self.final_value,
+            "deposited": self.deposited,
+            "withdrawn": self.withdrawn,
+            "xirr": self.xirr,
+            "twr": self.twr,
+            "pme": self.pme,
+        }
+
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds frames
 class Actual:
@@ -137,19 +148,7 @@ class Actual:
 
     def summary(self) -> pd.DataFrame:
         """One row per series: final value, deposited, withdrawn, XIRR, TWR, PME."""
-        return pd.DataFrame(
-            {
-                s.name: {
-                    "final_value": s.final_value,
-                    "deposited": s.deposited,
-                    "withdrawn": s.withdrawn,
-                    "xirr": s.xirr,
-                    "twr": s.twr,
-                    "pme": s.pme,
-                }
-                for s in self.summaries
-            }
-        ).T
+        return pd.DataFrame({s.name: s.figures() for s in self.summaries}).T
 
     def verdicts(self) -> list[str]:
         """Say per benchmark (and the plan) what the choices earned or cost."""

@@ -285,17 +285,7 @@ def _actual_json(result: Actual) -> dict[str, object]:
             for h in result.holdings
         ],
         "cash": float(result.cash.iloc[-1]),
-        "summary": {
-            s.name: {
-                "final_value": s.final_value,
-                "deposited": s.deposited,
-                "withdrawn": s.withdrawn,
-                "xirr": s.xirr,
-                "twr": s.twr,
-                "pme": s.pme,
-            }
-            for s in result.summaries
-        },
+        "summary": {s.name: s.figures() for s in result.summaries},
         "verdicts": result.verdicts(),
         "notes": list(result.notes),
     }
