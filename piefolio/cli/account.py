@@ -23,6 +23,7 @@ from piefolio.cli._app import (
     open_store,
     report_folder,
 )
+from piefolio.cli.run import PngOption
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -208,6 +209,35 @@ def _holdings_strings(result: Actual) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("ticker")
 
 
+def _unit_frame(result: Actual) -> pd.DataFrame:
+    """Growth of 1, time-weighted: the account, then the plan and each benchmark."""
+    import pandas as pd
+
+    unit = {"Your account": result.unit_value}
+    unit.update({n: r.unit_value for n, r in result.runs.items()})
+    return pd.DataFrame(unit)
+
+
+def _actual_pngs(result: Actual, folder: Path) -> list[Path]:
+    """Write the page's two line charts as PNGs beside it (``--png``)."""
+    from piefolio.report.png import write_lines_png
+
+    name = result.spec.pie.name
+    return [
+        write_lines_png(
+            result.nav_frame(),
+            f"{name}: value of the same money",
+            folder / "actual-value.png",
+            unit=result.currency,
+        ),
+        write_lines_png(
+            _unit_frame(result),
+            f"{name}: growth of 1, time-weighted",
+            folder / "actual-growth.png",
+        ),
+    ]
+
+
 def _actual_page(result: Actual, out: Path | None) -> Path:
     import pandas as pd
 
@@ -229,9 +259,6 @@ def _actual_page(result: Actual, out: Path | None) -> Path:
         "deposits and withdrawals on the same days.",
         *result.verdicts(),
     ]
-    unit = {"Your account": result.unit_value}
-    unit.update({n: r.unit_value for n, r in result.runs.items()})
-
     return write_page(
         f"{spec.pie.name}: your real account",
         intro,
@@ -242,11 +269,13 @@ def _actual_page(result: Actual, out: Path | None) -> Path:
         [
             (
                 "Value of the same money",
-                lines_figure(result.nav_frame(), "Value of the same money"),
+                lines_figure(
+                    result.nav_frame(), "Value of the same money", currency=cur
+                ),
             ),
             (
                 "Time-weighted growth of 1",
-                lines_figure(pd.DataFrame(unit), "Growth of 1, time-weighted"),
+                lines_figure(_unit_frame(result), "Growth of 1, time-weighted"),
             ),
             (
                 f"Weights on {last}: actual and target",
@@ -298,6 +327,7 @@ def actual(
     out: OutOption = None,
     as_json: JsonOption = False,
     force: ForceOption = False,
+    png: PngOption = False,
 ) -> None:
     """Value the real account daily; set it against the plan and the benchmarks."""
     from rich.table import Table
@@ -315,9 +345,10 @@ def actual(
         pie, ledger, account_frame(pie, ledger, store=store, offline=offline)
     )
     page = _actual_page(result, out)
+    images = _actual_pngs(result, page.parent) if png else []
     if as_json:
         payload = _actual_json(result)
-        payload["files"] = [str(page)]
+        payload["files"] = [str(page), *map(str, images)]
         echo_json(payload)
         return
     show = console()
@@ -341,7 +372,8 @@ def actual(
     show.print(htable)
     for note in result.notes:
         show.print(line(("note:", "yellow"), " ", note))
-    show.print(line("Wrote ", (page, "bold")))
+    for path in (page, *images):
+        show.print(line("Wrote ", (path, "bold")))
 
 
 def _orders_csv(result: NextOrders) -> str:

@@ -199,6 +199,7 @@ def compare(
     as_json: JsonOption = False,
     risk_free: RiskFreeOption = None,
     force: ForceOption = False,
+    png: PngOption = False,
 ) -> None:
     """Set pies side by side, each with its own plan, and the first one's benchmarks."""
     import pandas as pd
@@ -243,8 +244,30 @@ def compare(
     if cur == "":
         show.print(line(("note:", "yellow"), " the pies are in different currencies"))
     assert out is not None  # report_folder above
+    nav, unit = _compare_lines(runs)
     page = _compare_page(runs, table, cur, out, rate_note)
     show.print(line("Wrote ", (page, "bold")))
+    if png:
+        from piefolio.report.png import write_lines_png
+
+        for frame, title, name, money_unit in (
+            (nav, "Value of each pie's deposits", "compare-value.png", cur),
+            (unit, "Growth of 1, time-weighted", "compare-growth.png", ""),
+        ):
+            image = write_lines_png(frame, title, out / name, unit=money_unit)
+            show.print(line("Wrote ", (image, "bold")))
+
+
+def _compare_lines(runs: list[Backtest]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the value of each pie's deposits and its growth of 1 (and benchmarks')."""
+    import pandas as pd
+
+    nav = pd.DataFrame({bt.spec.pie.name: bt.pie.nav for bt in runs})
+    unit = pd.DataFrame({bt.spec.pie.name: bt.pie.unit_value for bt in runs})
+    first = runs[0]
+    for name in first.names[1:]:
+        unit[name] = first.results[name].unit_value
+    return nav, unit
 
 
 def _compare_page(
@@ -254,16 +277,10 @@ def _compare_page(
     folder: Path,
     rate_note: str,
 ) -> Path:
-    import pandas as pd
-
     from piefolio.report import lines_figure, write_page
     from piefolio.report.format import SUMMARY_FIELDS, plan_words, summary_strings
 
-    nav = pd.DataFrame({bt.spec.pie.name: bt.pie.nav for bt in runs})
-    unit = pd.DataFrame({bt.spec.pie.name: bt.pie.unit_value for bt in runs})
-    first = runs[0]
-    for name in first.names[1:]:
-        unit[name] = first.results[name].unit_value
+    nav, unit = _compare_lines(runs)
     plans = [
         f"{bt.spec.pie.name}: {plan_words(bt.spec.plan, bt.spec.pie.currency)}"
         for bt in runs
@@ -281,7 +298,7 @@ def _compare_page(
         [
             (
                 "Value of each pie's deposits",
-                lines_figure(nav, "Value of the deposits"),
+                lines_figure(nav, "Value of the deposits", currency=currency),
             ),
             (
                 "Time-weighted growth of 1 (the first pie's benchmarks too)",

@@ -119,7 +119,7 @@ def sweep(
     frame = frame_for(pie, settings, offline=offline)
     _variants(
         pie, frame, settings, weights, seed, (processes, dask, cluster), folder,
-        as_json,
+        as_json, png=png,
     )  # fmt: skip
 
 
@@ -288,6 +288,8 @@ def _variants(
     where: tuple[int | None, bool, str | None],
     folder: Path,
     as_json: bool,
+    *,
+    png: bool = False,
 ) -> None:
     from piefolio._atomic import atomic_parquet
     from piefolio.models import replace
@@ -345,6 +347,16 @@ def _variants(
         show.print(sentence)
     page = _variants_page(pie, result, selection.lines(), top, folder)
     show.print(line("Wrote ", (page, "bold")))
+    if png:
+        from piefolio.report.png import write_box_png
+
+        image = write_box_png(
+            _by_policy(result.rows),
+            f"{pie.pie.name}: TWR a year of {len(result.rows):,} variants, "
+            "by rebalancing policy",
+            folder / "sweep-variants.png",
+        )
+        show.print(line("Wrote ", (image, "bold")))
     show.print(
         line(
             "Wrote ",
@@ -387,12 +399,7 @@ def _variants_page(
     weights = held.map(percent)
     weights.index.name = "Slice"
     rows = result.rows
-    by_policy = pd.DataFrame(
-        {
-            str(k): g["twr_annual"].reset_index(drop=True)
-            for k, g in rows.groupby("rebalance", sort=False)
-        }
-    )
+    by_policy = _by_policy(rows)
     return write_page(
         f"{pie.pie.name}: {len(rows):,} variants",
         [f"Values in {cur}; ranked by Sharpe ratio.", *findings],
@@ -411,6 +418,18 @@ def _variants_page(
             )
         ],
         folder / "sweep-variants.html",
+    )
+
+
+def _by_policy(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the variants' TWR a year, one column per rebalancing policy."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            str(k): g["twr_annual"].reset_index(drop=True)
+            for k, g in rows.groupby("rebalance", sort=False)
+        }
     )
 
 

@@ -27,7 +27,14 @@ from piefolio.report._style import colour
 from piefolio.report.model import ReportData
 from piefolio.typing import PathLike
 
-__all__ = ["CHARTS", "PNG_NAMES", "write_bars_png", "write_lines_png", "write_pngs"]
+__all__ = [
+    "CHARTS",
+    "PNG_NAMES",
+    "write_bars_png",
+    "write_box_png",
+    "write_lines_png",
+    "write_pngs",
+]
 
 #: File names written by :func:`write_pngs`, in order.
 PNG_NAMES: tuple[str, ...] = (
@@ -53,9 +60,12 @@ def _new_figure() -> tuple[Any, Any]:
 
 
 def _percent_axis(ax: Any, axis: str = "y") -> None:
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     target = ax.yaxis if axis == "y" else ax.xaxis
+    # Steps of 1, 2 or 5 (x 10^k) only: matplotlib's default 2.5 reads as "2%,
+    # 5%, 8%" once the labels drop their decimals.
+    target.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
     target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
 
 
@@ -280,4 +290,41 @@ def write_bars_png(frame: pd.DataFrame, title: str, path: PathLike) -> Path:
     _percent_axis(ax)
     ax.set_title(title, loc="left")
     ax.legend(frameon=False, fontsize="small")
+    return _save(fig, path)
+
+
+def write_box_png(frame: pd.DataFrame, title: str, path: PathLike) -> Path:
+    """Write one PNG of box plots of fractions, one box per column.
+
+    For the variant sweep's ``--png``: how a return spreads over many runs,
+    as on the page (:func:`~piefolio.report.scenario_figures.returns_box_figure`).
+
+    Parameters
+    ----------
+    frame : pd.DataFrame, shape (n_runs, n_series)
+        Fractions (0.12 = 12 %), one column per box; NaN ignored, a column with
+        no value draws no box.
+    title : str
+        Title of the image.
+    path : str or os.PathLike
+        The PNG; written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    fig, ax = _new_figure()
+    columns = [(str(k), v.dropna().to_numpy(dtype="float64")) for k, v in frame.items()]
+    kept = [(name, values) for name, values in columns if len(values)]
+    if kept:
+        boxes = ax.boxplot([v for _, v in kept], patch_artist=True, whis=1.5,
+                           flierprops={"markersize": 2})  # fmt: skip
+        for i, patch in enumerate(boxes["boxes"]):
+            patch.set_facecolor(colour(i))
+            patch.set_alpha(0.6)
+        ax.set_xticks(np.arange(1, len(kept) + 1), [name for name, _ in kept])
+    ax.axhline(0.0, color="black", lw=0.8)
+    _percent_axis(ax)
+    ax.set_ylabel("return a year")
+    ax.set_title(title, loc="left")
     return _save(fig, path)

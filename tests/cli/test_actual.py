@@ -69,6 +69,21 @@ def test_actual_table_says_what_the_choices_cost(
     assert "Holdings today" in result.output
 
 
+def test_actual_png_writes_both_charts_beside_the_page(
+    spec_file: Path, tmp_path: Path
+) -> None:
+    _import(tmp_path)
+    out = tmp_path / "r"
+    result = runner.invoke(
+        app, ["actual", str(spec_file), "--offline", "--png", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("actual-value.png", "actual-growth.png"):
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert name in "".join(result.output.split())
+    assert "value, EUR" in (out / "actual.html").read_text(encoding="utf-8")
+
+
 def test_actual_without_history_exits_2(spec_file: Path) -> None:
     result = runner.invoke(app, ["actual", str(spec_file), "--offline"])
     assert result.exit_code == 2

@@ -82,10 +82,14 @@ def test_compare_two_pies(shared_home: Path, tmp_path: Path) -> None:
     # The report gets its own folder: tmp_path holds chips.toml, the user's.
     code, text = invoke(
         "compare", EXAMPLE, str(chips), "--offline", "--out", str(tmp_path / "cmp"),
-        home=shared_home,
+        "--png", home=shared_home,
     )  # fmt: skip
     assert code == 0, text
     assert (tmp_path / "cmp" / "index.html").is_file()
+    for name in ("compare-value.png", "compare-growth.png"):
+        assert (tmp_path / "cmp" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The value chart's axis names the currency.
+    assert "value, EUR" in (tmp_path / "cmp" / "index.html").read_text("utf-8")
     assert "AI energy 2026" in text and "Chips" in text and "S&P 500" in text
     assert (
         "risk-free rate of 2.00% a year for every row (the cash_interest of"
@@ -366,9 +370,11 @@ def test_sweep_variants_writes_a_page(shared_home: Path, tmp_path: Path) -> None
     sweep.write_text('[sweep]\nrebalance = ["none", "quarterly"]\n')
     code, text = invoke(
         "sweep", EXAMPLE, "--offline", "--variants", str(sweep), "--weights", "20",
-        "--out", str(tmp_path / "out"), home=shared_home,
+        "--out", str(tmp_path / "out"), "--png", home=shared_home,
     )  # fmt: skip
     assert code == 0, text
+    image = tmp_path / "out" / "sweep-variants.png"
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = (tmp_path / "out" / "sweep-variants.html").read_text(encoding="utf-8")
     assert "The best ten variants by Sharpe ratio" in page
     # A weight set's name comes with its weights, one row per slice.
