@@ -30,15 +30,26 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
+from piefolio.engine._quiet import RUN, _quiet_run_nb, plain_days_nb
+from piefolio.engine._session import _execute_nb, _grow_nb, _session_nb
 from piefolio.engine._solve import (
     ACTIVE,
-    BUY_ONLY,
     DUST,
     EXCLUDED,
-    RESERVED,
-    TWO_SIDED,
-    plan_orders_nb,
     solve_sell_level_nb,
+)
+from piefolio.engine._steps import (
+    FLOW_DEPOSIT,
+    FLOW_DIVIDEND,
+    FLOW_INTEREST,
+    FLOW_WITHDRAWAL,
+    POLICY_CALENDAR,
+    POLICY_DEPOSITS,
+    POLICY_NONE,
+    POLICY_THRESHOLD,
+    _flow_nb,
+    _interest_nb,
+    _units_nb,
 )
 
 __all__ = [
@@ -60,20 +71,6 @@ __all__ = [
     "simulate_pie_nb",
 ]
 
-POLICY_NONE = 0
-POLICY_CALENDAR = 1
-POLICY_THRESHOLD = 2
-POLICY_DEPOSITS = 3
-
-# Longest run of quiet days valued in one go (see _quiet_run_nb).
-RUN = 64
-
-# Columns of the (T, 4) flows array.
-FLOW_DEPOSIT = 0
-FLOW_WITHDRAWAL = 1
-FLOW_DIVIDEND = 2
-FLOW_INTEREST = 3
-
 #: Reason codes of skipped orders (third column of ``skips_i``).
 SKIP_MIN_ORDER = 1  # smaller than the plan's min_order: its money waits as cash
 
@@ -94,169 +91,6 @@ PieRun = namedtuple(
 
 #: A batch's run (see :func:`simulate_batch_nb` for shapes).
 BatchRun = namedtuple("BatchRun", "nav cash unit_value totals fees ran_out summary")
-
-
-@njit(cache=True)
-def _grow_nb(ints, floats, n, need):  # type: ignore[no-untyped-def]
-    """Make room for ``need`` rows in a ledger of ``n`` (ints (K, 2), floats (K, m)).
-
-    At least doubles it. Called once before a loop that may add rows, never
-    inside it: an array reassigned in a loop costs numba reference counting
-    (atomic operations) on every pass, taken or not: a fifth of a batch's time.
-    """
-    if need <= ints.shape[0]:
-        return ints, floats
-    cap = max(64, 2 * ints.shape[0], need)
-    new_i = np.empty((cap, ints.shape[1]), dtype=np.int64)
-    new_f = np.empty((cap, floats.shape[1]))
-    new_i[:n] = ints[:n]
-    new_f[:n] = floats[:n]
-    return new_i, new_f
-
-
-@njit(cache=True)
-def _drifted_nb(value, total, tgt, band):  # type: ignore[no-untyped-def]
-    """Whether some held-for slice's weight ``value / total`` is off by > band.
-
-    A pass without divisions first: when no slice comes within DUST of the
-    band, the exact test (one division per slice) cannot fire. A slice without
-    a target may raise a false alarm there, which the exact test clears.
-    """
-    near = (band - DUST) * total
-    alarm = near <= 0.0
-    for i in range(value.shape[0]):
-        alarm |= abs(value[i] - tgt[i] * total) >= near
-    if not alarm:
-        return False
-    drift = 0.0
-    for i in range(value.shape[0]):
-        if tgt[i] > 0.0:
-            drift = max(drift, abs(value[i] / total - tgt[i]))
-    return drift > band
-
-
-@njit(cache=True)
-def _units_nb(value, flow, units, uv):  # type: ignore[no-untyped-def]
-    """Units and unit value after a day worth ``value`` with external ``flow``.
-
-    Units change only with money in or out: on a day without, they carry over
-    (rather than ``value / uv``, equal to rounding), which keeps a division off
-    the chain from one day to the next. A pie left with nothing but float dust
-    (fees that ate it whole) counts as empty: its unit value carries over, as
-    it does for a pie worth exactly 0, instead of becoming the dust's ratio.
-    """
-    if units > 0.0:
-        u = (value - flow) / units
-        if u > DUST * uv:
-            uv = u
-            if flow == 0.0:
-                return units, uv
-    return value / uv, uv
-
-
-@njit(cache=True)
-def _interest_nb(cash, rate, days):  # type: ignore[no-untyped-def]
-    """(1) Idle cash after ``days`` calendar days at an annual ``rate`` (Act/365).
-
-    Day 0 has ``days == 0``, so it earns nothing.
-    """
-    if cash > 0.0 and days > 0 and rate != 0.0:
-        return cash * (1.0 + rate) ** (days / 365.0)
-    return cash
-
-
-@njit(cache=True)
-def _flow_nb(flows, totals, daily, t, kind, amount):  # type: ignore[no-untyped-def]
-    """Record a cash flow of day ``t``: in the day's row (when kept) and the total."""
-    totals[kind] += amount
-    if daily:
-        flows[t, kind] = amount
-
-
-@njit(cache=True)
-def _role(tradable, target):  # type: ignore[no-untyped-def]
-    """Role of a slice in a session: no price today -> its buy money waits."""
-    if target <= 0.0:
-        return EXCLUDED
-    return ACTIVE if tradable else RESERVED
-
-
-@njit(cache=True, inline="always")  # as a call, its arguments cost a deposit day 14 %
-def _execute_nb(  # type: ignore[no-untyped-def]
-    t, orders, shares, price, prop, fixed, cash, cap_fee, detail, tr_i, tr_f, ntr
-):
-    """Place the orders of one session: sells first, then buys.
-
-    ``orders`` are values (base currency, negative = sell). A sell of the whole
-    holding sets the shares to exactly zero. With ``cap_fee`` (emptying the pie
-    for a withdrawal) a fee never exceeds the order, so NAV cannot go negative.
-
-    Returns
-    -------
-    (cash, fees, tr_i, tr_f, ntr)
-    """
-    fees = 0.0
-    if detail:
-        tr_i, tr_f = _grow_nb(tr_i, tr_f, ntr, ntr + orders.shape[0])
-    for side in range(2):  # 0: sells, 1: buys
-        for i in range(orders.shape[0]):
-            o = orders[i]
-            if o == 0.0 or (side == 0) != (o < 0.0):
-                continue
-            held = shares[i] * price[i]
-            if o < 0.0 and -o >= held:
-                new = 0.0
-            else:
-                new = shares[i] + o / price[i]
-                if new < 0.0:
-                    new = 0.0
-            qty = new - shares[i]
-            value = qty * price[i]
-            fee = prop[i] * abs(o) + fixed
-            if cap_fee and fee > abs(value):
-                fee = abs(value)
-            shares[i] = new
-            cash -= value + fee
-            fees += fee
-            if detail:
-                tr_i[ntr, 0] = t
-                tr_i[ntr, 1] = i
-                tr_f[ntr, 0] = qty
-                tr_f[ntr, 1] = price[i]
-                tr_f[ntr, 2] = value
-                tr_f[ntr, 3] = fee
-                ntr += 1
-    return cash, fees, tr_i, tr_f, ntr
-
-
-@njit(cache=True)
-def plain_days_nb(close, divs):  # type: ignore[no-untyped-def]
-    """Days with nothing to look at per slice but its price.
-
-    A day is *plain* when every slice has a price, none lists for the first time
-    and none pays a cash dividend (and it is not day 0). The kernel runs such days
-    on a short path; every pie of a batch shares the answer.
-
-    Returns
-    -------
-    ndarray of bool, shape (T,)
-    """
-    n_days, n = close.shape
-    plain = np.zeros(n_days, dtype=np.bool_)
-    seen = np.zeros(n, dtype=np.bool_)
-    for t in range(n_days):
-        ok = t > 0
-        for i in range(n):
-            if close[t, i] != close[t, i]:  # NaN: no price today
-                ok = False
-            elif not seen[i]:
-                seen[i] = True
-                ok = False
-            d = divs[t, i]
-            if d == d and d != 0.0:
-                ok = False
-        plain[t] = ok
-    return plain
 
 
 @njit(cache=True)
@@ -321,94 +155,6 @@ def simulate_pie_nb(close, divs, targets, plan, detail):  # type: ignore[no-unty
         nav, cash, units, uv, shares, flows, tr_i, tr_f, sk_i, sk_f, ran_out, fees,
         totals,
     )  # fmt: skip
-
-
-@njit(cache=True, inline="always")  # called once per run: its 25 arguments add up
-def _quiet_run_nb(  # type: ignore[no-untyped-def]
-    t, close_t, days, rate, quiet, shares, tgt, hold, last, policy, band, cash,
-    units, uv, nav, cash_out, units_out, uv_out, flows, totals, daily_flows,
-    shares_out, detail, scratch, alarm,
-):  # fmt: skip
-    """Value the pie over the run of quiet days that starts at ``t``.
-
-    A quiet day has every price, no money in or out and no calendar rebalance:
-    only interest, the NAV and (threshold) the band check. Holdings are summed
-    slice by slice across the run's days, so the loop runs over days, which
-    vectorizes, while each day's sum keeps the order of the full path (same
-    bits). A threshold day whose band check fails ends the run there, before
-    that day's interest, for the full path to take it.
-
-    Returns
-    -------
-    (next_t, cash, units, uv, alarmed)
-    """
-    n, n_days = close_t.shape
-    end = t
-    # At most RUN days at a time: a threshold alarm throws away the work done
-    # for the days after it.
-    while end < n_days and end - t < RUN and quiet[end]:
-        end += 1
-    m = end - t
-    # Rows of ``scratch``: held, cash, value, near. It and close_t are indexed,
-    # not sliced: every array view costs numba atomic reference counts.
-    # Unsigned day indices: numba then drops its negative-index wraparound, and
-    # these loops load contiguous days instead of gathering them (1.4x faster).
-    t0 = np.uintp(t)
-    mu = np.uintp(m)
-    for k in range(mu):
-        scratch[0, k] = 0.0
-    for i in range(n):
-        s = shares[i]
-        for k in range(mu):
-            scratch[0, k] += s * close_t[i, t0 + k]
-    c = cash
-    for k in range(m):
-        d = t + k
-        c = _interest_nb(c, rate[d], days[d])
-        scratch[1, k] = c
-        scratch[2, k] = c + scratch[0, k]
-    stop = m
-    if policy == POLICY_THRESHOLD:
-        # Without divisions first, across the days: far from the band no exact
-        # test is needed. A slice without a target can raise a false alarm;
-        # the exact test clears it. An empty pie (value 0) is never checked.
-        for k in range(m):
-            v = scratch[2, k]
-            scratch[3, k] = (band - DUST) * v if v > 0.0 else np.inf
-            alarm[k] = v > 0.0 and scratch[3, k] <= 0.0
-        for i in range(n):
-            s = shares[i]
-            w = tgt[i]
-            for k in range(mu):
-                alarm[k] |= (
-                    abs(s * close_t[i, t0 + k] - w * scratch[2, k]) >= scratch[3, k]
-                )
-        for k in range(m):
-            if alarm[k]:
-                for i in range(n):
-                    hold[i] = shares[i] * close_t[i, t + k]
-                if _drifted_nb(hold, scratch[2, k], tgt, band):
-                    stop = k
-                    break
-    for k in range(stop):
-        d = t + k
-        value = scratch[2, k]
-        if scratch[1, k] != cash:
-            _flow_nb(flows, totals, daily_flows, d, FLOW_INTEREST, scratch[1, k] - cash)
-        cash = scratch[1, k]
-        # The same close as step (5) of the full path, written out: as a helper
-        # taking the output arrays, even inlined, it cost 3x (reference counts).
-        units, uv = _units_nb(value, 0.0, units, uv)
-        nav[d] = value
-        cash_out[d] = cash
-        units_out[d] = units
-        uv_out[d] = uv
-        if detail:
-            shares_out[d] = shares
-    if stop > 0:
-        for i in range(n):
-            last[i] = close_t[i, t + stop - 1]
-    return t + stop, cash, units, uv, stop < m
 
 
 @njit(cache=True)
@@ -599,58 +345,12 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
             _flow_nb(flows, totals, daily_flows, t, FLOW_WITHDRAWAL, paid)
 
         # (4) one trade session: which one depends on the policy and the day.
-        may_trade = (
-            dep > 0.0
-            or policy == POLICY_THRESHOLD
-            or (policy == POLICY_CALENDAR and rebal_day[t])
-        )
         nav_pre = cash + held
-        session = -1
-        if not may_trade:
-            pass
-        elif policy == POLICY_CALENDAR and rebal_day[t]:
-            session = TWO_SIDED  # a deposit that day is part of the rebalance
-        elif dep > 0.0 and cash > 0.0:
-            session = BUY_ONLY
-        if session >= 0:
-            for i in range(n):
-                role[i] = _role(tradable[i], tgt[i])
-        if session == BUY_ONLY:
-            base = hold if policy == POLICY_DEPOSITS else zeros
-            x = plan_orders_nb(
-                tgt, base, prop, fixed, min_order, role, BUY_ONLY, cash, orders,
-                skipped,
-            )  # fmt: skip
-            if x < 0.0:
-                session = -1
-        if policy == POLICY_THRESHOLD and may_trade and nav_pre > 0.0:
-            # Drift is measured after the day's deposit is invested at targets.
-            post = nav_pre
-            if session == BUY_ONLY:
-                for i in range(n):
-                    if orders[i] != 0.0:
-                        post -= prop[i] * abs(orders[i]) + fixed
-                    after[i] = hold[i] + orders[i]
-            else:
-                after[:] = hold
-            if post > 0.0 and _drifted_nb(after, post, tgt, band):
-                for i in range(n):
-                    role[i] = _role(tradable[i], tgt[i])
-                x = plan_orders_nb(
-                    tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash,
-                    orders2, skipped2,
-                )  # fmt: skip
-                if x >= 0.0:
-                    session = TWO_SIDED
-                    orders[:] = orders2  # the rebalance replaces the buy
-                    skipped[:] = skipped2
-        elif session == TWO_SIDED:
-            x = plan_orders_nb(
-                tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash, orders,
-                skipped,
-            )  # fmt: skip
-            if x < 0.0:
-                session = -1
+        session = _session_nb(
+            policy, dep, rebal_day[t], cash, nav_pre, band, tradable, tgt, hold,
+            zeros, prop, fixed, min_order, role, orders, skipped, orders2,
+            skipped2, after,
+        )  # fmt: skip
         if session >= 0:
             cash, fee, tr_i, tr_f, ntr = _execute_nb(
                 t, orders, shares, last, prop, fixed, cash, uncapped, detail,
