@@ -30,7 +30,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from piefolio.engine._quiet import RUN, _quiet_run_nb, plain_days_nb
+from piefolio.engine._quiet import RUN, QuietArrays, _quiet_run_nb, plain_days_nb
 from piefolio.engine._session import _execute_nb, _grow_nb, _session_nb
 from piefolio.engine._solve import (
     ACTIVE,
@@ -213,17 +213,18 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
     quiet = plain & (deposit == 0.0) & (withdraw == 0.0)
     if policy == POLICY_CALENDAR:
         quiet &= ~rebal_day
-    scratch = np.empty((4, RUN))
-    alarm = np.empty(RUN, dtype=np.bool_)
+    q = QuietArrays(
+        close_t, days, rate, quiet, shares, tgt, hold, last, nav, cash_out,
+        units_out, uv_out, flows, totals, shares_out, np.empty((4, RUN)),
+        np.empty(RUN, dtype=np.bool_),
+    )  # fmt: skip
     t = 0
     alarmed = False
     while t < n_days:
         if quiet[t] and not alarmed:
             t, cash, units, uv, alarmed = _quiet_run_nb(
-                t, close_t, days, rate, quiet, shares, tgt, hold, last, policy,
-                band, cash, units, uv, nav, cash_out, units_out, uv_out, flows,
-                totals, daily_flows, shares_out, detail, scratch, alarm,
-            )  # fmt: skip
+                t, q, policy, band, cash, units, uv, daily_flows, detail
+            )
             continue
         alarmed = False
         # Prices of the day, and (2) cash dividends on the shares held into the

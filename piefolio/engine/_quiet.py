@@ -8,6 +8,8 @@ result is the same to the bit (:mod:`piefolio.engine._kernels`).
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 from numba import njit
 
@@ -21,10 +23,21 @@ from piefolio.engine._steps import (
     _units_nb,
 )
 
-__all__ = ["RUN", "plain_days_nb"]
+__all__ = ["RUN", "QuietArrays", "plain_days_nb"]
 
 # Longest run of quiet days valued in one go (see _quiet_run_nb).
 RUN = 64
+
+#: The arrays a quiet run reads and writes, one value built once per pie run:
+#: close_t (N, T) contiguous closes; days, rate (T,) and quiet (T,) bool of the
+#: plan; shares, tgt, hold, last (N,) of the pie; the daily outputs nav,
+#: cash_out, units_out, uv_out (T,), flows (T, 4) or (0, 4), totals (4,),
+#: shares_out (T, N) or (0, N); scratch (4, RUN) and alarm (RUN,) bool.
+QuietArrays = namedtuple(
+    "QuietArrays",
+    "close_t days rate quiet shares tgt hold last nav cash_out units_out uv_out "
+    "flows totals shares_out scratch alarm",
+)
 
 
 @njit(cache=True)
@@ -57,12 +70,8 @@ def plain_days_nb(close, divs):  # type: ignore[no-untyped-def]
     return plain
 
 
-@njit(cache=True, inline="always")  # called once per run: its 25 arguments add up
-def _quiet_run_nb(  # type: ignore[no-untyped-def]
-    t, close_t, days, rate, quiet, shares, tgt, hold, last, policy, band, cash,
-    units, uv, nav, cash_out, units_out, uv_out, flows, totals, daily_flows,
-    shares_out, detail, scratch, alarm,
-):  # fmt: skip
+@njit(cache=True, inline="always")  # once per run of quiet days, in the day loop
+def _quiet_run_nb(t, q, policy, band, cash, units, uv, daily_flows, detail):  # type: ignore[no-untyped-def]
     """Value the pie over the run of quiet days that starts at ``t``.
 
     A quiet day has every price, no money in or out and no calendar rebalance:
@@ -72,10 +81,30 @@ def _quiet_run_nb(  # type: ignore[no-untyped-def]
     bits). A threshold day whose band check fails ends the run there, before
     that day's interest, for the full path to take it.
 
+    Parameters
+    ----------
+    t : int
+        First day of the run (a quiet day).
+    q : QuietArrays
+        The pie's arrays (read: close_t, days, rate, quiet, shares, tgt;
+        written: hold, last, scratch, alarm and the daily outputs).
+    policy : int
+        ``POLICY_*`` of the plan.
+    band : float
+        Threshold band in weight points.
+    cash, units, uv : float
+        The pie's cash, units and unit value before day ``t``.
+    daily_flows, detail : bool
+        Keep the day's flows, and the daily shares.
+
     Returns
     -------
     (next_t, cash, units, uv, alarmed)
     """
+    (
+        close_t, days, rate, quiet, shares, tgt, hold, last, nav, cash_out,
+        units_out, uv_out, flows, totals, shares_out, scratch, alarm,
+    ) = q  # fmt: skip
     n, n_days = close_t.shape
     end = t
     # At most RUN days at a time: a threshold alarm throws away the work done
