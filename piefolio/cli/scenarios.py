@@ -388,7 +388,7 @@ def simulate(
     from piefolio.models import replace
     from piefolio.report import distribution_figure, fan_figure, write_page
     from piefolio.report.format import plan_words
-    from piefolio.report.scenario_figures import fans_figure
+    from piefolio.report.scenario_figures import fan_range, fans_figure
     from piefolio.scenarios.outlook import (
         SAMPLERS,
         SimulateSettings,
@@ -488,13 +488,19 @@ def simulate(
     if sample.warning:
         show.print(styled(sample.warning, "yellow"))
     show.print(f"{money_line} over {horizon} (plan: {plan_words(simulated, cur)})")
+    fans = {name: result.fan(s) for s, name in enumerate(result.names)}
+    # One value axis for every single fan, so their heights compare.
+    scale = fan_range(fans, result.invested, goal)
     figures = [
         (
             f"{name}: percentiles 5-95 of the value on {paths:,} paths"
-            + (f", and the goal of {goal:,.0f} {cur}" if goal is not None else ""),
-            fan_figure(result.fan(s), result.invested, name, goal, currency=cur),
+            + (f", and the goal of {goal:,.0f} {cur}" if goal is not None else "")
+            + (", on the same scale as the other series" if len(fans) > 1 else ""),
+            fan_figure(
+                fan, result.invested, name, goal, currency=cur, value_range=scale
+            ),
         )
-        for s, name in enumerate(result.names)
+        for name, fan in fans.items()
     ]
     if len(result.names) > 1:
         figures.insert(
@@ -503,7 +509,7 @@ def simulate(
                 "Every series on one scale: the median value and its 25-75th "
                 f"percentile band over {paths:,} paths, in {cur}",
                 fans_figure(
-                    {name: result.fan(s) for s, name in enumerate(result.names)},
+                    fans,
                     result.invested,
                     "Medians and middle halves, side by side",
                     currency=cur,

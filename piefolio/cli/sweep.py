@@ -181,11 +181,17 @@ def _starts(
     if png:
         from piefolio.report.png import write_lines_png
 
+        first = next(iter(run.benchmark_paths.items()), None)
+        dashed = None
+        if first is not None:
+            dashed = first[1].rename_axis(columns=first[0])
         image = write_lines_png(
             run.paths,
-            f"{pie.pie.name}: best, median and worst start",
+            f"{pie.pie.name}: best, median and worst start"
+            + (f", dashed: {first[0]} from the same start" if first else ""),
             folder / "sweep-starts.png",
             unit=pie.pie.currency,
+            dashed=dashed,
         )
         show.print(line("Wrote ", (image, "bold")))
     show.print(line("Rows are in the store's table ", (table_name, "bold"), " for SQL"))
@@ -243,16 +249,18 @@ def _starts_table(result: StartSweep, table: pd.DataFrame, beats: pd.Series) -> 
 
 
 def _starts_page(pie: PieSpec, starts: Starts, folder: Path) -> Path:
-    from piefolio.report import lines_figure, write_page
-    from piefolio.report.scenario_figures import returns_box_figure
+    from piefolio.report import write_page
+    from piefolio.report.scenario_figures import returns_box_figure, starts_figure
 
     result = starts.sweep
     cur = pie.pie.currency
-    figure = lines_figure(
+    figure = starts_figure(
         starts.paths,
+        starts.benchmark_paths,
         f"{pie.pie.name}: value of the plan, best, median and worst start",
         currency=cur,
     )
+    benchmarks = list(starts.benchmark_paths)
     beats = result.beat_share()
     xirr = result.rows.pivot(index="start", columns="series", values="xirr")
     spread = returns_box_figure(xirr[list(result.names)], "XIRR of every start")
@@ -273,7 +281,21 @@ def _starts_page(pie: PieSpec, starts: Starts, folder: Path) -> Path:
         ],
         [
             ("How the XIRR spread over the start dates, per series", spread),
-            (f"Best, median and worst start of the pie, in {cur}", figure),
+            (
+                f"Best, median and worst start of the pie, in {cur}"
+                + (
+                    f"; dashed, {benchmarks[0]} fed the same deposits from the "
+                    "same start"
+                    + (
+                        " (the other benchmarks: pick them in the legend)"
+                        if len(benchmarks) > 1
+                        else ""
+                    )
+                    if benchmarks
+                    else ""
+                ),
+                figure,
+            ),
         ],
         folder / "sweep-starts.html",
     )

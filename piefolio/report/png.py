@@ -210,6 +210,7 @@ def write_lines_png(
     *,
     unit: str = "",
     percent: bool = False,
+    dashed: pd.DataFrame | None = None,
 ) -> Path:
     """Write one PNG of the columns of a frame as lines over its index.
 
@@ -228,6 +229,10 @@ def write_lines_png(
         Label of the value axis (the currency for money).
     percent : bool, default False
         Values are fractions: draw them as percentages, with the zero line.
+    dashed : pd.DataFrame, optional
+        A companion of each line, the same columns over the same index (a
+        benchmark from the same start), drawn thin and dashed in that line's
+        colour and named ``dashed.columns.name`` in the legend.
 
     Returns
     -------
@@ -243,6 +248,10 @@ def write_lines_png(
     for i, (name, values) in enumerate(frame.items()):
         ax.plot(x, values.to_numpy(dtype="float64"), color=colour(i),
                 lw=2.0 if i == 0 else 1.3, label=str(name))  # fmt: skip
+        if dashed is not None:
+            companion = dashed[name].to_numpy(dtype="float64")
+            ax.plot(x, companion, color=colour(i), lw=1.0, ls="--",
+                    label=f"{dashed.columns.name}, {name}")  # fmt: skip
     if percent:
         _percent_axis(ax)
         ax.axhline(0.0, color="black", lw=0.8)

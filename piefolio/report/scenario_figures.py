@@ -26,10 +26,12 @@ __all__ = [
     "claims_figure",
     "distribution_figure",
     "fan_figure",
+    "fan_range",
     "fans_figure",
     "lines_figure",
     "log_money_ticks",
     "returns_box_figure",
+    "starts_figure",
 ]
 
 #: Percentile columns :func:`fan_figure` expects.
@@ -87,6 +89,7 @@ def fan_figure(
     goal: float | None = None,
     *,
     currency: str = "",
+    value_range: tuple[float, float] | None = None,
 ) -> Any:
     """Monte Carlo fan: percentile bands of the pie's value over time.
 
@@ -103,6 +106,9 @@ def fan_figure(
         A final value to reach, drawn as a dotted level line named "Goal".
     currency : str, optional
         Named on the value axis and in the hover.
+    value_range : (float, float), optional
+        Fixed bounds of the value axis, money (:func:`fan_range`), so that
+        several fans on one page share one scale; default: fit this fan.
 
     Returns
     -------
@@ -176,8 +182,40 @@ def fan_figure(
                 line={"color": colour(1), "dash": "dot"},
             )
         )
-    fig.update_yaxes(title=_money_axis(currency), tickformat=",.0f")
+    fig.update_yaxes(
+        title=_money_axis(currency),
+        tickformat=",.0f",
+        **({"range": list(value_range)} if value_range is not None else {}),
+    )
     return layout(fig, title)
+
+
+def fan_range(
+    fans: dict[str, pd.DataFrame], invested: pd.Series, goal: float | None = None
+) -> tuple[float, float]:
+    """One value axis for several fans: from 0 to a little above the highest.
+
+    Parameters
+    ----------
+    fans : dict of str to pd.DataFrame
+        Series name -> its fan (dates x percentiles, as :func:`fan_figure`).
+    invested : pd.Series
+        Cumulative net money put in.
+    goal : float, optional
+        The goal line, kept inside the axis.
+
+    Returns
+    -------
+    (float, float)
+        ``(0, 1.05 x the largest 95th percentile, money put in or goal)``;
+        values start at 0 so that heights compare across the charts. NaN
+        ignored; ``(0, 1)`` when there is no finite value.
+    """
+    tops = [float(np.nanmax(f.to_numpy(dtype="float64"))) for f in fans.values()]
+    tops += [float(invested.max()), *([float(goal)] if goal is not None else [])]
+    finite = [t for t in tops if np.isfinite(t)]
+    top = max(finite, default=np.nan)
+    return (0.0, 1.05 * top) if np.isfinite(top) and top > 0 else (0.0, 1.0)
 
 
 def fans_figure(
@@ -338,6 +376,70 @@ def lines_figure(frame: pd.DataFrame, title: str, *, currency: str = "") -> Any:
     if currency:
         fig.update_yaxes(title=_money_axis(currency), tickformat=",.0f")
     return layout(fig, title)
+
+
+def starts_figure(
+    paths: pd.DataFrame,
+    benchmarks: dict[str, pd.DataFrame],
+    title: str,
+    *,
+    currency: str = "",
+) -> Any:
+    """Draw the pie from a few start dates, each beside its benchmarks from then.
+
+    Parameters
+    ----------
+    paths : pd.DataFrame, shape (n_days, n_starts)
+        The pie's value over trading days since each start (one column per
+        start, e.g. ``"worst start 2008-05-01"``), money; NaN after a shorter
+        run's end.
+    benchmarks : dict of str to pd.DataFrame
+        Benchmark name -> its value fed the same deposits from the same starts:
+        the same index and columns as ``paths``.
+    title : str
+        Chart title.
+    currency : str, optional
+        Named on the value axis.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per start a solid line (the pie) in its colour and, in the same
+        colour, the first benchmark dashed; the other benchmarks are dotted and
+        hidden until picked in the legend, so three starts stay readable.
+    """
+    fig = go.Figure()
+    for i, column in enumerate(paths.columns):
+        fig.add_trace(
+            go.Scatter(
+                x=paths.index,
+                y=paths[column].astype("float64"),
+                mode="lines",
+                name=f"pie, {column}",
+                line={"color": colour(i), "width": 2.5},
+                legendgroup=str(column),
+            )
+        )
+        for k, (name, frame) in enumerate(benchmarks.items()):
+            fig.add_trace(
+                go.Scatter(
+                    x=frame.index,
+                    y=frame[column].astype("float64"),
+                    mode="lines",
+                    name=f"{name}, {column}",
+                    line={
+                        "color": colour(i),
+                        "width": 1.5,
+                        "dash": "dash" if k == 0 else "dot",
+                    },
+                    legendgroup=str(column),
+                    visible=True if k == 0 else "legendonly",
+                )
+            )
+    if paths.index.name:
+        fig.update_xaxes(title=str(paths.index.name))
+    fig.update_yaxes(title=_money_axis(currency), tickformat=",.0f")
+    return layout(fig, title, height=480)
 
 
 def bars_figure(frame: pd.DataFrame, title: str, *, axis: str = "return") -> Any:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -74,6 +74,10 @@ class Starts:
         XIRR (:meth:`StartSweep.picks`), base currency; index: trading days
         since the start (so the three share one axis), one column per pick
         (``"best start 2020-03-02"``), NaN after a shorter run's end.
+    benchmark_paths : dict of str to pd.DataFrame
+        Benchmark name -> its value over time fed the same deposits from the
+        same three starts: the same index and columns as ``paths``, so a
+        column of each is one start's pie against that benchmark.
     """
 
     sweep: StartSweep
@@ -82,6 +86,7 @@ class Starts:
     last: pd.Timestamp
     proxied: tuple[str, ...]
     paths: pd.DataFrame
+    benchmark_paths: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -211,36 +216,40 @@ def sweep_starts(
         progress=progress,
     )
     starts = pd.DatetimeIndex(sweep.rows["start"].unique())
+    paths = _pick_paths(frame, spec, plan, sweep)
+    pie, *benchmarks = paths
     return Starts(
         sweep,
         opt,
         starts.min(),
         starts.max(),
         tuple(notes),
-        _pick_paths(frame, spec, plan, sweep),
+        paths[pie],
+        {name: paths[name] for name in benchmarks},
     )
 
 
 def _pick_paths(
     frame: Frame, spec: PieSpec, plan: Plan, sweep: StartSweep
-) -> pd.DataFrame:
-    """Re-run the pie from its worst, median and best start for their value paths.
+) -> dict[str, pd.DataFrame]:
+    """Re-run every series from the pie's worst, median and best start.
 
-    Same frame and plan as the sweep, so each path ends on its sweep row.
+    Same frame and plan as the sweep, so each path ends on its sweep row;
+    series name (the pie first) -> trading days since the start x pick.
     """
     from piefolio.engine import simulate
     from piefolio.periods import period_offset
 
-    weights = spec.pie.effective_weights()
-    paths = {}
+    paths: dict[str, dict[str, pd.Series]] = {name: {} for name in spec.series()}
     for label, start in sweep.picks().items():
         end = start + period_offset(sweep.horizon) if sweep.horizon else None
-        run = simulate(
-            frame,
-            weights,
-            replace(plan, start=start.date(), end=end.date() if end else None),
-        )
-        paths[f"{label} start {start.date()}"] = run.nav.reset_index(drop=True)
-    out = pd.DataFrame(paths)
-    out.index.name = "trading days since the start"
+        span = replace(plan, start=start.date(), end=end.date() if end else None)
+        for name, weights in spec.series().items():
+            run = simulate(frame, weights, span)
+            column = f"{label} start {start.date()}"
+            paths[name][column] = run.nav.reset_index(drop=True)
+    out = {}
+    for name, columns in paths.items():
+        out[name] = pd.DataFrame(columns)
+        out[name].index.name = "trading days since the start"
     return out

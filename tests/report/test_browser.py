@@ -257,6 +257,7 @@ def _scenario_page(tmp_path: Path) -> Path:
         write_page,
     )
     from piefolio.report.figures import claims_figure, fan_figure
+    from piefolio.report.scenario_figures import starts_figure
 
     dates = pd.bdate_range("2026-01-01", periods=60)
     fan = pd.DataFrame(
@@ -275,16 +276,47 @@ def _scenario_page(tmp_path: Path) -> Path:
     table = pd.DataFrame(
         {"Worst": ["-30.0%"] * 2, "Median": ["5.0%"] * 2}, index=["Pie", "S&P 500"]
     )
+    # simulate's table with a goal, as the AI-energy example writes it: nine
+    # columns that once scrolled by 2 px at every width, 1920 px included.
+    wide = pd.DataFrame(
+        {
+            "p5": "21,971 EUR", "median": "65,441 EUR", "p95": "184,397 EUR",
+            "XIRR p5 / median / p95": "-3.5% / 11.0% / 24.3%", "P(loss)": "10%",
+            "P(goal)": "67%", "P(pie beats)": "96%", "ES 5 %": "17,070 EUR",
+        },
+        index=["AI energy 2026", "S&P 500", "Russell 2000", "Data centers & chips"],
+    )  # fmt: skip
+    days = pd.RangeIndex(60, name="trading days since the start")
+    picks = fan[[5, 50, 95]].set_axis(days).rename(columns=lambda p: f"p{p} start")
     return write_page(
         "Scenarios",
         ["A line."],
-        [("A table.", table)],
+        [("A table.", table), ("Final value and XIRR over the paths", wide)],
         [
             ("Bars.", bars_figure(bars, "Crises")),
             ("Fan.", fan_figure(fan, pd.Series(1000.0, index=dates), "Fan")),
             ("Finals.", distribution_figure(finals, 1000.0, "Finals")),
             ("Claim.", claims_figure(pd.Series(0.01, index=dates, name="c"), "Claim")),
             ("Lines.", lines_figure(fan[[5, 95]].rename(columns=str), "Lines")),
+            (
+                "One scale.",
+                fan_figure(
+                    fan,
+                    pd.Series(1000.0, index=dates),
+                    "Fan",
+                    currency="EUR",
+                    value_range=(0.0, 2500.0),
+                ),
+            ),
+            (
+                "Starts.",
+                starts_figure(
+                    picks,
+                    {"S&P 500": 0.9 * picks, "Nasdaq": picks},
+                    "Starts",
+                    currency="EUR",
+                ),
+            ),
         ],
         tmp_path / "scenarios.html",
     )
@@ -301,12 +333,25 @@ def test_run_page_at_1280_px_has_no_table_wider_than_the_page(
         assert tools.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
-def test_scenario_pages_draw_every_chart(browser: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_scenario_pages_draw_every_chart(
+    browser: str, tmp_path: Path, width: int
+) -> None:
     page = _scenario_page(tmp_path)
-    with _open(browser, page, _DESKTOP) as (tools, drawn):
-        assert len(drawn) == 5 and all(drawn), drawn
+    screen = {**_DESKTOP, "width": width}
+    with _open(browser, page, screen) as (tools, drawn):
+        assert len(drawn) == 7 and all(drawn), drawn
         assert _problems(tools, page) == []
         assert tools.evaluate(_WIDE_TABLES) == []
+        assert tools.evaluate("document.documentElement.scrollWidth") <= width
+        # The start sweep's chart: 2 starts x (pie + 2 benchmarks), the second
+        # benchmark hidden until picked in the legend.
+        starts = "document.querySelectorAll('.plotly-graph-div')[6]"
+        shown = f"{starts}.querySelectorAll('.scatterlayer .trace').length"
+        assert tools.evaluate(shown) == 6
+        assert (
+            tools.evaluate(f"{starts}.querySelectorAll('.legend .traces').length") == 9
+        )
 
 
 def test_a_page_alone_with_no_network_still_draws(

@@ -9,8 +9,10 @@ from piefolio.report.scenario_figures import (
     bars_figure,
     distribution_figure,
     fan_figure,
+    fan_range,
     fans_figure,
     log_money_ticks,
+    starts_figure,
 )
 
 
@@ -60,3 +62,54 @@ def test_fans_share_one_axis_in_the_currency() -> None:
         fan_figure(fan, invested, "One", currency="USD").layout.yaxis.title.text
         == "value, USD"
     )
+
+
+def test_single_fans_share_one_scale_from_zero() -> None:
+    dates = pd.bdate_range("2026-01-01", periods=10)
+    step = pd.Series(range(10), index=dates, dtype="float64")
+    pie = pd.DataFrame({p: 1000.0 + p * step for p in (5, 25, 50, 75, 95)})
+    bench = pie * 0.5
+    invested = pd.Series(1000.0, index=dates)
+    # The highest value of both fans is the pie's 95th on the last day:
+    # 1000 + 95 * 9 = 1855; the axis reaches 5 % above it.
+    low, high = fan_range({"Pie": pie, "B": bench}, invested)
+    assert (low, high) == (0.0, pytest.approx(1.05 * 1855.0))
+    # A goal above every path stays on the axis.
+    assert fan_range({"Pie": pie}, invested, 3000.0)[1] == pytest.approx(3150.0)
+    figs = [
+        fan_figure(f, invested, n, currency="EUR", value_range=(low, high))
+        for n, f in (("Pie", pie), ("B", bench))
+    ]
+    assert [tuple(f.layout.yaxis.range) for f in figs] == [(low, high)] * 2
+    assert fan_figure(pie, invested, "alone").layout.yaxis.range is None
+
+
+def test_start_sweep_chart_pairs_each_start_with_its_benchmark() -> None:
+    index = pd.RangeIndex(5, name="trading days since the start")
+    cols = ["worst start 2008-05-01", "best start 2020-03-02"]
+    pie = pd.DataFrame({c: [1000.0 + i * k for i in range(5)] for k, c in
+                        enumerate(cols, 1)}, index=index)  # fmt: skip
+    spx, ndx = pie * 0.8, pie * 0.9
+    fig = starts_figure(pie, {"S&P 500": spx, "Nasdaq": ndx}, "t", currency="EUR")
+    names = [t.name for t in fig.data]
+    assert names == [
+        "pie, worst start 2008-05-01",
+        "S&P 500, worst start 2008-05-01",
+        "Nasdaq, worst start 2008-05-01",
+        "pie, best start 2020-03-02",
+        "S&P 500, best start 2020-03-02",
+        "Nasdaq, best start 2020-03-02",
+    ]
+    by = {t.name: t for t in fig.data}
+    # Each benchmark line is drawn in its start's colour; the first dashed and
+    # shown, the others dotted and hidden until picked in the legend.
+    first, other = (
+        by["S&P 500, best start 2020-03-02"],
+        by["Nasdaq, best start 2020-03-02"],
+    )
+    assert first.line.color == by["pie, best start 2020-03-02"].line.color
+    assert first.line.dash == "dash" and first.visible is True
+    assert other.line.dash == "dot" and other.visible == "legendonly"
+    assert list(first.y) == pytest.approx(list(spx[cols[1]]))
+    assert fig.layout.yaxis.title.text == "value, EUR"
+    assert fig.layout.xaxis.title.text == "trading days since the start"

@@ -179,6 +179,19 @@ def test_the_picked_starts_paths_end_on_their_sweep_rows(origin: str) -> None:
         path = run.paths[column].dropna()
         assert path.iloc[0] == pytest.approx(1000.0, rel=1e-9)
         assert path.iloc[-1] == pytest.approx(rows.loc[start, "final_value"], rel=1e-9)
+    # The benchmark fed the same money from the same three starts: FLAT never
+    # moves and nothing is deposited after the initial 1,000, so its value is
+    # 1,000 every day, and each path ends on the benchmark's own sweep row.
+    assert list(run.benchmark_paths) == ["Flat"]
+    flat = run.benchmark_paths["Flat"]
+    assert list(flat.columns) == list(run.paths.columns)
+    assert flat.index.equals(run.paths.index)
+    bench = run.sweep.rows[run.sweep.rows["series"] == "Flat"].set_index("start")
+    for (_, start), column in zip(picks.items(), flat.columns, strict=True):
+        values = flat[column].dropna()
+        assert len(values) == len(run.paths[column].dropna())
+        assert np.allclose(values, 1000.0, rtol=1e-12)
+        assert values.iloc[-1] == pytest.approx(bench.loc[start, "final_value"])
 
 
 @pytest.mark.slow
