@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from piefolio.errors import SpecError
 from piefolio.report.format import plan_words
-from piefolio.spec import PieSpec, Rebalance, RebalancePolicy, load_pie, parse_pie
+from piefolio.spec import Fees, PieSpec, Rebalance, RebalancePolicy, load_pie, parse_pie
 
 GOOD = """
 [pie]
@@ -99,6 +99,28 @@ def test_top_level_weights_must_sum_to_one() -> None:
 def test_weights_within_1e9_are_accepted() -> None:
     spec = parse_pie(GOOD.replace("weight = 0.4\n", "weight = 0.4000000000001\n"))
     assert math.isclose(sum(spec.pie.effective_weights().values()), 1.0, abs_tol=1e-9)
+
+
+def test_weights_off_by_a_millionth_are_refused() -> None:
+    # 0.6 + 0.400001 = 1.000001: off by 1e-6, far outside 1e-9 (a looser
+    # tolerance such as 1e-4 would let it pass and rescale nothing).
+    bad(
+        GOOD.replace("weight = 0.4\n", "weight = 0.400001\n"),
+        "pie.slices",
+        "sum to 1.000001",
+        "expected 1",
+    )
+    # Inside the tolerance: 1e-10 off is float noise and is accepted.
+    spec = parse_pie(GOOD.replace("weight = 0.4\n", "weight = 0.4000000001\n"))
+    assert spec.pie.effective_weights()["SPY"] == pytest.approx(0.4, abs=1e-9)
+
+
+def test_half_spread_is_a_fraction_of_the_traded_value() -> None:
+    # 25 bps of half-spread is 0.0025 of each trade; 0.15 % commission 0.0015.
+    assert Fees(spread_bps=25.0).proportional == pytest.approx(0.0025, rel=1e-12)
+    assert Fees(commission_pct=0.15, spread_bps=25.0).proportional == pytest.approx(
+        0.004, rel=1e-12
+    )
 
 
 def test_negative_weight() -> None:

@@ -127,6 +127,14 @@ def test_money_weighted_return_known(
     assert money_weighted_return(navs, ext) == pytest.approx(expected, rel=1e-9)
 
 
+def test_money_weighted_return_is_paid_the_last_nav_not_the_highest() -> None:
+    # 1000 in on 2021-01-01; the NAV peaks at 1300 in between and ends at 1100
+    # on 2022-01-01 (365 days): -1000 + 1100 / (1 + x) = 0 -> x = 10 %.
+    nav = series([1000.0, 1300.0, 1100.0], ["2021-01-01", "2021-07-01", "2022-01-01"])
+    ext = pd.Series([1000.0], index=pd.DatetimeIndex(["2021-01-01"]))
+    assert money_weighted_return(nav, ext) == pytest.approx(0.10, rel=1e-9)
+
+
 def test_money_weighted_return_errors_and_nan() -> None:
     nav = series([0.0], ["2022-01-01"])
     with pytest.raises(ValueError, match="no deposit"):

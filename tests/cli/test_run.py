@@ -232,13 +232,55 @@ def test_simulate_since_is_echoed_and_a_young_slice_needs_a_proxy(
     assert 'declare a proxy on its slice (e.g. proxy = "' in flat
 
 
-@pytest.mark.parametrize("sampler", ["normal", "student-t"])
-def test_simulate_parametric_samplers(shared_home: Path, sampler: str) -> None:
-    code, text = invoke(
-        "simulate", EXAMPLE, "--offline", "--paths", "20", "--years", "1",
-        "--sampler", sampler, "--json", home=shared_home,
-    )  # fmt: skip
-    assert code == 0, text
+def test_simulate_sampler_and_seed_change_the_paths(shared_home: Path) -> None:
+    def summary(*extra: str) -> tuple[str, dict[str, float]]:
+        code, text = invoke(
+            "simulate", EXAMPLE, "--offline", "--paths", "20", "--years", "1",
+            "--json", *extra, home=shared_home,
+        )  # fmt: skip
+        assert code == 0, text
+        data = json.loads(text)
+        return data["basis"], data["summary"]["AI energy 2026"]
+
+    boot = summary("--seed", "5")
+    normal = summary("--seed", "5", "--sampler", "normal")
+    student = summary("--seed", "5", "--sampler", "student-t")
+    # The sampler named is the one used: it is the basis, and with one seed
+    # each draws other paths (a bootstrap of days, a normal and a t fit).
+    assert boot[0].startswith("bootstrap of ")
+    assert normal[0].startswith("normal of ")
+    assert student[0].startswith("student-t of ")
+    medians = {boot[1]["final_p50"], normal[1]["final_p50"], student[1]["final_p50"]}
+    assert len(medians) == 3
+    # --seed: the same seed draws the same paths, another seed others.
+    assert summary("--seed", "5", "--sampler", "normal") == normal
+    other = summary("--seed", "6", "--sampler", "normal")[1]
+    assert other["final_p50"] != normal[1]["final_p50"]
+
+
+def test_simulate_processes_runs_its_chunks_on_that_many_workers(
+    shared_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import piefolio._parallel as parallel
+
+    pools: list[int | None] = []
+
+    class Recording(ThreadPoolExecutor):
+        # A thread pool in the process pool's place: the test sees how many
+        # workers were asked for without paying for spawned interpreters.
+        def __init__(self, max_workers=None, mp_context=None, **kw):  # type: ignore[no-untyped-def]
+            pools.append(max_workers)
+            super().__init__(max_workers=max_workers, **kw)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Recording)
+    args = ("simulate", EXAMPLE, "--offline", "--paths", "40", "--years", "1", "--json")
+    here = json.loads(invoke(*args, home=shared_home)[1])
+    assert pools == []  # no --processes: this process, no pool
+    pooled = json.loads(invoke(*args, "--processes", "3", home=shared_home)[1])
+    assert pools == [3]
+    assert pooled["summary"] == here["summary"]
 
 
 def test_simulate_unknown_sampler_exits_2(shared_home: Path) -> None:

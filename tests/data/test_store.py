@@ -127,6 +127,111 @@ def test_rebase_keeps_returns_across_the_join(store: Store) -> None:
     np.testing.assert_allclose(adj[1] / adj[0], 55 / 50)  # old return kept
 
 
+def dump(path: Path) -> bytes:
+    """Every table of the store file, every row sorted, as bytes.
+
+    Column names and types are in it too: "as before" means the same schema
+    and every value of every row, timestamps included.
+    """
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' ORDER BY ALL"
+        ).fetchall()
+        parts = []
+        for schema, name in tables:
+            q = f'SELECT * FROM "{schema}"."{name}" ORDER BY ALL'
+            cur = con.execute(q)
+            parts.append(repr((schema, name, cur.description, cur.fetchall())))
+        return "\n".join(parts).encode()
+    finally:
+        con.close()
+
+
+def _history(store: Store) -> None:
+    # Two symbols, then a rescale anchor to roll back: A re-based by 0.98.
+    store.write(
+        [
+            series("A", ["2024-01-02", "2024-01-03"], [100, 110], adj=[50, 55]),
+            series("B", ["2024-01-02"], [7.0], dividend=[0.5]),
+        ],
+        requested={"B": (D(2023, 12, 1), D(2024, 1, 5))},
+    )
+
+
+def _rewrite(store: Store, **kw: object) -> int:
+    return store.write(
+        [
+            series("A", ["2024-01-03", "2024-01-04"], [111, 99], adj=[53.9, 48.51]),
+            series("C", ["2024-01-04"], [3.0]),
+        ],
+        stored="correct",
+        rescale={"A": Rescale(D(2024, 1, 3), 1.0, 0.98)},
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_a_write_failing_half_way_leaves_every_table_as_before(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import piefolio.data.store as store_module
+
+    _history(store)
+    before = dump(store.path)
+    assert b"'A'" in before and b"'B'" in before
+
+    # Fail after the rescale, the deleted days and the inserted rows, before
+    # the symbols table is updated: only a rollback undoes the first three.
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(store_module, "_ask", broken)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        _rewrite(store)
+    assert dump(store.path) == before
+    monkeypatch.undo()
+
+    # The same write then goes through whole (so the failure was mid-write).
+    assert _rewrite(store) == 3
+    after = dump(store.path)
+    assert after != before and b"'C'" in after
+
+
+def test_a_failure_after_every_statement_still_rolls_back(store: Store) -> None:
+    _history(store)
+    before = dump(store.path)
+
+    def interrupted(symbol: str) -> None:  # progress runs inside the transaction
+        if symbol == "C":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _rewrite(store, progress=interrupted)
+    assert dump(store.path) == before
+
+
+def test_a_database_error_mid_write_is_a_store_error_and_kept_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    import piefolio.data.store as store_module
+
+    _history(store)
+    before = dump(store.path)
+
+    def broken(*args: object) -> None:
+        raise duckdb.IOException("write failed: no space left on device")
+
+    monkeypatch.setattr(store_module, "_ask", broken)
+    with pytest.raises(StoreError, match=r"writing to .*store.duckdb failed: .*"):
+        _rewrite(store)
+    assert dump(store.path) == before
+
+
 _WRITER = """
 import sys, time
 import numpy as np, pandas as pd

@@ -95,6 +95,23 @@ def test_sell_level_trims_the_most_overweight_first() -> None:
     )
 
 
+def test_sell_level_pays_the_fixed_fee_out_of_the_proceeds() -> None:
+    # Raise 50 with 1 % and a fixed fee of 1 per order from A = 200, B = 100
+    # (w = 0.5 each): only A is above w x on (200, 400), so
+    # (200 - 0.5 x) * 0.99 - 1 = 50 -> x = 2 * (200 - 51 / 0.99) = 296.9697.
+    w = np.array([0.5, 0.5])
+    a = np.array([200.0, 100.0])
+    prop = np.full(2, 0.01)
+    x = solve_sell_level_nb(w, a, prop, 1.0, roles(ACTIVE, ACTIVE), 50.0)
+    assert x == pytest.approx(2 * (200 - 51 / 0.99), rel=1e-12)
+    # Without the fixed fee: 200 - 0.5 x = 50 / 0.99 -> x = 298.9899.
+    x0 = solve_sell_level_nb(w, a, prop, 0.0, roles(ACTIVE, ACTIVE), 50.0)
+    assert x0 == pytest.approx(2 * (200 - 50 / 0.99), rel=1e-12)
+    # Both sell below x = 200: (300 - x) * 0.99 - 2 = 150 -> x = 300 - 152 / 0.99.
+    x2 = solve_sell_level_nb(w, a, prop, 1.0, roles(ACTIVE, ACTIVE), 150.0)
+    assert x2 == pytest.approx(300 - 152 / 0.99, rel=1e-12)
+
+
 def test_prepare_inputs_takes_the_monte_carlo_placeholder() -> None:
     dates = pd.bdate_range("2026-01-02", periods=300)
     symbols = ["A", "B", "C"]

@@ -169,6 +169,36 @@ def test_fees_come_out_of_the_pie_solving_v_prime() -> None:
     assert r.nav.iloc[0] == pytest.approx(v_prime)
 
 
+def test_threshold_fires_on_a_quiet_day_just_past_the_band() -> None:
+    # No money moves after day 0, so days 1-3 are valued as a quiet run.
+    prices = frame("2024-01-01", A=[10, 12.2, 12.5, 12.5], B=[10, 10, 10, 10])
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(initial=1000.0, rebalance={"policy": "threshold", "band": 0.05}),
+    )
+    # 50 A + 50 B. Day 1: A is 610 / 1110 = 0.5495, drift 0.0495: no trade.
+    # Day 2: A is 625 / 1125 = 0.5556, drift 0.0556 (only 0.0056 past the
+    # band): back to 562.5 each, 45 A and 56.25 B.
+    assert list(r.trades["date"].unique()) == [
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2024-01-03"),
+    ]
+    np.testing.assert_allclose(r.shares.loc["2024-01-02"], [50, 50])
+    np.testing.assert_allclose(r.shares.iloc[-1], [45, 56.25])
+
+
+def test_half_spread_is_paid_on_the_first_buy() -> None:
+    prices = frame("2024-01-01", A=[10, 10], B=[20, 20])
+    fees = Fees(spread_bps=50.0, min_order=0.0)
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan(initial=1000.0, fees=fees))
+    # 50 bps = 0.005 of each trade: V' + 0.005 V' = 1000 -> V' = 1000 / 1.005.
+    v_prime = 1000 / 1.005
+    assert r.nav.iloc[0] == pytest.approx(v_prime, rel=1e-12)
+    assert r.fees == pytest.approx(1000 - v_prime, rel=1e-9)
+    np.testing.assert_allclose(r.shares.iloc[0], [v_prime / 2 / 10, v_prime / 2 / 20])
+
+
 def test_rebalance_fee_solve_on_a_two_sided_trade() -> None:
     prices = frame("2024-01-31", A=[10, 12], B=[10, 10])
     fees = Fees(commission_pct=1.0, min_order=0.0)

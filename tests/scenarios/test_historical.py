@@ -104,3 +104,20 @@ def test_recovery_is_counted_back_to_the_prior_peak() -> None:
     assert row.trough == days[3]
     # Back at 120 on the eighth day: not the sixth, where it first passed 100.
     assert row.days_to_recover == (days[7] - days[3]).days
+
+
+def test_recovery_is_to_the_peak_before_the_trough_not_the_window_high() -> None:
+    # Thu 2 Jan 2020 on: 100, a trough of 80 on Fri 3 Jan, 105 on Mon 6 Jan,
+    # a new high of 130 later in the window, which ends at 120.
+    days = pd.bdate_range("2020-01-02", periods=7)
+    closes = pd.DataFrame(
+        {"X": [100.0, 80.0, 105.0, 130.0, 120.0, 125.0, 140.0]}, index=days
+    )
+    row = replay(closes, {"X": 1.0}, PLAN, days[0], days[4], name="X")
+    assert row.max_drawdown == pytest.approx(80 / 100 - 1)
+    assert row.total_return == pytest.approx(120 / 100 - 1)
+    # The deepest fall is on 3 Jan (-20 %), not at the window's end (-7.7 %).
+    assert row.trough == days[1]
+    # Back above the prior peak of 100 on Mon 6 Jan: 3 calendar days, not the
+    # 4 it takes to reach the window's later high of 130 (Tue 7 Jan).
+    assert row.days_to_recover == 3
