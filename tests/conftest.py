@@ -57,6 +57,21 @@ def shared_prices_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_macro_dir() -> Path:
+    """The real offline macro series of ``../shared/data/macro`` (next to the repo).
+
+    ``fred_macro_monthly.csv`` (21 series) and ``fred_macro_daily.csv``
+    (DHHNGSP), long ``date,series,value``; skipped, with the reason, where absent.
+    """
+    folder = REPO.parent / "shared" / "data" / "macro"
+    if not (folder / "fred_macro_monthly.csv").is_file():
+        pytest.skip(
+            f"real macro data not found at {folder} (../shared next to the repo)"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
 def shared_home(
     shared_prices_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:

@@ -3,7 +3,9 @@
 The engine needs one thing from here: :func:`get_prices` turns a pie spec into a
 :class:`PriceFrame` (dates x symbols, base currency); ``frame.prices`` is the
 ``pandas.DataFrame`` the engine's ``simulate`` takes, ``frame.dividend_frame()``
-and ``frame.fx_mask`` its ``dividends`` and ``fx_mask``.
+and ``frame.fx_mask`` its ``dividends`` and ``fx_mask``. Economic series (CPI,
+copper, construction spending) are read one at a time, on their own dates, with
+:func:`read_series`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from piefolio.data.frame import Gap, PriceFrame, build_frame
 from piefolio.data.prices import get_prices, load_frame, spec_symbols
 from piefolio.data.providers.base import Provider, RawSeries
 from piefolio.data.providers.files import read_prices_file
+from piefolio.data.series import StoredSeries, read_series
 from piefolio.data.store import Store, SymbolInfo, default_store_path
 from piefolio.data.verify import Finding, verify_store
 
@@ -26,6 +29,7 @@ __all__ = [
     "RawSeries",
     "RetryPolicy",
     "Store",
+    "StoredSeries",
     "SymbolInfo",
     "build_frame",
     "default_store_path",
@@ -36,6 +40,7 @@ __all__ = [
     "load_frame",
     "load_sample",
     "read_prices_file",
+    "read_series",
     "spec_symbols",
     "update",
     "verify_store",

@@ -10,6 +10,13 @@ Tables::
            fetched_at)                        one row per symbol and trading day
     symbols(symbol, currency, first_date, last_date, covered_from, covered_to,
             source, name, terms, updated_at)  one row per symbol
+    series(symbol, frequency, unit)           one row per economic series
+
+An economic series (CPI, a copper price, construction spending) is stored like
+a price: its value in ``close`` and ``adj_close``, on the dates its source gives
+(a monthly series on the first of each month, as FRED dates it), never filled
+into other days and never rescaled. Its row in ``series`` records how often it
+prints and what it measures; see :mod:`piefolio.data.series`.
 
 ``covered_from``/``covered_to`` record the range a provider was *asked* for, which
 can start before ``first_date`` (a stock listed later than the range asked): an
@@ -83,6 +90,11 @@ CREATE TABLE IF NOT EXISTS symbols (
     name VARCHAR,
     terms VARCHAR,
     updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS series (
+    symbol VARCHAR PRIMARY KEY,
+    frequency VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL DEFAULT ''
 );
 """
 
@@ -439,6 +451,7 @@ class Store:
             "FROM new_symbols"
         )
         con.execute("DROP TABLE new_symbols")
+        _write_series_meta(con, items)
         return written
 
     @staticmethod
@@ -452,6 +465,12 @@ class Store:
             "FROM prices WHERE list_contains(?, symbol) GROUP BY symbol, currency",
             [SAMPLE_SOURCE, SAMPLE_SOURCE, syms],
         ).fetchall()
+        frequencies = dict(
+            con.execute(
+                "SELECT symbol, frequency FROM series WHERE list_contains(?, symbol)",
+                [syms],
+            ).fetchall()
+        )
         currencies: dict[str, set[str]] = {}
         has_sample: set[str] = set()
         has_real: set[str] = set()
@@ -477,6 +496,13 @@ class Store:
                     [sym, SAMPLE_SOURCE],
                 )
                 continue
+            known = frequencies.get(sym)
+            if item.frequency is not None and known not in (None, item.frequency):
+                raise BadData(
+                    f"{sym}: {item.source} gives a {item.frequency} series, but "
+                    f"the stored {sym} is {known}; a series keeps one frequency "
+                    f"(import it under another name, or delete {sym} first)"
+                )
             old = currencies.get(sym, set())
             if old and old != {item.currency}:
                 raise BadData(
@@ -493,6 +519,7 @@ class Store:
             for sym in symbols:
                 con.execute("DELETE FROM prices WHERE symbol = ?", [sym])
                 con.execute("DELETE FROM symbols WHERE symbol = ?", [sym])
+                con.execute("DELETE FROM series WHERE symbol = ?", [sym])
             con.commit()
 
     # ----------------------------------------------------------------------- reads
@@ -636,6 +663,27 @@ class StoreReader:
         ).fetchall()
         return [SymbolInfo(*row) for row in rows]
 
+    def series_meta(
+        self, symbols: Sequence[str] | None = None
+    ) -> dict[str, tuple[str, str]]:
+        """Per economic series of ``symbols`` (all when None): (frequency, unit).
+
+        Symbols without a row (a ticker's prices) are absent; so is everything
+        in a store written before the ``series`` table existed.
+        """
+        found = self._con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'series'"
+        ).fetchone()
+        if not found or not found[0]:
+            return {}
+        where = "" if symbols is None else "WHERE list_contains(?, symbol) "
+        params: list[Any] = [] if symbols is None else [list(symbols)]
+        rows = self._con.execute(
+            "SELECT symbol, frequency, unit FROM series " + where + "ORDER BY symbol",
+            params,
+        ).fetchall()
+        return {sym: (freq, unit) for sym, freq, unit in rows}
+
     def sources(self, symbols: Sequence[str] | None = None) -> dict[str, list[Span]]:
         """Per symbol, its stored rows grouped by source, earliest first."""
         where = "" if symbols is None else "WHERE list_contains(?, symbol) "
@@ -690,6 +738,25 @@ class StoreReader:
             for c in columns
         }
         return pos, day, values
+
+
+def _write_series_meta(con: duckdb.DuckDBPyConnection, items: list[RawSeries]) -> None:
+    """Record frequency and unit of the economic series among ``items``.
+
+    A unit already stored is kept when the new series brings none: a file
+    without units does not erase what a fetch from FRED recorded.
+    """
+    rows = [
+        (item.symbol, item.frequency, item.unit)
+        for item in items
+        if item.frequency is not None
+    ]
+    for sym, freq, unit in rows:
+        old = con.execute("SELECT unit FROM series WHERE symbol = ?", [sym]).fetchone()
+        if old is None:
+            con.execute("INSERT INTO series VALUES (?, ?, ?)", [sym, freq, unit])
+        elif unit:
+            con.execute("UPDATE series SET unit = ? WHERE symbol = ?", [unit, sym])
 
 
 def _has_weekday(a: dt.date, b: dt.date) -> bool:

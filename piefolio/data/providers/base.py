@@ -97,6 +97,15 @@ class RawSeries:
         Human-readable name, when the provider gives one.
     terms : str
         Terms of use of the data, shown by ``piefolio data info``.
+    notes : tuple of str
+        Remarks of the provider about this answer.
+    frequency : str or None
+        For an economic series (a FRED id, an imported macro series): how often
+        it prints, one of :data:`piefolio.data.series.FREQUENCIES`; the store
+        keeps it (and ``unit``) beside the rows. None for a ticker's prices.
+    unit : str
+        What one value measures (``"USD per metric ton"``, ``"index
+        1982-84=100"``); empty when unknown.
     """
 
     symbol: str
@@ -106,6 +115,8 @@ class RawSeries:
     name: str = ""
     terms: str = ""
     notes: tuple[str, ...] = field(default=())
+    frequency: str | None = None
+    unit: str = ""
 
     def __post_init__(self) -> None:
         frame = self.frame

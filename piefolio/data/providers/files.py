@@ -6,10 +6,15 @@ fits wins):
 - long: ``date, ticker, close[, adj_close, dividend, split, open, high, low,
   volume, currency]`` or ``date, ticker, adj_close`` (``symbol`` may replace
   ``ticker``; ``dividends``/``stock splits`` are read as ``dividend``/``split``);
+- FRED's download of one series: ``observation_date, <ID>`` (older: ``DATE,
+  <ID>``), read as ``date, series, value``;
 - FRED-style: ``date, series, value``; FRED's FX series are stored under the
   Yahoo symbol with the same meaning (``DEXUSEU`` -> ``EURUSD=X``, USD per 1 EUR,
-  see :mod:`piefolio.data.fx`), other series under their own name; FRED's ``.``
-  marks a missing day and is skipped;
+  see :mod:`piefolio.data.fx`), other series under their own id (up to 64
+  letters, digits, ``.``, ``-``, ``_``) as economic series: on their own dates
+  (a monthly series stays monthly), with their frequency (declared, known or
+  inferred from the dates, see :func:`series_frequency`) and unit; FRED's
+  ``.`` marks a missing observation and is skipped (never read as 0);
 - wide: ``date, <TICKER>, <TICKER>, ...`` of adjusted closes; an empty cell is no
   price that day (before a listing, on a holiday).
 
@@ -27,12 +32,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from piefolio.currency import currency_problem
+from piefolio.data.known_series import known_series
 from piefolio.data.providers.base import (
     COLUMNS,
     DIVIDEND_MAX,
@@ -42,10 +49,11 @@ from piefolio.data.providers.base import (
     UnknownSymbol,
     make_frame,
 )
+from piefolio.data.series import FREQUENCIES, infer_frequency
 from piefolio.errors import BadData
 from piefolio.typing import PathLike
 
-__all__ = ["FilesProvider", "read_prices_file"]
+__all__ = ["FilesProvider", "read_prices_file", "series_frequency"]
 
 _ALIASES = {
     "symbol": "ticker",
@@ -89,7 +97,12 @@ _EXPECTED = (
 
 
 def read_prices_file(
-    path: PathLike, *, currency: str = "USD", only: Sequence[str] | None = None
+    path: PathLike,
+    *,
+    currency: str = "USD",
+    only: Sequence[str] | None = None,
+    frequency: str | None = None,
+    unit: str | None = None,
 ) -> list[RawSeries]:
     """Read and check a price file; return one series per ticker.
 
@@ -104,6 +117,12 @@ def read_prices_file(
         Keep only these tickers or series (as named in the file), and check only
         their rows: for example ``["DEXUSEU"]`` out of a FRED file whose oil
         series went negative in April 2020.
+    frequency : str, optional
+        How often the economic series of a FRED-style file print, one of
+        :data:`~piefolio.data.series.FREQUENCIES` (default:
+        the known id's, else what the dates show); checked against the dates.
+    unit : str, optional
+        What their values measure (default: the known id's, else unknown).
 
     Returns
     -------
@@ -143,6 +162,7 @@ def read_prices_file(
         raise
     except Exception as exc:  # pandas/pyarrow raise many kinds; all mean unreadable
         raise BadData(f"{file}: cannot be read as a table: {_first_line(exc)}") from exc
+    raw = _fred_download(raw)
     raw.columns = [
         _ALIASES.get(str(c).strip().lower(), str(c).strip().lower())
         if str(c).strip().lower() in _LONG_KNOWN | set(_ALIASES) | {"series", "value"}
@@ -166,8 +186,28 @@ def read_prices_file(
         extra = sorted(set(cols) - {"date", "series", "value"})
         if extra:
             raise BadData(f"{file}: unknown column(s) {extra}; {_EXPECTED}")
-        return _read_fred(file, raw, dates, currency)
+        return _read_fred(file, raw, dates, currency, frequency, unit)
+    if frequency is not None or unit is not None:
+        raise BadData(
+            f"{file}: --frequency and --unit are for economic series (a FRED "
+            "download or a 'date,series,value' file), not ticker prices"
+        )
     return _read_wide(file, raw, dates, currency)
+
+
+def _fred_download(raw: pd.DataFrame) -> pd.DataFrame:
+    """FRED's own download (``observation_date,ID`` or ``DATE,ID``) as long rows.
+
+    FRED writes its date column ``observation_date`` (older files: ``DATE``
+    in capitals); a user's one-ticker wide file says ``date``, and stays wide.
+    """
+    cols = [str(c).strip() for c in raw.columns]
+    if len(cols) != 2 or cols[0] not in ("observation_date", "DATE"):
+        return raw
+    return pd.DataFrame(
+        {"date": raw.iloc[:, 0], "series": cols[1], "value": raw.iloc[:, 1]},
+        index=raw.index,
+    )
 
 
 def _header(file: Path) -> list[str]:
@@ -463,26 +503,119 @@ def _read_long(
 
 
 def _read_fred(
-    file: Path, raw: pd.DataFrame, dates: pd.Series, currency: str
+    file: Path,
+    raw: pd.DataFrame,
+    dates: pd.Series,
+    currency: str,
+    frequency: str | None = None,
+    unit: str | None = None,
 ) -> list[RawSeries]:
     series = raw["series"].astype(str).str.strip()
+    blank = (series == "").to_numpy()
+    if blank.any():
+        i = int(np.argmax(blank))
+        raise BadData(
+            f"{file}: line {_line(series, i)}, column 'series': empty series id; "
+            "expected a FRED id such as CPIAUCSL"
+        )
     _check_order(file, series, dates)
     values = _numbers(file, raw["value"], "value", allow_missing=True, kind="price")
     out: list[RawSeries] = []
     for name in pd.unique(series):
-        mask = (series == name).to_numpy() & ~np.isnan(values)
+        rows = (series == name).to_numpy()
+        mask = rows & ~np.isnan(values)
         sym = FRED_TO_YAHOO.get(str(name).upper())
-        if sym is None:
-            sym = _check_ticker(file, str(name), f"series {name!r}")
-            cur = currency
-        else:
-            cur = _quote_currency(sym)
+        first = f"line {_line(series, int(np.argmax(rows)))}"
+        if sym is not None:
+            # An FX rate is a price: the frame joins it to the tickers by day.
+            v = values[mask]
+            frame = make_frame(
+                pd.DatetimeIndex(dates.to_numpy()[mask]), close=v, adj_close=v
+            )
+            out.append(_series(file, sym, frame, _quote_currency(sym), name=str(name)))
+            continue
+        sym = _check_series_id(file, str(name), first)
         v = values[mask]
-        frame = make_frame(
-            pd.DatetimeIndex(dates.to_numpy()[mask]), close=v, adj_close=v
+        index = pd.DatetimeIndex(dates.to_numpy()[mask])
+        lines = [f"line {int(j) + 2}" for j in raw.index.to_numpy()[mask]]
+        frame = make_frame(index, close=v, adj_close=v, rows=lines)
+        freq = series_frequency(file, sym, frame.index, lines, frequency)
+        known = known_series(sym)
+        out.append(
+            replace(
+                _series(file, sym, frame, currency, name=str(name)),
+                frequency=freq,
+                unit=unit if unit is not None else (known.unit if known else ""),
+            )
         )
-        out.append(_series(file, sym, frame, cur, name=str(name)))
     return out
+
+
+#: A series id: FRED's (CPIAUCSL, C30_PRIVATE_DATA_CENTER_SAAR) or a user's.
+_SERIES_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,63}$")
+
+
+def _check_series_id(file: Path, name: str, where: str) -> str:
+    if not _SERIES_ID.match(name):
+        raise BadData(
+            f"{file}: {where}, column 'series': {name!r} is not a series id; "
+            "expected up to 64 letters, digits and . - _ (e.g. CPIAUCSL, "
+            "C30_PRIVATE_DATA_CENTER_SAAR)"
+        )
+    return name.upper()
+
+
+def series_frequency(
+    file: Path | str,
+    symbol: str,
+    dates: pd.DatetimeIndex,
+    lines: Sequence[str],
+    declared: str | None = None,
+) -> str:
+    """Return the frequency of one imported series, checked against its dates.
+
+    Declared (``--frequency``) wins, then the known id's
+    (:mod:`piefolio.data.known_series`), then the one the dates show; a
+    series of one date with neither is taken as daily. Dates that contradict
+    the frequency are bad input: two observations in one month of a monthly
+    series, or (from :data:`_CHECKED_FROM` dates on, too few to tell) a daily
+    id (DHHNGSP) given monthly averages.
+
+    Raises
+    ------
+    BadData
+        Naming the file, the line and what was expected.
+    """
+    known = known_series(symbol)
+    shown = infer_frequency(dates)
+    want = declared or (known.frequency if known else None) or shown or "daily"
+    if want not in FREQUENCIES:
+        raise BadData(f"--frequency {want!r}; expected one of {', '.join(FREQUENCIES)}")
+    if shown is not None and shown != want and len(dates) >= _CHECKED_FROM:
+        why = "declared" if declared else "known"
+        raise BadData(
+            f"{file}: {symbol}: its dates ({lines[0]} to {lines[-1]}) are {shown}, "
+            f"but {symbol} is {why} as {want}; expected {want} dates (or declare "
+            "the frequency with --frequency, or import it under another name)"
+        )
+    period = _PERIOD.get(want)
+    if period is not None:
+        keys = dates.to_period(period)
+        dup = keys.duplicated()
+        if dup.any():
+            i = int(np.argmax(dup))
+            raise BadData(
+                f"{file}: {lines[i]}: {symbol} has a second value for "
+                f"{keys[i]} ({dates[i].date()}); expected one value per "
+                f"{_PERIOD_WORD[want]} of a {want} series"
+            )
+    return want
+
+
+#: Dates from which a series' spacing is held against its frequency.
+_CHECKED_FROM = 5
+_PERIOD = {"monthly": "M", "quarterly": "Q", "annual": "Y"}
+_PERIOD_WORD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
 def _read_wide(
@@ -594,7 +727,5 @@ class FilesProvider:
                 raise UnknownSymbol(f"{sym}: not in {self.name}")
             s = self._series[sym]
             frame = s.frame.loc[pd.Timestamp(start) : pd.Timestamp(end)]
-            out.append(
-                RawSeries(s.symbol, frame, s.currency, s.source, s.name, s.terms)
-            )
+            out.append(replace(s, frame=frame))
         return out

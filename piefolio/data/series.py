@@ -1,0 +1,251 @@
+"""One stored series as its source dates it: the read API for economic data.
+
+A macro series (US CPI, a copper price, construction spending) is read back
+exactly as stored: a monthly series has one value a month, dated as FRED dates
+it (the first of the month), and is never forward-filled into daily rows, whose
+"moves" between two prints would be invented. A ticker's stored prices read the
+same way (its total-return close, on its trading days), so an indicator may be
+``relative:SPY`` as well as ``PCOPPUSDM``.
+
+Staleness: a series that has not printed for longer than its frequency allows
+(:data:`STALE_AFTER`, which includes the usual publication lag) is stale.
+
+Example
+-------
+>>> from piefolio.data.series import read_series   # doctest: +SKIP
+>>> cpi = read_series(store, "CPIAUCSL")            # doctest: +SKIP
+>>> cpi.frequency, cpi.unit, cpi.last_date          # doctest: +SKIP
+('monthly', 'index 1982-84=100', datetime.date(2026, 7, 1))
+>>> cpi.is_stale(dt.date(2026, 12, 2))              # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, cast, get_args
+
+import numpy as np
+import pandas as pd
+
+from piefolio.errors import DataUnavailable
+
+if TYPE_CHECKING:
+    from piefolio.data.store import Store
+
+__all__ = [
+    "FREQUENCIES",
+    "STALE_AFTER",
+    "Frequency",
+    "StoredSeries",
+    "infer_frequency",
+    "read_series",
+]
+
+#: How often a series prints.
+Frequency = Literal[
+    "daily", "weekly", "biweekly", "monthly", "quarterly", "semiannual", "annual"
+]
+FREQUENCIES: tuple[str, ...] = get_args(Frequency)
+
+#: Days from a series' last observation date after which it is stale: one
+#: period plus the publication lag its agencies usually need (a monthly
+#: construction-spending figure is published two months after the month it is
+#: dated, so its last date is up to ~3 months old on a normal day).
+STALE_AFTER: Mapping[str, int] = MappingProxyType(
+    {
+        "daily": 10,
+        "weekly": 21,
+        "biweekly": 35,
+        "monthly": 100,
+        "quarterly": 200,
+        "semiannual": 400,
+        "annual": 800,
+    }
+)
+
+# Upper bounds of the typical gap, in days, for each frequency.
+_GAP_BOUND = (
+    (4.0, "daily"),
+    (10.0, "weekly"),
+    (20.0, "biweekly"),
+    (45.0, "monthly"),
+    (135.0, "quarterly"),
+    (270.0, "semiannual"),
+    (400.0, "annual"),
+)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StoredSeries:
+    """One stored series, on the dates its source gives.
+
+    ``eq=False``: ``values`` is a Series, whose ``==`` is element-wise.
+
+    Attributes
+    ----------
+    id : str
+        The stored symbol: a FRED id (``CPIAUCSL``), an imported name
+        (``WB_SILVER``) or a ticker (``SPY``).
+    values : pandas.Series
+        float64, shape (T,), T >= 1, indexed by a strictly increasing tz-naive
+        ``DatetimeIndex`` named ``date``: the observation dates, and only them
+        (no NaN: a missing observation has no row). For a ticker, its
+        total-return close (the adjusted close, else the close).
+    frequency : str
+        One of :data:`FREQUENCIES`, as stored with the series; inferred from
+        the dates for a series stored without one (a ticker's prices: daily).
+    unit : str
+        What one value measures (``"USD per metric ton"``); "" when unknown.
+    source : str
+        Where the stored rows come from (``fred``, ``file:NAME``); the latest
+        writer when several.
+    name : str
+        The source's name of the series, "" when none.
+    """
+
+    id: str
+    values: pd.Series
+    frequency: Frequency
+    unit: str
+    source: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        idx = self.values.index
+        if not isinstance(idx, pd.DatetimeIndex) or idx.tz is not None:
+            raise ValueError(f"{self.id}: values need a tz-naive DatetimeIndex")
+        if len(idx) == 0:
+            raise ValueError(f"{self.id}: a stored series has at least one value")
+        if not idx.is_monotonic_increasing or not idx.is_unique:
+            raise ValueError(f"{self.id}: dates must increase strictly")
+        if self.values.isna().any():
+            raise ValueError(f"{self.id}: a missing observation has no row, not NaN")
+        if self.frequency not in FREQUENCIES:
+            raise ValueError(
+                f"{self.id}: frequency {self.frequency!r}; expected one of "
+                f"{', '.join(FREQUENCIES)}"
+            )
+
+    @property
+    def first_date(self) -> dt.date:
+        """Date of the first observation."""
+        return cast(pd.Timestamp, self.values.index[0]).date()
+
+    @property
+    def last_date(self) -> dt.date:
+        """Date of the latest observation (as the source dates it)."""
+        return cast(pd.Timestamp, self.values.index[-1]).date()
+
+    @property
+    def last_value(self) -> float:
+        """The latest observation."""
+        return float(self.values.iloc[-1])
+
+    def stale_after(self) -> dt.timedelta:
+        """How old the last observation may get before the series is stale."""
+        return dt.timedelta(days=STALE_AFTER[self.frequency])
+
+    def is_stale(self, as_of: dt.date) -> bool:
+        """Whether the series has not printed for longer than its frequency allows.
+
+        True when ``as_of - last_date`` exceeds :meth:`stale_after`.
+        """
+        return as_of - self.last_date > self.stale_after()
+
+    def asof(self, day: dt.date) -> float:
+        """Return the latest observation dated on or before ``day`` (NaN before any).
+
+        A lookup, not a fill: the value is the one published for the period
+        that ``day`` falls in or follows (CPI of July for any day of July).
+        """
+        pos = int(
+            np.searchsorted(self.values.index.values, np.datetime64(day), "right")
+        )
+        return float(self.values.iloc[pos - 1]) if pos else float("nan")
+
+
+def infer_frequency(dates: pd.DatetimeIndex) -> Frequency | None:
+    """Infer how often a series prints from its observation dates.
+
+    By the lower quartile of the gaps between dates (a missing observation
+    only widens a gap, so the quartile sees the period through a few of
+    them): up to 4 days daily (trading days), 10 weekly, 20 biweekly, 45
+    monthly, 135 quarterly, 270 semiannual, 400 annual. None for fewer than
+    two dates or wider gaps.
+
+    Parameters
+    ----------
+    dates : DatetimeIndex
+        Increasing observation dates.
+    """
+    if len(dates) < 2:
+        return None
+    gaps = np.diff(dates.values.astype("datetime64[D]").astype(np.int64))
+    typical = float(np.percentile(gaps, 25))
+    for bound, freq in _GAP_BOUND:
+        if typical <= bound:
+            return cast(Frequency, freq)
+    return None
+
+
+def read_series(
+    store: Store,
+    series_id: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> StoredSeries:
+    """Read one stored series, on the dates it was stored with.
+
+    Parameters
+    ----------
+    store : Store
+    series_id : str
+        The stored symbol, case-insensitive (``CPIAUCSL``, ``WB_SILVER``, ``SPY``).
+    start, end : date, optional
+        Keep observations dated within ``[start, end]`` (both included).
+
+    Returns
+    -------
+    StoredSeries
+
+    Raises
+    ------
+    DataUnavailable
+        When the store holds no value of ``series_id`` in the range (exit 3),
+        saying how to import it.
+    """
+    sym = series_id.strip().upper()
+    with store.reading() as reader:
+        info = None if reader is None else reader.infos([sym], count=False)
+        meta = {} if reader is None else reader.series_meta([sym])
+    rows = store.read([sym], start, end) if info else None
+    price = None if rows is None else rows["adj_close"].fillna(rows["close"])
+    if not info or rows is None or price is None or not price.notna().any():
+        when = ""
+        if info and (start or end):
+            when = f" between {start or 'the start'} and {end or 'the end'}"
+        raise DataUnavailable(
+            f"{sym}: no stored values{when} in {store.path}; import it with "
+            "`piefolio data import FILE` (FRED's DATE,VALUE download or a "
+            "date,series,value file) or `piefolio data fetch "
+            f"{sym} --provider fred`"
+        )
+    keep = price.notna().to_numpy()
+    index = pd.DatetimeIndex(rows["date"].to_numpy()[keep], name="date")
+    values = pd.Series(price.to_numpy(np.float64)[keep], index=index, name=sym)
+    freq, unit = meta.get(sym, (None, ""))
+    if freq is None:
+        freq = infer_frequency(index) or "daily"
+    return StoredSeries(
+        id=sym,
+        values=values,
+        frequency=cast(Frequency, freq),
+        unit=unit,
+        source=info[0].source,
+        name=info[0].name,
+    )
