@@ -56,10 +56,17 @@ def show(spec: SpecArg) -> None:
     if pie.claims:
         out.print(line(("Claims", "bold"), " to check:"))
         for c in pie.claims:
-            out.print(
-                f"  • {c.id}: {' + '.join(c.long)} beats {' + '.join(c.short)} "
-                f"over {c.horizon}" + (f" — {c.text}" if c.text else "")
+            check = (
+                f"{' + '.join(c.long)} beats {' + '.join(c.short)} over {c.horizon}"
+                if c.has_price_check
+                else "tested by its indicators"
             )
+            out.print(f"  • {c.id}: {check}" + (f" — {c.text}" if c.text else ""))
+            for ind in pie.indicators_of(c.id):
+                out.print(
+                    f"      {ind.id}: {ind.series} {ind.transform} {ind.side} "
+                    f"{ind.threshold:g} {ind.means} it"
+                )
     for note in pie.pie.notes():
         out.print(line(("note:", "yellow"), " ", note))
 

@@ -276,22 +276,27 @@ def check_claims(
     Returns
     -------
     list of ClaimCheck
-        One per claim, in the spec's order.
+        One per claim that names ``long`` and ``short``, in the spec's order
+        (a claim tested by indicators only has no price check).
 
     Raises
     ------
     SpecError
-        The spec has no claims.
+        The spec has no claim with a price check.
     """
     from piefolio.engine import total_return_prices
 
-    if not spec.claims:
+    priced = [c for c in spec.claims if c.has_price_check]
+    if not priced:
         where = spec.source or "the pie"
-        raise SpecError(f"{where}: no [[claims]] to check; add one (see piefolio new)")
+        raise SpecError(
+            f"{where}: no [[claims]] with 'long' and 'short' to check; add one "
+            "(see piefolio new), or check the indicators with piefolio thesis"
+        )
     if frame is None:
         frame = frame_for(spec, settings)
     prices = frame if isinstance(frame, pd.DataFrame) else total_return_prices(frame)
     return [
         check_claim(prices, c, basket_of(spec, c.long), basket_of(spec, c.short))
-        for c in spec.claims
+        for c in priced
     ]

@@ -36,6 +36,7 @@ from piefolio.spec._base import (
     Prose,
 )
 from piefolio.spec.file import Claim, PieSpec, load_pie, parse_pie
+from piefolio.spec.indicators import Indicator, Transform, parse_transform
 from piefolio.spec.optimize import Method, Optimize
 from piefolio.spec.pie import Benchmark, Pie, Slice
 from piefolio.spec.plan import (
@@ -63,6 +64,7 @@ __all__ = [  # noqa: RUF022 - plain sorted, as the public-API test reads it
     "Fees",
     "Flow",
     "Frequency",
+    "Indicator",
     "LAST_DATE",
     "MAX_AMOUNT",
     "MAX_DEPTH",
@@ -82,7 +84,9 @@ __all__ = [  # noqa: RUF022 - plain sorted, as the public-API test reads it
     "RebalancePolicy",
     "Slice",
     "Threshold",
+    "Transform",
     "WEIGHT_TOLERANCE",
     "load_pie",
     "parse_pie",
+    "parse_transform",
 ]

@@ -1,4 +1,4 @@
-"""A whole pie file: the pie, its plan, benchmarks, claims; reading it."""
+"""A whole pie file: the pie, its plan, benchmarks, claims, indicators; reading it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from piefolio.spec._base import (
     Prose,
     _Model,
 )
+from piefolio.spec.indicators import Indicator
 from piefolio.spec.optimize import (
     Optimize,
 )
@@ -41,14 +42,31 @@ class Claim(_Model):
     """A testable statement of the thesis: ``long`` beats ``short`` over ``horizon``.
 
     ``long`` and ``short`` name themes of the pie or tickers; ``horizon`` is a count
-    and a unit: ``D`` trading days, ``W`` weeks, ``M`` months, ``Y`` years.
+    and a unit: ``D`` trading days, ``W`` weeks, ``M`` months, ``Y`` years. A
+    claim about the world rather than prices names neither side and is tested by
+    the ``[[indicators]]`` that name it instead.
     """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_NAME)
     text: Prose = ""
-    long: tuple[str, ...] = Field(min_length=1)
-    short: tuple[str, ...] = Field(min_length=1)
+    long: tuple[str, ...] = ()
+    short: tuple[str, ...] = ()
     horizon: Period = "6M"
+
+    @model_validator(mode="after")
+    def _both_sides_or_none(self) -> Claim:
+        if bool(self.long) != bool(self.short):
+            given, other = ("long", "short") if self.long else ("short", "long")
+            raise ValueError(
+                f"names {given!r} but no {other!r}; expected both sides of the "
+                "price check, or neither (a claim tested by its [[indicators]])"
+            )
+        return self
+
+    @property
+    def has_price_check(self) -> bool:
+        """Whether the claim names ``long`` and ``short`` (a price check)."""
+        return bool(self.long)
 
 
 class PieSpec(_Model):
@@ -58,6 +76,7 @@ class PieSpec(_Model):
     plan: Plan
     benchmarks: tuple[Benchmark, ...] = ()
     claims: tuple[Claim, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
     optimize: Optimize | None = None
     source: Path | None = Field(default=None, exclude=True)
 
@@ -96,6 +115,39 @@ class PieSpec(_Model):
                 raise ValueError(f"claim id {claim.id!r} is used twice")
             ids.add(claim.id)
         return self
+
+    @model_validator(mode="after")
+    def _indicators_name_claims(self) -> PieSpec:
+        claims = [c.id for c in self.claims]
+        seen: set[str] = set()
+        for i, ind in enumerate(self.indicators):
+            if ind.id in seen:
+                raise ValueError(
+                    f"indicators[{i}].id: {ind.id!r} is used twice; expected "
+                    "one id per indicator"
+                )
+            seen.add(ind.id)
+            if ind.claim not in claims:
+                near = difflib.get_close_matches(ind.claim, claims, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                listed = ", ".join(claims) or "none"
+                raise ValueError(
+                    f"indicators[{i}].claim: {ind.claim!r} is not the id of a "
+                    f"[[claims]] entry{hint} (claims: {listed})"
+                )
+        named = {ind.claim for ind in self.indicators}
+        for i, claim in enumerate(self.claims):
+            if not claim.has_price_check and claim.id not in named:
+                raise ValueError(
+                    f"claims[{i}]: {claim.id!r} names no 'long' and 'short' and no "
+                    "[[indicators]] entry names it; expected a price check or an "
+                    "indicator"
+                )
+        return self
+
+    def indicators_of(self, claim: str) -> tuple[Indicator, ...]:
+        """Return the indicators that name ``claim``, in the file's order."""
+        return tuple(ind for ind in self.indicators if ind.claim == claim)
 
     @model_validator(mode="after")
     def _theme_limits_name_themes(self) -> PieSpec:

@@ -1,0 +1,161 @@
+"""[[indicators]] in the pie file: valid tables load, each bad one names file and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from piefolio.errors import SpecError
+from piefolio.spec import Transform, parse_pie, parse_transform
+
+PIE = """
+[pie]
+name = "Test pie"
+[[pie.slices]]
+name = "Energy"
+weight = 0.6
+slices = [{ ticker = "CVX", weight = 0.5 }, { ticker = "XOM", weight = 0.5 }]
+[[pie.slices]]
+ticker = "SPY"
+weight = 0.4
+[benchmarks]
+"S&P 500" = "SPY"
+[plan]
+start = 2020-01-02
+initial = 1000
+
+[[claims]]
+id = "energy-wins"
+long = ["Energy"]
+short = ["SPY"]
+
+[[claims]]
+id = "copper-scarce"
+text = "Copper demand outruns supply."
+"""
+
+COPPER = """
+[[indicators]]
+id = "copper-up"
+claim = "copper-scarce"
+series = "PCOPPUSDM"
+transform = "yoy"
+above = 0.0
+means = "supports"
+"""
+
+
+def bad(text: str, *fragments: str) -> str:
+    with pytest.raises(SpecError) as info:
+        parse_pie(text, source="pie.toml")
+    message = str(info.value)
+    assert message.startswith("pie.toml: "), message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return message
+
+
+def test_indicators_load_and_a_claim_may_have_indicators_only() -> None:
+    spec = parse_pie(PIE + COPPER)
+    (ind,) = spec.indicators
+    assert (ind.id, ind.claim, ind.series, ind.side, ind.threshold) == (
+        "copper-up",
+        "copper-scarce",
+        "PCOPPUSDM",
+        "above",
+        0.0,
+    )
+    assert ind.rule == Transform("change", "12M")
+    assert not spec.claims[1].has_price_check
+    assert spec.claims[0].has_price_check
+    assert spec.indicators_of("copper-scarce") == (ind,)
+    assert spec.indicators_of("energy-wins") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("level", Transform("level")),
+        ("yoy", Transform("change", "12M")),
+        ("change:3M", Transform("change", "3M")),
+        ("change:2Y", Transform("change", "2Y")),
+        ("relative:spy", Transform("relative", "12M", "SPY")),
+    ],
+)
+def test_transforms_read(text: str, expected: Transform) -> None:
+    assert parse_transform(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["log", "change:3D", "change:0M", "change:M", "relative:"]
+)
+def test_unknown_transform_names_file_and_key(text: str) -> None:
+    bad(PIE + COPPER.replace('"yoy"', f'"{text}"'), "indicators[0].transform")
+
+
+def test_both_or_neither_threshold_is_an_error() -> None:
+    bad(
+        PIE + COPPER.replace("above = 0.0", "above = 0.0\nbelow = 1.0"),
+        "indicators[0]",
+        "both 'above' and 'below'",
+    )
+    bad(PIE + COPPER.replace("above = 0.0", ""), "indicators[0]", "neither")
+
+
+def test_unknown_claim_is_named_with_a_suggestion() -> None:
+    bad(
+        PIE + COPPER.replace('claim = "copper-scarce"', 'claim = "copper-scarse"'),
+        "indicators[0].claim",
+        "'copper-scarse'",
+        "did you mean 'copper-scarce'",
+    )
+
+
+def test_duplicate_indicator_ids_are_an_error() -> None:
+    bad(PIE + COPPER + COPPER, "indicators[1].id", "used twice")
+
+
+def test_bad_means_series_and_unknown_key() -> None:
+    bad(PIE + COPPER.replace('"supports"', '"helps"'), "indicators[0].means")
+    bad(PIE + COPPER.replace('"PCOPPUSDM"', '"PC OPP"'), "indicators[0].series")
+    bad(PIE + COPPER.replace("means", "meaning"), "indicators[0]", "unknown key")
+    bad(PIE + COPPER.replace("above = 0.0", 'above = "0"'), "indicators[0].above")
+
+
+def test_a_claim_without_sides_needs_an_indicator() -> None:
+    bad(PIE, "claims[1]", "'copper-scarce'", "no [[indicators]]")
+
+
+def test_a_claim_with_one_side_only_is_an_error() -> None:
+    bad(
+        PIE.replace('short = ["SPY"]\n', ""),
+        "claims[0]",
+        "'long' but no 'short'",
+    )
+
+
+def test_claims_check_leaves_out_a_claim_without_sides() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from piefolio.scenarios import check_claims
+
+    spec = parse_pie(PIE + COPPER)
+    days = pd.bdate_range("2020-01-02", periods=300)
+    prices = pd.DataFrame(
+        {
+            t: np.linspace(100, 100 + k, 300)
+            for k, t in enumerate(["CVX", "XOM", "SPY"])
+        },
+        index=days,
+    )
+    checks = check_claims(spec, prices)
+    assert [c.claim.id for c in checks] == ["energy-wins"]
+    only_world = parse_pie(
+        PIE.replace('long = ["Energy"]\nshort = ["SPY"]\n', "")
+        + COPPER.replace("copper-scarce", "energy-wins").replace(
+            'id = "copper-up"', 'id = "c2"'
+        )
+        + COPPER
+    )
+    with pytest.raises(SpecError, match="piefolio thesis"):
+        check_claims(only_world, prices)
