@@ -1,0 +1,146 @@
+"""The verdict through history: when a claim changed state, and what followed.
+
+Conventions:
+
+- A signal's history is its failing flag (1.0 fails, 0.0 holds, NaN unread) on
+  its own dates: an indicator on the dates its series printed, the price check
+  once a month, on the month's last trading day (a daily wobble of the relative
+  return around zero is not a change of the thesis).
+- A claim's state on a date is :func:`~piefolio.thesis.verdict.state_of` the
+  latest reading of each of its signals on or before that date; a signal that
+  has not printed yet does not count. The dates are the union of its signals'.
+- Dates are the series' own: a monthly FRED value is dated the first day of its
+  month, weeks before it was published, so the returns after a change start
+  before anyone could have known it. Read them as whether the indicator carries
+  information, not as a tradable signal.
+- The return after a change is the pie's time-weighted return against its first
+  benchmark's over the next 6 and 12 months, ``(1 + R_pie) / (1 + R_bench) - 1``,
+  from the first trading day on or after the change to the last one on or
+  before the date 6 (12) months later; NaN where the backtest does not cover
+  the whole span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from piefolio.periods import period_offset
+from piefolio.thesis.indicators import as_ns
+from piefolio.thesis.verdict import State
+
+__all__ = [
+    "AFTER",
+    "claim_states",
+    "monthly_readings",
+    "relative_after",
+    "state_changes",
+]
+
+#: The spans after a change of state over which the pie's return is measured.
+AFTER = ("6M", "12M")
+
+_CODES = {State.UNKNOWN: 0, State.HOLDING: 1, State.WEAKENING: 2, State.BROKEN: 3}
+
+
+def monthly_readings(daily: pd.Series) -> pd.Series:
+    """Keep a daily series' value on each month's last date that has one."""
+    daily = daily.dropna()
+    if daily.empty:
+        return daily
+    months = pd.DatetimeIndex(daily.index).to_period("M")
+    return daily[~months.duplicated(keep="last")]
+
+
+def claim_states(failing: Mapping[str, pd.Series]) -> pd.Series:
+    """The state of one claim on every date any of its signals printed.
+
+    Parameters
+    ----------
+    failing : mapping of signal name -> pd.Series
+        Each signal's failing flag (1.0, 0.0 or NaN) on its own dates.
+
+    Returns
+    -------
+    pd.Series of str
+        The state's value (``"holding"``...) on the union of the dates, sorted.
+    """
+    series = [s.sort_index() for s in failing.values() if not s.empty]
+    if not series:
+        return pd.Series([], dtype=object)
+    dates = pd.DatetimeIndex(sorted(set().union(*(s.index for s in series))))
+    # The latest reading as of each date, an unread one (NaN) included as NaN.
+    known = np.column_stack(
+        [s.reindex(dates, method="ffill").to_numpy(np.float64) for s in series]
+    )
+    read = np.isfinite(known).sum(axis=1)
+    failed = np.nansum(known, axis=1)
+    codes = np.where(
+        read == 0,
+        0,
+        np.where(failed == 0, 1, np.where(2 * failed > read, 3, 2)),
+    )
+    names = {code: state.value for state, code in _CODES.items()}
+    return pd.Series([names[int(c)] for c in codes], index=dates)
+
+
+def state_changes(states: pd.Series) -> pd.DataFrame:
+    """The dates a claim's state changed, from what to what.
+
+    The first date is where the history starts, not a change. A step into or
+    out of ``unknown`` is left out: it is data beginning, not the thesis moving.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``date``, ``from``, ``to``; one row per change, in date order.
+    """
+    known = states[states != State.UNKNOWN.value]
+    before = known.shift(1)
+    moved = (known != before) & before.notna()
+    return pd.DataFrame(
+        {
+            "date": pd.DatetimeIndex(known.index[moved]),
+            "from": before[moved].to_numpy(dtype=object),
+            "to": known[moved].to_numpy(dtype=object),
+        }
+    )
+
+
+def relative_after(
+    unit_values: pd.DataFrame, dates: pd.DatetimeIndex, span: str
+) -> np.ndarray:
+    """The pie's return against a benchmark's over ``span`` after each date.
+
+    Parameters
+    ----------
+    unit_values : pd.DataFrame, shape (T, 2)
+        Time-weighted unit values of the pie (first column) and the benchmark
+        (second) on trading days.
+    dates : pd.DatetimeIndex
+        Where each span starts (the first trading day on or after it).
+    span : str
+        ``"6M"``, ``"12M"``...
+
+    Returns
+    -------
+    np.ndarray of float64
+        ``(1 + R_pie) / (1 + R_bench) - 1`` per date; NaN where the span starts
+        before the first or ends after the last trading day.
+    """
+    days = pd.DatetimeIndex(unit_values.index)
+    values = unit_values.to_numpy(dtype=np.float64)
+    out = np.full(len(dates), np.nan)
+    if len(days) == 0:
+        return out
+    ends = dates + period_offset(span)
+    first = np.searchsorted(as_ns(days), as_ns(dates), side="left")
+    last = np.searchsorted(as_ns(days), as_ns(ends), side="right") - 1
+    ok = (dates >= days[0]) & (ends <= days[-1]) & (first < len(days))
+    for i in np.flatnonzero(ok):
+        a, b = values[first[i]], values[last[i]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[i] = (b[0] / a[0]) / (b[1] / a[1]) - 1.0
+    return out
