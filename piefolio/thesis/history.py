@@ -55,7 +55,7 @@ def monthly_readings(daily: pd.Series) -> pd.Series:
 
 
 def claim_states(failing: Mapping[str, pd.Series]) -> pd.Series:
-    """The state of one claim on every date any of its signals printed.
+    """Return the state of one claim on every date any of its signals printed.
 
     Parameters
     ----------
@@ -87,7 +87,7 @@ def claim_states(failing: Mapping[str, pd.Series]) -> pd.Series:
 
 
 def state_changes(states: pd.Series) -> pd.DataFrame:
-    """The dates a claim's state changed, from what to what.
+    """List the dates a claim's state changed, from what to what.
 
     The first date is where the history starts, not a change. A step into or
     out of ``unknown`` is left out: it is data beginning, not the thesis moving.
@@ -112,7 +112,7 @@ def state_changes(states: pd.Series) -> pd.DataFrame:
 def relative_after(
     unit_values: pd.DataFrame, dates: pd.DatetimeIndex, span: str
 ) -> np.ndarray:
-    """The pie's return against a benchmark's over ``span`` after each date.
+    """Measure the pie's return against a benchmark's over ``span`` after each date.
 
     Parameters
     ----------

@@ -89,7 +89,7 @@ def _asof(values: pd.Series, targets: pd.DatetimeIndex, slack_days: int) -> np.n
 
 
 def value_back(values: pd.Series, period: str, frequency: str) -> pd.Series:
-    """The value one ``period`` before each date, by the rules of the module.
+    """Return the value one ``period`` before each date, by the rules of the module.
 
     Parameters
     ----------

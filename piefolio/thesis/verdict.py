@@ -59,7 +59,7 @@ class Signal:
 
 
 def state_of(failing: Sequence[bool | None]) -> State:
-    """The state of a claim whose signals fail (True), hold (False) or are unread.
+    """Return the state of a claim whose signals fail, hold or are unread.
 
     Parameters
     ----------
