@@ -19,7 +19,8 @@ Hierarchy::
     ├── OptimizationError        exit 1   a weight optimiser failed or is infeasible
     └── WriteError               exit 1   a file could not be written (disk, rights)
 
-Exit codes: 0 ok, 1 other failure, 2 bad input, 3 data unavailable.
+Exit codes: 0 ok, 1 other failure, 2 bad input, 3 data unavailable; 4 is no error
+but an alert: ``piefolio thesis --fail-on`` found a claim in the state it names.
 """
 
 from __future__ import annotations

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import sys
 
-from piefolio.cli import account, data, optimize, pie, run, scenarios, sweep
+from piefolio.cli import (
+    account,
+    data,
+    optimize,
+    pie,
+    run,
+    scenarios,
+    sweep,
+    thesis,
+)
 from piefolio.cli._app import app, print_error
 from piefolio.errors import PiefolioError
 
 __all__ = ["app", "main"]
 
 # Registered on import.
-_COMMANDS = (account, data, optimize, pie, run, scenarios, sweep)
+_COMMANDS = (account, data, optimize, pie, run, scenarios, sweep, thesis)
 
 
 def main() -> None:

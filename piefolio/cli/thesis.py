@@ -1,0 +1,263 @@
+"""``piefolio thesis``: is the thesis holding, by prices and by the world it is about.
+
+Prints each claim's signals (its price check and its indicators) and verdict,
+the dates each claim changed state with the pie's return against its first
+benchmark after them, and writes ``thesis.html`` beside the run's report.
+``--fail-on weakening|broken`` exits 4 when a claim is in that state or worse,
+for a cron job or CI to alert on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from piefolio.cli._app import (
+    ForceOption,
+    JsonOption,
+    OfflineOption,
+    OutOption,
+    SpecArg,
+    command,
+    console,
+    echo_json,
+    line,
+    open_store,
+    report_folder,
+    slug,
+    styled,
+)
+from piefolio.errors import SpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from piefolio.thesis.verb import ThesisReport
+
+__all__ = ["EXIT_ALERT", "thesis"]
+
+#: The exit code of ``--fail-on`` when a claim reached the state named.
+EXIT_ALERT = 4
+_FAIL_ON = ("weakening", "broken")
+_STYLE = {"holding": "green", "weakening": "yellow", "broken": "bold red"}
+
+
+@command()
+def thesis(
+    spec: SpecArg,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 4 when a claim is in this state or worse: weakening or broken.",
+        ),
+    ] = None,
+    offline: OfflineOption = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Judge each claim by prices and indicators: holding, weakening or broken."""
+    from piefolio.backtest import backtest
+    from piefolio.spec import load_pie
+    from piefolio.thesis.verb import store_reader
+    from piefolio.thesis.verb import thesis as judge_thesis
+    from piefolio.thesis.verdict import State
+
+    if fail_on is not None and fail_on not in _FAIL_ON:
+        raise SpecError(f"--fail-on {fail_on!r}: expected one of {', '.join(_FAIL_ON)}")
+    pie = load_pie(spec)
+    if not as_json:  # the page is written only without --json
+        out = report_folder(out, pie.pie.name, force=force)
+    store = open_store()
+    report = judge_thesis(
+        pie, backtest(pie, store=store, offline=offline), store_reader(store)
+    )
+    if as_json:
+        echo_json(_payload(report))
+    else:
+        _show(report, out or Path("reports") / slug(pie.pie.name))
+    if fail_on is not None and report.reaches(State(fail_on)):
+        raise typer.Exit(EXIT_ALERT)
+
+
+def _signal_rows(report: ThesisReport) -> list[dict[str, Any]]:
+    """One row per signal of every claim, numbers as numbers."""
+    from piefolio.thesis.verb import PRICE_CHECK
+
+    readings = {r.indicator.id: r for r in report.readings}
+    rows = []
+    for verdict in report.verdicts:
+        for s in verdict.signals:
+            row: dict[str, Any] = {
+                "claim": verdict.claim,
+                "signal": s.name,
+                "condition": s.condition,
+                "value": s.value,
+                "status": "unread" if s.failing is None else
+                ("fails" if s.failing else "holds"),
+            }  # fmt: skip
+            if s.name == PRICE_CHECK:
+                check = report.checks[verdict.claim]
+                last = check.relative.index[-1] if check.windows else None
+                row.update(date=None if last is None else last.date(), kind="price")
+            else:
+                r = readings[s.name]
+                row.update(
+                    kind="indicator",
+                    series=r.indicator.series,
+                    transform=r.indicator.transform,
+                    means=r.indicator.means,
+                    threshold=r.indicator.threshold,
+                    side=r.indicator.side,
+                    date=r.latest_date,
+                    level=r.level,
+                    frequency=r.series.frequency,
+                    trend_3M=r.trend["3M"],
+                    trend_12M=r.trend["12M"],
+                    margin=r.margin,
+                    stale=r.series.stale,
+                )
+            rows.append(row)
+    return rows
+
+
+def _payload(report: ThesisReport) -> dict[str, Any]:
+    changes = report.changes.copy()
+    changes["date"] = [d.date() for d in changes["date"]]
+    return {
+        "pie": report.spec.pie.name,
+        "benchmark": report.benchmark,
+        "verdicts": [
+            {"claim": v.claim, "state": v.state.value, "sentence": v.sentence}
+            for v in report.verdicts
+        ],
+        "signals": _signal_rows(report),
+        "stale": report.stale,
+        "changes": changes.to_dict("records"),
+        "after": "pie's time-weighted return against the first benchmark's, "
+        "(1 + R_pie) / (1 + R_bench) - 1, over the 6 and 12 months after a change",
+    }
+
+
+def _signal_frame(report: ThesisReport) -> pd.DataFrame:
+    """Write the signals as text, one row per signal: for the terminal and the page."""
+    import pandas as pd
+
+    from piefolio.report.format import DASH, percent
+    from piefolio.thesis.words import value_words
+
+    readings = {r.indicator.id: r for r in report.readings}
+    rows = []
+    for row in _signal_rows(report):
+        r = readings.get(row["signal"])
+        # An indicator's value reads in its unit; a price check's is a return.
+        if r is None:
+            shown = margin = percent(row["value"], signed=True)
+        else:
+            shown = value_words(row["value"], r.indicator)
+            margin = value_words(row["margin"], r.indicator)
+        rows.append(
+            {
+                "claim": row["claim"],
+                "signal": row["signal"],
+                "condition": row["condition"],
+                "latest": shown,
+                "date": str(row["date"]) if row["date"] else DASH,
+                "3M": percent(row.get("trend_3M"), signed=True),
+                "12M": percent(row.get("trend_12M"), signed=True),
+                "holds by": margin,
+                "status": row["status"] + (" (stale)" if row.get("stale") else ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _changes_frame(report: ThesisReport) -> pd.DataFrame:
+    import pandas as pd
+
+    from piefolio.report.format import percent
+
+    c = report.changes
+    return pd.DataFrame(
+        {
+            "claim": c["claim"],
+            "date": [d.date().isoformat() for d in c["date"]],
+            "from": c["from"],
+            "to": c["to"],
+            "next 6 months": [percent(x, signed=True) for x in c["after_6M"]],
+            "next 12 months": [percent(x, signed=True) for x in c["after_12M"]],
+        }
+    )
+
+
+def _show(report: ThesisReport, folder: Path) -> None:
+    from rich.table import Table
+
+    from piefolio.report import write_page
+    from piefolio.thesis.figures import indicator_figure, relative_figure
+
+    name = report.spec.pie.name
+    show = console()
+    signals = _signal_frame(report)
+    show.print(line((f"{name}: the thesis' claims", "bold")))
+    for v in report.verdicts:
+        show.print(line((v.state.value, _STYLE.get(v.state.value, "")), "  ",
+                        v.sentence))  # fmt: skip
+        mine = signals[signals["claim"] == v.claim].drop(columns="claim")
+        table = Table(*mine.columns, title_justify="left", box=None, padding=(0, 1))
+        for row in mine.itertuples(index=False):
+            table.add_row(*map(str, row))
+        show.print(table)
+    show.print(
+        "3M / 12M: the series' own change over 3 and 12 months; holds by: how far "
+        "the latest value is past its threshold on the condition's side (negative: "
+        "it misses); a weakening condition that holds fails its claim"
+    )
+    for note in report.stale:
+        show.print(styled(f"stale: {note}", "yellow"))
+    changes = _changes_frame(report)
+    after = (
+        f"the pie's time-weighted return against {report.benchmark}'s"
+        if report.benchmark
+        else "no benchmark to measure the pie against"
+    )
+    caption = (
+        f"Dates each claim changed state since the plan's start, and {after} "
+        "over the next 6 and 12 months (series are dated as their source dates "
+        "them, before publication)"
+    )
+    if len(changes):
+        ctable = Table(*changes.columns, title=caption, title_justify="left")
+        for row in changes.itertuples(index=False):
+            ctable.add_row(*map(str, row))
+        show.print(ctable)
+    else:
+        show.print(f"No claim changed state since the plan's start. ({caption})")
+    figures = []
+    if report.relative is not None and report.benchmark is not None:
+        figures.append(
+            (
+                f"{name} against {report.benchmark}: above 0 the pie is ahead",
+                relative_figure(report.relative, name, report.benchmark),
+            )
+        )
+    since = report.relative.index[0] if report.relative is not None else None
+    for r in report.readings:
+        figures.append(
+            (
+                r.indicator.text or f"{r.indicator.id}: shaded where it held",
+                indicator_figure(r, since),
+            )
+        )
+    page = write_page(
+        f"{name}: thesis health",
+        [v.sentence for v in report.verdicts] + [f"stale: {s}" for s in report.stale],
+        [("Signals of each claim", signals.set_index("claim")),
+         (caption, changes.set_index("claim"))],
+        figures,
+        folder / "thesis.html",
+    )  # fmt: skip
+    show.print(line("Wrote ", (page, "bold")))

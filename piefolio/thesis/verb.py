@@ -1,0 +1,367 @@
+"""``thesis``: every claim of a pie judged today and through its history.
+
+For each claim: its price check (the claims check's latest window, when it
+names ``long`` and ``short``) and its indicators (latest value and date, the
+series' trend over 3 and 12 months, where the value stands against its
+threshold), one verdict with the sentence that explains it, and the dates its
+state changed since the plan's start with the pie's return against its first
+benchmark over the 6 and 12 months after each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from piefolio.errors import DataUnavailable
+from piefolio.spec import Claim, Indicator, PieSpec
+from piefolio.thesis.history import (
+    AFTER,
+    claim_states,
+    monthly_readings,
+    relative_after,
+    state_changes,
+)
+from piefolio.thesis.indicators import change, fails, frequency_of, holds, transform
+from piefolio.thesis.verdict import Signal, State, Verdict, verdict_of
+from piefolio.thesis.words import condition_words
+
+if TYPE_CHECKING:
+    from piefolio.backtest import Backtest
+    from piefolio.data.store import Store
+    from piefolio.scenarios.claims import ClaimCheck
+
+__all__ = [
+    "PRICE_CHECK",
+    "TRENDS",
+    "IndicatorReading",
+    "SeriesReader",
+    "StoredSeries",
+    "ThesisReport",
+    "judge",
+    "store_reader",
+    "thesis",
+]
+
+#: The name of a claim's price check among its signals.
+PRICE_CHECK = "price check"
+#: The spans of an indicator's trend: the series' own change over each.
+TRENDS = ("3M", "12M")
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds a Series
+class StoredSeries:
+    """One stored series as an indicator reads it.
+
+    Attributes
+    ----------
+    symbol : str
+        The series id (``PCOPPUSDM``) or a ticker.
+    values : pd.Series
+        Observations on the series' own dates, sorted, no NaN.
+    frequency : str
+        ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"A"``.
+    stale : str or None
+        A sentence when the series has not printed for longer than its
+        frequency allows, else None.
+    """
+
+    symbol: str
+    values: pd.Series
+    frequency: str
+    stale: str | None = None
+
+
+#: Reads one stored series by id; raises DataUnavailable when it is absent.
+SeriesReader = Callable[[str], StoredSeries]
+
+
+def _missing(symbol: str) -> DataUnavailable:
+    return DataUnavailable(
+        f"no stored series {symbol}: import it with `piefolio data import FILE` "
+        "(the shared macro files, or a FRED DATE,VALUE download) or fetch it "
+        f"with `piefolio data fetch {symbol}`"
+    )
+
+
+def store_reader(store: Store | None = None) -> SeriesReader:
+    """Read series from the price store: a series' closes on its own dates.
+
+    The frequency is guessed from the dates (see
+    :func:`~piefolio.thesis.indicators.frequency_of`); a ticker reads its
+    total-return (adjusted) closes.
+    """
+    from piefolio.data.store import Store
+
+    source = store or Store()
+
+    def read(symbol: str) -> StoredSeries:
+        rows = source.read([symbol])
+        if rows.empty:
+            raise _missing(symbol)
+        column = rows["adj_close"].where(rows["adj_close"].notna(), rows["close"])
+        values = pd.Series(
+            column.to_numpy(np.float64), index=pd.DatetimeIndex(rows["date"])
+        ).dropna()
+        if values.empty:
+            raise _missing(symbol)
+        return StoredSeries(symbol, values, frequency_of(values))
+
+    return read
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds Series
+class IndicatorReading:
+    """One indicator read on its series.
+
+    Attributes
+    ----------
+    indicator : Indicator
+    series : StoredSeries
+    values : pd.Series
+        The transformed values on the series' own dates (NaN before the
+        transform has history).
+    failing : pd.Series
+        1.0 where the signal fails, 0.0 where it does not, NaN unread; same dates.
+    trend : dict[str, float]
+        The series' own change over each of :data:`TRENDS` to its latest date.
+    """
+
+    indicator: Indicator
+    series: StoredSeries
+    values: pd.Series
+    failing: pd.Series
+    trend: dict[str, float]
+
+    @property
+    def latest_date(self) -> dt.date | None:
+        """The series' latest observation's date."""
+        index = self.series.values.index
+        return index[-1].date() if len(index) else None
+
+    @property
+    def level(self) -> float:
+        """The series' latest value, untransformed, in its own unit."""
+        return float(self.series.values.iloc[-1])
+
+    @property
+    def latest(self) -> float:
+        """The transformed value on the latest date (NaN without history)."""
+        return float(self.values.iloc[-1]) if len(self.values) else math.nan
+
+    @property
+    def margin(self) -> float:
+        """How far the latest value is past its threshold, toward the condition.
+
+        Positive: the condition holds by that much; negative: it misses.
+        """
+        ind = self.indicator
+        gap = self.latest - ind.threshold
+        return gap if ind.side == "above" else -gap
+
+    def signal(self) -> Signal:
+        """Today's signal of this indicator."""
+        last = float(self.failing.iloc[-1]) if len(self.failing) else math.nan
+        failing = None if math.isnan(last) else bool(last)
+        return Signal(
+            self.indicator.id, condition_words(self.indicator), self.latest, failing
+        )
+
+
+def read_indicator(
+    indicator: Indicator, read: SeriesReader, *, cache: dict[str, StoredSeries]
+) -> IndicatorReading:
+    """Read one indicator's series (and reference), transform and test it."""
+
+    def get(symbol: str) -> StoredSeries:
+        if symbol not in cache:
+            cache[symbol] = read(symbol)
+        return cache[symbol]
+
+    series = get(indicator.series)
+    rule = indicator.rule
+    reference = get(rule.symbol) if rule.symbol is not None else None
+    values = transform(
+        series.values,
+        rule,
+        series.frequency,
+        reference=None if reference is None else reference.values,
+        reference_frequency="D" if reference is None else reference.frequency,
+    )
+    failing = fails(holds(values, indicator), indicator.means)
+    trend = {
+        span: float(change(series.values, span, series.frequency).iloc[-1])
+        for span in TRENDS
+    }
+    return IndicatorReading(indicator, series, values, failing, trend)
+
+
+def _price_signal(claim: Claim, check: ClaimCheck) -> Signal:
+    condition = (
+        f"{' + '.join(claim.long)} beats {' + '.join(claim.short)} over {claim.horizon}"
+    )
+    failing = None if math.isnan(check.latest) else bool(check.latest <= 0)
+    return Signal(PRICE_CHECK, condition, check.latest, failing)
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds frames
+class ThesisReport:
+    """Every claim of a pie judged today and through its history.
+
+    Attributes
+    ----------
+    spec : PieSpec
+    verdicts : tuple of Verdict
+        One per claim, in the spec's order.
+    readings : tuple of IndicatorReading
+        One per indicator, in the spec's order.
+    checks : dict[str, ClaimCheck]
+        Claim id -> its price check, for claims that name ``long`` and ``short``.
+    relative : pd.Series or None
+        The pie's time-weighted growth against its first benchmark's since the
+        plan's start, ``(1 + R_pie) / (1 + R_bench) - 1``; None without a
+        benchmark.
+    benchmark : str or None
+        The first benchmark's name.
+    changes : pd.DataFrame
+        One row per change of a claim's state since the plan's start: ``claim``,
+        ``date``, ``from``, ``to``, then the pie's return against the benchmark
+        over each span of :data:`~piefolio.thesis.history.AFTER` (``after_6M``,
+        ``after_12M``; NaN where the data ends first).
+    """
+
+    spec: PieSpec
+    verdicts: tuple[Verdict, ...]
+    readings: tuple[IndicatorReading, ...]
+    checks: dict[str, ClaimCheck]
+    relative: pd.Series | None
+    benchmark: str | None
+    changes: pd.DataFrame
+
+    @property
+    def stale(self) -> list[str]:
+        """One sentence per stale series an indicator reads."""
+        seen = dict.fromkeys(r.series.stale for r in self.readings if r.series.stale)
+        return list(seen)  # type: ignore[arg-type]
+
+    def worst(self) -> State:
+        """Return the most alarming state of any claim."""
+        return max((v.state for v in self.verdicts), key=lambda s: s.level)
+
+    def reaches(self, state: State) -> bool:
+        """Whether some claim is in ``state`` or worse (``--fail-on``)."""
+        return any(v.state.level >= state.level for v in self.verdicts)
+
+
+def judge(
+    spec: PieSpec,
+    readings: tuple[IndicatorReading, ...],
+    checks: dict[str, ClaimCheck],
+    unit_values: pd.DataFrame | None,
+) -> tuple[tuple[Verdict, ...], pd.DataFrame]:
+    """Judge each claim today and list the changes of its state.
+
+    Parameters
+    ----------
+    spec : PieSpec
+    readings : tuple of IndicatorReading
+    checks : dict[str, ClaimCheck]
+        Price checks of the claims that have one.
+    unit_values : pd.DataFrame or None
+        Unit values of the pie and its first benchmark (two columns): the span
+        of the history and the returns after each change; None: no history
+        returns, and changes over the indicators' whole history.
+
+    Returns
+    -------
+    tuple of Verdict, pd.DataFrame
+        The verdicts in the spec's order; the changes (see
+        :attr:`ThesisReport.changes`).
+    """
+    by_id = {r.indicator.id: r for r in readings}
+    verdicts = []
+    rows = []
+    start = None if unit_values is None or unit_values.empty else unit_values.index[0]
+    for claim in spec.claims:
+        signals: list[Signal] = []
+        history: dict[str, pd.Series] = {}
+        check = checks.get(claim.id)
+        if check is not None:
+            signals.append(_price_signal(claim, check))
+            monthly = monthly_readings(check.relative)
+            history[PRICE_CHECK] = (monthly <= 0).astype(np.float64)
+        for ind in spec.indicators_of(claim.id):
+            reading = by_id[ind.id]
+            signals.append(reading.signal())
+            history[ind.id] = reading.failing
+        verdicts.append(verdict_of(claim.id, signals))
+        states = claim_states(history)
+        if start is not None:
+            # The state known on the first day counts as the starting state.
+            states = states[states.index >= start]
+        found = state_changes(states)
+        found.insert(0, "claim", claim.id)
+        rows.append(found)
+    changes = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if changes.empty:
+        changes = pd.DataFrame(columns=["claim", "date", "from", "to"])
+    for span in AFTER:
+        changes[f"after_{span}"] = (
+            relative_after(unit_values, pd.DatetimeIndex(changes["date"]), span)
+            if unit_values is not None and len(changes)
+            else np.full(len(changes), np.nan)
+        )
+    return tuple(verdicts), changes.sort_values(["date", "claim"], ignore_index=True)
+
+
+def thesis(
+    spec: PieSpec,
+    bt: Backtest,
+    read: SeriesReader,
+) -> ThesisReport:
+    """Judge every claim of ``spec`` today and through the backtest's span.
+
+    Parameters
+    ----------
+    spec : PieSpec
+        The pie, its claims and indicators.
+    bt : Backtest
+        The pie and its benchmarks run with the plan: the price checks run on
+        its prices, the history's returns on its unit values.
+    read : SeriesReader
+        Where the indicators' series come from (see :func:`store_reader`).
+
+    Returns
+    -------
+    ThesisReport
+
+    Raises
+    ------
+    DataUnavailable
+        A series an indicator reads is not stored (the message names it and the
+        command that would bring it).
+    """
+    from piefolio.scenarios.claims import check_claims
+
+    cache: dict[str, StoredSeries] = {}
+    readings = tuple(read_indicator(ind, read, cache=cache) for ind in spec.indicators)
+    checks = (
+        {c.claim.id: c for c in check_claims(spec, bt.frame)}
+        if any(c.has_price_check for c in spec.claims)
+        else {}
+    )
+    units = bt.unit_value()
+    benchmark = spec.benchmarks[0].name if spec.benchmarks else None
+    pair = units[[spec.pie.name, benchmark]] if benchmark is not None else None
+    relative = None
+    if pair is not None:
+        grown = pair / pair.iloc[0]
+        relative = (grown.iloc[:, 0] / grown.iloc[:, 1] - 1.0).rename("relative")
+    verdicts, changes = judge(spec, readings, checks, pair)
+    return ThesisReport(spec, verdicts, readings, checks, relative, benchmark, changes)

@@ -1,0 +1,32 @@
+"""How an indicator's values and conditions read, in the house's number style.
+
+A transformed value that is a fraction (a change, a relative change) reads as a
+signed percentage through :func:`piefolio.report.format.percent`; a level reads
+in the series' own unit with four significant digits. NaN reads as the dash.
+"""
+
+from __future__ import annotations
+
+import math
+
+from piefolio.report.format import DASH, percent
+from piefolio.spec import Indicator
+
+__all__ = ["condition_words", "value_words"]
+
+
+def value_words(value: float, indicator: Indicator) -> str:
+    """Write one transformed value of ``indicator`` (``"+12.0%"``, ``"0.1971"``)."""
+    if indicator.rule.is_fraction:
+        return percent(value, signed=True)
+    if value is None or not math.isfinite(value):
+        return DASH
+    return f"{value:,.4g}"
+
+
+def condition_words(indicator: Indicator) -> str:
+    """Write the condition: ``"PCOPPUSDM yoy above +0.0%"``."""
+    return (
+        f"{indicator.series} {indicator.transform} {indicator.side} "
+        f"{value_words(indicator.threshold, indicator)}"
+    )

@@ -1,0 +1,119 @@
+"""``piefolio thesis`` on a hand-made store: verdicts, --json, --fail-on, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from piefolio.cli import app
+
+from .conftest import PRICED, WORLD, indicator, write_pie
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"piefolio {' '.join(args)} raised") from result.exception
+    return result.exit_code, result.output
+
+
+# COPPERX is 1.0 on its latest month (2021-12-01): `above 0.5` holds, `above 5.5`
+# fails (it fell below 5.5 on 2021-08-01, when it printed 5).
+HOLDS = indicator("copper-up", "copper-scarce", above=0.5)
+FAILS = indicator("copper-up", "copper-scarce", above=5.5)
+
+
+def test_json_holds_every_signal_with_its_latest_value_and_date(
+    world: Path, tmp_path: Path
+) -> None:
+    pie = write_pie(tmp_path, PRICED + WORLD + HOLDS)
+    code, out = run("thesis", str(pie), "--offline", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert [v["state"] for v in data["verdicts"]] == ["holding", "holding"]
+    (copper,) = [s for s in data["signals"] if s["signal"] == "copper-up"]
+    assert copper["date"] == "2021-12-01"
+    assert copper["value"] == 1.0 and copper["level"] == 1.0
+    assert copper["frequency"] == "M"
+    # 3 months back is 2021-09-01's 4.0: 1 / 4 - 1; 12 months back 13.0.
+    assert copper["trend_3M"] == pytest.approx(-0.75)
+    assert copper["trend_12M"] == pytest.approx(1 / 13 - 1)
+    assert copper["margin"] == pytest.approx(0.5)
+    (price,) = [s for s in data["signals"] if s["signal"] == "price check"]
+    assert price["status"] == "holds" and price["date"] == "2021-12-31"
+    assert data["changes"] == []
+
+
+def test_fail_on_broken_exits_4_only_when_broken(world: Path, tmp_path: Path) -> None:
+    # holding: no alert
+    holding = write_pie(tmp_path, PRICED + WORLD + HOLDS)
+    assert (
+        run("thesis", str(holding), "--offline", "--json", "--fail-on", "broken")[0]
+        == 0
+    )
+    assert (
+        run("thesis", str(holding), "--offline", "--json", "--fail-on", "weakening")[0]
+        == 0
+    )
+    # weakening: the price check holds, the indicator fails, 1 of 2
+    weak = write_pie(
+        tmp_path,
+        PRICED + indicator("copper-up", "energy-wins", above=5.5),
+    )
+    code, out = run("thesis", str(weak), "--offline", "--json", "--fail-on", "broken")
+    assert code == 0, out
+    assert json.loads(out)["verdicts"][0]["state"] == "weakening"
+    assert (
+        run("thesis", str(weak), "--offline", "--json", "--fail-on", "weakening")[0]
+        == 4
+    )
+    # broken: the only signal fails
+    broken = write_pie(tmp_path, PRICED + WORLD + FAILS)
+    code, out = run("thesis", str(broken), "--offline", "--json", "--fail-on", "broken")
+    assert code == 4, out
+    data = json.loads(out)
+    assert [v["state"] for v in data["verdicts"]] == ["holding", "broken"]
+    # It held from the plan's start until 2021-08-01, the month it printed 5.
+    assert data["changes"] == [
+        {
+            "claim": "copper-scarce",
+            "date": "2021-08-01",
+            "from": "holding",
+            "to": "broken",
+            "after_6M": None,  # the data end before 2022-02-01
+            "after_12M": None,
+        }
+    ]
+
+
+def test_bad_fail_on_is_exit_2(world: Path, tmp_path: Path) -> None:
+    pie = write_pie(tmp_path, PRICED + WORLD + HOLDS)
+    code, out = run("thesis", str(pie), "--offline", "--fail-on", "worse")
+    assert code == 2
+    assert "--fail-on 'worse'" in out and "weakening, broken" in out
+
+
+def test_missing_series_is_exit_3_naming_it_and_the_command(
+    world: Path, tmp_path: Path
+) -> None:
+    pie = write_pie(tmp_path, PRICED + WORLD + HOLDS.replace("COPPERX", "NOSUCH"))
+    code, out = run("thesis", str(pie), "--offline", "--json")
+    assert code == 3
+    assert "NOSUCH" in out and "piefolio data import" in out
+    assert "piefolio data fetch NOSUCH" in out
+    assert "Traceback" not in out
+
+
+def test_page_and_terminal(world: Path, tmp_path: Path) -> None:
+    pie = write_pie(tmp_path, PRICED + WORLD + FAILS)
+    out_dir = tmp_path / "out"
+    code, out = run("thesis", str(pie), "--offline", "--out", str(out_dir))
+    assert code == 0, out
+    assert "copper-scarce is broken: 1 of 1 signal(s) fail" in out
+    assert "2021-08-01" in out
+    page = (out_dir / "thesis.html").read_text(encoding="utf-8")
+    assert "copper-up" in page and "thesis health" in page
+    assert "cdn.plot.ly" not in page  # plotly bundled, offline
