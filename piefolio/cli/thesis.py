@@ -41,6 +41,8 @@ __all__ = ["EXIT_ALERT", "thesis"]
 #: The exit code of ``--fail-on`` when a claim reached the state named.
 EXIT_ALERT = 4
 _FAIL_ON = ("weakening", "broken")
+# Changes of state the terminal lists; the page and --json hold them all.
+_LAST_CHANGES = 12
 _STYLE = {"holding": "green", "weakening": "yellow", "broken": "bold red"}
 
 
@@ -137,6 +139,10 @@ def _payload(report: ThesisReport) -> dict[str, Any]:
         "signals": _signal_rows(report),
         "stale": report.stale,
         "changes": changes.to_dict("records"),
+        "after_by_state": [
+            {"claim": claim, "to": to, **row}
+            for (claim, to), row in report.after_by_state().to_dict("index").items()
+        ],
         "after": "pie's time-weighted return against the first benchmark's, "
         "(1 + R_pie) / (1 + R_bench) - 1, over the 6 and 12 months after a change",
     }
@@ -193,6 +199,34 @@ def _changes_frame(report: ThesisReport) -> pd.DataFrame:
     )
 
 
+def _summary_frame(report: ThesisReport) -> pd.DataFrame:
+    import pandas as pd
+
+    from piefolio.report.format import percent
+
+    s = report.after_by_state()
+    return pd.DataFrame(
+        {
+            "claim": [claim for claim, _ in s.index],
+            "became": [to for _, to in s.index],
+            "times": s["changes"].astype(int).astype(str).to_numpy(),
+            "mean next 6 months": [percent(x, signed=True) for x in s["mean_6M"]],
+            "of": s["count_6M"].astype(int).astype(str).to_numpy(),
+            "mean next 12 months": [percent(x, signed=True) for x in s["mean_12M"]],
+            "of ": s["count_12M"].astype(int).astype(str).to_numpy(),
+        }
+    )
+
+
+def _print_frame(frame: pd.DataFrame, title: str) -> None:
+    from rich.table import Table
+
+    table = Table(*frame.columns, title=title, title_justify="left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*map(str, row))
+    console().print(table)
+
+
 def _show(report: ThesisReport, folder: Path) -> None:
     from rich.table import Table
 
@@ -219,6 +253,7 @@ def _show(report: ThesisReport, folder: Path) -> None:
     for note in report.stale:
         show.print(styled(f"stale: {note}", "yellow"))
     changes = _changes_frame(report)
+    summary = _summary_frame(report)
     after = (
         f"the pie's time-weighted return against {report.benchmark}'s"
         if report.benchmark
@@ -229,11 +264,21 @@ def _show(report: ThesisReport, folder: Path) -> None:
         "over the next 6 and 12 months (series are dated as their source dates "
         "them, before publication)"
     )
+    summary_caption = (
+        f"Changes of state by claim and the state it became: {after} over the "
+        "next 6 and 12 months, the mean over the changes that have that span "
+        "('of' counts them). Does a state tell what the pie did next?"
+    )
     if len(changes):
-        ctable = Table(*changes.columns, title=caption, title_justify="left")
-        for row in changes.itertuples(index=False):
-            ctable.add_row(*map(str, row))
-        show.print(ctable)
+        _print_frame(summary, summary_caption)
+        shown = changes.tail(_LAST_CHANGES)
+        more = len(changes) - len(shown)
+        title = caption + (
+            f"; the last {len(shown)} of {len(changes)}, all on the page and in --json"
+            if more
+            else ""
+        )
+        _print_frame(shown, title)
     else:
         show.print(f"No claim changed state since the plan's start. ({caption})")
     figures = []
@@ -256,6 +301,7 @@ def _show(report: ThesisReport, folder: Path) -> None:
         f"{name}: thesis health",
         [v.sentence for v in report.verdicts] + [f"stale: {s}" for s in report.stale],
         [("Signals of each claim", signals.set_index("claim")),
+         (summary_caption, summary.set_index("claim")),
          (caption, changes.set_index("claim"))],
         figures,
         folder / "thesis.html",

@@ -3,9 +3,10 @@
 Conventions:
 
 - A signal's history is its failing flag (1.0 fails, 0.0 holds, NaN unread) on
-  its own dates: an indicator on the dates its series printed, the price check
-  once a month, on the month's last trading day (a daily wobble of the relative
-  return around zero is not a change of the thesis).
+  its own dates: a monthly (or rarer) indicator on the dates its series
+  printed; the price check and a daily or weekly indicator once a month, on the
+  month's last date with a reading (a daily wobble around a threshold is not a
+  change of the thesis).
 - A claim's state on a date is :func:`~piefolio.thesis.verdict.state_of` the
   latest reading of each of its signals on or before that date; a signal that
   has not printed yet does not count. The dates are the union of its signals'.
@@ -33,6 +34,7 @@ from piefolio.thesis.verdict import State
 
 __all__ = [
     "AFTER",
+    "after_by_state",
     "claim_states",
     "monthly_readings",
     "relative_after",
@@ -144,3 +146,32 @@ def relative_after(
         with np.errstate(invalid="ignore", divide="ignore"):
             out[i] = (b[0] / a[0]) / (b[1] / a[1]) - 1.0
     return out
+
+
+def after_by_state(changes: pd.DataFrame) -> pd.DataFrame:
+    """Summarise the returns after the changes, by claim and the state entered.
+
+    Does entering a state tell anything about what the pie did next? The mean
+    of each span's return over the changes that have one, and their count.
+
+    Parameters
+    ----------
+    changes : pd.DataFrame
+        Columns ``claim``, ``to`` and ``after_<span>`` for each span of
+        :data:`AFTER` (as :attr:`~piefolio.thesis.verb.ThesisReport.changes`).
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by (claim, to); columns ``changes``, then ``mean_<span>`` and
+        ``count_<span>`` per span. Empty when there are no changes.
+    """
+    columns = ["changes"] + [f"{k}_{s}" for s in AFTER for k in ("mean", "count")]
+    if changes.empty:
+        return pd.DataFrame(columns=columns)
+    groups = changes.groupby(["claim", "to"], sort=True)
+    out = pd.DataFrame({"changes": groups.size()})
+    for span in AFTER:
+        out[f"mean_{span}"] = groups[f"after_{span}"].mean()
+        out[f"count_{span}"] = groups[f"after_{span}"].count()
+    return out[columns]

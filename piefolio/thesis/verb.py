@@ -23,12 +23,20 @@ from piefolio.errors import DataUnavailable
 from piefolio.spec import Claim, Indicator, PieSpec
 from piefolio.thesis.history import (
     AFTER,
+    after_by_state,
     claim_states,
     monthly_readings,
     relative_after,
     state_changes,
 )
-from piefolio.thesis.indicators import change, fails, frequency_of, holds, transform
+from piefolio.thesis.indicators import (
+    PERIODIC,
+    change,
+    fails,
+    frequency_of,
+    holds,
+    transform,
+)
 from piefolio.thesis.verdict import Signal, State, Verdict, verdict_of
 from piefolio.thesis.words import condition_words
 
@@ -250,6 +258,13 @@ class ThesisReport:
         seen = dict.fromkeys(r.series.stale for r in self.readings if r.series.stale)
         return list(seen)  # type: ignore[arg-type]
 
+    def after_by_state(self) -> pd.DataFrame:
+        """Summarise the returns after the changes, by claim and state entered.
+
+        See :func:`~piefolio.thesis.history.after_by_state`.
+        """
+        return after_by_state(self.changes)
+
     def worst(self) -> State:
         """Return the most alarming state of any claim."""
         return max((v.state for v in self.verdicts), key=lambda s: s.level)
@@ -299,7 +314,10 @@ def judge(
         for ind in spec.indicators_of(claim.id):
             reading = by_id[ind.id]
             signals.append(reading.signal())
-            history[ind.id] = reading.failing
+            flags = reading.failing
+            if reading.series.frequency not in PERIODIC:
+                flags = monthly_readings(flags)
+            history[ind.id] = flags
         verdicts.append(verdict_of(claim.id, signals))
         states = claim_states(history)
         if start is not None:

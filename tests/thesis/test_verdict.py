@@ -101,3 +101,25 @@ def test_relative_after_a_date() -> None:
     assert got[0] == pytest.approx(1.01**6 - 1)
     assert np.isnan(got[1])  # ends after the data
     assert np.isnan(got[2])  # starts before it
+
+
+def test_after_by_state_means_over_the_changes_that_have_a_span() -> None:
+    from piefolio.thesis.history import after_by_state
+
+    changes = pd.DataFrame(
+        {
+            "claim": ["a", "a", "a", "b"],
+            "to": ["broken", "holding", "broken", "weakening"],
+            "after_6M": [0.1, 0.2, 0.3, np.nan],
+            "after_12M": [0.4, np.nan, np.nan, np.nan],
+        }
+    )
+    got = after_by_state(changes)
+    # a/broken: (0.1 + 0.3) / 2 over two changes; 12M only the first has one.
+    assert got.loc[("a", "broken"), "changes"] == 2
+    assert got.loc[("a", "broken"), "mean_6M"] == pytest.approx(0.2)
+    assert got.loc[("a", "broken"), "count_12M"] == 1
+    assert got.loc[("a", "broken"), "mean_12M"] == pytest.approx(0.4)
+    assert got.loc[("b", "weakening"), "count_6M"] == 0
+    assert np.isnan(got.loc[("b", "weakening"), "mean_6M"])
+    assert after_by_state(changes.iloc[:0]).empty
