@@ -1,8 +1,8 @@
 """Write a proposal as a new pie file: the user's pie with the proposed weights.
 
-The new file keeps everything else of the spec (plan, benchmarks, claims, the
-``[optimize]`` table) and says in its header how the weights were made. It is
-validated by :func:`~piefolio.spec.parse_pie` before it is written, written
+The new file keeps everything else of the spec (plan, benchmarks, claims and
+indicators, the ``[optimize]`` table) and says in its header how the weights
+were made. It is validated by :func:`~piefolio.spec.parse_pie` before it is written, written
 atomically, and never over the file it came from.
 """
 
@@ -89,9 +89,10 @@ def proposal_toml(spec: PieSpec, proposal: Proposal) -> str:
         if data.get(table):
             lines += ["", f"[{table}]"]
             lines += [f"{_key(k)} = {_inline(v)}" for k, v in data[table].items()]
-    for claim in data.get("claims", ()):
-        lines += ["", "[[claims]]"]
-        lines += [f"{_key(k)} = {_inline(v)}" for k, v in claim.items()]
+    for table in ("claims", "indicators"):
+        for entry in data.get(table, ()):
+            lines += ["", f"[[{table}]]"]
+            lines += [f"{_key(k)} = {_inline(v)}" for k, v in entry.items()]
     text = "\n".join(lines) + "\n"
     try:
         parse_pie(text)

@@ -94,3 +94,21 @@ rebalance = { policy = "threshold", band = 0.05 }
     assert again.pie.thesis.strip() == spec.pie.thesis.strip()
     assert again.pie.slices[0].name == "Copper, silver & rare earths"
     assert again.plan == spec.plan
+
+
+def test_indicators_and_a_claim_without_sides_survive(
+    source: Path, market, tmp_path: Path
+) -> None:
+    with source.open("a") as f:
+        f.write(
+            '\n[[claims]]\nid = "copper-scarce"\n'
+            '\n[[indicators]]\nid = "copper-up"\nclaim = "copper-scarce"\n'
+            'series = "PCOPPUSDM"\ntransform = "yoy"\nbelow = 0.5\n'
+            'means = "weakens"\n'
+        )
+    spec = load_pie(source)
+    out = write_proposal(spec, propose(spec, market), tmp_path / "proposed.toml")
+    new = load_pie(out)
+    assert new.claims == spec.claims
+    assert new.indicators == spec.indicators
+    assert new.indicators[0].below == 0.5 and new.indicators[0].above is None
