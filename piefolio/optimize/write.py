@@ -2,8 +2,8 @@
 
 The new file keeps everything else of the spec (plan, benchmarks, claims and
 indicators, the ``[optimize]`` table) and says in its header how the weights
-were made. It is validated by :func:`~piefolio.spec.parse_pie` before it is written, written
-atomically, and never over the file it came from.
+were made. It is validated by :func:`~piefolio.spec.parse_pie` before it is
+written, written atomically, and never over the file it came from.
 """
 
 from __future__ import annotations
