@@ -120,7 +120,7 @@ def _signal_rows(report: ThesisReport) -> list[dict[str, Any]]:
                     trend_3M=r.trend["3M"],
                     trend_12M=r.trend["12M"],
                     margin=r.margin,
-                    stale=r.series.stale,
+                    stale=r.stale,
                 )
             rows.append(row)
     return rows

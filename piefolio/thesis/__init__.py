@@ -13,7 +13,7 @@ Modules, one concept each:
 from __future__ import annotations
 
 from piefolio.thesis.history import claim_states, relative_after, state_changes
-from piefolio.thesis.indicators import change, frequency_of, holds, transform
+from piefolio.thesis.indicators import change, holds, transform
 from piefolio.thesis.verdict import Signal, State, Verdict, state_of, verdict_of
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "Verdict",
     "change",
     "claim_states",
-    "frequency_of",
     "holds",
     "relative_after",
     "state_changes",

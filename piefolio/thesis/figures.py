@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from piefolio.report._style import GREY, colour, layout
+from piefolio.thesis.indicators import PERIODIC
 from piefolio.thesis.words import condition_words
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def indicator_figure(reading: IndicatorReading, since: pd.Timestamp | None) -> A
         go.Scatter(
             x=values.index,
             y=values.astype("float64"),
-            mode="lines+markers" if reading.series.frequency != "D" else "lines",
+            mode="lines+markers" if reading.series.frequency in PERIODIC else "lines",
             marker={"size": 4},
             name=f"{ind.series} {ind.transform}",
             line={"color": colour(1), "width": 2},

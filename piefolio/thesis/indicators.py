@@ -34,42 +34,17 @@ __all__ = [
     "as_ns",
     "change",
     "fails",
-    "frequency_of",
     "holds",
     "transform",
     "value_back",
 ]
 
-#: Frequencies whose observations are dated once per period (looked back by date).
-PERIODIC = frozenset({"M", "Q", "A"})
+#: Frequencies (:data:`piefolio.data.series.FREQUENCIES`) whose observations
+#: are dated once per period: they look back by exact date.
+PERIODIC = frozenset({"monthly", "quarterly", "semiannual", "annual"})
 #: How far before its target date a daily or weekly look-back may land: a
 #: week of holidays, never a year-old value standing in for a missing one.
-LOOKBACK_SLACK_DAYS = {"D": 7, "W": 14}
-
-
-def frequency_of(values: pd.Series) -> str:
-    """Guess a series' frequency from the spacing of its dates.
-
-    For a series stored without its frequency; a stored frequency wins.
-
-    Parameters
-    ----------
-    values : pd.Series
-        Observations on sorted dates.
-
-    Returns
-    -------
-    str
-        ``"D"`` (median gap up to 4 days), ``"W"`` (10), ``"M"`` (45), ``"Q"``
-        (140), else ``"A"``; ``"D"`` for fewer than two observations.
-    """
-    if len(values) < 2:
-        return "D"
-    gap = float(np.median(np.diff(as_ns(values.index)))) / 86_400e9
-    for code, days in (("D", 4), ("W", 10), ("M", 45), ("Q", 140)):
-        if gap <= days:
-            return code
-    return "A"
+LOOKBACK_SLACK_DAYS = {"daily": 7, "weekly": 14, "biweekly": 21}
 
 
 def as_ns(dates: pd.Index) -> np.ndarray:
@@ -98,7 +73,7 @@ def value_back(values: pd.Series, period: str, frequency: str) -> pd.Series:
     period : str
         ``"12M"``, ``"3M"``, ``"1Y"``...
     frequency : str
-        ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"A"``.
+        One of :data:`piefolio.data.series.FREQUENCIES` (``"monthly"``...).
 
     Returns
     -------
@@ -131,7 +106,7 @@ def transform(
     frequency: str,
     *,
     reference: pd.Series | None = None,
-    reference_frequency: str = "D",
+    reference_frequency: str = "daily",
 ) -> pd.Series:
     """Apply an indicator's transform to its series, on the series' own dates.
 
@@ -142,7 +117,7 @@ def transform(
     rule : Transform
         ``level``, a change over a period, or a change relative to a symbol.
     frequency : str
-        The series' frequency (see :func:`frequency_of`).
+        The series' frequency, as stored (``"monthly"``, ``"daily"``...).
     reference : pd.Series, optional
         The symbol of a relative transform, on its own dates (required then).
     reference_frequency : str

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from piefolio.errors import DataUnavailable
 from piefolio.spec import Claim, Indicator, PieSpec
 from piefolio.thesis.history import (
     AFTER,
@@ -33,7 +32,6 @@ from piefolio.thesis.indicators import (
     PERIODIC,
     change,
     fails,
-    frequency_of,
     holds,
     transform,
 )
@@ -42,6 +40,7 @@ from piefolio.thesis.words import condition_words
 
 if TYPE_CHECKING:
     from piefolio.backtest import Backtest
+    from piefolio.data.series import StoredSeries
     from piefolio.data.store import Store
     from piefolio.scenarios.claims import ClaimCheck
 
@@ -50,9 +49,9 @@ __all__ = [
     "TRENDS",
     "IndicatorReading",
     "SeriesReader",
-    "StoredSeries",
     "ThesisReport",
     "judge",
+    "stale_words",
     "store_reader",
     "thesis",
 ]
@@ -63,65 +62,33 @@ PRICE_CHECK = "price check"
 TRENDS = ("3M", "12M")
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds a Series
-class StoredSeries:
-    """One stored series as an indicator reads it.
-
-    Attributes
-    ----------
-    symbol : str
-        The series id (``PCOPPUSDM``) or a ticker.
-    values : pd.Series
-        Observations on the series' own dates, sorted, no NaN.
-    frequency : str
-        ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"A"``.
-    stale : str or None
-        A sentence when the series has not printed for longer than its
-        frequency allows, else None.
-    """
-
-    symbol: str
-    values: pd.Series
-    frequency: str
-    stale: str | None = None
-
-
 #: Reads one stored series by id; raises DataUnavailable when it is absent.
-SeriesReader = Callable[[str], StoredSeries]
-
-
-def _missing(symbol: str) -> DataUnavailable:
-    return DataUnavailable(
-        f"no stored series {symbol}: import it with `piefolio data import FILE` "
-        "(the shared macro files, or a FRED DATE,VALUE download) or fetch it "
-        f"with `piefolio data fetch {symbol}`"
-    )
+SeriesReader = Callable[[str], "StoredSeries"]
 
 
 def store_reader(store: Store | None = None) -> SeriesReader:
-    """Read series from the price store: a series' closes on its own dates.
+    """Read series from the store, each on its own dates (see ``read_series``).
 
-    The frequency is guessed from the dates (see
-    :func:`~piefolio.thesis.indicators.frequency_of`); a ticker reads its
-    total-return (adjusted) closes.
+    A ticker reads its total-return (adjusted) closes; a missing series raises
+    DataUnavailable naming the ``data import`` / ``data fetch`` that brings it.
     """
+    from piefolio.data.series import read_series
     from piefolio.data.store import Store
 
     source = store or Store()
+    return lambda symbol: read_series(source, symbol)
 
-    def read(symbol: str) -> StoredSeries:
-        rows = source.read([symbol])
-        if rows.empty:
-            raise _missing(symbol)
-        column = rows["adj_close"].where(rows["adj_close"].notna(), rows["close"])
-        values = pd.Series(
-            column.to_numpy(np.float64), index=pd.DatetimeIndex(rows["date"])
-        ).dropna()
-        if values.empty:
-            raise _missing(symbol)
-        return StoredSeries(symbol, values, frequency_of(values))
 
-    return read
+def stale_words(series: StoredSeries, as_of: dt.date) -> str | None:
+    """Say that ``series`` is stale on ``as_of``, or return None when it is not."""
+    if not series.is_stale(as_of):
+        return None
+    return (
+        f"{series.id} last printed {series.last_date.isoformat()}, "
+        f"{(as_of - series.last_date).days} days before {as_of.isoformat()}: "
+        f"longer than a {series.frequency} series may go "
+        f"({series.stale_after().days} days)"
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds Series
@@ -139,6 +106,9 @@ class IndicatorReading:
         1.0 where the signal fails, 0.0 where it does not, NaN unread; same dates.
     trend : dict[str, float]
         The series' own change over each of :data:`TRENDS` to its latest date.
+    stale : str or None
+        A sentence when the series has not printed for longer than its
+        frequency allows (see :func:`stale_words`), else None.
     """
 
     indicator: Indicator
@@ -146,6 +116,7 @@ class IndicatorReading:
     values: pd.Series
     failing: pd.Series
     trend: dict[str, float]
+    stale: str | None = None
 
     @property
     def latest_date(self) -> dt.date | None:
@@ -183,7 +154,11 @@ class IndicatorReading:
 
 
 def read_indicator(
-    indicator: Indicator, read: SeriesReader, *, cache: dict[str, StoredSeries]
+    indicator: Indicator,
+    read: SeriesReader,
+    *,
+    cache: dict[str, StoredSeries],
+    as_of: dt.date,
 ) -> IndicatorReading:
     """Read one indicator's series (and reference), transform and test it."""
 
@@ -200,14 +175,15 @@ def read_indicator(
         rule,
         series.frequency,
         reference=None if reference is None else reference.values,
-        reference_frequency="D" if reference is None else reference.frequency,
+        reference_frequency="daily" if reference is None else reference.frequency,
     )
     failing = fails(holds(values, indicator), indicator.means)
     trend = {
         span: float(change(series.values, span, series.frequency).iloc[-1])
         for span in TRENDS
     }
-    return IndicatorReading(indicator, series, values, failing, trend)
+    stale = stale_words(series, as_of)
+    return IndicatorReading(indicator, series, values, failing, trend, stale)
 
 
 def _price_signal(claim: Claim, check: ClaimCheck) -> Signal:
@@ -255,8 +231,7 @@ class ThesisReport:
     @property
     def stale(self) -> list[str]:
         """One sentence per stale series an indicator reads."""
-        seen = dict.fromkeys(r.series.stale for r in self.readings if r.series.stale)
-        return list(seen)  # type: ignore[arg-type]
+        return list(dict.fromkeys(r.stale for r in self.readings if r.stale))
 
     def after_by_state(self) -> pd.DataFrame:
         """Summarise the returns after the changes, by claim and state entered.
@@ -342,6 +317,8 @@ def thesis(
     spec: PieSpec,
     bt: Backtest,
     read: SeriesReader,
+    *,
+    as_of: dt.date | None = None,
 ) -> ThesisReport:
     """Judge every claim of ``spec`` today and through the backtest's span.
 
@@ -354,6 +331,8 @@ def thesis(
         its prices, the history's returns on its unit values.
     read : SeriesReader
         Where the indicators' series come from (see :func:`store_reader`).
+    as_of : date, optional
+        The day staleness is judged on (default today).
 
     Returns
     -------
@@ -368,7 +347,10 @@ def thesis(
     from piefolio.scenarios.claims import check_claims
 
     cache: dict[str, StoredSeries] = {}
-    readings = tuple(read_indicator(ind, read, cache=cache) for ind in spec.indicators)
+    today = as_of or dt.date.today()
+    readings = tuple(
+        read_indicator(ind, read, cache=cache, as_of=today) for ind in spec.indicators
+    )
     checks = (
         {c.claim.id: c for c in check_claims(spec, bt.frame)}
         if any(c.has_price_check for c in spec.claims)

@@ -44,9 +44,14 @@ def grow(rate: float) -> np.ndarray:
     return 100.0 * (1.0 + rate) ** years
 
 
-def series(symbol: str, dates: pd.DatetimeIndex, values: np.ndarray) -> RawSeries:
+def series(
+    symbol: str,
+    dates: pd.DatetimeIndex,
+    values: np.ndarray,
+    frequency: str | None = None,
+) -> RawSeries:
     frame = make_frame(dates, close=values, adj_close=values)
-    return RawSeries(symbol, frame, "USD", "test")
+    return RawSeries(symbol, frame, "USD", "test", frequency=frequency)
 
 
 @pytest.fixture
@@ -61,7 +66,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             series("CVX", DAYS, grow(0.4)),
             series("XOM", DAYS, grow(0.4)),
             series("SPY", DAYS, grow(0.1)),
-            series("COPPERX", MONTHS, COPPER.to_numpy()),
+            series("COPPERX", MONTHS, COPPER.to_numpy(), "monthly"),
         ]
     )
     return home

@@ -37,7 +37,7 @@ def test_json_holds_every_signal_with_its_latest_value_and_date(
     (copper,) = [s for s in data["signals"] if s["signal"] == "copper-up"]
     assert copper["date"] == "2021-12-01"
     assert copper["value"] == 1.0 and copper["level"] == 1.0
-    assert copper["frequency"] == "M"
+    assert copper["frequency"] == "monthly"
     # 3 months back is 2021-09-01's 4.0: 1 / 4 - 1; 12 months back 13.0.
     assert copper["trend_3M"] == pytest.approx(-0.75)
     assert copper["trend_12M"] == pytest.approx(1 / 13 - 1)
@@ -45,6 +45,9 @@ def test_json_holds_every_signal_with_its_latest_value_and_date(
     (price,) = [s for s in data["signals"] if s["signal"] == "price check"]
     assert price["status"] == "holds" and price["date"] == "2021-12-31"
     assert data["changes"] == []
+    # The hand-made data end in 2021: today COPPERX is long stale.
+    assert data["stale"][0].startswith("COPPERX last printed 2021-12-01")
+    assert copper["stale"] == data["stale"][0]
 
 
 def test_fail_on_broken_exits_4_only_when_broken(world: Path, tmp_path: Path) -> None:

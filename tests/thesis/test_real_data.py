@@ -13,34 +13,22 @@ from piefolio.cli import app
 
 from ..conftest import REPO
 
-MACRO = REPO.parent / "shared" / "data" / "macro"
 EXAMPLE = REPO / "examples" / "ai-energy-2026.toml"
 
 
 @pytest.fixture(scope="module")
-def macro_home(shared_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def macro_home(
+    shared_home: Path, shared_macro_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """The shared prices' home plus the shared macro series, in a copy of its own."""
-    import pandas as pd
-
     from piefolio.data import read_prices_file
     from piefolio.data.store import Store
 
-    files = [MACRO / "fred_macro_monthly.csv", MACRO / "fred_macro_daily.csv"]
-    if not all(f.is_file() for f in files):
-        pytest.skip(
-            f"shared macro data not found at {MACRO} (../shared next to the repo)"
-        )
     home = tmp_path_factory.mktemp("macro-home")
     shutil.copy(shared_home / "store.duckdb", home / "store.duckdb")
     store = Store(home / "store.duckdb")
-    for file in files:
-        # Every series an indicator of the example reads.
-        wanted = sorted(set(pd.read_csv(file, usecols=["series"])["series"]))
-        store.write(
-            read_prices_file(
-                file, only=[s for s in wanted if s != "C30_PRIVATE_DATA_CENTER_SAAR"]
-            )
-        )
+    for name in ("fred_macro_monthly.csv", "fred_macro_daily.csv"):
+        store.write(read_prices_file(shared_macro_dir / name))
     return home
 
 
@@ -64,3 +52,7 @@ def test_thesis_on_the_example_runs_offline_with_every_indicator_read(
         assert s["date"] is not None and s["value"] is not None, s
     assert {v["state"] for v in data["verdicts"]} <= {"holding", "weakening", "broken"}
     assert len(data["verdicts"]) == len(spec.claims)
+    # IPG2211S's last copy ends 2025-08-01: stale on any day after 2025-11-09.
+    assert any(
+        note.startswith("IPG2211S last printed 2025-08-01") for note in data["stale"]
+    )

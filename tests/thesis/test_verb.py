@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,28 +10,30 @@ import pytest
 from piefolio.backtest import backtest
 from piefolio.data.store import Store
 from piefolio.spec import load_pie
-from piefolio.thesis.verb import SeriesReader, StoredSeries, store_reader, thesis
+from piefolio.thesis.verb import store_reader, thesis
 from piefolio.thesis.verdict import State
 
 from .conftest import PRICED, WORLD, indicator, write_pie
 
 
 def test_a_stale_series_is_reported(world: Path, tmp_path: Path) -> None:
+    # COPPERX (monthly) last printed 2021-12-01; a monthly series is stale
+    # after 100 days without a print (data.series.STALE_AFTER): on 2022-03-11
+    # (100 days) it is not, on 2022-03-12 (101 days) it is.
     spec = load_pie(
         write_pie(tmp_path, PRICED + WORLD + indicator("c", "copper-scarce", above=0.5))
     )
     store = Store(world / "store.duckdb")
-    plain = store_reader(store)
-
-    def stale(symbol: str) -> StoredSeries:
-        found = plain(symbol)
-        return dataclasses.replace(found, stale=f"{symbol} last printed 2021-12-01")
-
-    reader: SeriesReader = stale
-    report = thesis(spec, backtest(spec, store=store, offline=True), reader)
-    assert report.stale == ["COPPERX last printed 2021-12-01"]
-    fresh = thesis(spec, backtest(spec, store=store, offline=True), plain)
+    bt = backtest(spec, store=store, offline=True)
+    read = store_reader(store)
+    fresh = thesis(spec, bt, read, as_of=dt.date(2022, 3, 11))
     assert fresh.stale == []
+    stale = thesis(spec, bt, read, as_of=dt.date(2022, 3, 12))
+    assert stale.stale == [
+        "COPPERX last printed 2021-12-01, 101 days before 2022-03-12: longer than "
+        "a monthly series may go (100 days)"
+    ]
+    assert stale.readings[0].stale == stale.stale[0]
 
 
 def test_history_and_relative_series(world: Path, tmp_path: Path) -> None:

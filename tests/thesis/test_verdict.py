@@ -60,7 +60,7 @@ def test_threshold_crossed_on_a_known_month_is_broken_from_that_month() -> None:
         index=pd.date_range("2020-01-01", periods=10, freq="MS"),
     )
     ind = Indicator(id="x", claim="c", series="S", above=5.5)
-    flags = fails(holds(transform(values, ind.rule, "M"), ind), ind.means)
+    flags = fails(holds(transform(values, ind.rule, "monthly"), ind), ind.means)
     states = claim_states({"x": flags})
     assert states.index.equals(values.index)  # one state a month, no daily rows
     assert (states[:"2020-05-01"] == "holding").all()
