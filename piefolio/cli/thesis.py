@@ -43,6 +43,8 @@ EXIT_ALERT = 4
 _FAIL_ON = ("weakening", "broken")
 # Changes of state the terminal lists; the page and --json hold them all.
 _LAST_CHANGES = 12
+# Every change of state, beside the page.
+_CHANGES_CSV = "thesis-changes.csv"
 _STYLE = {"holding": "green", "weakening": "yellow", "broken": "bold red"}
 
 
@@ -230,8 +232,13 @@ def _print_frame(frame: pd.DataFrame, title: str) -> None:
 def _show(report: ThesisReport, folder: Path) -> None:
     from rich.table import Table
 
+    from piefolio._atomic import atomic_text
     from piefolio.report import write_page
-    from piefolio.thesis.figures import indicator_figure, relative_figure
+    from piefolio.thesis.figures import (
+        indicator_figure,
+        relative_figure,
+        states_figure,
+    )
 
     name = report.spec.pie.name
     show = console()
@@ -289,6 +296,15 @@ def _show(report: ThesisReport, folder: Path) -> None:
                 relative_figure(report.relative, name, report.benchmark),
             )
         )
+    if any(not s.empty for s in report.states.values()):
+        figures.append(
+            (
+                "Each claim's state on every date one of its signals printed, "
+                "since the plan's start; the dates it changed and the pie's "
+                f"return after them are in {_CHANGES_CSV}",
+                states_figure(report.states),
+            )
+        )
     since = report.relative.index[0] if report.relative is not None else None
     for r in report.readings:
         figures.append(
@@ -297,13 +313,21 @@ def _show(report: ThesisReport, folder: Path) -> None:
                 indicator_figure(r, since),
             )
         )
+    recent = changes.tail(_LAST_CHANGES)
+    listed = (
+        f"{caption}; the last {len(recent)} of {len(changes)}, all in {_CHANGES_CSV}"
+    )
     page = write_page(
         f"{name}: thesis health",
-        [v.sentence for v in report.verdicts] + [f"stale: {s}" for s in report.stale],
+        [v.sentence for v in report.verdicts],
         [("Signals of each claim", signals.set_index("claim")),
          (summary_caption, summary.set_index("claim")),
-         (caption, changes.set_index("claim"))],
+         (listed, recent.set_index("claim"))],
         figures,
         folder / "thesis.html",
+        notes=[f"stale: {s}" for s in report.stale],
     )  # fmt: skip
-    show.print(line("Wrote ", (page, "bold")))
+    # Numbers as fractions for a spreadsheet; the page shows them formatted.
+    raw = report.changes.assign(date=[d.date() for d in report.changes["date"]])
+    atomic_text(folder / _CHANGES_CSV, raw.to_csv(index=False))
+    show.print(line("Wrote ", (page, "bold"), " and ", (_CHANGES_CSV, "bold")))

@@ -21,10 +21,13 @@ from piefolio.thesis.words import condition_words
 if TYPE_CHECKING:
     from piefolio.thesis.verb import IndicatorReading
 
-__all__ = ["held_spans", "indicator_figure", "relative_figure"]
+__all__ = ["held_spans", "indicator_figure", "relative_figure", "states_figure"]
 
 # Shading of the periods an indicator's condition held.
 _HELD = "rgba(0, 158, 115, 0.15)"
+# A claim's states in growing alarm, and their colours (Okabe-Ito).
+_STATES = ("unknown", "holding", "weakening", "broken")
+_STATE_COLOURS = ("#d9d9d9", "#009E73", "#E69F00", "#D55E00")
 
 
 def held_spans(held: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -120,3 +123,48 @@ def indicator_figure(reading: IndicatorReading, since: pd.Timestamp | None) -> A
         fig.update_yaxes(tickformat=".0%")
     title = f"{ind.id}: {condition_words(ind)} ({ind.means} {ind.claim})"
     return layout(fig, title, height=360)
+
+
+def states_figure(states: dict[str, pd.Series]) -> Any:
+    """Draw each claim's state through time, one row per claim.
+
+    Parameters
+    ----------
+    states : dict[str, pd.Series]
+        Claim id -> its state (``"holding"``...) on each date of its history; a
+        state lasts until the claim's next date.
+    """
+    claims = [c for c, s in states.items() if not s.empty]
+    dates = pd.DatetimeIndex(sorted(set().union(*(states[c].index for c in claims))))
+    codes = {state: i for i, state in enumerate(_STATES)}
+    z = [
+        [codes[v] if isinstance(v, str) else None
+         for v in states[c].reindex(dates, method="ffill").tolist()]
+        for c in claims
+    ]  # fmt: skip
+    n = len(_STATES)
+    scale = [
+        [edge, colour_]
+        for i, colour_ in enumerate(_STATE_COLOURS)
+        for edge in (i / n, (i + 1) / n)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            x=dates,
+            y=claims,
+            z=z,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            colorbar={
+                "tickvals": list(range(n)),
+                "ticktext": list(_STATES),
+                "title": "state",
+            },
+            hovertemplate="%{y}<br>%{x|%Y-%m-%d}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return layout(
+        fig, "Each claim's state through history", height=120 + 40 * len(claims)
+    )

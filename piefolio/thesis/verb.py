@@ -218,6 +218,9 @@ class ThesisReport:
         ``date``, ``from``, ``to``, then the pie's return against the benchmark
         over each span of :data:`~piefolio.thesis.history.AFTER` (``after_6M``,
         ``after_12M``; NaN where the data ends first).
+    states : dict[str, pd.Series]
+        Claim id -> its state on each date of its history since the plan's start
+        (see :func:`~piefolio.thesis.history.claim_states`).
     """
 
     spec: PieSpec
@@ -227,6 +230,7 @@ class ThesisReport:
     relative: pd.Series | None
     benchmark: str | None
     changes: pd.DataFrame
+    states: dict[str, pd.Series]
 
     @property
     def stale(self) -> list[str]:
@@ -254,7 +258,7 @@ def judge(
     readings: tuple[IndicatorReading, ...],
     checks: dict[str, ClaimCheck],
     unit_values: pd.DataFrame | None,
-) -> tuple[tuple[Verdict, ...], pd.DataFrame]:
+) -> tuple[tuple[Verdict, ...], pd.DataFrame, dict[str, pd.Series]]:
     """Judge each claim today and list the changes of its state.
 
     Parameters
@@ -270,13 +274,14 @@ def judge(
 
     Returns
     -------
-    tuple of Verdict, pd.DataFrame
-        The verdicts in the spec's order; the changes (see
-        :attr:`ThesisReport.changes`).
+    tuple of Verdict, pd.DataFrame, dict
+        The verdicts in the spec's order; the changes and each claim's states
+        (see :attr:`ThesisReport.changes` and :attr:`ThesisReport.states`).
     """
     by_id = {r.indicator.id: r for r in readings}
     verdicts = []
     rows = []
+    history_of: dict[str, pd.Series] = {}
     start = None if unit_values is None or unit_values.empty else unit_values.index[0]
     for claim in spec.claims:
         signals: list[Signal] = []
@@ -301,6 +306,7 @@ def judge(
         found = state_changes(states)
         found.insert(0, "claim", claim.id)
         rows.append(found)
+        history_of[claim.id] = states
     changes = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if changes.empty:
         changes = pd.DataFrame(columns=["claim", "date", "from", "to"])
@@ -310,7 +316,8 @@ def judge(
             if unit_values is not None and len(changes)
             else np.full(len(changes), np.nan)
         )
-    return tuple(verdicts), changes.sort_values(["date", "claim"], ignore_index=True)
+    changes = changes.sort_values(["date", "claim"], ignore_index=True)
+    return tuple(verdicts), changes, history_of
 
 
 def thesis(
@@ -363,5 +370,7 @@ def thesis(
     if pair is not None:
         grown = pair / pair.iloc[0]
         relative = (grown.iloc[:, 0] / grown.iloc[:, 1] - 1.0).rename("relative")
-    verdicts, changes = judge(spec, readings, checks, pair)
-    return ThesisReport(spec, verdicts, readings, checks, relative, benchmark, changes)
+    verdicts, changes, states = judge(spec, readings, checks, pair)
+    return ThesisReport(
+        spec, verdicts, readings, checks, relative, benchmark, changes, states
+    )

@@ -120,3 +120,11 @@ def test_page_and_terminal(world: Path, tmp_path: Path) -> None:
     page = (out_dir / "thesis.html").read_text(encoding="utf-8")
     assert "copper-up" in page and "thesis health" in page
     assert "cdn.plot.ly" not in page  # plotly bundled, offline
+    # The pie against its benchmark, the states, then one chart per indicator.
+    assert page.count('class="plotly-graph-div"') == 3
+    assert page.index("against S&amp;P 500") < page.index("copper-up: COPPERX level")
+    rows = (out_dir / "thesis-changes.csv").read_text(encoding="utf-8").splitlines()
+    assert rows == [
+        "claim,date,from,to,after_6M,after_12M",
+        "copper-scarce,2021-08-01,holding,broken,,",
+    ]

@@ -123,3 +123,16 @@ def test_after_by_state_means_over_the_changes_that_have_a_span() -> None:
     assert got.loc[("b", "weakening"), "count_6M"] == 0
     assert np.isnan(got.loc[("b", "weakening"), "mean_6M"])
     assert after_by_state(changes.iloc[:0]).empty
+
+
+def test_held_spans_run_to_the_next_observation() -> None:
+    from piefolio.thesis.figures import held_spans
+
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS")
+    held = pd.Series([1.0, 1.0, 0.0, np.nan, 1.0, 1.0], index=dates)
+    # Jan-Feb held: shaded to March's print; May-Jun held: to June, the end.
+    assert held_spans(held) == [
+        (dates[0], dates[2]),
+        (dates[4], dates[5]),
+    ]
+    assert held_spans(held.iloc[2:4]) == []
