@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from piefolio.errors import SpecError
 from piefolio.spec import Claim, Indicator, PieSpec
 from piefolio.thesis.history import (
     AFTER,
@@ -347,12 +348,20 @@ def thesis(
 
     Raises
     ------
+    SpecError
+        The spec has no claims.
     DataUnavailable
         A series an indicator reads is not stored (the message names it and the
         command that would bring it).
     """
     from piefolio.scenarios.claims import check_claims
 
+    if not spec.claims:
+        where = spec.source or "the pie"
+        raise SpecError(
+            f"{where}: no [[claims]] to judge; add one with 'long' and 'short', or "
+            "one named by an [[indicators]] entry"
+        )
     cache: dict[str, StoredSeries] = {}
     today = as_of or dt.date.today()
     readings = tuple(

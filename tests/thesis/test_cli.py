@@ -128,3 +128,18 @@ def test_page_and_terminal(world: Path, tmp_path: Path) -> None:
         "claim,date,from,to,after_6M,after_12M",
         "copper-scarce,2021-08-01,holding,broken,,",
     ]
+
+
+def test_price_checks_only_and_no_claims(world: Path, tmp_path: Path) -> None:
+    only_prices = write_pie(tmp_path, PRICED)
+    code, out = run("thesis", str(only_prices), "--offline", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert [(v["claim"], v["state"]) for v in data["verdicts"]] == [
+        ("energy-wins", "holding")
+    ]
+    assert data["stale"] == []
+    none = write_pie(tmp_path, "")
+    code, out = run("thesis", str(none), "--offline", "--json")
+    assert code == 2
+    assert "no [[claims]] to judge" in out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from piefolio.spec import Indicator
 from piefolio.thesis import (
@@ -136,3 +138,14 @@ def test_held_spans_run_to_the_next_observation() -> None:
         (dates[4], dates[5]),
     ]
     assert held_spans(held.iloc[2:4]) == []
+
+
+@given(st.lists(st.sampled_from([0.0, 1.0, np.nan]), min_size=1, max_size=6))
+def test_claim_states_on_one_date_is_state_of(flags: list[float]) -> None:
+    # One date, one reading per signal: the history's state is today's rule.
+    day = pd.DatetimeIndex(["2020-01-01"])
+    states = claim_states(
+        {f"s{i}": pd.Series([f], index=day) for i, f in enumerate(flags)}
+    )
+    failing = [None if np.isnan(f) else bool(f) for f in flags]
+    assert states.iloc[0] == state_of(failing).value
