@@ -199,6 +199,33 @@ def test_half_spread_is_paid_on_the_first_buy() -> None:
     np.testing.assert_allclose(r.shares.iloc[0], [v_prime / 2 / 10, v_prime / 2 / 20])
 
 
+def test_a_withdrawal_under_deposits_sells_the_overweight_slice_net_of_fees() -> None:
+    prices = frame("2024-01-31", A=[10, 12, 12], B=[10, 10, 10])
+    fees = Fees(commission_pct=1.0, commission_fixed=1.0, min_order=0.0)
+    r = simulate(
+        prices,
+        {"A": 0.5, "B": 0.5},
+        plan(
+            start=dt.date(2024, 1, 31),
+            initial=1010.0,
+            withdrawals=Flow(amount=50.0, every="month", day=1),
+            rebalance="deposits",
+            fees=fees,
+        ),
+    )
+    # Day 0: 1.01 V' + 2 = 1010 -> V' = 1008 / 1.01, half in each slice.
+    half = 1008 / 1.01 / 2
+    # 1 Feb: A = 1.2 half is the overweight one; only A is sold, and the sale s
+    # nets the 50 after its fees: 0.99 s - 1 = 50 -> s = 51 / 0.99.
+    sale = 51 / 0.99
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    assert list(feb["symbol"]) == ["A"]
+    np.testing.assert_allclose(feb["value"], [-sale], rtol=1e-9)
+    np.testing.assert_allclose(feb["fee"], [0.01 * sale + 1], rtol=1e-9)
+    assert r.withdrawn == pytest.approx(50.0, rel=1e-12)
+    assert r.nav.loc["2024-02-01"] == pytest.approx(1.2 * half - sale + half, rel=1e-9)
+
+
 def test_rebalance_fee_solve_on_a_two_sided_trade() -> None:
     prices = frame("2024-01-31", A=[10, 12], B=[10, 10])
     fees = Fees(commission_pct=1.0, min_order=0.0)

@@ -114,6 +114,33 @@ def test_goal_probability_and_progress() -> None:
     assert row["xirr_p50"] == pytest.approx(np.nanmedian(res.xirr[:, 0]))
 
 
+@dataclass(frozen=True)
+class PerPath:
+    """Path ``i`` returns ``daily[i % len(daily)]`` every day, for one asset."""
+
+    daily: tuple[float, ...]
+
+    def sample(self, rng: np.random.Generator, paths: int, steps: int) -> np.ndarray:
+        rates = np.resize(np.array(self.daily), paths)
+        return np.broadcast_to(rates[:, None, None], (paths, steps, 1)).copy()
+
+
+def test_goal_probability_is_the_share_of_paths_that_reach_it() -> None:
+    # Flat paths end with exactly what went in, 1,000 + 11 x 100 = 2,100;
+    # growing paths with more. Half the four paths are flat.
+    def p_goal(goal: float) -> float:
+        res = monte_carlo(
+            PerPath((0.0, 0.001)), ["A"], {"pie": {"A": 1.0}}, PLAN,
+            start=START, years=1.0, paths=4, seed=0, goal=goal,
+        )  # fmt: skip
+        np.testing.assert_allclose(np.sort(res.final[:, 0])[:2], 2100.0)
+        return float(res.summary().loc["pie", "p_goal"])
+
+    assert p_goal(2100.0) == 1.0  # reaching the goal exactly counts
+    assert p_goal(2100.5) == 0.5
+    assert p_goal(1e9) == 0.0
+
+
 def test_withdrawals_larger_than_the_pie_run_out() -> None:
     plan = Plan.model_validate(
         {

@@ -130,7 +130,10 @@ def test_noise_variants_do_not_pass_as_skill(tmp_path: Path) -> None:
     sel = honest_selection(res, prices, sample=100, seed=0)
     assert sel.trials == 301
     assert sel.deflated_sharpe < 0.95
-    assert sel.pbo is not None and 0.0 <= sel.pbo.pbo <= 1.0
+    # Noise has no best weighting: the in-sample winner lands below the
+    # out-of-sample median about half the time (PBO ~ 0.5, never near 0 as it
+    # is for a variant that truly dominates; see test_selection.py).
+    assert sel.pbo is not None and 0.2 <= sel.pbo.pbo <= 0.8
     assert set(sel.walk_forward) == {
         "in_sample_sharpe", "out_of_sample_sharpe", "out_of_sample_percentile",
         "median_out_of_sample_sharpe",

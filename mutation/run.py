@@ -1,0 +1,140 @@
+"""Mutation-test one module of piefolio with mutmut, against its own tests.
+
+Usage (from the repository root, with the ``mutation`` extra installed)::
+
+    python mutation/run.py piefolio/ledger.py          # one module
+    python mutation/run.py --list                      # the configured modules
+
+The modules and the tests that guard each one are in ``pyproject.toml``
+(``[tool.piefolio.mutation.targets]``); mutmut's own settings are in
+``[tool.mutmut]``. The run happens in a copy of the files git tracks (or would)
+under ``.mutation/<module>/`` (git-ignored), so the working tree is never
+touched and a second run resumes where the first stopped. Numba kernels are
+run as Python (``NUMBA_DISABLE_JIT=1``, with a cache folder of the run's own):
+a stale compiled kernel can never hide a mutation.
+
+The score printed counts killed (and timed-out) mutants over all mutants that
+were tested, less those listed as equivalent in ``mutation/equivalent.md``
+(a line ``- `MUTANT-NAME`: reason``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WORK = REPO / ".mutation"
+EQUIVALENT = REPO / "mutation" / "equivalent.md"
+
+
+def _config() -> tuple[dict[str, object], dict[str, list[str]]]:
+    data = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    mutmut = dict(data["tool"]["mutmut"])
+    targets = data["tool"]["piefolio"]["mutation"]["targets"]
+    return mutmut, {str(k): list(v) for k, v in targets.items()}
+
+
+def _toml_section(values: dict[str, object]) -> str:
+    # Strings, lists of strings, numbers and booleans: JSON spells them as TOML.
+    lines = ["[tool.mutmut]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _prepare(module: str, tests: list[str], mutmut: dict[str, object]) -> Path:
+    scratch = WORK / module.replace("/", "_").removesuffix(".py")
+    scratch.mkdir(parents=True, exist_ok=True)
+    tracked = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, tracked):
+        src, dst = REPO / name, scratch / name
+        if not src.is_file():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            shutil.copy2(src, dst)
+    # The real-data fixtures look for ../shared next to the tests' repository:
+    # mutmut runs them from <scratch>/mutants, so <scratch>/shared is that.
+    shared = REPO.parent / "shared"
+    link = scratch / "shared"
+    if shared.is_dir() and not link.exists():
+        link.symlink_to(shared)
+    text = (scratch / "pyproject.toml").read_text("utf-8")
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+    values = dict(mutmut, only_mutate=[module])
+    values["pytest_add_cli_args_test_selection"] = tests
+    (scratch / "pyproject.toml").write_text(text + "\n" + _toml_section(values))
+    return scratch
+
+
+def _equivalent() -> set[str]:
+    if not EQUIVALENT.is_file():
+        return set()
+    return set(re.findall(r"^- `([^`]+)`", EQUIVALENT.read_text("utf-8"), re.M))
+
+
+def main() -> int:
+    """Run one module's mutants and print its score and survivors."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("module", nargs="?", help="e.g. piefolio/ledger.py")
+    parser.add_argument("--list", action="store_true", help="list the modules")
+    parser.add_argument("--max-children", type=int, default=1)
+    args = parser.parse_args()
+    mutmut, targets = _config()
+    if args.list or not args.module:
+        for module, tests in targets.items():
+            print(module, " ".join(tests))
+        return 0
+    if args.module not in targets:
+        print(
+            f"{args.module}: not in [tool.piefolio.mutation.targets]", file=sys.stderr
+        )
+        return 2
+    scratch = _prepare(args.module, targets[args.module], mutmut)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(NUMBA_DISABLE_JIT="1", NUMBA_CACHE_DIR=str(scratch / "numba-cache"))
+    run = [sys.executable, "-m", "mutmut", "run", "--max-children"]
+    done = subprocess.run([*run, str(args.max_children)], cwd=scratch, env=env)
+    if done.returncode != 0:
+        print(f"mutmut run failed (exit {done.returncode})", file=sys.stderr)
+        return done.returncode
+    listed = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=scratch, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    status = dict(
+        line.strip().rsplit(": ", 1) for line in listed.splitlines() if ": " in line
+    )
+    equivalent = _equivalent()
+    tested = {k: v for k, v in status.items() if v not in ("skipped", "not checked")}
+    killed = [k for k, v in tested.items() if v in ("killed", "timeout")]
+    alive = sorted(k for k in tested if k not in killed)
+    real = [k for k in alive if k not in equivalent]
+    counted = len(tested) - (len(alive) - len(real))
+    score = 100.0 * len(killed) / counted if counted else float("nan")
+    print(f"\n{args.module}: {len(tested)} mutants, {len(killed)} killed, "
+          f"{len(alive) - len(real)} equivalent, {len(real)} surviving: "
+          f"{score:.1f} % of the non-equivalent ones killed")  # fmt: skip
+    for name in real:
+        print(f"  survived: {name} ({tested[name]})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
