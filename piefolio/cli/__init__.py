@@ -18,6 +18,7 @@ from piefolio.cli import (
     pie,
     run,
     scenarios,
+    serve,
     sweep,
     thesis,
 )
@@ -27,7 +28,7 @@ from piefolio.errors import PiefolioError
 __all__ = ["app", "main"]
 
 # Registered on import.
-_COMMANDS = (account, data, optimize, pie, run, scenarios, sweep, thesis)
+_COMMANDS = (account, data, optimize, pie, run, scenarios, serve, sweep, thesis)
 
 
 def main() -> None:

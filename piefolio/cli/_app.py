@@ -12,8 +12,10 @@ from __future__ import annotations
 import functools
 import logging
 import unicodedata
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -49,6 +51,7 @@ __all__ = [
     "plain",
     "print_error",
     "progress",
+    "redirected",
     "report_folder",
     "slug",
     "styled",
@@ -108,13 +111,16 @@ class _PlainConsole(Console):
     :func:`line`, never by markup.
     """
 
-    def __init__(self, *, stderr: bool = False, soft_wrap: bool = False) -> None:
+    def __init__(
+        self, *, stderr: bool = False, soft_wrap: bool = False, **options: Any
+    ) -> None:
         super().__init__(
             stderr=stderr,
             markup=False,
             emoji=False,
             highlight=False,
             soft_wrap=soft_wrap,
+            **options,
         )
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
@@ -152,8 +158,39 @@ def line(*parts: object | tuple[object, str]) -> Text:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Redirect:
+    out: Console
+    err: Console
+    progress: Callable[[], Progress]
+
+
+#: Where this thread's commands print, when not to the terminal (the web app).
+_REDIRECT: ContextVar[_Redirect | None] = ContextVar("piefolio_redirect", default=None)
+
+
+@contextmanager
+def redirected(
+    out: Console, err: Console, progress: Callable[[], Progress]
+) -> Iterator[None]:
+    """Run commands that print to ``out`` and ``err`` and report to ``progress()``.
+
+    For ``piefolio serve``: a command run on a worker thread shows its tables
+    in the browser and feeds the job's progress bar, with the very output and
+    progress the terminal would get. Context-local, so two threads do not mix.
+    """
+    token = _REDIRECT.set(_Redirect(out, err, progress))
+    try:
+        yield
+    finally:
+        _REDIRECT.reset(token)
+
+
 def console(*, stderr: bool = False) -> Console:
     """Return the console for results (standard output) or messages (stderr)."""
+    redirect = _REDIRECT.get()
+    if redirect is not None:
+        return redirect.err if stderr else redirect.out
     return _PlainConsole(stderr=stderr, soft_wrap=stderr)
 
 
@@ -227,6 +264,10 @@ def open_store(path: Path | None = None) -> Store:
 def progress() -> Progress:
     """Make a progress bar on stderr, gone when done, so stdout stays clean."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    redirect = _REDIRECT.get()
+    if redirect is not None:
+        return redirect.progress()
 
     return Progress(
         TextColumn("{task.description}", markup=False),

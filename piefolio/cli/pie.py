@@ -17,16 +17,21 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["new", "render_tree", "show"]
+__all__ = ["new", "render_tree", "show", "show_pie"]
 
 
 @command()
 def show(spec: SpecArg) -> None:
     """Show a pie: its tree with effective weights, the plan in words, benchmarks."""
-    from piefolio.report.format import plan_words
     from piefolio.spec import load_pie
 
-    pie = load_pie(spec)
+    show_pie(load_pie(spec))
+
+
+def show_pie(pie: PieSpec) -> None:
+    """Print a pie as ``piefolio show`` does (also the web app's pie page)."""
+    from piefolio.report.format import plan_words
+
     out = console()
     out.print(render_tree(pie))
     out.print()

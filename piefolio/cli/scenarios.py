@@ -44,10 +44,11 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from piefolio.scenarios.historical import StressWindow
+    from piefolio.scenarios.outlook import SimulateSettings
     from piefolio.scenarios.shocks import ShockResult
     from piefolio.spec import PieSpec
 
-__all__ = ["claims", "simulate", "stress"]
+__all__ = ["claims", "simulate", "simulate_settings", "stress"]
 
 M = TypeVar("M", bound="BaseModel")
 
@@ -384,28 +385,18 @@ def simulate(
     """Run the plan forward on many paths: fan of outcomes, odds to beat, goal."""
     import pandas as pd
 
-    from piefolio.errors import SpecError
     from piefolio.models import replace
     from piefolio.report import distribution_figure, fan_figure, write_page
     from piefolio.report.format import plan_words
     from piefolio.report.scenario_figures import fan_range, fans_figure
-    from piefolio.scenarios.outlook import (
-        SAMPLERS,
-        SimulateSettings,
-        frame_for,
-        monte_carlo,
-        proxy_candidates,
-    )
+    from piefolio.scenarios.outlook import frame_for, monte_carlo, proxy_candidates
     from piefolio.spec import load_pie
 
     _check_simulate_options(years, paths, goal, since, until)
     pie = load_pie(spec)
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
-    if sampler not in SAMPLERS:
-        raise SpecError(f"--sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
-    settings = _settings(
-        SimulateSettings,
+    settings = simulate_settings(
         years=years,
         paths=paths,
         sampler=sampler,
@@ -555,6 +546,42 @@ def simulate(
             unit=cur,
         )
         show.print(line("Wrote ", (written, "bold")))
+
+
+def simulate_settings(
+    *,
+    years: float,
+    paths: int,
+    sampler: str,
+    seed: int,
+    goal: float | None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> SimulateSettings:
+    """Check a Monte Carlo's inputs and make its settings; a refusal is a SpecError.
+
+    The checks and messages of ``piefolio simulate``, shared with ``piefolio
+    serve`` so that a bad input reads the same in the terminal and the browser.
+    """
+    from piefolio.errors import SpecError
+    from piefolio.scenarios.outlook import SAMPLERS, SimulateSettings
+
+    def moment(day: dt.date | None) -> dt.datetime | None:
+        return None if day is None else dt.datetime.combine(day, dt.time())
+
+    _check_simulate_options(years, paths, goal, moment(since), moment(until))
+    if sampler not in SAMPLERS:
+        raise SpecError(f"--sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
+    return _settings(
+        SimulateSettings,
+        years=years,
+        paths=paths,
+        sampler=sampler,
+        seed=seed,
+        goal=goal,
+        since=since,
+        until=until,
+    )
 
 
 def _settings(kind: type[M], **options: object) -> M:

@@ -185,8 +185,12 @@ def _is_lock_error(exc: BaseException) -> bool:
     import duckdb
 
     text = str(exc).lower()
+    # "different configuration": a reader and a writer in one process (two jobs
+    # of ``piefolio serve``) wait for each other as two processes do.
     return isinstance(exc, duckdb.Error) and (
-        "lock" in text or "being used by another process" in text
+        "lock" in text
+        or "being used by another process" in text
+        or "different configuration" in text
     )
 
 
