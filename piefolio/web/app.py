@@ -133,7 +133,7 @@ def create_app(folder: Path, *, jobs: Jobs | None = None) -> FastAPI:
         shown, problem = _shown(text, name)
         return _page(
             "pie.html.j2", name=name, text=text, seen=digest(text), shown=shown,
-            problem=problem, others=[n for n in pies.names() if n != name],
+            problem=problem,
         )  # fmt: skip
 
     @app.get("/pies/{name}/file")
@@ -199,7 +199,7 @@ def create_app(folder: Path, *, jobs: Jobs | None = None) -> FastAPI:
         form = await request.form()
         arguments = _STARTERS[kind]({k: str(v) for k, v in form.items()}, pies)
         arguments["spec"] = path
-        job = _start(work, kind, f"{KINDS[kind][0]}: {name}", arguments)
+        job = _start(work, kind, f"{KINDS[kind][0]}: {name}", arguments, pie=name)
         return _go(request, f"/jobs/{job.id}")
 
     @app.post("/compare", response_class=HTMLResponse)
@@ -297,16 +297,19 @@ def _listing(pies: PieFolder, name: str) -> dict[str, str]:
     return {"file": name, "name": spec.pie.name, "problem": ""}
 
 
-def _start(jobs: Jobs, kind: str, title: str, arguments: dict[str, Any]) -> Job:
+def _start(
+    jobs: Jobs, kind: str, title: str, arguments: dict[str, Any], *, pie: str = ""
+) -> Job:
     command, page = _command(kind), KINDS[kind][1]
-    return jobs.start(kind, title, command_job(command, page, **arguments))
+    return jobs.start(kind, title, command_job(command, page, **arguments), pie=pie)
 
 
 def _command(kind: str) -> Callable[..., Any]:
     from piefolio.cli import account, optimize, run, scenarios, sweep
 
-    return {
+    commands: dict[str, Callable[..., Any]] = {
         "run": run.run,
+        "pngs": run.run,
         "stress": scenarios.stress,
         "simulate": scenarios.simulate,
         "claims": scenarios.claims,
@@ -315,7 +318,8 @@ def _command(kind: str) -> Callable[..., Any]:
         "actual": account.actual,
         "next": account.next_deposit,
         "compare": run.compare,
-    }[kind]
+    }
+    return commands[kind]
 
 
 # Each job's form fields -> the command's arguments, checked before it starts
@@ -336,7 +340,13 @@ def _number(form: Form, field: str, kind: type[int] | type[float], default: str)
 
 
 def _run_args(form: Form, pies: PieFolder) -> dict[str, Any]:
-    return {"offline": True, "out": None, "png": True}
+    # The PNGs take as long as the page: made on demand ("pngs"), so that the
+    # report is there sooner.
+    return {"offline": True, "out": None}
+
+
+def _pngs_args(form: Form, pies: PieFolder) -> dict[str, Any]:
+    return {"offline": True, "out": None, "png": True, "pdf": True, "report": False}
 
 
 def _simulate_args(form: Form, pies: PieFolder) -> dict[str, Any]:
@@ -407,6 +417,7 @@ def _plain_args(form: Form, pies: PieFolder) -> dict[str, Any]:
 
 _STARTERS: dict[str, Callable[[Form, PieFolder], dict[str, Any]]] = {
     "run": _run_args,
+    "pngs": _pngs_args,
     "stress": _plain_args,
     "simulate": _simulate_args,
     "claims": _plain_args,

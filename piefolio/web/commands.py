@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -30,6 +29,7 @@ _WIDTH = 120
 #: Job kind -> (button label, the page the command writes, or "" for none).
 KINDS: dict[str, tuple[str, str]] = {
     "run": ("Run (backtest)", "index.html"),
+    "pngs": ("PNG images and PDF tearsheet", ""),
     "stress": ("Stress", "stress.html"),
     "simulate": ("Monte Carlo", "simulate.html"),
     "claims": ("Claims", "claims.html"),
@@ -162,10 +162,3 @@ def as_day(text: str, field: str) -> dt.datetime | None:
         return dt.datetime.strptime(text.strip(), "%Y-%m-%d")
     except ValueError:
         raise bad_option(f"--{field}", text, "a day as YYYY-MM-DD") from None
-
-
-def job_folder_file(job: Job, name: str) -> Path | None:
-    """Return the path of a file the job offers, or None: nothing else is served."""
-    if job.outcome is None or name not in job.outcome.files:
-        return None
-    return job.folder / name

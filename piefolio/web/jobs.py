@@ -62,6 +62,7 @@ class Job:
     kind: str
     title: str
     folder: Path
+    pie: str = ""
     state: State = "queued"
     stage: str = "waiting for a free worker"
     done: int = 0
@@ -125,15 +126,15 @@ class Jobs:
         self._count = itertools.count(1)
         self._lock = threading.Lock()
 
-    def start(self, kind: str, title: str, work: Work) -> Job:
-        """Queue ``work`` as a new job and return it at once."""
+    def start(self, kind: str, title: str, work: Work, *, pie: str = "") -> Job:
+        """Queue ``work`` as a new job (on the pie file ``pie``); return it at once."""
         with self._lock:
             # A counter for order, random letters so ids cannot be guessed.
             number = next(self._count)
             job_id = f"{number}-{secrets.token_hex(4)}"
             folder = self.root / job_id
             folder.mkdir()
-            job = Job(id=job_id, kind=kind, title=title, folder=folder)
+            job = Job(id=job_id, kind=kind, title=title, folder=folder, pie=pie)
             self._jobs[job_id] = job
         self._pool.submit(_execute, job, work)
         return job
@@ -161,7 +162,12 @@ def _execute(job: Job, work: Work) -> None:
         return
     job.state, job.stage = "running", "starting"
     try:
-        job.outcome = work(job)
+        outcome = work(job)
+        if job._cancel.is_set():
+            # Work without progress reports (a backtest) cannot stop halfway;
+            # its result is dropped, as the user asked.
+            raise Cancelled
+        job.outcome = outcome
         job.state, job.stage = "done", "done"
     except Cancelled:
         job.state, job.stage = "cancelled", "cancelled"

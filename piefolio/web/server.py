@@ -72,7 +72,7 @@ def _names_of_this_machine(host: str) -> set[str]:
         name = socket.gethostname()
         names.add(name)
         with contextlib.suppress(OSError):
-            names.update(info[4][0] for info in socket.getaddrinfo(name, None))
+            names.update(str(info[4][0]) for info in socket.getaddrinfo(name, None))
     return names
 
 

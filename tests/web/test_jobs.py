@@ -186,3 +186,19 @@ def test_a_job_serves_only_the_files_it_wrote(client: TestClient) -> None:
         answer = client.get(f"/jobs/{job.id}/files/{name}")
         assert answer.status_code == 404
         assert "not offered" not in answer.text and "root:" not in answer.text
+
+
+def test_work_that_cannot_stop_halfway_is_dropped_when_cancelled(jobs: Jobs) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def work(job: Job) -> Outcome:  # no progress reports, like a backtest
+        started.set()
+        release.wait(10)
+        return Outcome("page.html")
+
+    job = jobs.start("run", "Run", work)
+    assert started.wait(10)
+    job.cancel()
+    release.set()
+    assert wait(job).state == "cancelled"
+    assert job.outcome is None

@@ -1,0 +1,193 @@
+"""Jobs are the CLI's commands: the same checks, messages, pages and files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from piefolio.template import render_template
+from piefolio.web.jobs import Job, Jobs
+
+from .test_pages import HX, cli_error, message, template
+
+BAD_SIMULATE = [
+    ({"paths": "0"}, ["--paths", "0"]),
+    ({"paths": "2000000"}, ["--paths", "2000000"]),
+    ({"years": "1000"}, ["--years", "1000"]),
+    ({"years": "0"}, ["--years", "0"]),
+    ({"years": "nan"}, ["--years", "nan"]),
+    ({"goal": "-5"}, ["--goal", "-5"]),
+    ({"sampler": "magic"}, ["--sampler", "magic"]),
+    ({"paths": "200000", "years": "100"}, ["--paths", "200000", "--years", "100"]),
+]
+
+
+@pytest.mark.parametrize(("form", "args"), BAD_SIMULATE)
+def test_a_bad_monte_carlo_input_is_the_message_of_piefolio_simulate(
+    client: TestClient,
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    form: dict[str, str],
+    args: list[str],
+) -> None:
+    template(folder)
+    answer = client.post("/pies/my-pie.toml/jobs/simulate", data=form, headers=HX)
+    assert answer.status_code == 422
+    expected = cli_error(folder, monkeypatch, "simulate", "my-pie.toml", *args)
+    assert message(answer.text) == expected
+    assert client.app.app.state.jobs.all() == []  # nothing started
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ({"paths": "many"}, "--paths 'many': expected a whole number"),
+        ({"paths": "1.5"}, "--paths '1.5': expected a whole number"),
+        ({"goal": "lots"}, "--goal 'lots': expected a number"),
+        ({"since": "2020-13-01"}, "--since '2020-13-01': expected a day as YYYY-MM-DD"),
+    ],
+)
+def test_a_monte_carlo_input_that_is_no_number_names_the_field(
+    client: TestClient, folder: Path, form: dict[str, str], expected: str
+) -> None:
+    template(folder)
+    answer = client.post("/pies/my-pie.toml/jobs/simulate", data=form, headers=HX)
+    assert answer.status_code == 422
+    assert message(answer.text) == expected
+
+
+def test_bad_inputs_of_the_other_jobs_are_refused_before_they_start(
+    client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template(folder)
+    (folder / "taken.toml").write_text("mine", encoding="utf-8")
+    cases = [
+        ("sweep", {"horizon": "soon"}, ["sweep", "my-pie.toml", "--horizon", "soon"]),
+        ("sweep", {"starts": "day"}, ["sweep", "my-pie.toml", "--starts", "day"]),
+        ("next", {"amount": "-5"}, None),
+        ("next", {"amount": "x"}, None),
+        ("optimize", {"write": "taken.toml"}, None),
+        ("optimize", {"write": "../x.toml"}, None),
+        ("teleport", {}, None),
+    ]
+    for kind, form, args in cases:
+        answer = client.post(f"/pies/my-pie.toml/jobs/{kind}", data=form, headers=HX)
+        assert answer.status_code == 422, (kind, form)
+        if args is not None:
+            assert message(answer.text) == cli_error(folder, monkeypatch, *args)
+    assert (folder / "taken.toml").read_text(encoding="utf-8") == "mine"
+    assert client.app.app.state.jobs.all() == []
+
+
+def test_a_job_on_a_broken_or_missing_pie_is_one_message(
+    client: TestClient, folder: Path
+) -> None:
+    (folder / "broken.toml").write_text("[pie]\n", encoding="utf-8")
+    answer = client.post("/pies/broken.toml/jobs/claims", headers=HX)
+    job = wait(client, answer)
+    assert job.state == "failed"
+    assert "[plan] is missing" in job.error
+    assert "[plan] is missing" in client.get(f"/jobs/{job.id}/progress").text
+    compare = client.post("/compare", data={"pie": ["broken.toml"]}, headers=HX)
+    assert compare.status_code == 422
+    assert message(compare.text) == "compare needs two or more pie files: tick them"
+
+
+def wait(client: TestClient, started: object, timeout: float = 120) -> Job:
+    jobs: Jobs = client.app.app.state.jobs
+    url = started.headers["hx-redirect"]  # type: ignore[attr-defined]
+    job = jobs.get(url.rsplit("/", 1)[1])
+    assert job is not None
+    deadline = time.monotonic() + timeout
+    while not job.finished:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return job
+
+
+def test_claims_as_a_job_is_the_command_its_page_and_its_files(
+    client: TestClient, folder: Path
+) -> None:
+    (folder / "my-pie.toml").write_text(
+        render_template("My pie", file="my-pie.toml"), encoding="utf-8"
+    )
+    job = wait(client, client.post("/pies/my-pie.toml/jobs/claims", headers=HX))
+    assert job.state == "done", job.error
+    assert job.outcome is not None
+    assert job.outcome.page == "claims.html"
+    assert set(job.outcome.files) == {"claims.html", "claims.png"}
+    # What the terminal shows: the table and the claim's verdict line.
+    assert "small-beats-large" in job.outcome.terminal
+    done = client.get(f"/jobs/{job.id}/progress").text
+    assert f'src="/jobs/{job.id}/files/claims.html"' in done
+    assert f'href="/jobs/{job.id}/files/claims.png" download' in done
+    page = client.get(f"/jobs/{job.id}/files/claims.html")
+    assert page.status_code == 200
+    assert "My pie: claims of the thesis" in page.text
+    png = client.get(f"/jobs/{job.id}/files/claims.png")
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    # The pie's folder holds the pie only: the job wrote into its own folder.
+    assert sorted(p.name for p in folder.iterdir()) == ["my-pie.toml"]
+
+
+@pytest.mark.slow  # backtests: the engine compiles on a fresh checkout
+def test_compare_optimize_stress_and_simulate_as_jobs(
+    client: TestClient, folder: Path
+) -> None:
+    from piefolio.spec import load_pie
+
+    template(folder, "One", "one.toml")
+    template(folder, "Two", "two.toml")
+    compare = wait(
+        client,
+        client.post("/compare", data={"pie": ["one.toml", "two.toml"]}, headers=HX),
+    )
+    assert compare.state == "done", compare.error
+    assert compare.outcome is not None and compare.outcome.page == "index.html"
+    side = client.get(f"/jobs/{compare.id}/files/index.html").text
+    assert "Pies side by side" in side
+
+    proposal = wait(
+        client,
+        client.post(
+            "/pies/one.toml/jobs/optimize",
+            data={"method": "equal", "write": "one-equal.toml"},
+            headers=HX,
+        ),
+    )
+    assert proposal.state == "done", proposal.error
+    written = load_pie(folder / "one-equal.toml")  # a valid pie, saved new
+    assert written.pie.name != ""
+    assert proposal.outcome is not None and "Wrote" in proposal.outcome.terminal
+
+    run = wait(client, client.post("/pies/one.toml/jobs/run", headers=HX))
+    assert run.state == "done", run.error
+    assert run.outcome is not None and run.outcome.files == ("index.html",)
+    done = client.get(f"/jobs/{run.id}/progress").text
+    assert 'hx-post="/pies/one.toml/jobs/pngs"' in done
+    images = wait(client, client.post("/pies/one.toml/jobs/pngs", headers=HX))
+    assert images.state == "done", images.error
+    assert images.outcome is not None
+    assert "growth.png" in images.outcome.files
+    assert any(f.endswith(".pdf") for f in images.outcome.files)
+
+    stress = wait(client, client.post("/pies/one.toml/jobs/stress", headers=HX))
+    assert stress.state == "done", stress.error
+    assert stress.outcome is not None and stress.outcome.page == "stress.html"
+
+    simulate = wait(
+        client,
+        client.post(
+            "/pies/one.toml/jobs/simulate",
+            data={"paths": "500", "years": "2", "goal": "5000"},
+            headers=HX,
+        ),
+    )
+    assert simulate.state == "done", simulate.error
+    # The CLI's bar, fed chunk by chunk, ended at every path.
+    assert (simulate.done, simulate.total) == (500, 500)
+    assert simulate.outcome is not None and simulate.outcome.page == "simulate.html"
+    assert "simulate.png" in simulate.outcome.files
