@@ -31,7 +31,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from piefolio.spec._base import MAX_NAME, Number, Prose, _Model, _valid_ticker
+from piefolio.spec._base import MAX_NAME, Number, Prose, _Model
 
 __all__ = ["Indicator", "Transform", "parse_transform"]
 
@@ -100,8 +100,13 @@ def parse_transform(text: str) -> Transform:
             )
         return Transform("change", f"{count}{unit}")
     if text.startswith("relative:"):
-        symbol = _valid_ticker(text.removeprefix("relative:"))
-        return Transform("relative", "12M", symbol)
+        symbol = text.removeprefix("relative:")
+        if not _SERIES.match(symbol):
+            raise ValueError(
+                f"{text!r}: {symbol!r} is not a ticker or series id; expected "
+                "relative:SYMBOL, e.g. relative:SPY or relative:CPIAUCSL"
+            )
+        return Transform("relative", "12M", symbol.upper())
     raise ValueError(f"unknown transform {text!r}; expected {_SHAPES}")
 
 

@@ -79,6 +79,10 @@ def test_indicators_load_and_a_claim_may_have_indicators_only() -> None:
         ("change:3M", Transform("change", "3M")),
         ("change:2Y", Transform("change", "2Y")),
         ("relative:spy", Transform("relative", "12M", "SPY")),
+        (
+            "relative:C30_PRIVATE_DATA_CENTER_SAAR",
+            Transform("relative", "12M", "C30_PRIVATE_DATA_CENTER_SAAR"),
+        ),
     ],
 )
 def test_transforms_read(text: str, expected: Transform) -> None:
@@ -86,7 +90,7 @@ def test_transforms_read(text: str, expected: Transform) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["log", "change:3D", "change:0M", "change:M", "relative:"]
+    "text", ["log", "change:3D", "change:0M", "change:M", "relative:", "relative:S P"]
 )
 def test_unknown_transform_names_file_and_key(text: str) -> None:
     bad(PIE + COPPER.replace('"yoy"', f'"{text}"'), "indicators[0].transform")
