@@ -9,6 +9,7 @@ for a cron job or CI to alert on.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +21,7 @@ from piefolio.cli._app import (
     OfflineOption,
     OutOption,
     SpecArg,
+    bad_option,
     command,
     console,
     echo_json,
@@ -58,6 +60,14 @@ def thesis(
             help="Exit 4 when a claim is in this state or worse: weakening or broken.",
         ),
     ] = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Run the history from this day instead of the plan's start (more "
+            "years of changes to learn from).",
+        ),
+    ] = None,
     offline: OfflineOption = False,
     out: OutOption = None,
     as_json: JsonOption = False,
@@ -65,19 +75,24 @@ def thesis(
 ) -> None:
     """Judge each claim by prices and indicators: holding, weakening or broken."""
     from piefolio.backtest import backtest
-    from piefolio.spec import load_pie
-    from piefolio.thesis.verb import store_reader
+    from piefolio.spec import FIRST_DATE, load_pie
+    from piefolio.thesis.verb import starting, store_reader
     from piefolio.thesis.verb import thesis as judge_thesis
     from piefolio.thesis.verdict import State
 
     if fail_on is not None and fail_on not in _FAIL_ON:
         raise SpecError(f"--fail-on {fail_on!r}: expected one of {', '.join(_FAIL_ON)}")
+    if since is not None and not FIRST_DATE <= since.date() <= dt.date.today():
+        raise bad_option(
+            "--since", since.date().isoformat(), f"a day from {FIRST_DATE} to today"
+        )
     pie = load_pie(spec)
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
     store = open_store()
+    run = starting(pie, since.date() if since else None)
     report = judge_thesis(
-        pie, backtest(pie, store=store, offline=offline), store_reader(store)
+        run, backtest(run, store=store, offline=offline), store_reader(store)
     )
     if as_json:
         echo_json(_payload(report))
@@ -134,6 +149,7 @@ def _payload(report: ThesisReport) -> dict[str, Any]:
     return {
         "pie": report.spec.pie.name,
         "benchmark": report.benchmark,
+        "start": report.spec.plan.start,
         "verdicts": [
             {"claim": v.claim, "state": v.state.value, "sentence": v.sentence}
             for v in report.verdicts
@@ -261,13 +277,14 @@ def _show(report: ThesisReport, folder: Path) -> None:
         show.print(styled(f"stale: {note}", "yellow"))
     changes = _changes_frame(report)
     summary = _summary_frame(report)
+    start = report.spec.plan.start.isoformat()
     after = (
         f"the pie's time-weighted return against {report.benchmark}'s"
         if report.benchmark
         else "no benchmark to measure the pie against"
     )
     caption = (
-        f"Dates each claim changed state since the plan's start, and {after} "
+        f"Dates each claim changed state since {start}, and {after} "
         "over the next 6 and 12 months (series are dated as their source dates "
         "them, before publication)"
     )
@@ -281,13 +298,14 @@ def _show(report: ThesisReport, folder: Path) -> None:
         shown = changes.tail(_LAST_CHANGES)
         more = len(changes) - len(shown)
         title = caption + (
-            f"; the last {len(shown)} of {len(changes)}, all on the page and in --json"
+            f"; the last {len(shown)} of {len(changes)}, all in {_CHANGES_CSV} "
+            "and --json"
             if more
             else ""
         )
         _print_frame(shown, title)
     else:
-        show.print(f"No claim changed state since the plan's start. ({caption})")
+        show.print(f"No claim changed state since {start}. ({caption})")
     figures = []
     if report.relative is not None and report.benchmark is not None:
         figures.append(
@@ -300,7 +318,7 @@ def _show(report: ThesisReport, folder: Path) -> None:
         figures.append(
             (
                 "Each claim's state on every date one of its signals printed, "
-                "since the plan's start; the dates it changed and the pie's "
+                f"since {start}; the dates it changed and the pie's "
                 f"return after them are in {_CHANGES_CSV}",
                 states_figure(report.states),
             )

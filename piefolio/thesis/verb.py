@@ -53,6 +53,7 @@ __all__ = [
     "ThesisReport",
     "judge",
     "stale_words",
+    "starting",
     "store_reader",
     "thesis",
 ]
@@ -319,6 +320,20 @@ def judge(
         )
     changes = changes.sort_values(["date", "claim"], ignore_index=True)
     return tuple(verdicts), changes, history_of
+
+
+def starting(spec: PieSpec, since: dt.date | None) -> PieSpec:
+    """Return the spec with its plan begun on ``since``, for a longer history.
+
+    The history of the verdicts and the returns after each change span the
+    backtest; an earlier start gives them more years (a slice listed later
+    then needs the plan's ``late_listing = "redistribute"``, as for any start).
+    """
+    from piefolio.models import replace
+
+    if since is None:
+        return spec
+    return replace(spec, plan=replace(spec.plan, start=since))
 
 
 def thesis(

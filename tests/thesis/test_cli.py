@@ -143,3 +143,25 @@ def test_price_checks_only_and_no_claims(world: Path, tmp_path: Path) -> None:
     code, out = run("thesis", str(none), "--offline", "--json")
     assert code == 2
     assert "no [[claims]] to judge" in out
+
+
+def test_since_runs_the_history_from_an_earlier_day(
+    world: Path, tmp_path: Path
+) -> None:
+    # COPPERX prints 31 on 2019-06-01 and 30 on 2019-07-01: `above 30.5` fails
+    # from July 2019. From the plan's start (2020-01-02) the claim is broken all
+    # along, no change; from 2019-01-02 it changes once, in July 2019.
+    pie = write_pie(tmp_path, WORLD + indicator("c", "copper-scarce", above=30.5))
+    code, out = run("thesis", str(pie), "--offline", "--json")
+    assert code == 0, out
+    assert json.loads(out)["changes"] == []
+    code, out = run("thesis", str(pie), "--offline", "--json", "--since", "2019-01-02")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["start"] == "2019-01-02"
+    assert [(c["date"], c["from"], c["to"]) for c in data["changes"]] == [
+        ("2019-07-01", "holding", "broken")
+    ]
+    assert data["changes"][0]["after_6M"] is not None
+    code, out = run("thesis", str(pie), "--offline", "--since", "1800-01-01")
+    assert code == 2 and "--since" in out
