@@ -303,8 +303,7 @@ def judge(
         verdicts.append(verdict_of(claim.id, signals))
         states = claim_states(history)
         if start is not None:
-            # The state known on the first day counts as the starting state.
-            states = states[states.index >= start]
+            states = _from_day(states, start)
         found = state_changes(states)
         found.insert(0, "claim", claim.id)
         rows.append(found)
@@ -320,6 +319,20 @@ def judge(
         )
     changes = changes.sort_values(["date", "claim"], ignore_index=True)
     return tuple(verdicts), changes, history_of
+
+
+def _from_day(states: pd.Series, start: pd.Timestamp) -> pd.Series:
+    """Cut a claim's states to ``start`` on, the state known then dated ``start``.
+
+    A change after ``start`` is measured from the state known on it (the last
+    one before it), not from the first state dated after it.
+    """
+    before = states[states.index < start]
+    after = states[states.index >= start]
+    if before.empty or (len(after) and after.index[0] == start):
+        return after
+    known = pd.Series([before.iloc[-1]], index=pd.DatetimeIndex([start]))
+    return pd.concat([known, after])
 
 
 def starting(spec: PieSpec, since: dt.date | None) -> PieSpec:

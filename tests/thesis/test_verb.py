@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from piefolio.backtest import backtest
@@ -61,3 +62,25 @@ def test_history_and_relative_series(world: Path, tmp_path: Path) -> None:
     assert report.relative is not None
     assert report.relative.iloc[0] == 0.0
     assert report.relative.iloc[-1] > 0
+
+
+def test_a_change_just_after_the_start_counts_from_the_state_known_then(
+    world: Path, tmp_path: Path
+) -> None:
+    # COPPERX prints 24 on 2020-01-01 and 23 on 2020-02-01; the plan starts
+    # 2020-01-02. `above 23.5` holds on the start (January's 24) and fails from
+    # February: one change, holding -> broken on 2020-02-01.
+    spec = load_pie(
+        write_pie(tmp_path, WORLD + indicator("c", "copper-scarce", above=23.5))
+    )
+    store = Store(world / "store.duckdb")
+    report = thesis(
+        spec, backtest(spec, store=store, offline=True), store_reader(store)
+    )
+    rows = report.changes.to_dict("records")
+    assert [(r["date"].date().isoformat(), r["from"], r["to"]) for r in rows] == [
+        ("2020-02-01", "holding", "broken")
+    ]
+    states = report.states["copper-scarce"]
+    assert states.index[0] == pd.Timestamp("2020-01-02")  # the state known at start
+    assert states.iloc[0] == "holding"
