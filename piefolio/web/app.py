@@ -305,7 +305,7 @@ def _start(
 
 
 def _command(kind: str) -> Callable[..., Any]:
-    from piefolio.cli import account, optimize, run, scenarios, sweep
+    from piefolio.cli import account, optimize, run, scenarios, sweep, thesis
 
     commands: dict[str, Callable[..., Any]] = {
         "run": run.run,
@@ -313,6 +313,7 @@ def _command(kind: str) -> Callable[..., Any]:
         "stress": scenarios.stress,
         "simulate": scenarios.simulate,
         "claims": scenarios.claims,
+        "thesis": thesis.thesis,
         "sweep": sweep.sweep,
         "optimize": optimize.optimize,
         "actual": account.actual,
@@ -421,6 +422,7 @@ _STARTERS: dict[str, Callable[[Form, PieFolder], dict[str, Any]]] = {
     "stress": _plain_args,
     "simulate": _simulate_args,
     "claims": _plain_args,
+    "thesis": lambda form, pies: {"offline": True, "out": None},
     "sweep": _sweep_args,
     "optimize": _optimize_args,
     "actual": lambda form, pies: {"offline": True, "out": None},

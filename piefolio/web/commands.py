@@ -15,10 +15,12 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import click
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from piefolio.cli._app import _PlainConsole, redirected
+from piefolio.errors import PiefolioError
 from piefolio.web.jobs import Job, Outcome, Work
 
 __all__ = ["KINDS", "capture", "command_job"]
@@ -33,6 +35,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "stress": ("Stress", "stress.html"),
     "simulate": ("Monte Carlo", "simulate.html"),
     "claims": ("Claims", "claims.html"),
+    "thesis": ("Thesis", "thesis.html"),
     "sweep": ("Every start date", "sweep-starts.html"),
     "optimize": ("Optimize", ""),
     "actual": ("Real account", "actual.html"),
@@ -130,7 +133,12 @@ def command_job(command: Callable[..., Any], page: str, /, **arguments: Any) -> 
         if "out" in call:
             call.update(out=job.folder, force=True)
         with redirected(out, err, lambda: _JobProgress(job)):
-            _unwrapped(command)(**call)
+            try:
+                _unwrapped(command)(**call)
+            except click.exceptions.Exit as exc:  # a verdict as an exit code
+                if exc.exit_code:
+                    why = f"ended with exit code {exc.exit_code}"
+                    raise PiefolioError(why) from exc
         files = tuple(
             p.name
             for p in sorted(job.folder.iterdir())

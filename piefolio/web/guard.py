@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 __all__ = ["Guard", "new_token"]
 
@@ -83,6 +83,12 @@ class Guard:
             f"piefolio-token-{port}",
         )  # fmt: skip
 
+    def set_cookie(self) -> bytes:
+        """Return the ``Set-Cookie`` value that keeps the token for this server."""
+        return (
+            f"{self.cookie}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+        ).encode()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer 403 with one line of why, or pass the request on."""
         if scope["type"] != "http":
@@ -122,6 +128,14 @@ class Guard:
                 "that piefolio serve printed when it started",
             )
             return
+        if set_cookie and scope["method"] == "GET":
+            # As Jupyter does: the cookie now holds the token, so the address
+            # bar, the history and a screenshot need not.
+            rest = urlencode(
+                [(k, v) for k, vs in query.items() if k != "token" for v in vs]
+            )
+            await _moved(send, scope["path"] + (f"?{rest}" if rest else ""), self)
+            return
 
         async def send_guarded(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -132,10 +146,7 @@ class Guard:
                     (b"cache-control", b"no-store"),
                 ]
                 if set_cookie:
-                    cookie = (
-                        f"{self.cookie}={self.token}; Path=/; HttpOnly; SameSite=Strict"
-                    )
-                    extra.append((b"set-cookie", cookie.encode()))
+                    extra.append((b"set-cookie", self.set_cookie()))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -155,3 +166,20 @@ async def _refuse(send: Send, why: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _moved(send: Send, location: str, guard: Guard) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [
+                (b"location", location.encode("latin-1")),
+                (b"set-cookie", guard.set_cookie()),
+                (b"referrer-policy", b"no-referrer"),
+                (b"cache-control", b"no-store"),
+                (b"content-length", b"0"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})

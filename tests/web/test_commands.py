@@ -96,7 +96,7 @@ def test_a_job_on_a_broken_or_missing_pie_is_one_message(
     assert message(compare.text) == "compare needs two or more pie files: tick them"
 
 
-def wait(client: TestClient, started: object, timeout: float = 120) -> Job:
+def wait(client: TestClient, started: object, timeout: float = 600) -> Job:
     jobs: Jobs = client.app.app.state.jobs
     url = started.headers["hx-redirect"]  # type: ignore[attr-defined]
     job = jobs.get(url.rsplit("/", 1)[1])
@@ -174,6 +174,10 @@ def test_compare_optimize_stress_and_simulate_as_jobs(
     assert "growth.png" in images.outcome.files
     assert any(f.endswith(".pdf") for f in images.outcome.files)
 
+    thesis = wait(client, client.post("/pies/one.toml/jobs/thesis", headers=HX))
+    assert thesis.state == "done", thesis.error
+    assert thesis.outcome is not None and thesis.outcome.page == "thesis.html"
+
     stress = wait(client, client.post("/pies/one.toml/jobs/stress", headers=HX))
     assert stress.state == "done", stress.error
     assert stress.outcome is not None and stress.outcome.page == "stress.html"
@@ -191,3 +195,25 @@ def test_compare_optimize_stress_and_simulate_as_jobs(
     assert (simulate.done, simulate.total) == (500, 500)
     assert simulate.outcome is not None and simulate.outcome.page == "simulate.html"
     assert "simulate.png" in simulate.outcome.files
+
+
+def test_two_commands_at_once_each_keep_their_own_output(
+    client: TestClient, folder: Path
+) -> None:
+    # Two tabs, two pies, started together: each job's terminal and page are its
+    # own pie's, though the commands print through the same functions.
+    template(folder, "Alpha pie", "alpha.toml")
+    template(folder, "Beta pie", "beta.toml")
+    first = client.post("/pies/alpha.toml/jobs/claims", headers=HX)
+    second = client.post("/pies/beta.toml/jobs/claims", headers=HX)
+    a, b = wait(client, first), wait(client, second)
+    assert (a.state, b.state) == ("done", "done"), (a.error, b.error)
+    assert a.outcome is not None and b.outcome is not None
+    assert "Alpha pie" in a.outcome.terminal and "Beta pie" not in a.outcome.terminal
+    assert "Beta pie" in b.outcome.terminal and "Alpha pie" not in b.outcome.terminal
+    page = client.get(f"/jobs/{b.id}")
+    assert page.status_code == 200
+    assert "Claims: beta.toml" in page.text
+    assert "Beta pie: claims of the thesis" in (b.folder / "claims.html").read_text(
+        encoding="utf-8"
+    )

@@ -45,8 +45,10 @@ def test_a_wrong_token_in_the_url_or_the_cookie_is_refused(
 def test_the_token_in_the_url_sets_a_strict_cookie_that_then_suffices(
     anonymous: TestClient,
 ) -> None:
-    first = anonymous.get(f"/?token={TOKEN}")
-    assert first.status_code == 200
+    first = anonymous.get(f"/?token={TOKEN}", follow_redirects=False)
+    # The token leaves the address bar: a redirect to the same page, cookie set.
+    assert first.status_code == 303
+    assert first.headers["location"] == "/"
     cookie = first.headers["set-cookie"]
     assert cookie.startswith(f"piefolio-token-{PORT}={TOKEN};")
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
@@ -116,3 +118,19 @@ def test_tokens_are_long_and_new_each_launch() -> None:
     tokens = {new_token() for _ in range(50)}
     assert len(tokens) == 50
     assert all(len(t) >= 32 for t in tokens)
+
+
+def test_the_redirect_keeps_the_other_query_parameters(anonymous: TestClient) -> None:
+    moved = anonymous.get(f"/jobs?token={TOKEN}&a=1&b=x%20y", follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/jobs?a=1&b=x+y"
+
+
+def test_a_form_posted_with_the_token_in_the_url_is_answered_not_redirected(
+    anonymous: TestClient,
+) -> None:
+    answer = anonymous.post(
+        f"/pies?token={TOKEN}", data={"name": "P"}, follow_redirects=False
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/pies/p.toml"
