@@ -57,7 +57,7 @@ def test_the_first_line_is_the_url_with_a_token_and_it_answers(
     found = URL.match(first)
     assert found, first
     port = int(found.group(1))
-    with httpx.Client() as http:
+    with httpx.Client(follow_redirects=True) as http:
         page = http.get(first)
         assert page.status_code == 200
         assert "Pies in" in page.text
