@@ -20,9 +20,10 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeGuard, TypeVar, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,19 @@ import pandas as pd
 from piefolio.errors import PlanError
 from piefolio.typing import BoolArray, FloatArray
 
-__all__ = ["Frame", "Prices", "frame_of", "on_prices", "total_return_prices"]
+T = TypeVar("T")
+Ix = TypeVar("Ix", bound=pd.Index)
+
+__all__ = [
+    "Frame",
+    "Prices",
+    "day_numbers",
+    "frame_of",
+    "is_frame",
+    "on_prices",
+    "per_index",
+    "total_return_prices",
+]
 
 
 @runtime_checkable
@@ -101,12 +114,97 @@ class Prices:
         return pd.DataFrame(self.base, index=self.dates, columns=list(self.symbols))
 
 
+_FRAME_FIELDS = (
+    "dates", "symbols", "base", "dividends", "fx_mask", "base_currency", "prices"
+)  # fmt: skip
+
+
+_FRAME_TYPES: dict[type, bool] = {}
+
+
+def is_frame(obj: object) -> TypeGuard[Frame]:
+    """Whether ``obj`` satisfies :class:`Frame` (a DataFrame does not).
+
+    ``isinstance(obj, Frame)`` reads every member of the instance, and
+    ``prices`` builds a DataFrame: a tenth of a millisecond per call. A class
+    that declares every member (a dataclass, with or without slots) is
+    answered once per class.
+    """
+    if isinstance(obj, pd.DataFrame):
+        return False
+    cls = type(obj)
+    if cls not in _FRAME_TYPES:
+        _FRAME_TYPES[cls] = all(hasattr(cls, name) for name in _FRAME_FIELDS)
+    return _FRAME_TYPES[cls] or isinstance(obj, Frame)
+
+
+# What is derived from an index is kept while the index lives: an index is
+# immutable, and a caller running many plans over one frame (a DataFrame's
+# index and columns are the same objects call after call) pays for it once.
+_KEPT: dict[tuple[object, int], tuple[weakref.ref[pd.Index], object]] = {}
+
+
+def per_index(index: Ix, compute: Callable[[Ix], T]) -> T:
+    """Return ``compute(index)``, computed once per index object and function.
+
+    Parameters
+    ----------
+    index : pd.Index
+        An immutable pandas index (a frame's dates or symbols).
+    compute : callable
+        A pure function of the index (a module-level function: it is the key).
+        Its result is shared between callers, so it must not be changed:
+        return read-only arrays or immutable values.
+
+    Returns
+    -------
+    The value, kept until the index is garbage collected.
+    """
+    key = (compute, id(index))
+    hit = _KEPT.get(key)
+    if hit is not None and hit[0]() is index:
+        return hit[1]  # type: ignore[return-value]
+    value = compute(index)
+
+    def forget(_: object) -> None:
+        _KEPT.pop(key, None)
+
+    _KEPT[key] = (weakref.ref(index, forget), value)
+    return value
+
+
+def _day_numbers(dates: pd.Index) -> np.ndarray:
+    days = np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]")
+    days.flags.writeable = False
+    return days
+
+
+def day_numbers(dates: pd.DatetimeIndex) -> np.ndarray:
+    """Return ``dates`` as ``datetime64[D]``, computed once per index object.
+
+    Parameters
+    ----------
+    dates : pd.DatetimeIndex, shape (T,)
+        Trading days (tz-naive).
+
+    Returns
+    -------
+    ndarray of datetime64[D], shape (T,)
+        The calendar day of each date; read-only, shared between calls.
+    """
+    return per_index(dates, _day_numbers)
+
+
+def _column_names(columns: pd.Index) -> tuple[str, ...]:
+    return tuple(str(c) for c in columns)
+
+
 def _dividend_array(
-    dividends: pd.DataFrame, dates: pd.DatetimeIndex, symbols: list[str]
+    dividends: pd.DataFrame, dates: pd.DatetimeIndex, symbols: Sequence[str]
 ) -> FloatArray:
     """Dividends per share on each trading day (off-day ones move to the next)."""
     out = np.zeros((len(dates), len(symbols)))
-    frame = dividends.reindex(columns=symbols).fillna(0.0)
+    frame = dividends.reindex(columns=list(symbols)).fillna(0.0)
     when = pd.DatetimeIndex(frame.index)
     keep = (when >= dates[0]) & (when <= dates[-1]) if len(dates) else when != when
     if not keep.any():
@@ -117,7 +215,7 @@ def _dividend_array(
 
 
 def _fx_array(
-    fx_mask: pd.Series | Mapping[str, bool] | None, symbols: list[str]
+    fx_mask: pd.Series | Mapping[str, bool] | None, symbols: Sequence[str]
 ) -> BoolArray:
     if fx_mask is None:
         return np.zeros(len(symbols), dtype=np.bool_)
@@ -157,7 +255,12 @@ def frame_of(
         Dates that are not a DatetimeIndex, not increasing or not unique; or
         dividends or an FX mask given beside a frame that carries its own.
     """
-    if isinstance(prices, Frame):
+    if not isinstance(prices, pd.DataFrame):
+        if not is_frame(prices):
+            raise PlanError(
+                f"prices must be a DataFrame or a price frame; got "
+                f"{type(prices).__name__}"
+            )
         if dividends is not None or fx_mask is not None:
             raise PlanError(
                 "the price frame carries its own dividends and FX mask; pass "
@@ -171,14 +274,14 @@ def frame_of(
         raise PlanError("price dates must be increasing and unique")
     try:  # one float block: a view, no copy (the engine copies what it runs)
         values = prices.to_numpy(dtype=np.float64, copy=False)
-        columns = [str(c) for c in prices.columns]
+        columns = per_index(prices.columns, _column_names)
     except (TypeError, ValueError):  # other columns are not numbers: skip them
         numeric = prices.select_dtypes("number")
         values = numeric.to_numpy(dtype=np.float64)
-        columns = [str(c) for c in numeric.columns]
+        columns = _column_names(numeric.columns)
     return Prices(
         dates=index,
-        symbols=tuple(columns),
+        symbols=columns,
         base=values,
         dividends=None
         if dividends is None

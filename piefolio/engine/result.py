@@ -71,7 +71,8 @@ class Result:
     properties, built from the kernel's arrays on first access.
     """
 
-    dates: pd.DatetimeIndex
+    _index: pd.DatetimeIndex = field(repr=False)  # the price frame's days
+    _rows: slice = field(repr=False)  # the run's rows of ``_index``
     symbols: tuple[str, ...]
     deposited: float
     withdrawn: float
@@ -85,13 +86,37 @@ class Result:
     _cash: FloatArray = field(repr=False)
     _units: FloatArray = field(repr=False)
     _unit_value: FloatArray = field(repr=False)
-    _shares: FloatArray = field(repr=False)  # (T, N), columns in ``symbols`` order
+    # Columns of the per-slice arrays are the kernel's (the price frame's
+    # order); ``_perm[i]`` is the column of ``symbols[i]`` (None: the same
+    # order). Reordering them waits until a view is read: a run read only for
+    # its totals copies nothing.
+    _shares: FloatArray = field(repr=False)  # (T, N) shares held
     _close: FloatArray = field(repr=False)  # (T, N) closes, NaN: unlisted / gap
     _flows: FloatArray = field(repr=False)  # (T, 4) deposit, withdrawal, div., int.
-    _trades_i: IntArray = field(repr=False)  # (K, 2) day, column in ``symbols``
+    _trades_i: IntArray = field(repr=False)  # (K, 2) day, column
     _trades_f: FloatArray = field(repr=False)  # (K, 4) qty, price, value, fee
     _skips_i: IntArray = field(repr=False)  # (S, 3) day, column, reason code
     _skips_f: FloatArray = field(repr=False)  # (S, 1) value
+    _perm: IntArray | None = field(default=None, repr=False)  # (N,) or None
+
+    def _ordered(self, values: FloatArray) -> FloatArray:
+        """Per-slice columns in ``symbols`` order."""
+        return values if self._perm is None else values[:, self._perm]
+
+    @cached_property
+    def _column_names(self) -> np.ndarray:
+        """Symbol of each kernel column (object array)."""
+        names = np.array(self.symbols, dtype=object)
+        if self._perm is None:
+            return names
+        out = np.empty_like(names)
+        out[self._perm] = names
+        return out
+
+    @cached_property
+    def dates(self) -> pd.DatetimeIndex:
+        """Trading days of the run, shape (T,)."""
+        return self._index[self._rows]
 
     @cached_property
     def nav(self) -> pd.Series:
@@ -116,17 +141,19 @@ class Result:
     @cached_property
     def shares(self) -> pd.DataFrame:
         """Shares held at each close, dates x symbols (fractional, >= 0)."""
-        return pd.DataFrame(self._shares, index=self.dates, columns=list(self.symbols))
+        return pd.DataFrame(
+            self._ordered(self._shares), index=self.dates, columns=list(self.symbols)
+        )
 
     @cached_property
     def weights(self) -> pd.DataFrame:
         """Holding value over NAV at each close, dates x symbols (0 when NAV is 0)."""
         # Carry each close forward over gaps: a held slice is valued at its last
         # price (before its first price it holds nothing, so 0 is fine).
-        close = self._close
+        close = self._ordered(self._close)
         seen = np.where(np.isnan(close), 0, np.arange(close.shape[0])[:, None])
         carried = np.take_along_axis(close, np.maximum.accumulate(seen, axis=0), 0)
-        value = self._shares * np.nan_to_num(carried)
+        value = self._ordered(self._shares) * np.nan_to_num(carried)
         nav = self._nav[:, None]
         out = np.divide(value, nav, out=np.zeros_like(value), where=nav > 0.0)
         return pd.DataFrame(out, index=self.dates, columns=list(self.symbols))
@@ -138,11 +165,10 @@ class Result:
         ``qty`` and ``value = qty * price`` are negative for sells; ``fee`` is
         positive. Sells come before buys within a day.
         """
-        syms = np.array(self.symbols, dtype=object)
         return pd.DataFrame(
             {
                 "date": self.dates[self._trades_i[:, 0]],
-                "symbol": syms[self._trades_i[:, 1]],
+                "symbol": self._column_names[self._trades_i[:, 1]],
                 "qty": self._trades_f[:, 0],
                 "price": self._trades_f[:, 1],
                 "value": self._trades_f[:, 2],
@@ -158,11 +184,10 @@ class Result:
         says why (``"min_order"``: smaller than the plan's smallest order; its
         money waits as cash).
         """
-        syms = np.array(self.symbols, dtype=object)
         return pd.DataFrame(
             {
                 "date": self.dates[self._skips_i[:, 0]],
-                "symbol": syms[self._skips_i[:, 1]],
+                "symbol": self._column_names[self._skips_i[:, 1]],
                 "value": self._skips_f[:, 0],
                 "reason": _SKIP_REASONS[self._skips_i[:, 2]],
             }

@@ -18,6 +18,10 @@ Conventions
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import cache
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -86,17 +90,48 @@ def flow_dates(first: np.datetime64, last: np.datetime64, flow: Flow) -> np.ndar
         dates = starts + np.timedelta64(flow.day - 1, "D")
     else:
         step = 1 if flow.every is Frequency.MONTH else 3
-        m0 = first_d.astype("datetime64[M]").astype(np.int64)
+        m0 = _month_index(first_d)
         m0 = m0 - (m0 % step)  # month index of the period's first month
-        m_last = last_d.astype("datetime64[M]").astype(np.int64)
-        months = np.arange(m0 + step, m_last + 1, step)
-        starts = months.astype("datetime64[M]").astype("datetime64[D]")
-        ends = (months + step).astype("datetime64[M]").astype("datetime64[D]")
-        length = (ends - starts).astype(np.int64)
-        offset = np.minimum(flow.day, length) - 1
-        dates = starts + offset.astype("timedelta64[D]")
+        months = np.arange(m0 + step, _month_index(last_d) + step + 1, step)
+        bounds = _month_starts(months)  # the first day of each, and of the next
+        starts, length = bounds[:-1], bounds[1:] - bounds[:-1]
+        dates = (starts + np.minimum(flow.day, length) - 1).view("datetime64[D]")
     out: np.ndarray = dates[dates <= last_d]
     return out
+
+
+def _month_index(day: np.datetime64) -> int:
+    """Months since 1970-01 of a ``datetime64[D]`` (the calendar month's index)."""
+    date = cast(dt.date, day.item())
+    return (date.year - 1970) * 12 + date.month - 1
+
+
+#: Months (since 1970-01) whose first days :func:`_month_starts` looks up.
+_TABLE_MONTHS = (-12 * 170, 12 * 330)  # 1800-01 to 2300-01
+
+
+@cache
+def _month_table() -> IntArray:
+    months = np.arange(*_TABLE_MONTHS)
+    table: IntArray = (
+        months.astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
+    )
+    table.flags.writeable = False
+    return table
+
+
+def _month_starts(months: IntArray) -> IntArray:
+    """Day number (since 1970-01-01) of the first day of each month index.
+
+    Months run at a steady step, so the first and last bound the rest; inside
+    the table a lookup (a month's first day costs numpy a calendar
+    conversion per element), outside it the conversion.
+    """
+    lo, hi = _TABLE_MONTHS
+    if months.size and lo <= months[0] and months[-1] < hi:
+        out: IntArray = _month_table()[months - lo]
+        return out
+    return months.astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
 
 
 def flow_amounts(dates: pd.DatetimeIndex | np.ndarray, flow: Flow | None) -> FloatArray:

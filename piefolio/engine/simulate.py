@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ from piefolio.engine._kernels import (
     simulate_batch_nb,
     simulate_pie_nb,
 )
-from piefolio.engine.frame import Frame, frame_of
+from piefolio.engine.frame import Frame, day_numbers, frame_of, per_index
 from piefolio.engine.result import BatchResult, Result
 from piefolio.engine.schedule import (
     calendar_days,
@@ -85,14 +86,18 @@ def _tell_kernel(rule: Rebalance, day: np.ndarray) -> tuple[int, float, BoolArra
             return POLICY_NONE, 0.0, no_days
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
+@dataclass(frozen=True, eq=False)  # eq=False: holds arrays; no slots: cached dates
 class KernelInputs:
     """Everything :func:`~piefolio.engine._kernels.simulate_pie_nb` takes, as arrays.
 
     Attributes
     ----------
+    index : pd.DatetimeIndex
+        Every trading day of the price frame.
+    rows : slice
+        The run's rows of ``index`` (and of the frame's arrays).
     dates : pd.DatetimeIndex, shape (T,)
-        Trading days of the run.
+        Trading days of the run, ``index[rows]`` (built on first access).
     symbols : tuple of str, length N
         Column order of ``close``, ``divs``, ``targets`` and ``prop``.
     close : FloatArray, shape (T, N)
@@ -119,7 +124,8 @@ class KernelInputs:
         0 none, 1 calendar, 2 threshold, 3 deposits.
     """
 
-    dates: pd.DatetimeIndex
+    index: pd.DatetimeIndex
+    rows: slice
     symbols: tuple[str, ...]
     close: FloatArray
     divs: FloatArray
@@ -135,6 +141,11 @@ class KernelInputs:
     policy: int
     band: float
 
+    @cached_property
+    def dates(self) -> pd.DatetimeIndex:
+        """Trading days of the run (shape (T,))."""
+        return self.index[self.rows]
+
     def plan_arrays(self) -> PlanArrays:
         """Return the plan's arrays as the kernels take them, one named value."""
         return PlanArrays(
@@ -144,12 +155,20 @@ class KernelInputs:
 
 
 def _check_weights(weights: FloatArray, names: list[str]) -> None:
+    # Two reductions clear the usual case; NaN or infinity fails both
+    # comparisons and falls through to the checks that name the fault.
+    sums = weights.sum(axis=1)
+    if (
+        weights.size
+        and weights.min() >= 0.0
+        and np.abs(sums - 1.0).max() <= WEIGHT_TOLERANCE
+    ):
+        return
     if not np.all(np.isfinite(weights)):
         raise PlanError("weights must be finite numbers; found NaN or infinity")
     if np.any(weights < 0):
         p, j = np.argwhere(weights < 0)[0]
         raise PlanError(f"{names[p]}: weight {weights[p, j]:g} is negative")
-    sums = weights.sum(axis=1)
     bad = np.flatnonzero(np.abs(sums - 1.0) > WEIGHT_TOLERANCE)
     if bad.size:
         p = int(bad[0])
@@ -209,6 +228,45 @@ def prepare_inputs(
         ``plan.dividends == "reinvest"``, or fees of 100 % or more per trade.
     """
     frame = frame_of(prices, dividends=dividends, fx_mask=fx_mask)
+    return _prepare(frame, symbols, weights, plan, cash_rate, names)
+
+
+def _columns(values: FloatArray, lo: int, hi: int, cols: list[int]) -> FloatArray:
+    """Rows ``lo:hi`` of columns ``cols``: a fresh, writable, C-ordered copy.
+
+    A frame may hand out read-only or Fortran-ordered views, and numba compiles
+    a separate kernel for each layout; a run of adjacent columns (every pie
+    that holds the whole frame) is a plain slice, cheaper than gathering.
+    """
+    first = cols[0] if cols else 0
+    if cols == list(range(first, first + len(cols))):
+        return np.array(values[lo:hi, first : first + len(cols)], np.float64, order="C")
+    return np.take(np.asarray(values[lo:hi], dtype=np.float64), cols, axis=1)
+
+
+def _days_since(gaps: IntArray, lo: int, hi: int) -> IntArray:
+    """Return the run's calendar days: the whole index's, with day 0 at 0."""
+    days = gaps[lo:hi].copy()
+    days[0] = 0
+    return days
+
+
+def _calendar_gaps(index: pd.DatetimeIndex) -> IntArray:
+    """Calendar days since the previous trading day, over a whole index."""
+    gaps = calendar_days(day_numbers(index))
+    gaps.flags.writeable = False
+    return gaps
+
+
+def _prepare(
+    frame: Frame,
+    symbols: list[str],
+    weights: FloatArray,
+    plan: Plan,
+    cash_rate: pd.Series | None,
+    names: list[str] | None,
+) -> KernelInputs:
+    """:func:`prepare_inputs` on a frame (``frame_of`` already applied)."""
     index = frame.dates
     position = {c: j for j, c in enumerate(frame.symbols)}
     unknown = [s for s in symbols if s not in position]
@@ -225,12 +283,14 @@ def prepare_inputs(
     pie_names = names or [f"pie {p}" for p in range(w.shape[0])]
     _check_weights(w, pie_names)
 
-    start = pd.Timestamp(plan.start)
-    lo = int(index.searchsorted(start, side="left"))
+    # Searched on the index's own datetime64 values: the same days as
+    # ``index.searchsorted(pd.Timestamp(...))``, without pandas' dispatch.
+    stamps = index.values
+    lo = int(np.searchsorted(stamps, np.datetime64(plan.start), side="left"))
     hi = (
         len(index)
         if plan.end is None
-        else int(index.searchsorted(pd.Timestamp(plan.end), side="right"))
+        else int(np.searchsorted(stamps, np.datetime64(plan.end), side="right"))
     )
     if lo >= hi:
         until = plan.end.isoformat() if plan.end else "the end of the data"
@@ -239,30 +299,28 @@ def prepare_inputs(
             f"no trading day between {plan.start.isoformat()} and {until}; the "
             f"prices cover {span}"
         )
-    dates = index[lo:hi]
-    # A fresh, writable copy of the rows and columns used: a frame may hand out
-    # read-only views, and numba compiles a separate kernel for those.
     cols = [position[s] for s in symbols]
-    close = np.ascontiguousarray(np.asarray(frame.base)[lo:hi, cols], np.float64)
-    if np.any(close <= 0.0):
+    close = _columns(frame.base, lo, hi, cols)
+    # fmin skips NaN (an unpriced day), in one pass without a mask.
+    if np.fmin.reduce(close, axis=None) <= 0.0:
         j = int(np.argwhere(close <= 0.0)[0, 1])
         raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")
 
-    held = w.max(axis=0) > 0.0
-    missing = held & np.isnan(close[0])
-    if plan.late_listing == "error" and missing.any():
-        j = int(np.flatnonzero(missing)[0])
-        priced = index[~np.isnan(np.asarray(frame.base)[:, cols[j]])]
-        when = (
-            f"its first price is on {priced[0].date()}"
-            if len(priced)
-            else "it has no price at all"
-        )
-        raise PlanError(
-            f"{symbols[j]} has no price on the first day "
-            f"{dates[0].date()} ({when}); start later or set "
-            'late_listing = "redistribute"'
-        )
+    if plan.late_listing == "error" and np.isnan(close[0]).any():
+        missing = (w.max(axis=0) > 0.0) & np.isnan(close[0])
+        if missing.any():
+            j = int(np.flatnonzero(missing)[0])
+            priced = index[~np.isnan(np.asarray(frame.base)[:, cols[j]])]
+            when = (
+                f"its first price is on {priced[0].date()}"
+                if len(priced)
+                else "it has no price at all"
+            )
+            raise PlanError(
+                f"{symbols[j]} has no price on the first day "
+                f"{index[lo].date()} ({when}); start later or set "
+                'late_listing = "redistribute"'
+            )
 
     if frame.dividends is not None and plan.dividends == "reinvest":
         raise PlanError(
@@ -271,9 +329,9 @@ def prepare_inputs(
             'dividends = "cash"'
         )
     divs = (
-        np.zeros_like(close)
+        np.zeros(close.shape)
         if frame.dividends is None
-        else np.ascontiguousarray(frame.dividends[lo:hi, cols], np.float64)
+        else _columns(frame.dividends, lo, hi, cols)
     )
 
     fees = plan.fees
@@ -284,16 +342,17 @@ def prepare_inputs(
             "fees of 100 % or more of each trade leave nothing to invest; check "
             "commission_pct, spread_bps and fx_pct"
         )
-    day = dates.to_numpy().astype("datetime64[D]")
+    day = day_numbers(index)[lo:hi]
     policy, band, rebal_day = _tell_kernel(plan.rebalance, day)
     deposit = flow_amounts(day, plan.deposits)
     deposit[0] += plan.initial
     return KernelInputs(
-        dates=dates,
+        index=index,
+        rows=slice(lo, hi),
         symbols=tuple(symbols),
         close=close,
         divs=divs,
-        days=calendar_days(day),
+        days=_days_since(per_index(index, _calendar_gaps), lo, hi),
         rate=cash_rates(day, plan.cash_interest, cash_rate),
         deposit=deposit,
         withdraw=flow_amounts(day, plan.withdrawals),
@@ -322,14 +381,14 @@ def _run(inputs: KernelInputs, row: int, order: list[str]) -> Result:
         inputs.close, inputs.divs, inputs.targets[row], inputs.plan_arrays(), True
     )
     totals = run.totals
-    # Report columns in the caller's order; the kernel ran in price-column order.
+    lo = inputs.rows.start
+    # Columns stay in the kernel's (price-column) order; the Result reorders a
+    # view to the caller's order when it is read.
     col = {s: j for j, s in enumerate(inputs.symbols)}
-    perm = np.array([col[s] for s in order], dtype=np.int64)
-    inverse = np.empty_like(perm)
-    inverse[perm] = np.arange(perm.size)
-    tr_i, sk_i = run.trades_i, run.skips_i
+    perm = [col[s] for s in order]
     return Result(
-        dates=inputs.dates,
+        _index=inputs.index,
+        _rows=inputs.rows,
         symbols=tuple(order),
         deposited=float(totals[0]),
         withdrawn=float(totals[1]),
@@ -338,18 +397,19 @@ def _run(inputs: KernelInputs, row: int, order: list[str]) -> Result:
         interest=float(totals[3]),
         final_value=float(run.nav[-1]),
         twr=float(run.unit_value[-1] - 1.0),
-        ran_out=None if run.ran_out < 0 else inputs.dates[run.ran_out],
+        ran_out=None if run.ran_out < 0 else inputs.index[lo + run.ran_out],
         _nav=run.nav,
         _cash=run.cash,
         _units=run.units,
         _unit_value=run.unit_value,
-        _shares=run.shares[:, perm],
-        _close=inputs.close[:, perm],
+        _shares=run.shares,
+        _close=inputs.close,
         _flows=run.flows,
-        _trades_i=np.column_stack((tr_i[:, 0], inverse[tr_i[:, 1]])),
+        _trades_i=run.trades_i,
         _trades_f=run.trades_f,
-        _skips_i=np.column_stack((sk_i[:, 0], inverse[sk_i[:, 1]], sk_i[:, 2])),
+        _skips_i=run.skips_i,
         _skips_f=run.skips_f,
+        _perm=None if perm == list(range(len(perm))) else np.array(perm),
     )
 
 
@@ -419,9 +479,7 @@ def simulate(
     order = list(w)
     symbols = _kernel_order(frame, order)
     matrix = np.array([[w[s] for s in symbols]])
-    inputs = prepare_inputs(
-        frame, symbols, matrix, plan, cash_rate=cash_rate, names=["the pie"]
-    )
+    inputs = _prepare(frame, symbols, matrix, plan, cash_rate, ["the pie"])
     return _run(inputs, 0, order)
 
 
@@ -473,9 +531,7 @@ def simulate_batch(
     order = [str(c) for c in weights.columns]
     symbols = _kernel_order(frame, order)
     matrix = weights.to_numpy(dtype=np.float64)[:, [order.index(s) for s in symbols]]
-    inputs = prepare_inputs(
-        frame, symbols, matrix, plan, cash_rate=cash_rate, names=names
-    )
+    inputs = _prepare(frame, symbols, matrix, plan, cash_rate, names)
     run = simulate_batch_nb(
         inputs.close, inputs.divs, inputs.targets, inputs.plan_arrays(), paths
     )
