@@ -34,6 +34,7 @@ Conventions
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -258,16 +259,8 @@ def _calendar_gaps(index: pd.DatetimeIndex) -> IntArray:
     return gaps
 
 
-def _prepare(
-    frame: Frame,
-    symbols: list[str],
-    weights: FloatArray,
-    plan: Plan,
-    cash_rate: pd.Series | None,
-    names: list[str] | None,
-) -> KernelInputs:
-    """:func:`prepare_inputs` on a frame (``frame_of`` already applied)."""
-    index = frame.dates
+def _positions(frame: Frame, symbols: list[str]) -> dict[str, int]:
+    """Column of each frame symbol; PlanError naming symbols it lacks."""
     position = {c: j for j, c in enumerate(frame.symbols)}
     unknown = [s for s in symbols if s not in position]
     if unknown:
@@ -275,41 +268,55 @@ def _prepare(
             f"no prices for {', '.join(unknown)}; the price frame has "
             f"{', '.join(map(str, frame.symbols))}"
         )
-    w = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
-    if w.ndim != 2 or w.shape[1] != len(symbols):
-        raise PlanError(
-            f"weights must have shape (pies, {len(symbols)}); got {w.shape}"
-        )
-    pie_names = names or [f"pie {p}" for p in range(w.shape[0])]
-    _check_weights(w, pie_names)
+    return position
 
+
+def _bounds(
+    index: pd.DatetimeIndex, start: dt.date, end: dt.date | None
+) -> tuple[int, int]:
+    """Rows ``lo:hi`` of the trading days from ``start`` to ``end`` (inclusive)."""
     # Searched on the index's own datetime64 values: the same days as
     # ``index.searchsorted(pd.Timestamp(...))``, without pandas' dispatch.
     stamps = index.values
-    lo = int(np.searchsorted(stamps, np.datetime64(plan.start), side="left"))
+    lo = int(np.searchsorted(stamps, np.datetime64(start), side="left"))
     hi = (
         len(index)
-        if plan.end is None
-        else int(np.searchsorted(stamps, np.datetime64(plan.end), side="right"))
+        if end is None
+        else int(np.searchsorted(stamps, np.datetime64(end), side="right"))
     )
     if lo >= hi:
-        until = plan.end.isoformat() if plan.end else "the end of the data"
+        until = end.isoformat() if end else "the end of the data"
         span = f"{index[0].date()} to {index[-1].date()}" if len(index) else "no dates"
         raise PlanError(
-            f"no trading day between {plan.start.isoformat()} and {until}; the "
+            f"no trading day between {start.isoformat()} and {until}; the "
             f"prices cover {span}"
         )
-    cols = [position[s] for s in symbols]
-    close = _columns(frame.base, lo, hi, cols)
+    return lo, hi
+
+
+def _check_window(
+    close: FloatArray,
+    weights: FloatArray,
+    symbols: list[str],
+    frame: Frame,
+    cols: list[int],
+    lo: int,
+    plan: Plan,
+) -> None:
+    """Refuse a window's closes: a price <= 0, or a held slice unpriced on day 0.
+
+    ``close`` holds rows ``lo:`` of the frame's columns ``cols``; ``weights``
+    (P, N) says which slices some pie holds.
+    """
     # fmin skips NaN (an unpriced day), in one pass without a mask.
-    if np.fmin.reduce(close, axis=None) <= 0.0:
+    if close.size and np.fmin.reduce(close, axis=None) <= 0.0:
         j = int(np.argwhere(close <= 0.0)[0, 1])
         raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")
-
     if plan.late_listing == "error" and np.isnan(close[0]).any():
-        missing = (w.max(axis=0) > 0.0) & np.isnan(close[0])
+        missing = (weights.max(axis=0) > 0.0) & np.isnan(close[0])
         if missing.any():
             j = int(np.flatnonzero(missing)[0])
+            index = frame.dates
             priced = index[~np.isnan(np.asarray(frame.base)[:, cols[j]])]
             when = (
                 f"its first price is on {priced[0].date()}"
@@ -322,18 +329,18 @@ def _prepare(
                 'late_listing = "redistribute"'
             )
 
+
+def _check_dividends(frame: Frame, plan: Plan) -> None:
     if frame.dividends is not None and plan.dividends == "reinvest":
         raise PlanError(
             'dividends were given but plan.dividends is "reinvest": the prices '
             "already hold them (total return); pass dividends=None or set "
             'dividends = "cash"'
         )
-    divs = (
-        np.zeros(close.shape)
-        if frame.dividends is None
-        else _columns(frame.dividends, lo, hi, cols)
-    )
 
+
+def _fee_rates(frame: Frame, cols: list[int], plan: Plan) -> FloatArray:
+    """Proportional fee of each column: commission, half-spread, FX if foreign."""
     fees = plan.fees
     foreign = np.asarray(frame.fx_mask, dtype=np.bool_)[cols]
     prop = fees.proportional + (fees.fx_pct / 100.0) * foreign
@@ -342,27 +349,90 @@ def _prepare(
             "fees of 100 % or more of each trade leave nothing to invest; check "
             "commission_pct, spread_bps and fx_pct"
         )
+    return np.ascontiguousarray(prop, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
+class _Schedule:
+    """The plan's calendar over a window (see :class:`KernelInputs`)."""
+
+    days: IntArray
+    rate: FloatArray
+    deposit: FloatArray
+    withdraw: FloatArray
+    rebal_day: BoolArray
+    policy: int
+    band: float
+
+
+def _schedule(
+    index: pd.DatetimeIndex,
+    lo: int,
+    hi: int,
+    plan: Plan,
+    cash_rate: pd.Series | None,
+) -> _Schedule:
     day = day_numbers(index)[lo:hi]
     policy, band, rebal_day = _tell_kernel(plan.rebalance, day)
     deposit = flow_amounts(day, plan.deposits)
     deposit[0] += plan.initial
+    return _Schedule(
+        days=_days_since(per_index(index, _calendar_gaps), lo, hi),
+        rate=cash_rates(day, plan.cash_interest, cash_rate),
+        deposit=deposit,
+        withdraw=flow_amounts(day, plan.withdrawals),
+        rebal_day=rebal_day,
+        policy=policy,
+        band=band,
+    )
+
+
+def _prepare(
+    frame: Frame,
+    symbols: list[str],
+    weights: FloatArray,
+    plan: Plan,
+    cash_rate: pd.Series | None,
+    names: list[str] | None,
+) -> KernelInputs:
+    """:func:`prepare_inputs` on a frame (``frame_of`` already applied)."""
+    position = _positions(frame, symbols)
+    w = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
+    if w.ndim != 2 or w.shape[1] != len(symbols):
+        raise PlanError(
+            f"weights must have shape (pies, {len(symbols)}); got {w.shape}"
+        )
+    _check_weights(w, names or [f"pie {p}" for p in range(w.shape[0])])
+    index = frame.dates
+    lo, hi = _bounds(index, plan.start, plan.end)
+    cols = [position[s] for s in symbols]
+    close = _columns(frame.base, lo, hi, cols)
+    _check_window(close, w, symbols, frame, cols, lo, plan)
+    _check_dividends(frame, plan)
+    divs = (
+        np.zeros(close.shape)
+        if frame.dividends is None
+        else _columns(frame.dividends, lo, hi, cols)
+    )
+    prop = _fee_rates(frame, cols, plan)
+    when = _schedule(index, lo, hi, plan, cash_rate)
     return KernelInputs(
         index=index,
         rows=slice(lo, hi),
         symbols=tuple(symbols),
         close=close,
         divs=divs,
-        days=_days_since(per_index(index, _calendar_gaps), lo, hi),
-        rate=cash_rates(day, plan.cash_interest, cash_rate),
-        deposit=deposit,
-        withdraw=flow_amounts(day, plan.withdrawals),
-        rebal_day=rebal_day,
+        days=when.days,
+        rate=when.rate,
+        deposit=when.deposit,
+        withdraw=when.withdraw,
+        rebal_day=when.rebal_day,
         targets=w,
-        prop=np.ascontiguousarray(prop, dtype=np.float64),
-        fixed=float(fees.commission_fixed),
-        min_order=float(fees.min_order),
-        policy=policy,
-        band=band,
+        prop=prop,
+        fixed=float(plan.fees.commission_fixed),
+        min_order=float(plan.fees.min_order),
+        policy=when.policy,
+        band=when.band,
     )
 
 

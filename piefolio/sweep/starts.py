@@ -1,9 +1,10 @@
 """Every start date: the same plan begun in each month (or week) of the data.
 
 "What if I had started in a bad month?" For each start, the pie and each of its
-benchmarks run the plan (the same deposits on the same days) in one
-:func:`~piefolio.engine.simulate_batch` call, either to the end of the data or for
-a fixed horizon ("10 years of 100 a month").
+benchmarks run the plan (the same deposits on the same days), either to the end
+of the data or for a fixed horizon ("10 years of 100 a month"); every start is
+one window of a single :func:`~piefolio.engine.windows.simulate_windows` call,
+which makes the frame's arrays once and slices them per start.
 
 Conventions: a start is the first trading day of its month (or week) on or after
 the plan's start and the first day where every slice of every series has a price
@@ -26,8 +27,7 @@ import numpy as np
 import pandas as pd
 
 from piefolio.errors import PlanError
-from piefolio.ledger import positive_total, xirr
-from piefolio.models import replace
+from piefolio.ledger import positive_total
 from piefolio.periods import period_offset
 from piefolio.spec import Plan
 
@@ -168,17 +168,12 @@ def sweep_starts(
         Each row equals a backtest of the same plan begun on that start: final
         value, deposited, withdrawn and XIRR of the money that actually moved.
     """
-    from piefolio.engine import frame_of, simulate_batch
-    from piefolio.engine.schedule import flow_amounts
+    from piefolio.engine import frame_of
+    from piefolio.engine.windows import simulate_windows
 
     frame = frame_of(prices, fx_mask=fx_mask)
     names = tuple(series)
     tickers = list(dict.fromkeys(t for w in series.values() for t in w))
-    weights = pd.DataFrame(
-        [[series[n].get(t, 0.0) for t in tickers] for n in names],
-        index=list(names),
-        columns=tickers,
-    )
     unknown = [t for t in tickers if t not in frame.symbols]
     if unknown:
         raise PlanError(f"no prices for {', '.join(unknown)}")
@@ -207,44 +202,28 @@ def sweep_starts(
         raise PlanError(
             f"no start date leaves {horizon} of data before {window[-1].date()}"
         )
-    rows = []
-    for k, start in enumerate(starts):
-        end = (start + period_offset(horizon)).date() if horizon else plan.end
-        run_plan = replace(plan, start=start.date(), end=end)
-        batch = simulate_batch(frame, weights, run_plan, paths=False)
-        days = batch.dates
-        # Every series that paid what was asked moved the same money on the same
-        # days: one ledger serves all their XIRRs. A series that ran out paid
-        # less; its own run gives its ledger.
-        out = flow_amounts(days, run_plan.withdrawals)
-        net = flow_amounts(days, run_plan.deposits) - out
-        net[0] += run_plan.initial
-        finals = batch.final_value.to_numpy(dtype=float)
-        rates = np.atleast_1d(xirr(days, net, finals))
-        deposited = batch.deposited.to_numpy(dtype=float)
-        withdrawn = batch.withdrawn.to_numpy(dtype=float)
-        asked = float(np.cumsum(out)[-1])  # summed in day order, as the kernel
-        short = batch.ran_out.notna().to_numpy() | (withdrawn != asked)
-        dd = batch.max_drawdown.to_numpy()
-        twrs = batch.twr.to_numpy(dtype=float)
-        for j, name in enumerate(names):
-            rate = float(rates[j])
-            if short[j]:
-                rate = batch.result(name).xirr
-            rows.append(
-                {
-                    "start": start,
-                    "end": days[-1],
-                    "series": name,
-                    "final_value": float(finals[j]),
-                    "deposited": float(deposited[j]),
-                    "withdrawn": positive_total(withdrawn[j]),
-                    "profit": float(finals[j] - deposited[j] + withdrawn[j]),
-                    "twr": float(twrs[j]),
-                    "xirr": rate,
-                    "max_drawdown": float(dd[j]),
-                }
-            )
-        if progress is not None:
-            progress(k + 1, len(starts))
+    step = period_offset(horizon) if horizon else None
+    ends = [(s + step).date() if step else plan.end for s in starts]
+    # One engine call for every start: the frame's columns are made kernel
+    # arrays once and each start runs on a slice of them.
+    runs = simulate_windows(
+        frame,
+        series,
+        plan,
+        list(zip([s.date() for s in starts], ends, strict=True)),
+        progress=progress,
+    )
+    finals, deposited, withdrawn = runs.final_value, runs.deposited, runs.withdrawn
+    rows = {
+        "start": starts.repeat(len(names)),
+        "end": runs.last.repeat(len(names)),
+        "series": list(names) * len(starts),
+        "final_value": finals.ravel(),
+        "deposited": deposited.ravel(),
+        "withdrawn": [positive_total(x) for x in withdrawn.ravel()],
+        "profit": (finals - deposited + withdrawn).ravel(),
+        "twr": runs.twr.ravel(),
+        "xirr": runs.xirr.ravel(),
+        "max_drawdown": runs.max_drawdown.ravel(),
+    }
     return StartSweep(pd.DataFrame(rows), names, horizon)
