@@ -1,14 +1,14 @@
 """piefolio: from an investment thesis to a pie, tested on real data.
 
-The public API. Names from the engine and the data layer are imported on first use
-(PEP 562), so that ``import piefolio`` and ``piefolio --help`` stay fast: numba,
-duckdb and plotly load only when a simulation or a store is actually needed.
+The public API. Every name but the errors is imported on first use (PEP 562), so
+that ``import piefolio`` and ``piefolio --help`` stay fast: pandas and pydantic
+load when a pie is read, numba, duckdb and plotly when a simulation or a store is
+actually needed.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import logging
 import typing
 from typing import TYPE_CHECKING
@@ -24,7 +24,6 @@ from piefolio.errors import (
     SpecError,
     StoreError,
 )
-from piefolio.spec import Pie, PieSpec, Plan, load_pie
 
 # A library prints nothing unless its user configures logging (the CLI does).
 logging.getLogger("piefolio").addHandler(logging.NullHandler())
@@ -40,13 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from piefolio.report import ReportData, report_data, write_report
     from piefolio.scenarios import check_claims, stress
     from piefolio.scenarios.outlook import monte_carlo
+    from piefolio.spec import Pie, PieSpec, Plan, load_pie
     from piefolio.sweep import sweep_variants
     from piefolio.sweep.history import sweep_starts
-
-try:
-    __version__ = importlib.metadata.version("piefolio")
-except importlib.metadata.PackageNotFoundError:  # a source tree, not installed
-    __version__ = "0.0.0"
 
 # Public name -> module that defines it, imported lazily by __getattr__.
 _LAZY: dict[str, str] = {
@@ -66,6 +61,10 @@ _LAZY: dict[str, str] = {
     "load_history": "piefolio.account",
     "monte_carlo": "piefolio.scenarios.outlook",
     "next_orders": "piefolio.account",
+    "Pie": "piefolio.spec",
+    "PieSpec": "piefolio.spec",
+    "Plan": "piefolio.spec",
+    "load_pie": "piefolio.spec",
     "performance": "piefolio.analytics.performance",
     "propose": "piefolio.optimize.verb",
     "report_data": "piefolio.report",
@@ -120,7 +119,21 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    # importlib.metadata reads the installed distributions: a tenth of the
+    # time of ``piefolio --help``, which does not print the version.
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("piefolio")
+    except importlib.metadata.PackageNotFoundError:  # a source tree, not installed
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> typing.Any:
+    if name == "__version__":
+        globals()[name] = version = _version()
+        return version
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'piefolio' has no attribute {name!r}")
