@@ -14,7 +14,8 @@ Modules, one concept each (conventions are stated at the top of each):
   correlations, the holdings of a day;
 - :mod:`~piefolio.analytics.distribution`: skewness, kurtosis, win rate, tail
   ratio, best and worst day, month and year;
-- :mod:`~piefolio.analytics.performance`: the :class:`Performance` summary.
+- :mod:`~piefolio.analytics.performance`: the :class:`Performance` summary;
+- :mod:`~piefolio.analytics.inflation`: real returns, deflated by a price index.
 
 Shared conventions: simple returns as fractions; 252 trading days a year to
 annualise daily figures; calendar days / 365 for CAGR and XIRR; drawdowns, VaR
@@ -62,6 +63,12 @@ from piefolio.analytics.distribution import (
     tail_ratio,
     win_rate,
 )
+from piefolio.analytics.inflation import (
+    PriceIndex,
+    RealReturns,
+    daily_index,
+    real_returns,
+)
 from piefolio.analytics.performance import (
     BenchmarkComparison,
     Performance,
@@ -104,6 +111,8 @@ __all__ = [
     "Extremes",
     "Linking",
     "Performance",
+    "PriceIndex",
+    "RealReturns",
     "Waterfall",
     "align_returns",
     "alpha",
@@ -118,6 +127,7 @@ __all__ = [
     "correlation",
     "correlation_matrix",
     "daily_contributions",
+    "daily_index",
     "daily_returns",
     "daily_risk_free",
     "drawdown_periods",
@@ -138,6 +148,7 @@ __all__ = [
     "performance",
     "positive_months",
     "r_squared",
+    "real_returns",
     "rolling_beta",
     "rolling_performance",
     "rolling_return",
