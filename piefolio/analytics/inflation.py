@@ -43,8 +43,8 @@ __all__ = [
 
 #: The price index of a base currency: FRED id and what it is.
 INDEX_OF_CURRENCY: Mapping[str, tuple[str, str]] = {
-    "USD": ("CPIAUCSL", "US CPI-U, all items, seasonally adjusted (BLS)"),
-    "EUR": ("CP0000EZ19M086NEST", "euro-area HICP, all items (Eurostat)"),
+    "USD": ("CPIAUCSL", "US CPI-U, all items, seasonally adjusted, BLS"),
+    "EUR": ("CP0000EZ19M086NEST", "euro-area HICP, all items, Eurostat"),
 }
 
 
@@ -152,16 +152,16 @@ class RealReturns:
     def note(self) -> str:
         """One sentence: the index, its last print, the money of which day."""
         held = (
-            f"; the {self.held_days} days after it are deflated at that last "
-            "level (no later print, none assumed)"
+            f"; the run's last {self.held_days} days come after it and are held "
+            "at that level (no later print, none assumed)"
             if self.held_days > 0
             else ""
         )
         return (
-            f"Real figures: deflated by {self.index.name} ({self.index.label}), "
-            f"last print dated {self.index.last.date()}{held}; amounts in money "
-            f"of {self.start.date()}; prices rose {self.inflation:.1%} over the run "
-            "(log-linear between monthly prints)."
+            f"Real figures are deflated by {self.index.name} ({self.index.label}), "
+            f"last print dated {self.index.last.date()}{held}. Amounts are in "
+            f"money of {self.start.date()}; prices rose {self.inflation:.1%} over "
+            "the run (bridged log-linearly between prints)."
         )
 
 

@@ -25,11 +25,12 @@ from piefolio.cli._app import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from piefolio.analytics.inflation import PriceIndex
     from piefolio.backtest import Backtest
     from piefolio.data.frame import PriceFrame
     from piefolio.spec import PieSpec
 
-__all__ = ["compare", "demo", "run"]
+__all__ = ["compare", "demo", "price_index", "run"]
 
 PngOption = Annotated[
     bool, typer.Option("--png", help="Also write PNG images of the main charts.")
@@ -83,6 +84,7 @@ def present(
     as_json: bool,
     report: bool,
     pdf: bool = False,
+    real: bool = True,
 ) -> None:
     """Print a backtest (tables and verdicts, or JSON) and write its report.
 
@@ -97,7 +99,12 @@ def present(
         Write PNGs; print JSON instead of tables; write the HTML page.
     pdf : bool, default False
         Write the PDF tearsheet.
+    real : bool, default True
+        Deflate by the stored price index of the pie's currency
+        (:func:`price_index`), or say how to import one.
     """
+    from dataclasses import replace
+
     from piefolio.report import (
         report_data,
         report_json,
@@ -107,8 +114,15 @@ def present(
         write_pngs,
         write_report,
     )
+    from piefolio.report.terminal import real_table
 
-    data = report_data(bt)
+    if real:
+        index, missing = price_index(bt.spec.pie.currency)
+        data = report_data(bt, price_index=index)
+        if missing:
+            data = replace(data, notes=(*data.notes, missing))
+    else:
+        data = report_data(bt)
     folder = out or report_folder(None, bt.spec.pie.name, force=False)
     written: list[Path] = []
     if report:
@@ -124,12 +138,49 @@ def present(
         return
     show = console()
     show.print(summary_table(data))
+    real_text = real_table(data)
+    if real_text is not None:
+        show.print(real_text)
     for verdict in verdict_lines(data):
         show.print(verdict)
     for note in data.notes:
         show.print(line(("note:", "yellow"), " ", note))
     for path in written:
         show.print(line("Wrote ", (path, "bold")))
+
+
+def price_index(currency: str) -> tuple[PriceIndex | None, str]:
+    """Read the price index of a currency from the store, or say how to get it.
+
+    Returns
+    -------
+    (PriceIndex or None, str)
+        The index (``""`` as the second item), or None and one line saying
+        which index to import and how.
+    """
+    from piefolio.analytics.inflation import INDEX_OF_CURRENCY, PriceIndex
+    from piefolio.data.series import read_series
+    from piefolio.errors import DataUnavailable
+
+    known = INDEX_OF_CURRENCY.get(currency)
+    if known is None:
+        return None, (
+            f"No real (inflation-adjusted) figures: no price index is known for "
+            f"{currency} (only "
+            + ", ".join(f"{c}: {i}" for c, (i, _) in INDEX_OF_CURRENCY.items())
+            + ")."
+        )
+    name, label = known
+    try:
+        stored = read_series(open_store(), name)
+    except DataUnavailable:
+        return None, (
+            f"No real (inflation-adjusted) figures: no {name} ({label}) in the "
+            f"store; `piefolio data fetch {name} --provider fred` or `piefolio "
+            f"data import FILE` (FRED's {name} download, or a date,series,value "
+            "file holding it) stores it."
+        )
+    return PriceIndex(name, label, stored.values), ""
 
 
 @command()
@@ -186,6 +237,8 @@ def demo(
         as_json=as_json,
         report=report,
         pdf=pdf,
+        # The sample store holds no price index, and the user's is not read.
+        real=False,
     )
 
 

@@ -18,6 +18,7 @@ from piefolio.report.format import plan_words
 from piefolio.report.model import ReportData
 
 if TYPE_CHECKING:
+    from piefolio.analytics.inflation import PriceIndex, RealReturns
     from piefolio.backtest import Backtest
     from piefolio.spec import Pie
 
@@ -26,6 +27,7 @@ __all__ = [
     "late_listings",
     "listing_note",
     "period_text",
+    "real_of",
     "report_data",
     "theme_contributions",
 ]
@@ -173,7 +175,43 @@ def theme_contributions(
     return pd.DataFrame(out, index=daily.index)
 
 
-def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> ReportData:
+def real_of(bt: Backtest, index: PriceIndex) -> tuple[RealReturns | None, str]:
+    """Deflate a backtest by a price index; say what was done or why not.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The pie and its benchmarks.
+    index : PriceIndex
+        The price index of the pie's currency.
+
+    Returns
+    -------
+    (RealReturns or None, str)
+        The real figures and :meth:`RealReturns.note`; or None and the reason
+        (the index starts after the run).
+    """
+    from piefolio.analytics.inflation import real_returns
+    from piefolio.backtest import external_flows
+
+    try:
+        real = real_returns(
+            bt.nav(),
+            bt.unit_value(),
+            {name: external_flows(r) for name, r in bt.results.items()},
+            index,
+        )
+    except ValueError as exc:
+        return None, f"No real (inflation-adjusted) figures: {exc}."
+    return real, real.note()
+
+
+def report_data(
+    bt: Backtest,
+    *,
+    generated: dt.datetime | None = None,
+    price_index: PriceIndex | None = None,
+) -> ReportData:
     """Gather what the report shows from a backtest.
 
     Parameters
@@ -182,6 +220,10 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         The pie and its benchmarks, run with one plan.
     generated : datetime, optional
         Time stamp printed on the page (default: now, local time).
+    price_index : PriceIndex, optional
+        The price index of the pie's currency: the report then gives real
+        figures beside the nominal ones, and a note names the index and its
+        last print (:func:`real_of`).
 
     Returns
     -------
@@ -229,6 +271,10 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
         by_theme, portfolio_returns=daily_returns(pie.unit_value).loc[daily.index]
     )
     themes = {t: theme for theme, members in spec.pie.themes().items() for t in members}
+    real = None
+    if price_index is not None:
+        real, said = real_of(bt, price_index)
+        notes.append(said)
     return ReportData(
         title=spec.pie.name,
         currency=currency,
@@ -257,4 +303,5 @@ def report_data(bt: Backtest, *, generated: dt.datetime | None = None) -> Report
             targets.to_dict(),
             nav=float(pie.nav.iloc[-1]),
         ),
+        real=real,
     )

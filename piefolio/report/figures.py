@@ -64,9 +64,10 @@ def growth_figure(data: ReportData) -> Any:
     Returns
     -------
     plotly.graph_objects.Figure
-        One line per series in the base currency and a dashed grey line of the
-        cumulative net deposits; buttons switch the y axis between linear and
-        log scale.
+        One line per series in the base currency, the pie's real value
+        (dotted, money of the first day) when ``real`` is known, and a dashed
+        grey line of the cumulative net deposits; buttons switch the y axis
+        between linear and log scale.
     """
     fig = go.Figure()
     for i, name in enumerate(data.series):
@@ -77,6 +78,18 @@ def growth_figure(data: ReportData) -> Any:
                 name=name,
                 mode="lines",
                 line={"color": colour(i), "width": line_width(i)},
+            )
+        )
+    if data.real is not None:
+        # The pie's value with inflation taken out, in money of the first day.
+        fig.add_trace(
+            go.Scatter(
+                x=data.real.nav.index,
+                y=data.real.nav[data.pie],
+                name=f"{data.pie}, real ({data.real.start.date()} "
+                f"{data.currency}, {data.real.index.name})",
+                mode="lines",
+                line={"color": colour(0), "width": 1.5, "dash": "dot"},
             )
         )
     fig.add_trace(
@@ -566,7 +579,13 @@ def report_figures(data: ReportData) -> list[tuple[str, Any]]:
         (
             "What each series would be worth with the same deposits; the dashed line "
             "is the money put in, so the gap above it is profit (use Log to compare "
-            "growth rates).",
+            "growth rates)."
+            + (
+                f" The dotted line is {data.pie} with inflation taken out "
+                f"({data.real.index.name}), in money of {data.real.start.date()}."
+                if data.real is not None
+                else ""
+            ),
             growth_figure(data),
         ),
         (

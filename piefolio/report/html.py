@@ -374,7 +374,13 @@ def render_report(data: ReportData) -> str:
     intro = [data.plan_text] if data.plan_text else []
     intro.append(
         f"{data.pie} ended at {money(first['final_value'], data.currency)} "
-        f"from {money(first['deposited'], data.currency)} put in."
+        f"from {money(first['deposited'], data.currency)} put in"
+        + (
+            f" ({money(data.real.summary.iloc[0]['final_value'], data.currency)} "
+            f"in money of {data.real.start.date()}, {data.real.index.name})."
+            if data.real is not None
+            else "."
+        )
     )
     tables = [
         _table(
@@ -403,6 +409,20 @@ def render_report(data: ReportData) -> str:
             highlight_first=True,
         ),
     )
+    real = tables_text.real_frame(data)
+    if real is not None and data.real is not None:
+        tables.insert(
+            1,
+            _table(
+                "The same figures with inflation taken out: deflated by "
+                f"{data.real.index.name}, real amounts in money of "
+                f"{data.real.start.date()} (the notes above say how). A real "
+                "return below 0 lost purchasing power.",
+                real,
+                heading="Nominal and real",
+                highlight_first=True,
+            ),
+        )
     rf = "0 %" if data.risk_free is None else percent(data.risk_free, decimals=2)
     optional = [
         (

@@ -111,7 +111,12 @@ def report_json(data: ReportData) -> dict[str, Any]:
         ``worst_drawdowns`` (list, deepest first), ``slices`` (ticker -> cagr,
         volatility, max_drawdown, sharpe, correlation, contribution; null
         without prices) and ``holdings`` (ticker -> shares, price, value,
-        weight, target, drift; null when unknown).
+        weight, target, drift; null when unknown), ``real`` (null without a
+        price index; else ``index``, ``index_label``, ``last_print``,
+        ``held_days`` (run days after it, deflated at its last level),
+        ``money_of`` (the day whose money the amounts are in), ``inflation``
+        over the run, and ``summary``: series -> final_value, deposited,
+        withdrawn, twr, twr_annual, xirr, all real).
     """
     index = data.nav.index
     trades = data.trades
@@ -152,4 +157,20 @@ def report_json(data: ReportData) -> dict[str, Any]:
         ],
         "slices": None if slices is None else _frame_by_row(slices),
         "holdings": None if data.holdings is None else _frame_by_row(data.holdings),
+        "real": _real(data),
+    }
+
+
+def _real(data: ReportData) -> dict[str, Any] | None:
+    real = data.real
+    if real is None:
+        return None
+    return {
+        "index": real.index.name,
+        "index_label": real.index.label,
+        "last_print": json_safe(real.index.last),
+        "held_days": real.held_days,
+        "money_of": json_safe(real.start),
+        "inflation": json_safe(real.inflation),
+        "summary": _frame_by_row(real.summary),
     }

@@ -21,8 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
+    from piefolio.analytics.inflation import RealReturns
 
 __all__ = ["SUMMARY_COLUMNS", "ReportData"]
 
@@ -106,6 +110,10 @@ class ReportData:
         What the pie holds on the last day, from
         :func:`piefolio.analytics.holdings` (shares, price, value, weight,
         target, drift); None leaves the table out.
+    real : RealReturns or None
+        The run deflated by the price index of ``currency``
+        (:func:`piefolio.analytics.real_returns`): real final value, deposits,
+        TWR and XIRR per series and the real NAV; None when no index is stored.
     """
 
     title: str
@@ -130,6 +138,7 @@ class ReportData:
     ran_out: Mapping[str, pd.Timestamp | None] = field(default_factory=dict)
     risk_free: float | None = None
     holdings: pd.DataFrame | None = None
+    real: RealReturns | None = None
 
     def __post_init__(self) -> None:
         # Check the traps that would draw a wrong page rather than fail: series

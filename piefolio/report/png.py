@@ -80,6 +80,15 @@ def _growth(data: ReportData) -> Any:
             lw=2.2 if i == 0 else 1.3,
             label=name,
         )
+    if data.real is not None:
+        ax.plot(
+            dates,
+            data.real.nav[data.pie].to_numpy(),
+            color=colour(0),
+            lw=1.2,
+            ls=":",
+            label=f"{data.pie}, real ({data.real.start.date()} money)",
+        )
     ax.plot(
         pd.DatetimeIndex(data.invested.index).to_pydatetime(),
         data.invested.to_numpy(),

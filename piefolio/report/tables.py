@@ -20,6 +20,7 @@ __all__ = [
     "DEFINITIONS",
     "against_frame",
     "holdings_frame",
+    "real_frame",
     "shape_frame",
     "slices_frame",
     "trailing_frame",
@@ -219,3 +220,35 @@ def holdings_frame(data: ReportData) -> pd.DataFrame | None:
     )
     out.index.name = f"on {data.nav.index[-1].date()}"
     return out
+
+
+def real_frame(data: ReportData) -> pd.DataFrame | None:
+    """Nominal and real (inflation-adjusted) figures side by side, as text.
+
+    Parameters
+    ----------
+    data : ReportData
+        Uses ``summary`` and ``real``.
+
+    Returns
+    -------
+    pd.DataFrame or None, shape (7, n_series)
+        Rows: final value (nominal, then real: in money of the run's first
+        day), money put in (real), TWR a year and XIRR (nominal, then real); one
+        column per series. None when there is no price index.
+    """
+    real = data.real
+    if real is None:
+        return None
+    cur = data.currency
+    nominal, deflated = data.summary, real.summary.reindex(data.summary.index)
+    rows = {
+        "Final value": [money(v, cur) for v in nominal["final_value"]],
+        "Final value, real": [money(v, cur) for v in deflated["final_value"]],
+        "Put in, real": [money(v, cur) for v in deflated["deposited"]],
+        "TWR a year": [percent(v, signed=True) for v in nominal["twr_annual"]],
+        "TWR a year, real": [percent(v, signed=True) for v in deflated["twr_annual"]],
+        "XIRR": [percent(v, signed=True) for v in nominal["xirr"]],
+        "XIRR, real": [percent(v, signed=True) for v in deflated["xirr"]],
+    }
+    return pd.DataFrame(rows, index=data.series).T

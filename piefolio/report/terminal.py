@@ -12,7 +12,7 @@ from rich.table import Table
 from piefolio.report.format import TERMINAL_FIELDS, summary_strings, verdict_sentence
 from piefolio.report.model import ReportData
 
-__all__ = ["summary_frame_table", "summary_table", "verdict_lines"]
+__all__ = ["real_table", "summary_frame_table", "summary_table", "verdict_lines"]
 
 
 def summary_table(data: ReportData) -> Table:
@@ -59,6 +59,38 @@ def summary_frame_table(summary: pd.DataFrame, currency: str, title: str) -> Tab
         table.add_column(str(name), justify="right", style="bold" if i == 0 else None)
     for label in text.columns:
         table.add_row(label, *[str(v) for v in text[label]])
+    return table
+
+
+def real_table(data: ReportData) -> Table | None:
+    """Build the nominal-and-real table for a terminal, or None without an index.
+
+    Parameters
+    ----------
+    data : ReportData
+        Uses ``summary``, ``real`` and ``currency``.
+
+    Returns
+    -------
+    rich.table.Table or None
+        :func:`piefolio.report.tables.real_frame`, one column per series, the
+        pie first and in bold; the index is named in the title.
+    """
+    from piefolio.report.tables import real_frame
+
+    text = real_frame(data)
+    if text is None or data.real is None:
+        return None
+    table = Table(
+        title=f"Nominal and real: deflated by {data.real.index.name}, real "
+        f"amounts in money of {data.real.start.date()}",
+        title_justify="left",
+    )
+    table.add_column("")
+    for i, name in enumerate(text.columns):
+        table.add_column(str(name), justify="right", style="bold" if i == 0 else None)
+    for label, row in text.iterrows():
+        table.add_row(str(label), *[str(v) for v in row])
     return table
 
 

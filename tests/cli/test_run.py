@@ -62,6 +62,67 @@ def test_run_real_example_offline(shared_home: Path, tmp_path: Path) -> None:
     assert "with the same deposits" in text
     assert (tmp_path / "index.html").is_file()
     assert list(tmp_path.glob("*.png"))
+    # No euro-area HICP in this store: one line says how to import it.
+    words = " ".join(text.split())
+    assert "No real (inflation-adjusted) figures: no CP0000EZ19M086NEST" in words
+    assert "piefolio data fetch CP0000EZ19M086NEST --provider fred" in words
+
+
+@pytest.fixture(scope="module")
+def hicp_home(
+    shared_home: Path, shared_macro_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The shared store plus the euro-area HICP, in a home of its own."""
+    import shutil
+
+    from piefolio.data import read_prices_file
+    from piefolio.data.store import Store
+
+    home = tmp_path_factory.mktemp("hicp-home")
+    shutil.copy(shared_home / "store.duckdb", home / "store.duckdb")
+    Store(home / "store.duckdb").write(
+        read_prices_file(
+            shared_macro_dir / "fred_macro_monthly.csv", only=["CP0000EZ19M086NEST"]
+        )
+    )
+    return home
+
+
+def test_run_json_gives_real_figures_beside_the_nominal_ones(
+    hicp_home: Path, shared_macro_dir: Path
+) -> None:
+    import math
+
+    import pandas as pd
+
+    code, text = invoke("run", EXAMPLE, "--offline", "--json", "--no-report",
+                        home=hicp_home)  # fmt: skip
+    assert code == 0, text
+    payload = json.loads(text)
+    real = payload["real"]
+    assert real["index"] == "CP0000EZ19M086NEST"
+    # The HICP's last print is July 2026 (dated 2026-07-01); prices run to
+    # 2026-08-03, 33 days after it, held at the July level and said.
+    assert real["last_print"] == "2026-07-01" and real["held_days"] == 33
+    assert real["money_of"] == payload["start"] == "2021-01-04"
+    assert any("33 days come after it" in n for n in payload["notes"])
+    # Independently from the CSV: 2021-01-04 lies 3 of the 31 days from the
+    # January to the February print, log-linearly; the end is July's level.
+    csv = pd.read_csv(shared_macro_dir / "fred_macro_monthly.csv")
+    hicp = csv[csv["series"] == "CP0000EZ19M086NEST"].set_index("date")["value"]
+    jan, feb, jul = hicp["2021-01-01"], hicp["2021-02-01"], hicp["2026-07-01"]
+    start = math.exp(math.log(jan) + 3 / 31 * (math.log(feb) - math.log(jan)))
+    assert real["inflation"] == pytest.approx(jul / start - 1, rel=1e-12)
+    for name, nominal in payload["summary"].items():
+        row = real["summary"][name]
+        assert row["final_value"] == pytest.approx(
+            nominal["final_value"] * start / jul, rel=1e-12
+        )
+        assert row["twr"] == pytest.approx(
+            (1 + nominal["twr"]) * start / jul - 1, rel=1e-9
+        )
+        assert row["xirr"] < nominal["xirr"]
+        assert row["deposited"] < nominal["deposited"]
 
 
 def test_run_without_data_exits_3(tmp_path: Path) -> None:
