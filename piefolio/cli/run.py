@@ -176,9 +176,8 @@ def price_index(currency: str) -> tuple[PriceIndex | None, str]:
     except DataUnavailable:
         return None, (
             f"No real (inflation-adjusted) figures: no {name} ({label}) in the "
-            f"store; `piefolio data fetch {name} --provider fred` or `piefolio "
-            f"data import FILE` (FRED's {name} download, or a date,series,value "
-            "file holding it) stores it."
+            f"store; `piefolio data import FILE` stores it from FRED's {name} "
+            "download (DATE,VALUE) or a date,series,value file holding it."
         )
     return PriceIndex(name, label, stored.values), ""
 
