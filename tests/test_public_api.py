@@ -21,6 +21,7 @@ PACKAGES = [
     "piefolio.scenarios",
     "piefolio.spec",
     "piefolio.sweep",
+    "piefolio.thesis",
 ]
 
 
