@@ -386,8 +386,29 @@ def _sweep_args(form: Form, pies: PieFolder) -> dict[str, Any]:
         except ValueError as exc:
             expected = str(exc).split("; expected ")[-1]
             raise bad_option("--horizon", horizon, expected) from None
-    return {"every": every, "horizon": horizon, "offline": True, "out": None,
+    variants = _folder_file(form, pies, "variants")
+    weights_text = form.get("weights", "").strip()
+    weights = _number(form, "weights", int, weights_text) if weights_text else None
+    return {"every": every, "horizon": horizon, "variants": variants,
+            "weights": weights, "offline": True, "out": None,
             "png": True}  # fmt: skip
+
+
+def _folder_file(form: Form, pies: PieFolder, field: str) -> Path | None:
+    """Return the existing ``.toml`` file of the folder a form field names, or None."""
+    name = form.get(field, "").strip()
+    if not name:
+        return None
+    path = pies.path(name)
+    if not path.is_file():
+        raise SpecError(f"{name}: no such file in {pies.root}")
+    return path
+
+
+def _stress_args(form: Form, pies: PieFolder) -> dict[str, Any]:
+    scenario = _folder_file(form, pies, "scenario")
+    return {"scenario": [scenario] if scenario else None, "offline": True,
+            "out": None, "png": True}  # fmt: skip
 
 
 def _optimize_args(form: Form, pies: PieFolder) -> dict[str, Any]:
@@ -419,7 +440,7 @@ def _plain_args(form: Form, pies: PieFolder) -> dict[str, Any]:
 _STARTERS: dict[str, Callable[[Form, PieFolder], dict[str, Any]]] = {
     "run": _run_args,
     "pngs": _pngs_args,
-    "stress": _plain_args,
+    "stress": _stress_args,
     "simulate": _simulate_args,
     "claims": _plain_args,
     "thesis": lambda form, pies: {"offline": True, "out": None},

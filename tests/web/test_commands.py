@@ -72,6 +72,10 @@ def test_bad_inputs_of_the_other_jobs_are_refused_before_they_start(
         ("optimize", {"write": "taken.toml"}, None),
         ("optimize", {"write": "../x.toml"}, None),
         ("teleport", {}, None),
+        ("stress", {"scenario": "none.toml"}, None),
+        ("stress", {"scenario": "../../etc/x.toml"}, None),
+        ("sweep", {"variants": "none.toml"}, None),
+        ("sweep", {"weights": "many"}, None),
     ]
     for kind, form, args in cases:
         answer = client.post(f"/pies/my-pie.toml/jobs/{kind}", data=form, headers=HX)
