@@ -133,6 +133,10 @@ def test_create_run_break_and_simulate_in_the_browser(
                 break
             page.wait_for_timeout(200)
         assert seen[-1] == "100 %", seen
+        # The bar only climbs ("" while the command has not counted yet).
+        shown = [int(x.removesuffix(" %")) for x in seen if x]
+        assert shown == sorted(shown), seen
+        (tmp_path / "monte-carlo-progress.txt").write_text("\n".join(seen))
         assert page.locator("#bar").get_attribute("value") == "100"
         fan = page.frame_locator("#page").locator("#chart-1 .main-svg").first
         sync_api.expect(fan).to_be_visible(timeout=60_000)

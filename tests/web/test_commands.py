@@ -182,6 +182,15 @@ def test_compare_optimize_stress_and_simulate_as_jobs(
     assert thesis.state == "done", thesis.error
     assert thesis.outcome is not None and thesis.outcome.page == "thesis.html"
 
+    orders = wait(
+        client,
+        client.post("/pies/one.toml/jobs/next", data={"amount": "100"}, headers=HX),
+    )
+    assert orders.state == "done", orders.error
+    # No history stored: the orders come from the backtest's last day.
+    assert orders.outcome is not None
+    assert "Next 100.00 EUR (targets), from the backtest" in orders.outcome.terminal
+
     stress = wait(client, client.post("/pies/one.toml/jobs/stress", headers=HX))
     assert stress.state == "done", stress.error
     assert stress.outcome is not None and stress.outcome.page == "stress.html"
@@ -221,3 +230,22 @@ def test_two_commands_at_once_each_keep_their_own_output(
     assert "Beta pie: claims of the thesis" in (b.folder / "claims.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_the_real_account_without_a_history_fails_with_the_clis_message(
+    client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template(folder)
+    job = wait(client, client.post("/pies/my-pie.toml/jobs/actual", headers=HX))
+    assert job.state == "failed"
+    monkeypatch.chdir(folder)
+    from typer.testing import CliRunner
+
+    from piefolio.cli import app as cli
+
+    result = CliRunner().invoke(
+        cli, ["actual", str(folder / "my-pie.toml"), "--offline", "--out", "x"],
+        env={"COLUMNS": "500"},
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert result.output.strip() == f"error: {job.error}"
