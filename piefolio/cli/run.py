@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from piefolio.analytics.inflation import PriceIndex
     from piefolio.backtest import Backtest
     from piefolio.data.frame import PriceFrame
-    from piefolio.spec import PieSpec
+    from piefolio.spec import PieSpec, Plan
 
 __all__ = ["compare", "demo", "price_index", "run"]
 
@@ -310,6 +310,16 @@ def compare(
             show.print(line("Wrote ", (image, "bold")))
 
 
+def _dated(bt: Backtest) -> Plan:
+    """Return the plan with its real last day, not "until the latest data"."""
+    from piefolio.models import replace
+
+    plan = bt.spec.plan
+    if plan.end is None and len(bt.pie.nav.index):
+        plan = replace(plan, end=bt.pie.nav.index[-1].date())
+    return plan
+
+
 def _compare_lines(runs: list[Backtest]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the value of each pie's deposits and its growth of 1 (and benchmarks')."""
     import pandas as pd
@@ -330,11 +340,13 @@ def _compare_page(
     rate_note: str,
 ) -> Path:
     from piefolio.report import lines_figure, write_page
+    from piefolio.report.build import period_text
     from piefolio.report.format import SUMMARY_FIELDS, plan_words, summary_strings
 
     nav, unit = _compare_lines(runs)
     plans = [
-        f"{bt.spec.pie.name}: {plan_words(bt.spec.plan, bt.spec.pie.currency)}"
+        f"{bt.spec.pie.name}: {plan_words(_dated(bt), bt.spec.pie.currency)} "
+        f"{period_text(bt.pie.nav.index)}"
         for bt in runs
     ]
     plans.append(rate_note)
@@ -344,7 +356,9 @@ def _compare_page(
         [
             (
                 "Summary (each pie with its own plan)",
-                summary_strings(table, currency, SUMMARY_FIELDS),
+                # A figure a row and a series a column, as on the run page: 15
+                # figures across would not fit a laptop's width.
+                summary_strings(table, currency, SUMMARY_FIELDS).T,
             )
         ],
         [

@@ -152,7 +152,10 @@ def test_compare_two_pies(shared_home: Path, tmp_path: Path) -> None:
     for name in ("compare-value.png", "compare-growth.png"):
         assert (tmp_path / "cmp" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # The value chart's axis names the currency.
-    assert "value, EUR" in (tmp_path / "cmp" / "index.html").read_text("utf-8")
+    html = (tmp_path / "cmp" / "index.html").read_text("utf-8")
+    assert "value, EUR" in html
+    # The real period, not "until the latest data" (the shared prices end then).
+    assert "until 2026-08-03" in html and "until the latest data" not in html
     assert "AI energy 2026" in text and "Chips" in text and "S&P 500" in text
     assert (
         "risk-free rate of 2.00% a year for every row (the cash_interest of"

@@ -393,3 +393,78 @@ def test_a_page_alone_with_no_network_still_draws(
         tools.session = None
         tools.call("Target.closeTarget", {"targetId": target})
     assert drawn and all(drawn), drawn
+
+
+#: Each command that writes a page, with settings small enough for CI, and its
+#: page: (command line after the pie file, page file, charts it draws).
+_COMMANDS: tuple[tuple[tuple[str, ...], str, int], ...] = (
+    (("stress",), "stress.html", 2),
+    (("simulate", "--paths", "40", "--years", "2", "--goal", "20000"),
+     "simulate.html", 7),
+    (("claims",), "claims.html", 3),
+    (("sweep", "--horizon", "5Y", "--starts", "quarter"), "sweep-starts.html", 2),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cli_pages(
+    shared_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[Path, int]]:
+    """The pages the CLI writes for the AI-energy example, on the shared data."""
+    from typer.testing import CliRunner
+
+    from piefolio.cli import app
+
+    repo = Path(__file__).resolve().parents[2]
+    example = str(repo / "examples" / "ai-energy-2026.toml")
+    chips = tmp_path_factory.mktemp("chips") / "chips.toml"
+    chips.write_text(
+        '[pie]\nname = "Chips"\ncurrency = "EUR"\n'
+        '[[pie.slices]]\nticker = "SMH"\nweight = 1.0\n'
+        "[plan]\nstart = 2021-01-04\ninitial = 1000\n"
+    )
+    sweep = chips.parent / "sweep.toml"
+    sweep.write_text('[sweep]\nrebalance = ["none", "quarterly"]\n')
+    runs = [
+        *(((*args[:1], example, *args[1:]), page, n) for args, page, n in _COMMANDS),
+        (("compare", example, str(chips)), "index.html", 2),
+        (("sweep", example, "--variants", str(sweep), "--weights", "10"),
+         "sweep-variants.html", 1),
+    ]  # fmt: skip
+    out: dict[str, tuple[Path, int]] = {}
+    env = {"COLUMNS": "200", "PIEFOLIO_HOME": str(shared_home)}
+    for args, page, charts in runs:
+        folder = tmp_path_factory.mktemp(args[0])
+        result = CliRunner().invoke(
+            app, [*args, "--offline", "--out", str(folder)], env=env
+        )
+        assert result.exit_code == 0, result.output
+        out[f"{args[0]} {page}"] = (folder / page, charts)
+    return out
+
+
+@pytest.mark.parametrize(
+    "which",
+    [
+        "stress stress.html",
+        "simulate simulate.html",
+        "claims claims.html",
+        "sweep sweep-starts.html",
+        "sweep sweep-variants.html",
+        "compare index.html",
+    ],
+)
+def test_every_page_the_cli_writes_draws_at_1280_px(
+    browser: str, cli_pages: dict[str, tuple[Path, int]], which: str
+) -> None:
+    page, charts = cli_pages[which]
+    with _open(browser, page, _DESKTOP) as (tools, drawn):
+        assert len(drawn) == charts and all(drawn), drawn
+        assert _problems(tools, page) == []
+        assert tools.evaluate(_WIDE_TABLES) == []
+        assert tools.evaluate("document.documentElement.scrollWidth") <= 1280
+        # Kept beside the page, for a person to look at.
+        shot = tools.call("Page.captureScreenshot", {"format": "png"})["data"]
+        page.with_name(f"{page.stem}-screenshot.png").write_bytes(
+            base64.b64decode(shot)
+        )
