@@ -279,19 +279,19 @@ def _show(report: ThesisReport, folder: Path) -> None:
     summary = _summary_frame(report)
     start = report.spec.plan.start.isoformat()
     after = (
-        f"the pie's time-weighted return against {report.benchmark}'s"
+        f"the pie's time-weighted return against {report.benchmark}'s over the "
+        "next 6 and 12 months"
         if report.benchmark
-        else "no benchmark to measure the pie against"
+        else "no returns after them: the pie has no benchmark to measure against"
     )
     caption = (
-        f"Dates each claim changed state since {start}, and {after} "
-        "over the next 6 and 12 months (series are dated as their source dates "
-        "them, before publication)"
+        f"Dates each claim changed state since {start}, and {after} (series are "
+        "dated as their source dates them, before publication)"
     )
     summary_caption = (
-        f"Changes of state by claim and the state it became: {after} over the "
-        "next 6 and 12 months, the mean over the changes that have that span "
-        "('of' counts them). Does a state tell what the pie did next?"
+        f"Changes of state by claim and the state it became; {after}: the mean "
+        "over the changes that have that span ('of' counts them). Does a state "
+        "tell what the pie did next?"
     )
     if len(changes):
         _print_frame(summary, summary_caption)

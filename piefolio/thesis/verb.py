@@ -260,6 +260,7 @@ def judge(
     readings: tuple[IndicatorReading, ...],
     checks: dict[str, ClaimCheck],
     unit_values: pd.DataFrame | None,
+    start: pd.Timestamp | None = None,
 ) -> tuple[tuple[Verdict, ...], pd.DataFrame, dict[str, pd.Series]]:
     """Judge each claim today and list the changes of its state.
 
@@ -270,9 +271,11 @@ def judge(
     checks : dict[str, ClaimCheck]
         Price checks of the claims that have one.
     unit_values : pd.DataFrame or None
-        Unit values of the pie and its first benchmark (two columns): the span
-        of the history and the returns after each change; None: no history
-        returns, and changes over the indicators' whole history.
+        Unit values of the pie and its first benchmark (two columns): the
+        returns after each change; None (no benchmark): no returns.
+    start : Timestamp, optional
+        Where the history starts (the backtest's first day); the states' whole
+        span when None.
 
     Returns
     -------
@@ -284,7 +287,6 @@ def judge(
     verdicts = []
     rows = []
     history_of: dict[str, pd.Series] = {}
-    start = None if unit_values is None or unit_values.empty else unit_values.index[0]
     for claim in spec.claims:
         signals: list[Signal] = []
         history: dict[str, pd.Series] = {}
@@ -407,7 +409,7 @@ def thesis(
     if pair is not None:
         grown = pair / pair.iloc[0]
         relative = (grown.iloc[:, 0] / grown.iloc[:, 1] - 1.0).rename("relative")
-    verdicts, changes, states = judge(spec, readings, checks, pair)
+    verdicts, changes, states = judge(spec, readings, checks, pair, units.index[0])
     return ThesisReport(
         spec, verdicts, readings, checks, relative, benchmark, changes, states
     )

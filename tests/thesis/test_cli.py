@@ -165,3 +165,19 @@ def test_since_runs_the_history_from_an_earlier_day(
     assert data["changes"][0]["after_6M"] is not None
     code, out = run("thesis", str(pie), "--offline", "--since", "1800-01-01")
     assert code == 2 and "--since" in out
+
+
+def test_without_benchmark_the_history_still_starts_with_the_plan(
+    world: Path, tmp_path: Path
+) -> None:
+    # As in test_since: `above 30.5` fails from July 2019, before the plan's
+    # start; no benchmark, so no returns, and still no change since the start.
+    text = WORLD + indicator("c", "copper-scarce", above=30.5)
+    pie = write_pie(tmp_path, text)
+    pie.write_text(pie.read_text().replace('[benchmarks]\n"S&P 500" = "SPY"\n', ""))
+    code, out = run("thesis", str(pie), "--offline", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["benchmark"] is None
+    assert data["changes"] == []
+    assert data["verdicts"][0]["state"] == "broken"
