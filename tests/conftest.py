@@ -36,6 +36,18 @@ def _numba_cache_dir() -> Path:
 os.environ["NUMBA_CACHE_DIR"] = str(_numba_cache_dir())
 
 
+#: Fixtures that read ../shared: a test using one (directly or through another
+#: fixture) is a real-data case, marked ``slow`` so that ``-m "not slow"``
+#: leaves every one of them out, as the README says.
+REAL_DATA_FIXTURES = frozenset({"shared_prices_dir", "shared_macro_dir"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES

@@ -286,6 +286,47 @@ def test_threshold_needs_band_and_calendar_needs_period() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("rebalance", "message"),
+    [
+        ('{ policy = "calendar" }', 'calendar rebalancing needs every = "month"'),
+        ('"calendar"', 'write { policy = "calendar", every = "quarter" }'),
+        (
+            '{ policy = "calendar", every = "month", band = 0.05 }',
+            "'band' only applies to threshold, not calendar",
+        ),
+        (
+            '{ policy = "deposits", band = 0.05 }',
+            "'band' only applies to threshold, not deposits",
+        ),
+        (
+            '{ policy = "threshold", band = 0.05, every = "month" }',
+            "'every' only applies to calendar, not threshold",
+        ),
+        (
+            '{ policy = "none", every = "year" }',
+            "'every' only applies to calendar, not none",
+        ),
+    ],
+)
+def test_a_rebalance_parameter_belongs_to_its_policy(
+    rebalance: str, message: str
+) -> None:
+    text = GOOD.replace(
+        'rebalance = { policy = "threshold", band = 0.05 }', f"rebalance = {rebalance}"
+    )
+    bad(text, "plan.rebalance", message)
+
+
+def test_a_claim_id_is_used_once() -> None:
+    claim = (
+        '\n[[claims]]\nid = "energy-wins"\ntext = "Energy beats SPY."\n'
+        'long = ["Energy"]\nshort = ["SPY"]\nhorizon = "1Y"\n'
+    )
+    assert [c.id for c in parse_pie(GOOD + claim).claims] == ["energy-wins"]
+    bad(GOOD + claim + claim, "claim id 'energy-wins' is used twice")
+
+
 def test_day_outside_the_period() -> None:
     bad(
         GOOD.replace('every = "month", day = 1', 'every = "week", day = 9'),

@@ -198,3 +198,87 @@ def test_period_returns_compound_to_the_total(returns: list[float]) -> None:
     assert np.prod(1 + annual_returns(uv).to_numpy()) - 1 == pytest.approx(
         total, rel=1e-9, abs=1e-12
     )
+
+
+def test_names_of_the_results() -> None:
+    # Tables and JSON read these names: the input's name, "return", "year",
+    # "month" and "net_flow".
+    uv = series([100, 110, 121], ["2021-06-30", "2021-12-31", "2022-12-30"])
+    assert daily_returns(uv.rename("pie")).name == "pie"
+    assert monthly_returns(uv).name == "return"
+    assert annual_returns(uv).index.name == "year"
+    assert monthly_returns_table(uv).columns.name == "month"
+    flows = pd.DataFrame({"date": ["2021-01-04"], "kind": ["deposit"], "amount": [1.0]})
+    assert net_external_flows(flows).name == "net_flow"
+
+
+@pytest.mark.parametrize(
+    "measure", [daily_returns, total_return, cagr, monthly_returns]
+)
+def test_a_bad_unit_value_is_named_in_the_message(measure) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=r"^unit_value "):
+        measure(series([1.0, 0.0], ["2021-01-01", "2021-01-02"]))
+
+
+def test_cagr_reads_the_first_and_last_values_of_a_longer_series() -> None:
+    # 100 -> 150 -> 121 over 2021-01-01 .. 2023-01-01 (730 days): 1.21 ** 0.5 - 1.
+    uv = series([100, 150, 121], ["2021-01-01", "2022-01-01", "2023-01-01"])
+    assert cagr(uv) == pytest.approx(0.10, rel=1e-12)
+    # One day of +1 % is 1.01 ** 365 - 1 a year.
+    assert cagr(series([100, 101], ["2021-01-01", "2021-01-02"])) == pytest.approx(
+        1.01**365 - 1, rel=1e-12
+    )
+
+
+def test_a_flat_month_is_not_a_positive_one() -> None:
+    # Jan +10 %, Feb 0 %, Mar -5 %: one month of three is positive.
+    uv = series(
+        [100, 110, 110, 104.5], ["2021-01-01", "2021-01-29", "2021-02-26", "2021-03-31"]
+    )
+    assert positive_months(uv) == pytest.approx(1 / 3)
+
+
+def test_external_flows_of_zero_and_small_amounts_are_valid() -> None:
+    flows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2021-01-04"] * 4),
+            "kind": ["deposit", "dividend", "withdrawal", "interest"],
+            "amount": [0.5, 0.0, -0.0, 0.25],
+        }
+    )
+    assert net_external_flows(flows).to_dict() == {pd.Timestamp("2021-01-04"): 0.5}
+    # A withdrawal of +0.5 has the deposit's sign: refused, whatever its size.
+    wrong = flows.assign(amount=[0.5, 0.0, 0.5, 0.25])
+    with pytest.raises(
+        ValueError,
+        match=r"^flows amounts are signed from the pie's side: withdrawals negative, "
+        r"deposits, dividends and interest positive$",
+    ):
+        net_external_flows(wrong)
+    gift = flows.assign(kind=["gift", "dividend", "withdrawal", "interest"])
+    with pytest.raises(
+        ValueError,
+        match=r"^flows has unknown kinds \['gift'\]; expected deposit, withdrawal, "
+        r"dividend or interest$",
+    ):
+        net_external_flows(gift)
+
+
+def test_money_weighted_return_with_a_flow_on_the_last_day() -> None:
+    # 1000 in on 2021-01-01, 100 more on 2022-01-01, worth 1200 that day:
+    # -1000 - 100 / (1 + x) + 1200 / (1 + x) = 0 -> x = 10 %.
+    nav = series([1200.0], ["2022-01-01"])
+    ext = pd.Series(
+        [1000.0, 100.0], index=pd.DatetimeIndex(["2021-01-01", "2022-01-01"])
+    )
+    assert money_weighted_return(nav, ext) == pytest.approx(0.10, rel=1e-9)
+
+
+def test_money_weighted_return_messages() -> None:
+    ext = pd.Series([1.0], index=pd.DatetimeIndex(["2021-01-01"]))
+    with pytest.raises(ValueError, match=r"^nav is empty$"):
+        money_weighted_return(pd.Series([], dtype="float64"), ext)
+    with pytest.raises(
+        ValueError, match=r"^external_flows holds no deposit nor withdrawal$"
+    ):
+        money_weighted_return(series([1.0], ["2021-01-01"]), ext * 0.0)

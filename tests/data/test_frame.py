@@ -183,3 +183,69 @@ def test_from_prices_wraps_a_users_frame() -> None:
     pd.testing.assert_frame_equal(frame.prices, prices)
     assert frame.base_currency == "EUR" and not frame.fx_mask.any()
     assert frame.coverage().loc["B", "days"] == 2
+
+
+def _days(*iso: str) -> np.ndarray:
+    return np.array([np.datetime64(d, "D").astype(np.int64) for d in iso])
+
+
+def test_a_symbol_without_the_asked_column_falls_back_to_the_other() -> None:
+    from piefolio.data.frame import frame_from_rows
+
+    # A has both columns; B only traded closes; C no rows at all.
+    pos = np.array([0, 0, 1, 1])
+    day = _days("2024-01-02", "2024-01-03", "2024-01-02", "2024-01-03")
+    values = {
+        "adj_close": np.array([9.0, 9.9, np.nan, np.nan]),
+        "close": np.array([10.0, 11.0, 20.0, 22.0]),
+    }
+    common = dict(base_currency="USD", currencies={}, fx_series={})
+    f = frame_from_rows(pos, day, values, ["A", "B", "C"], **common)  # type: ignore[arg-type]
+    # Adjusted asked: A's adjusted closes, B's traded closes (said in a note).
+    np.testing.assert_allclose(f.base[:, :2], [[9.0, 20.0], [9.9, 22.0]])
+    assert np.isnan(f.base[:, 2]).all() and f.first_date[2] is None
+    assert f.notes == ("B: using traded closes (no adjusted closes stored)",)
+    # Traded closes asked: a symbol with only adjusted closes uses them.
+    only_adj = {"adj_close": np.array([9.0, 9.9]), "dividend": np.array([0.0, 0.5])}
+    g = frame_from_rows(
+        np.array([0, 0]),
+        day[:2],
+        only_adj,
+        ["A"],
+        adjusted=False,
+        **common,  # type: ignore[arg-type]
+    )
+    np.testing.assert_allclose(g.base[:, 0], [9.0, 9.9])
+    np.testing.assert_allclose(g.dividends[:, 0], [0.0, 0.5])
+    assert g.notes == (
+        "A: using adjusted closes (no traded closes stored; dividends are inside "
+        "the prices, not paid as cash)",
+    )
+
+
+def test_fx_older_than_a_week_leaves_the_days_unpriced_and_says_so() -> None:
+    from piefolio.data.frame import frame_from_rows
+
+    # A EUR stock in a USD frame; the last EUR/USD close is 2024-01-02, so
+    # 2024-01-03 (1 day on) is priced at it and 2024-01-12 (10 days on) is not.
+    day = _days("2024-01-02", "2024-01-03", "2024-01-12")
+    fx = pd.Series([1.1], index=pd.DatetimeIndex(["2024-01-02"]))
+    f = frame_from_rows(
+        np.zeros(3, dtype=np.int64), day, {"adj_close": np.array([10.0, 10.0, 10.0])},
+        ["X"], base_currency="USD", currencies={"X": "EUR"},
+        fx_series={"EURUSD=X": fx},
+    )  # fmt: skip
+    np.testing.assert_allclose(f.base[:2, 0], [11.0, 11.0])
+    assert np.isnan(f.base[2, 0]) and bool(f.fx_mask[0])
+    assert f.notes == (
+        "EURUSD=X: no FX close within 7 days for 1 day(s) from 2024-01-12 to "
+        "2024-01-12; prices in EUR are NaN there",
+    )
+    # No FX series at all: every price stays unconverted (NaN), and the note
+    # says what to fetch.
+    none = frame_from_rows(
+        np.zeros(3, dtype=np.int64), day, {"adj_close": np.array([10.0, 10.0, 10.0])},
+        ["X"], base_currency="USD", currencies={"X": "EUR"}, fx_series={},
+    )  # fmt: skip
+    assert np.isnan(none.base).all()
+    assert "fetch or import EURUSD=X or USDEUR=X" in none.notes[0]

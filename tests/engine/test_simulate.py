@@ -483,6 +483,60 @@ def test_plans_the_data_cannot_run(
         simulate(prices, weights, plan(initial=100.0, **kw))
 
 
+@pytest.mark.parametrize("bad", [0.0, -1.0])
+def test_a_price_that_is_not_positive_is_refused(bad: float) -> None:
+    prices = frame("2024-01-01", A=[10, 11, 12], B=[5, bad, 5])
+    with pytest.raises(
+        PlanError, match=r"^B has a price <= 0; prices must be positive$"
+    ):
+        simulate(prices, {"A": 0.5, "B": 0.5}, plan(initial=100.0))
+
+
+def test_weights_that_are_nan_twice_or_none_are_refused() -> None:
+    prices = frame("2024-01-01", A=[10, 11], B=[5, 5])
+    with pytest.raises(PlanError, match="finite numbers; found NaN or infinity"):
+        simulate(prices, {"A": np.nan, "B": 1.0}, plan(initial=100.0))
+    twice = pd.Series([0.5, 0.5], index=["A", "A"])
+    with pytest.raises(PlanError, match=r"^A appears twice in the weights$"):
+        simulate(prices, twice, plan(initial=100.0))
+    with pytest.raises(PlanError, match=r"^the pie has no weights$"):
+        simulate(prices, {}, plan(initial=100.0))
+
+
+@pytest.mark.parametrize(
+    ("fees", "under", "foreign"),
+    [
+        # 50 % commission + 5,000 bps (50 %) of spread: exactly 100 % of a trade.
+        (
+            {"commission_pct": 50.0, "spread_bps": 5000.0},
+            {"commission_pct": 50.0, "spread_bps": 4999.0},
+            False,
+        ),
+        # 60 % commission is fine at home; with 50 % FX on a foreign slice, 110 %.
+        (
+            {"commission_pct": 60.0, "fx_pct": 50.0},
+            {"commission_pct": 60.0, "fx_pct": 39.99},
+            True,
+        ),
+    ],
+)
+def test_fees_of_a_whole_trade_or_more_are_refused(
+    fees: dict[str, float], under: dict[str, float], foreign: bool
+) -> None:
+    prices = frame("2024-01-01", A=[10, 11])
+    with pytest.raises(PlanError, match="fees of 100 % or more of each trade"):
+        simulate(
+            prices, {"A": 1.0}, plan(initial=100.0, fees=Fees(**fees)),
+            fx_mask={"A": foreign},
+        )  # fmt: skip
+    # Just under, 99.99 % of each trade: V' + 0.9999 V' = 100.
+    r = simulate(
+        prices, {"A": 1.0}, plan(initial=100.0, fees=Fees(min_order=0.0, **under)),
+        fx_mask={"A": foreign},
+    )  # fmt: skip
+    assert r.nav.iloc[0] == pytest.approx(100 / 1.9999, rel=1e-9)
+
+
 def test_window_runs_from_first_trading_day_to_end_inclusive() -> None:
     prices = frame("2024-01-01", A=[10, 11, 12, 13, 14])
     r = simulate(
