@@ -65,6 +65,18 @@ text = "Small caps beat the S&P 500 over a year."
 long = ["IWM"]
 short = ["SPY"]
 horizon = "1Y"
+
+# An indicator of the world a claim is about, judged by `piefolio thesis`: a
+# stored series (a FRED id such as CPIAUCSL, or any imported symbol; bring it in
+# with `piefolio data import FILE`), transformed (level, yoy, change:3M,
+# relative:SPY) and held against one threshold (above or below).
+# [[indicators]]
+# id = "prices-rising"
+# claim = "small-beats-large"
+# series = "CPIAUCSL"
+# transform = "yoy"
+# below = 0.04           # inflation under 4 % a year
+# means = "supports"     # or "weakens": the condition holding warns
 '''
 
 
