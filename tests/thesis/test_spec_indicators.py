@@ -163,3 +163,16 @@ def test_claims_check_leaves_out_a_claim_without_sides() -> None:
     )
     with pytest.raises(SpecError, match="piefolio thesis"):
         check_claims(only_world, prices)
+
+
+def test_the_templates_commented_indicator_is_valid_once_uncommented() -> None:
+    import re
+
+    from piefolio.template import render_template
+
+    text = render_template("Mine")
+    assert parse_pie(text).indicators == ()
+    start = text.index("# [[indicators]]")
+    block = re.sub(r"^# ", "", text[start:], flags=re.MULTILINE)
+    (ind,) = parse_pie(text[:start] + block).indicators
+    assert (ind.series, ind.side, ind.threshold) == ("CPIAUCSL", "below", 0.04)
