@@ -28,16 +28,19 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from piefolio.engine._quiet import RUN, QuietArrays, _quiet_run_nb, plain_days_nb
-from piefolio.engine._session import _execute_nb, _grow_nb, _session_nb
-from piefolio.engine._solve import (
-    ACTIVE,
-    DUST,
-    EXCLUDED,
-    solve_sell_level_nb,
+from piefolio.engine._batch import BatchRun, simulate_batch_nb
+from piefolio.engine._day import (
+    SKIP_MIN_ORDER,
+    Ledger,
+    PieArrays,
+    PieState,
+    _pie_day_nb,
+    _prices_day_nb,
 )
+from piefolio.engine._quiet import RUN, QuietArrays, _quiet_run_nb, plain_days_nb
+from piefolio.engine._solve import DUST
 from piefolio.engine._steps import (
     FLOW_DEPOSIT,
     FLOW_DIVIDEND,
@@ -47,9 +50,6 @@ from piefolio.engine._steps import (
     POLICY_DEPOSITS,
     POLICY_NONE,
     POLICY_THRESHOLD,
-    _flow_nb,
-    _interest_nb,
-    _units_nb,
 )
 
 __all__ = [
@@ -66,13 +66,9 @@ __all__ = [
     "BatchRun",
     "PieRun",
     "PlanArrays",
-    "path_stats_nb",
     "simulate_batch_nb",
     "simulate_pie_nb",
 ]
-
-#: Reason codes of skipped orders (third column of ``skips_i``).
-SKIP_MIN_ORDER = 1  # smaller than the plan's min_order: its money waits as cash
 
 #: The plan as kernel arrays, one value instead of ten positional arguments:
 #: days (T,) int64, rate (T,), deposit (T,), withdraw (T,), rebal_day (T,)
@@ -88,9 +84,6 @@ PieRun = namedtuple(
     "nav cash units unit_value shares flows trades_i trades_f skips_i skips_f "
     "ran_out fees totals",
 )
-
-#: A batch's run (see :func:`simulate_batch_nb` for shapes).
-BatchRun = namedtuple("BatchRun", "nav cash unit_value totals fees ran_out summary")
 
 
 @njit(cache=True)
@@ -171,22 +164,20 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
     ``totals`` (4,) either way. Returns ``(shares, trades_i, trades_f, skips_i,
     skips_f, ran_out, fees)``.
     """
-    days, rate, deposit, withdraw, rebal_day, prop, fixed, min_order, policy, band = (
-        plan
-    )
+    days, rate, deposit, withdraw = plan.days, plan.rate, plan.deposit, plan.withdraw
+    rebal_day, policy, band = plan.rebal_day, plan.policy, plan.band
     n_days, n = close.shape
     daily_flows = flows.shape[0] == n_days
     shares_out = np.zeros((n_days if detail else 0, n))
     cap = 64 if detail else 0
-    tr_i = np.empty((cap, 2), dtype=np.int64)
-    tr_f = np.empty((cap, 4))
-    sk_i = np.empty((cap, 3), dtype=np.int64)
-    sk_f = np.empty((cap, 1))
+    led = Ledger(
+        flows, totals, np.empty((cap, 2), dtype=np.int64), np.empty((cap, 4)),
+        np.empty((cap, 3), dtype=np.int64), np.empty((cap, 1)),
+    )  # fmt: skip
     # Counters and flags as runtime values, not literals, so that the helpers
     # below compile once rather than once per literal combination.
     ntr = np.int64(0)
     nsk = np.int64(0)
-    uncapped = n < 0
 
     shares = np.zeros(n)
     last = np.full(n, np.nan)
@@ -201,6 +192,10 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
     orders2 = np.zeros(n)
     skipped2 = np.zeros(n)
     after = np.zeros(n)
+    a = PieArrays(
+        shares, tgt, targets, last, listed, tradable, hold, zeros, role, orders,
+        skipped, orders2, skipped2, after,
+    )  # fmt: skip
     cash = 0.0
     units = 0.0
     uv = 1.0
@@ -227,160 +222,13 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
             )
             continue
         alarmed = False
-        # Prices of the day, and (2) cash dividends on the shares held into the
-        # ex-date, in one pass (interest (1) only needs the cash, so order holds).
-        newly_listed = t == 0
-        dv = 0.0
-        held = 0.0  # holdings value at today's prices (last price in a gap)
-        if plain[t]:
-            # Same values as the full loop below gives on such a day (an empty
-            # slice is worth 0 * price = 0), without its branches.
-            for i in range(n):
-                p = close[t, i]
-                last[i] = p
-                tradable[i] = True
-                hold[i] = shares[i] * p
-                held += hold[i]
-        for i in range(n if not plain[t] else 0):
-            p = close[t, i]
-            if p == p:  # not NaN
-                last[i] = p
-                if not listed[i]:
-                    listed[i] = True
-                    newly_listed = True
-                tradable[i] = True
-            else:
-                tradable[i] = False
-            if shares[i] > 0.0:
-                d = divs[t, i]
-                if d == d and d != 0.0:
-                    dv += shares[i] * d
-                hold[i] = shares[i] * last[i]
-                held += hold[i]
-            else:
-                hold[i] = 0.0
-
-        # (1) interest on idle cash for the calendar days since the last step.
-        grown = _interest_nb(cash, rate[t], days[t])
-        if grown != cash:
-            _flow_nb(flows, totals, daily_flows, t, FLOW_INTEREST, grown - cash)
-            cash = grown
-        if dv != 0.0:
-            cash += dv
-            _flow_nb(flows, totals, daily_flows, t, FLOW_DIVIDEND, dv)
-
-        # Targets: a slice not listed yet hands its weight pro rata to the listed
-        # ones (late_listing = "redistribute"; "error" never gets here). They
-        # only change when a slice lists.
-        if newly_listed:
-            wsum = 0.0
-            unlisted = False
-            for i in range(n):
-                if targets[i] > 0.0:
-                    if listed[i]:
-                        wsum += targets[i]
-                    else:
-                        unlisted = True
-            for i in range(n):
-                if not unlisted:
-                    tgt[i] = targets[i]
-                elif listed[i] and wsum > 0.0:
-                    tgt[i] = targets[i] / wsum
-                else:
-                    tgt[i] = 0.0
-
-        # (3) deposit, then withdrawal: idle cash first, then sales.
-        dep = deposit[t]
-        if dep > 0.0:
-            cash += dep
-            _flow_nb(flows, totals, daily_flows, t, FLOW_DEPOSIT, dep)
-        paid = 0.0
-        wd = withdraw[t]
-        if wd > 0.0:
-            if cash < wd:
-                need = wd - cash
-                net = 0.0
-                count = 0
-                for i in range(n):
-                    orders[i] = 0.0
-                    if tradable[i] and hold[i] > 0.0:
-                        role[i] = ACTIVE
-                        net += hold[i] * (1.0 - prop[i])
-                        count += 1
-                    else:
-                        role[i] = EXCLUDED
-                emptied = True
-                if policy == POLICY_DEPOSITS:
-                    x = solve_sell_level_nb(tgt, hold, prop, fixed, role, need)
-                    if x >= 0.0:
-                        emptied = False
-                        for i in range(n):
-                            if role[i] == ACTIVE and tgt[i] > 0.0:
-                                o = tgt[i] * x - hold[i]
-                                if o < 0.0:
-                                    orders[i] = o
-                elif net > 0.0:
-                    frac = (need + fixed * count) / net
-                    if frac < 1.0:
-                        emptied = False
-                        for i in range(n):
-                            if role[i] == ACTIVE:
-                                orders[i] = -frac * hold[i]
-                if emptied:
-                    for i in range(n):
-                        if role[i] == ACTIVE:
-                            orders[i] = -hold[i]
-                    if ran_out < 0:
-                        ran_out = t
-                cash, fee, tr_i, tr_f, ntr = _execute_nb(
-                    t, orders, shares, last, prop, fixed, cash, emptied, detail,
-                    tr_i, tr_f, ntr,
-                )  # fmt: skip
-                fees_total += fee
-                held = 0.0
-                for i in range(n):
-                    hold[i] = shares[i] * last[i] if shares[i] > 0.0 else 0.0
-                    held += hold[i]
-            paid = min(wd, cash)
-            cash = max(cash - paid, 0.0)
-            _flow_nb(flows, totals, daily_flows, t, FLOW_WITHDRAWAL, paid)
-
-        # (4) one trade session: which one depends on the policy and the day.
-        nav_pre = cash + held
-        session = _session_nb(
-            policy, dep, rebal_day[t], cash, nav_pre, band, tradable, tgt, hold,
-            zeros, prop, fixed, min_order, role, orders, skipped, orders2,
-            skipped2, after,
+        newly_listed = _prices_day_nb(t, close, plain[t], last, listed, tradable)
+        value, state, led = _pie_day_nb(
+            t, a, plan, divs, plain[t], newly_listed,
+            PieState(cash, units, uv, ran_out, fees_total, ntr, nsk), led,
+            daily_flows, detail,
         )  # fmt: skip
-        if session >= 0:
-            cash, fee, tr_i, tr_f, ntr = _execute_nb(
-                t, orders, shares, last, prop, fixed, cash, uncapped, detail,
-                tr_i, tr_f, ntr,
-            )  # fmt: skip
-            fees_total += fee
-            if cash < 0.0:
-                # Rounding of w * x summed over slices; anything larger would
-                # be a bug, and the invariant tests would catch it.
-                cash = 0.0
-            if detail:
-                sk_i, sk_f = _grow_nb(sk_i, sk_f, nsk, nsk + n)
-                for i in range(n):
-                    if skipped[i] != 0.0:
-                        sk_i[nsk, 0] = t
-                        sk_i[nsk, 1] = i
-                        sk_i[nsk, 2] = SKIP_MIN_ORDER
-                        sk_f[nsk, 0] = skipped[i]
-                        nsk += 1
-
-        # (5) NAV, and units at the value before the day's external flow.
-        if session < 0:
-            value = nav_pre  # nothing traded since it was summed
-        else:
-            value = cash
-            for i in range(n):
-                if shares[i] > 0.0:
-                    value += shares[i] * last[i]
-        units, uv = _units_nb(value, dep - paid, units, uv)
+        cash, units, uv, ran_out, fees_total, ntr, nsk = state
         nav[t] = value
         cash_out[t] = cash
         units_out[t] = units
@@ -389,93 +237,6 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
             shares_out[t] = shares
         t += 1
     return (
-        shares_out, tr_i[:ntr], tr_f[:ntr], sk_i[:nsk], sk_f[:nsk], ran_out,
-        fees_total,
+        shares_out, led.tr_i[:ntr], led.tr_f[:ntr], led.sk_i[:nsk],
+        led.sk_f[:nsk], ran_out, fees_total,
     )  # fmt: skip
-
-
-@njit(cache=True)
-def path_stats_nb(unit):  # type: ignore[no-untyped-def]
-    """Mean and sample std of a unit-value path's daily returns; its max drawdown.
-
-    Parameters
-    ----------
-    unit : ndarray, shape (T,)
-        Unit values, positive.
-
-    Returns
-    -------
-    (mean, std, max_drawdown)
-        Simple daily returns (NaN with fewer than 2 or 3 days); the drawdown is
-        a negative fraction (0 when the path never falls below a peak).
-    """
-    n_days = unit.shape[0]
-    total = 0.0
-    squares = 0.0
-    peak = unit[0]
-    low = 0.0
-    for t in range(1, n_days):
-        r = unit[t] / unit[t - 1] - 1.0
-        total += r
-        squares += r * r
-        if unit[t] > peak:
-            peak = unit[t]
-        elif unit[t] / peak - 1.0 < low:
-            low = unit[t] / peak - 1.0
-    m = n_days - 1
-    mean = total / m if m > 0 else np.nan
-    var = (squares - m * mean**2) / (m - 1) if m > 1 else np.nan
-    return mean, np.sqrt(max(var, 0.0)) if m > 1 else np.nan, low
-
-
-@njit(cache=True, parallel=True)
-def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-untyped-def]
-    """Run P pies (one row of ``targets`` each) through the same plan and prices.
-
-    Each pie is :func:`simulate_pie_nb` with ``detail=False``, so a row equals a
-    single run bit for bit. Parameters are those of :func:`simulate_pie_nb`, with
-    ``targets`` of shape (P, N), and ``paths``: keep the daily NAV, cash and
-    unit value of every pie (False: only the summary, and each pie's days live
-    in a buffer that stays in cache, so a sweep of 100,000 pies never holds
-    100,000 paths nor pays for their memory).
-
-    Returns
-    -------
-    BatchRun
-        ``nav (P, T), cash (P, T), unit_value (P, T)`` (or (P, 0) each without
-        ``paths``), ``totals (P, 4) [deposit, withdrawal, dividend, interest],
-        fees (P,), ran_out (P,), summary (P, 5) [final nav, final unit value,
-        mean and std of daily returns, max drawdown] (see path_stats_nb)``.
-    """
-    n_pies = targets.shape[0]
-    n_days = close.shape[0]
-    kept = n_days if paths else 0
-    nav = np.empty((n_pies, kept))
-    cash = np.empty((n_pies, kept))
-    uv = np.empty((n_pies, kept))
-    totals = np.zeros((n_pies, 4))
-    fees = np.empty(n_pies)
-    ran_out = np.empty(n_pies, dtype=np.int64)
-    summary = np.empty((n_pies, 5))
-    # False, but not a compile-time constant: a literal False would make numba
-    # compile (and cache) a second copy of the single-pie kernel.
-    detail = n_pies < 0
-    plain = plain_days_nb(close, divs)
-    close_t = np.ascontiguousarray(close.T)
-    no_flows = np.empty((0, 4))  # totals only
-    for p in prange(n_pies):
-        if paths:
-            nav_p, cash_p, uv_p = nav[p], cash[p], uv[p]
-        else:
-            nav_p, cash_p, uv_p = np.empty(n_days), np.empty(n_days), np.empty(n_days)
-        _, _, _, _, _, ran_out[p], fees[p] = _run_pie_nb(
-            close, divs, targets[p], plan, detail, plain, close_t, nav_p, cash_p,
-            np.empty(n_days), uv_p, no_flows, totals[p],
-        )  # fmt: skip
-        mean, sd, deepest = path_stats_nb(uv_p)
-        summary[p, 0] = nav_p[-1]
-        summary[p, 1] = uv_p[-1]
-        summary[p, 2] = mean
-        summary[p, 3] = sd
-        summary[p, 4] = deepest
-    return BatchRun(nav, cash, uv, totals, fees, ran_out, summary)

@@ -1,0 +1,293 @@
+"""The batch kernel: the pies of one plan and one price frame, day by day together.
+
+The conventions of :mod:`piefolio.engine._kernels` hold here. Pies come in
+blocks of :data:`BLOCK`, one block per thread; inside a block every per-pie
+quantity is a row over the block's pies, pies innermost and contiguous
+(shares are (N, B)), so the loops of a quiet day (interest, the holdings' value
+summed slice by slice, the threshold check, units and unit value) run over the
+pies and vectorize, and the day's prices and schedule are read once for all of
+them. Only the pies that trade that day (a busy day: money in or out, a
+calendar rebalance, a listing or a dividend, for all; a band broken on a quiet
+day, for that pie) go through the full day of :mod:`piefolio.engine._day`, the
+same code as a single run. Every pie sums in the order of a single run, so a
+row equals :func:`~piefolio.engine._kernels.simulate_pie_nb` bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+from numba import njit, prange
+
+from piefolio.engine._day import (
+    Ledger,
+    PieArrays,
+    PieState,
+    _pie_day_nb,
+    _prices_day_nb,
+)
+from piefolio.engine._quiet import plain_days_nb
+from piefolio.engine._solve import DUST
+from piefolio.engine._steps import (
+    FLOW_INTEREST,
+    POLICY_CALENDAR,
+    POLICY_THRESHOLD,
+    _drifted_nb,
+)
+
+__all__ = ["BLOCK", "BatchRun", "simulate_batch_nb"]
+
+#: Pies per block (one thread's share at a time): its (N, BLOCK) shares and
+#: targets stay in the core's cache over the whole run.
+BLOCK = 256
+
+#: A block's arrays (see _block_nb): per pie, pies innermost: shares sh and
+#: targets in force tg (N, B), flow totals tot (4, B); cash c_, units u_, unit
+#: value v_, the day's value, grown cash, held value, band margin near (B,),
+#: alarm and full (B,) bool; the day's last prices (N,); one pie's hold and tgt
+#: (N,) scratch.
+BlockArrays = namedtuple(
+    "BlockArrays",
+    "sh tg tot c_ u_ v_ value grown held near alarm full last hold tgt",
+)
+
+#: A batch's run (see :func:`simulate_batch_nb` for shapes).
+BatchRun = namedtuple("BatchRun", "nav cash unit_value totals fees ran_out summary")
+
+
+@njit(cache=True, parallel=True)
+def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-untyped-def]
+    """Run P pies (one row of ``targets`` each) through the same plan and prices.
+
+    A row equals :func:`~piefolio.engine._kernels.simulate_pie_nb` of that pie
+    with ``detail=False``, bit for bit. Parameters are those of
+    ``simulate_pie_nb``, with ``targets`` of shape (P, N), and ``paths``: keep
+    the daily NAV, cash and unit value of every pie (False: only the summary,
+    computed as the days go, so a sweep of 100,000 pies never holds 100,000
+    paths).
+
+    Returns
+    -------
+    BatchRun
+        ``nav (P, T), cash (P, T), unit_value (P, T)`` (or (P, 0) each without
+        ``paths``), ``totals (P, 4) [deposit, withdrawal, dividend, interest],
+        fees (P,), ran_out (P,), summary (P, 5) [final nav, final unit value,
+        mean and sample std of daily returns (NaN with fewer than 2 or 3
+        days), max drawdown (a negative fraction, 0 without one)]``.
+    """
+    n_pies = targets.shape[0]
+    n_days = close.shape[0]
+    kept = n_days if paths else 0
+    # Days x pies, so a day's row is written for a block in one go.
+    nav = np.empty((kept, n_pies))
+    cash = np.empty((kept, n_pies))
+    uv = np.empty((kept, n_pies))
+    totals = np.zeros((n_pies, 4))
+    fees = np.empty(n_pies)
+    ran_out = np.empty(n_pies, dtype=np.int64)
+    summary = np.empty((n_pies, 5))
+    plain = plain_days_nb(close, divs)
+    quiet = plain & (plan.deposit == 0.0) & (plan.withdraw == 0.0)
+    if plan.policy == POLICY_CALENDAR:
+        quiet &= ~plan.rebal_day
+    # The day's interest factor, the same for every pie: _interest_nb's.
+    growth = np.ones(n_days)
+    accrue = (plan.days > 0) & (plan.rate != 0.0)
+    for t in range(n_days):
+        if accrue[t]:
+            growth[t] = (1.0 + plan.rate[t]) ** (plan.days[t] / 365.0)
+    n_blocks = (n_pies + BLOCK - 1) // BLOCK
+    for b in prange(n_blocks):
+        _block_nb(
+            close, divs, targets, plan, plain, quiet, growth, accrue, b * BLOCK,
+            min(n_pies, (b + 1) * BLOCK), paths, nav, cash, uv, totals, fees,
+            ran_out, summary,
+        )  # fmt: skip
+    return BatchRun(nav.T, cash.T, uv.T, totals, fees, ran_out, summary)
+
+
+@njit(cache=True, error_model="numpy", inline="always")  # in the day loop
+def _quiet_day_nb(q, m, policy, band, f, accrue):  # type: ignore[no-untyped-def]
+    """Step the block through a quiet day: interest, value, units, the band.
+
+    The same operations as a single run's quiet day, pie by pie, written so
+    that the loops over the pies vectorize: the interest factor ``f`` of the
+    day (``accrue``: it applies) is shared; branches are selects. A pie whose
+    band is broken is marked in ``full`` and left for the full day.
+    """
+    (
+        sh, tg, tot, c_, u_, v_, value, grown, held, near, alarm, full, last,
+        hold, tgt,
+    ) = q  # fmt: skip
+    n = sh.shape[0]
+    mu = np.uintp(m)
+    for j in range(mu):
+        held[j] = 0.0
+    for i in range(n):
+        p = last[i]
+        for j in range(mu):
+            held[j] += sh[i, j] * p
+    for j in range(mu):
+        c = c_[j]
+        grown[j] = c * f if accrue & (c > 0.0) else c
+        value[j] = grown[j] + held[j]
+        full[j] = False
+    if policy == POLICY_THRESHOLD:
+        # The band without divisions first, as a quiet run checks it.
+        any_alarm = False
+        for j in range(mu):
+            v = value[j]
+            near[j] = (band - DUST) * v if v > 0.0 else np.inf
+            alarm[j] = (v > 0.0) & (near[j] <= 0.0)
+        for i in range(n):
+            p = last[i]
+            for j in range(mu):
+                alarm[j] |= abs(sh[i, j] * p - tg[i, j] * value[j]) >= near[j]
+        for j in range(mu):
+            any_alarm |= alarm[j]
+        if any_alarm:
+            for j in range(m):
+                if alarm[j]:
+                    for i in range(n):
+                        hold[i] = sh[i, j] * last[i]
+                        tgt[i] = tg[i, j]
+                    full[j] = _drifted_nb(hold, value[j], tgt, band)
+    for j in range(mu):
+        keep = not full[j]
+        g = grown[j]
+        c = c_[j]
+        tot[FLOW_INTEREST, j] += g - c if keep & (g != c) else 0.0
+        c_[j] = g if keep else c
+        # _units_nb without a flow.
+        v = value[j]
+        units = u_[j]
+        uv = v_[j]
+        u = v / units
+        ok = (units > 0.0) & (u > DUST * uv)
+        new_uv = u if ok else uv
+        new_units = units if ok else v / uv
+        v_[j] = new_uv if keep else uv
+        u_[j] = new_units if keep else units
+
+
+@njit(cache=True, error_model="numpy")  # a division by 0 is inf, not a branch
+def _block_nb(  # type: ignore[no-untyped-def]
+    close, divs, targets, plan, plain, quiet, growth, accrue, lo, hi, paths, nav,
+    cash_out, uv_out, totals, fees, ran_out, summary,
+):  # fmt: skip
+    """Run pies ``lo:hi`` of :func:`simulate_batch_nb`; write their rows."""
+    policy, band = plan.policy, plan.band
+    n_days, n = close.shape
+    m = hi - lo
+    # The block's pies, pies innermost.
+    sh = np.zeros((n, m))
+    tg = np.empty((n, m))
+    for j in range(m):
+        for i in range(n):
+            tg[i, j] = targets[lo + j, i]
+    tot = np.zeros((4, m))
+    c_ = np.zeros(m)
+    u_ = np.zeros(m)
+    v_ = np.ones(m)
+    ro = np.full(m, -1, dtype=np.int64)
+    fe = np.zeros(m)
+    value = np.empty(m)
+    grown = np.empty(m)
+    held = np.empty(m)
+    near = np.empty(m)
+    alarm = np.empty(m, dtype=np.bool_)
+    full = np.empty(m, dtype=np.bool_)
+    # Daily-return statistics as the days go: path_stats' sums, in its order.
+    prev = np.empty(m)
+    r_sum = np.zeros(m)
+    r_sq = np.zeros(m)
+    peak = np.empty(m)
+    low = np.zeros(m)
+
+    # One pie at a time on the full day: its slices gathered into these.
+    a = PieArrays(
+        np.zeros(n), np.empty(n), np.empty(n), np.full(n, np.nan),
+        np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n),
+        np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n),
+        np.zeros(n), np.zeros(n), np.zeros(n),
+    )  # fmt: skip
+    shares, tgt, targ, last, listed, tradable, hold = a[:7]
+    led = Ledger(
+        np.empty((0, 4)), np.zeros(4), np.empty((0, 2), dtype=np.int64),
+        np.empty((0, 4)), np.empty((0, 3), dtype=np.int64), np.empty((0, 1)),
+    )  # fmt: skip
+    t4 = led.totals
+    q = BlockArrays(
+        sh, tg, tot, c_, u_, v_, value, grown, held, near, alarm, full, last,
+        hold, tgt,
+    )  # fmt: skip
+    # False, but runtime values: literals would compile a second copy of the
+    # full day.
+    off = m < 0
+    none = np.int64(0)
+
+    for t in range(n_days):
+        plain_t = plain[t]
+        newly = _prices_day_nb(t, close, plain_t, last, listed, tradable)
+        if quiet[t]:
+            _quiet_day_nb(q, m, policy, band, growth[t], accrue[t])
+        else:
+            for j in range(m):
+                full[j] = True
+        for j in range(m):
+            if not full[j]:
+                continue
+            for i in range(n):
+                shares[i] = sh[i, j]
+                tgt[i] = tg[i, j]
+                targ[i] = targets[lo + j, i]
+            for k in range(4):
+                t4[k] = tot[k, j]
+            value[j], s, _ = _pie_day_nb(
+                t, a, plan, divs, plain_t, newly,
+                PieState(c_[j], u_[j], v_[j], ro[j], fe[j], none, none), led, off,
+                off,
+            )  # fmt: skip
+            c_[j], u_[j], v_[j], ro[j], fe[j] = s.cash, s.units, s.uv, s.ran_out, s.fees
+            for i in range(n):
+                sh[i, j] = shares[i]
+                tg[i, j] = tgt[i]
+            for k in range(4):
+                tot[k, j] = t4[k]
+        if paths:
+            for j in range(m):
+                nav[t, lo + j] = value[j]
+                cash_out[t, lo + j] = c_[j]
+                uv_out[t, lo + j] = v_[j]
+        if t == 0:
+            for j in range(m):
+                peak[j] = v_[j]
+                prev[j] = v_[j]
+            continue
+        # path_stats' sums as the days go, without branches (they vectorize).
+        for j in range(np.uintp(m)):
+            u = v_[j]
+            ret = u / prev[j] - 1.0
+            r_sum[j] += ret
+            r_sq[j] += ret * ret
+            fall = u / peak[j] - 1.0
+            up = u > peak[j]
+            low[j] = fall if (not up) & (fall < low[j]) else low[j]
+            peak[j] = u if up else peak[j]
+            prev[j] = u
+
+    days_m = n_days - 1
+    for j in range(m):
+        p = lo + j
+        for k in range(4):
+            totals[p, k] = tot[k, j]
+        fees[p] = fe[j]
+        ran_out[p] = ro[j]
+        mean = r_sum[j] / days_m if days_m > 0 else np.nan
+        var = (r_sq[j] - days_m * mean**2) / (days_m - 1) if days_m > 1 else np.nan
+        summary[p, 0] = value[j]
+        summary[p, 1] = v_[j]
+        summary[p, 2] = mean
+        summary[p, 3] = np.sqrt(max(var, 0.0)) if days_m > 1 else np.nan
+        summary[p, 4] = low[j]
