@@ -138,6 +138,10 @@ def _day(option: str, text: str) -> dt.date:
     return day
 
 
+def _as_of(text: str | None) -> dt.date | None:
+    return _day("--as-of", text) if text else None
+
+
 def _targets(targets: list[str]) -> tuple[list[str], dt.date | None, str | None]:
     """Symbols, first day and base currency of the fetch targets."""
     if len(targets) == 1 and targets[0].lower().endswith(".toml"):
@@ -169,6 +173,11 @@ def _pick_providers(name: str) -> list[Provider]:
 
     if name == "sample":
         return [SampleProvider()]
+    if name == "fred":
+        from piefolio.data.providers.fred import FredProvider
+
+        # Asked by name, FRED is asked for any series id, not only known ones.
+        return [FredProvider(series="any")]
     chosen = [p for p in default_providers() if p.name == name]
     if not chosen:
         raise BadData(
@@ -188,8 +197,24 @@ def data_import(
         str | None,
         typer.Option(help="Comma-separated tickers/series to keep, e.g. DEXUSEU."),
     ] = None,
+    frequency: Annotated[
+        str | None,
+        typer.Option(
+            help="How often the file's economic series print: daily, weekly, "
+            "biweekly, monthly, quarterly, semiannual or annual (default: known "
+            "for FRED ids, else read from the dates)."
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(help="What their values measure, e.g. 'USD per kWh'."),
+    ] = None,
 ) -> None:
-    """Import a price file into the store: checked whole, written in one go."""
+    """Import a price file or economic series (FRED downloads, date,series,value).
+
+    Checked whole, written in one go; a monthly series is stored on its own
+    dates, never filled into days.
+    """
     from rich.table import Table
 
     from piefolio.data.providers.files import read_prices_file
@@ -197,16 +222,31 @@ def data_import(
     keep = [o.strip() for o in only.split(",")] if only else None
     with progress() as bar:
         task = bar.add_task(f"reading {file.name}", total=None)
-        series = read_prices_file(file, currency=currency, only=keep)
+        series = read_prices_file(
+            file,
+            currency=currency,
+            only=keep,
+            frequency=frequency.strip().lower() if frequency else None,
+            unit=unit.strip() if unit is not None else None,
+        )
         bar.update(
             task, total=len(series), completed=0, description=f"storing {file.name}"
         )
         rows = open_store().write(series, progress=lambda s: bar.advance(task))
-    table = Table("symbol", "currency", "first", "last", "rows")
+    macro = any(s.frequency is not None for s in series)
+    cols = ["symbol", "currency", "first", "last", "rows"]
+    table = Table(*cols, *(["frequency", "unit"] if macro else []))
     for s in series:
-        table.add_row(
-            s.symbol, s.currency, str(s.first_date), str(s.last_date), str(len(s.frame))
-        )
+        cells = [
+            s.symbol,
+            s.currency,
+            str(s.first_date),
+            str(s.last_date),
+            str(len(s.frame)),
+        ]
+        if macro:
+            cells += [s.frequency or "", s.unit]
+        table.add_row(*cells)
     out = console()
     out.print(table)
     out.print(f"Imported {rows} rows of {len(series)} symbols from {file}.")
@@ -243,9 +283,15 @@ def data_list() -> None:
 
 @data_command("info")
 def data_info(
-    ticker: Annotated[str, typer.Argument(help="A stored symbol, e.g. CVX.")],
+    ticker: Annotated[
+        str, typer.Argument(help="A stored symbol or series, e.g. CVX, CPIAUCSL.")
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Judge staleness on this day, YYYY-MM-DD (default: today)."),
+    ] = None,
 ) -> None:
-    """Coverage, gaps, source, last update and terms of one symbol."""
+    """Coverage, gaps, staleness, source, last update and terms of one symbol."""
     from piefolio.data.providers.sample import SAMPLE_TERMS, SampleProvider
     from piefolio.data.verify import verify_store
     from piefolio.errors import DataUnavailable
@@ -266,10 +312,20 @@ def data_info(
             "`piefolio data import FILE`"
         )
     out.print(line((sym, "bold"), f" {info.name}".rstrip()))
+    with store.reading() as reader:
+        meta = {} if reader is None else reader.series_meta([sym])
+    freq, unit = meta.get(sym, (None, ""))
+    count = "days" if freq in (None, "daily") else "values"
     out.print(
-        f"Coverage: {info.first_date} to {info.last_date}, {info.rows} days "
+        f"Coverage: {info.first_date} to {info.last_date}, {info.rows} {count} "
         f"(asked: {info.covered_from} to {info.covered_to})"
     )
+    if freq is not None:
+        out.print(
+            f"Economic series: {freq}, unit: {unit or 'unknown'} (stored on its "
+            "own dates, never filled into days)",
+            markup=False,
+        )
     spans = store.sources([sym]).get(sym, [])
     out.print(
         f"Currency: {info.currency}; source: {info.source}; last update "
@@ -286,8 +342,13 @@ def data_info(
             style="yellow",
             markup=False,
         )
-    gaps = [f for f in verify_store(store, [sym]) if f.kind == "gap"]
-    out.print(f"Gaps over 5 weekdays: {len(gaps)}")
+    found = verify_store(store, [sym], as_of=_as_of(as_of))
+    for f in found:
+        if f.kind == "stale":
+            out.print(f"Stale: {f.detail}", style="yellow", markup=False)
+    gaps = [f for f in found if f.kind == "gap"]
+    what = "of missing periods" if freq not in (None, "daily") else "over 5 weekdays"
+    out.print(f"Gaps {what}: {len(gaps)}")
     for g in gaps[:10]:
         out.print(f"  • {g.date}: {g.detail}")
     if info.terms:
@@ -299,18 +360,28 @@ def data_verify(
     symbols: Annotated[
         list[str] | None, typer.Argument(help="Symbols to check (default: all).")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Judge staleness on this day, YYYY-MM-DD (default: today)."),
+    ] = None,
 ) -> None:
-    """Flag duplicates, bad prices, long gaps, moves over 50 %, mixed sources."""
+    """Flag duplicates, bad prices, gaps, big moves, mixed sources, stale series.
+
+    An economic series is stale when it has not printed for longer than its
+    frequency allows (a monthly one: 100 days).
+    """
     from rich.table import Table
 
     from piefolio.data.verify import verify_store
 
-    findings = verify_store(open_store(), [s.upper() for s in symbols or []])
+    findings = verify_store(
+        open_store(), [s.upper() for s in symbols or []], as_of=_as_of(as_of)
+    )
     out = console()
     if not findings:
         out.print(
             "No findings: no duplicates, non-positive prices, long gaps, "
-            "one-day moves over 50 % or series mixing sources."
+            "one-day moves over 50 %, series mixing sources or stale series."
         )
         return
     table = Table("symbol", "date", "kind", "detail")

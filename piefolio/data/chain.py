@@ -125,7 +125,7 @@ DOWN_FOR = 600.0
 
 
 def default_providers() -> list[Provider]:
-    """Return the live chain: Yahoo, then Stooq, then FRED (for FX pairs).
+    """Return the live chain: Yahoo, then Stooq, then FRED (FX pairs, known series).
 
     The same instances for the whole run, so what was learnt about the network
     (a host that is down) holds for every fetch of the run.
@@ -161,7 +161,8 @@ def list_providers() -> dict[str, str]:
     return {
         "yahoo": "Yahoo Finance via yfinance: any exchange, FX pairs, dividends",
         "stooq": "stooq.com daily CSV: US/UK/EU/JP stocks, indices, FX",
-        "fred": "FRED daily FX series (DEXUSEU...) as EURUSD=X etc.",
+        "fred": "FRED: economic series (CPIAUCSL, PCOPPUSDM...) with frequency "
+        "and unit; daily FX (DEXUSEU...) as EURUSD=X etc.",
         "files": "your CSV/Parquet files: piefolio data import FILE",
         "sample": "offline skfolio sample: 20 S&P 500 stocks + ^GSPC, 1990-2022",
     }

@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, cast, get_args
@@ -37,12 +37,15 @@ if TYPE_CHECKING:
     from piefolio.data.store import Store
 
 __all__ = [
+    "CHECKED_FROM",
     "FREQUENCIES",
     "STALE_AFTER",
     "Frequency",
     "StoredSeries",
     "infer_frequency",
+    "is_stale",
     "read_series",
+    "resolve_frequency",
 ]
 
 #: How often a series prints.
@@ -146,7 +149,7 @@ class StoredSeries:
         return float(self.values.iloc[-1])
 
     def stale_after(self) -> dt.timedelta:
-        """How old the last observation may get before the series is stale."""
+        """Return how old the last observation may get before the series is stale."""
         return dt.timedelta(days=STALE_AFTER[self.frequency])
 
     def is_stale(self, as_of: dt.date) -> bool:
@@ -154,7 +157,7 @@ class StoredSeries:
 
         True when ``as_of - last_date`` exceeds :meth:`stale_after`.
         """
-        return as_of - self.last_date > self.stale_after()
+        return is_stale(self.last_date, self.frequency, as_of)
 
     def asof(self, day: dt.date) -> float:
         """Return the latest observation dated on or before ``day`` (NaN before any).
@@ -166,6 +169,14 @@ class StoredSeries:
             np.searchsorted(self.values.index.values, np.datetime64(day), "right")
         )
         return float(self.values.iloc[pos - 1]) if pos else float("nan")
+
+
+def is_stale(last_date: dt.date, frequency: str, as_of: dt.date) -> bool:
+    """Whether a series last dated ``last_date`` is stale on ``as_of``.
+
+    True when more than ``STALE_AFTER[frequency]`` days lie between them.
+    """
+    return (as_of - last_date).days > STALE_AFTER[frequency]
 
 
 def infer_frequency(dates: pd.DatetimeIndex) -> Frequency | None:
@@ -190,6 +201,72 @@ def infer_frequency(dates: pd.DatetimeIndex) -> Frequency | None:
         if typical <= bound:
             return cast(Frequency, freq)
     return None
+
+
+def resolve_frequency(
+    symbol: str,
+    dates: pd.DatetimeIndex,
+    where: Sequence[str],
+    declared: str | None = None,
+) -> Frequency:
+    """Return the frequency of an incoming series, checked against its dates.
+
+    The declared one (a user's ``--frequency``, FRED's ``frequency_short``)
+    wins, then a known id's (:mod:`piefolio.data.known_series`), then the one
+    the dates show; a series of one date with neither is taken as daily.
+
+    Parameters
+    ----------
+    symbol : str
+    dates : DatetimeIndex
+        Increasing observation dates, length T.
+    where : sequence of str, length T
+        Where each date came from (``"line 5"``), for messages.
+    declared : str, optional
+
+    Raises
+    ------
+    ValueError
+        With a message for a person: a frequency that is none of
+        :data:`FREQUENCIES`; dates that contradict it (from
+        :data:`CHECKED_FROM` dates on: a daily id such as DHHNGSP given monthly
+        averages); two observations in one month of a monthly series (one
+        quarter, one year).
+    """
+    from piefolio.data.known_series import known_series
+
+    known = known_series(symbol)
+    shown = infer_frequency(dates)
+    want = declared or (known.frequency if known else None) or shown or "daily"
+    if want not in FREQUENCIES:
+        raise ValueError(
+            f"--frequency {want!r}; expected one of {', '.join(FREQUENCIES)}"
+        )
+    if shown is not None and shown != want and len(dates) >= CHECKED_FROM:
+        why = "declared" if declared else "known"
+        raise ValueError(
+            f"{symbol}: its dates ({where[0]} to {where[-1]}) are {shown}, but "
+            f"{symbol} is {why} as {want}; expected {want} dates"
+        )
+    period = _PERIOD.get(want)
+    if period is not None:
+        keys = dates.to_period(period)
+        dup = keys.duplicated()
+        if dup.any():
+            i = int(np.argmax(dup))
+            raise ValueError(
+                f"{where[i]}: {symbol} has a second value for {keys[i]} "
+                f"({dates[i].date()}); expected one value per "
+                f"{_PERIOD_WORD[want]} of a {want} series"
+            )
+    return cast(Frequency, want)
+
+
+#: Dates from which a series' spacing is held against its frequency (fewer
+#: cannot tell a monthly series with a missing month from a quarterly one).
+CHECKED_FROM = 5
+_PERIOD = {"monthly": "M", "quarterly": "Q", "annual": "Y"}
+_PERIOD_WORD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
 def read_series(

@@ -145,6 +145,9 @@ StoredDays = Literal["correct", "keep"]
 #: ``source`` of the bundled offline sample's rows.
 SAMPLE_SOURCE = "sample"
 
+#: Sources whose rows are a ticker's traded prices (never an economic series).
+_TICKER_SOURCES = ("yahoo", "stooq", SAMPLE_SOURCE)
+
 
 @dataclass(frozen=True, slots=True)
 class Rescale:
@@ -462,12 +465,19 @@ class Store:
     def _check_against_stored(
         con: duckdb.DuckDBPyConnection, items: list[RawSeries]
     ) -> None:
-        """Refuse a currency change; let real data replace sample rows whole."""
+        """Refuse a currency or frequency change; real data replaces sample rows.
+
+        An economic series and a ticker's prices never share a symbol: a
+        series is refused over prices a price provider stored, and prices over
+        a stored series (a file of the same rows imported before the series
+        table existed is taken over as the series it is).
+        """
         syms = [item.symbol for item in items]
         rows = con.execute(
-            "SELECT symbol, currency, bool_or(source = ?), bool_or(source <> ?) "
+            "SELECT symbol, currency, bool_or(source = ?), bool_or(source <> ?), "
+            "bool_or(list_contains(?, source)) "
             "FROM prices WHERE list_contains(?, symbol) GROUP BY symbol, currency",
-            [SAMPLE_SOURCE, SAMPLE_SOURCE, syms],
+            [SAMPLE_SOURCE, SAMPLE_SOURCE, list(_TICKER_SOURCES), syms],
         ).fetchall()
         frequencies = dict(
             con.execute(
@@ -478,8 +488,11 @@ class Store:
         currencies: dict[str, set[str]] = {}
         has_sample: set[str] = set()
         has_real: set[str] = set()
-        for sym, cur, sample, real in rows:
+        traded: set[str] = set()
+        for sym, cur, sample, real, ticker in rows:
             currencies.setdefault(sym, set()).add(cur)
+            if ticker:
+                traded.add(sym)
             if sample:
                 has_sample.add(sym)
             if real:
@@ -505,7 +518,18 @@ class Store:
                 raise BadData(
                     f"{sym}: {item.source} gives a {item.frequency} series, but "
                     f"the stored {sym} is {known}; a series keeps one frequency "
-                    f"(import it under another name, or delete {sym} first)"
+                    "(import it under another name)"
+                )
+            if item.frequency is None and known is not None:
+                raise BadData(
+                    f"{sym}: {item.source} gives ticker prices, but the stored "
+                    f"{sym} is a {known} economic series; the two never mix"
+                )
+            if item.frequency is not None and known is None and sym in traded:
+                raise BadData(
+                    f"{sym}: {item.source} gives a {item.frequency} economic "
+                    f"series, but the store holds ticker prices of {sym}; the two "
+                    "never mix (import it under another name)"
                 )
             old = currencies.get(sym, set())
             if old and old != {item.currency}:

@@ -1,4 +1,4 @@
-"""Checks of stored prices that a person should look at.
+"""Checks of stored prices and series that a person should look at.
 
 ``verify_store`` flags, per symbol: duplicate days, non-positive prices, gaps of
 more than :data:`~piefolio.data.frame.MAX_FILL` weekdays between prices,
@@ -7,6 +7,11 @@ come from more than one source (a file spliced onto a fetch: its join is where a
 fake move hides). Big moves are often real
 (a biotech trial, a bankruptcy scare) but are also how bad splits show up; they are
 reported for a person to check, never changed.
+
+An economic series (one stored with a frequency, see :mod:`piefolio.data.series`)
+is checked on its own calendar: a gap is a missing period (a month without a
+value in a monthly series), a big move is over one observation, and it is
+``stale`` when it has not printed for longer than its frequency allows.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from piefolio.data.frame import MAX_FILL
+from piefolio.data.series import STALE_AFTER, is_stale
 from piefolio.data.store import Store
 
 __all__ = ["BIG_MOVE", "Finding", "verify_store"]
@@ -30,8 +36,9 @@ BIG_MOVE = 0.5
 class Finding:
     """One thing to check.
 
-    ``kind`` is duplicate, non-positive, gap, big-move or mixed-sources (dated
-    on the first day of the second source).
+    ``kind`` is duplicate, non-positive, gap, big-move, mixed-sources (dated
+    on the first day of the second source) or stale (an economic series,
+    dated on its last observation).
     """
 
     symbol: str
@@ -43,10 +50,27 @@ class Finding:
         return f"{self.symbol} {self.date.isoformat()} {self.kind}: {self.detail}"
 
 
-def verify_store(store: Store, symbols: Sequence[str] | None = None) -> list[Finding]:
-    """Check stored prices; return the findings sorted by symbol and date."""
+def verify_store(
+    store: Store,
+    symbols: Sequence[str] | None = None,
+    *,
+    as_of: dt.date | None = None,
+) -> list[Finding]:
+    """Check stored prices and series; return the findings by symbol and date.
+
+    Parameters
+    ----------
+    store : Store
+    symbols : sequence of str, optional
+        Default: every stored symbol.
+    as_of : date, optional
+        The day staleness is judged on (default: today).
+    """
     names = list(symbols) if symbols else [i.symbol for i in store.symbols()]
     long = store.read(names)
+    with store.reading() as reader:
+        meta = {} if reader is None else reader.series_meta(names)
+    today = as_of or dt.date.today()
     out: list[Finding] = []
     for name, spans in store.sources(names).items():
         if len(spans) > 1:
@@ -76,7 +100,10 @@ def verify_store(store: Store, symbols: Sequence[str] | None = None) -> list[Fin
                 for i in np.flatnonzero(~np.isnan(v) & (v <= 0))
             ]
         d = dates.astype("datetime64[D]")
-        if len(d) > 1:
+        freq = meta.get(s, (None, ""))[0]
+        if freq is not None and freq != "daily":
+            out += _series_findings(s, freq, d, days, price, today)
+        elif len(d) > 1:
             between = np.busday_count(d[:-1], d[1:]) - 1
             for i in np.flatnonzero(between > MAX_FILL):
                 out.append(
@@ -93,4 +120,73 @@ def verify_store(store: Store, symbols: Sequence[str] | None = None) -> list[Fin
                 out.append(
                     Finding(s, "big-move", days[i + 1], f"{ret[i]:+.0%} in one day")
                 )
+        if freq == "daily" and len(days) and is_stale(days[-1], freq, today):
+            out.append(_stale(s, freq, days[-1], today))
     return sorted(out, key=lambda f: (f.symbol, f.date, f.kind))
+
+
+#: Periods of each calendar frequency in months (None: counted in days).
+_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+#: Longest gap in days between two observations of a weekly-type series.
+_MAX_DAYS = {"weekly": 10, "biweekly": 20}
+
+
+def _series_findings(
+    sym: str,
+    freq: str,
+    d: np.ndarray,
+    days: np.ndarray,
+    value: np.ndarray,
+    today: dt.date,
+) -> list[Finding]:
+    """Missing periods, big moves and staleness of one economic series."""
+    out: list[Finding] = []
+    if len(d) > 1:
+        step = _MONTHS.get(freq)
+        if step is not None:
+            month = d.astype("datetime64[M]").astype(np.int64)
+            missing = np.diff(month) // step - 1
+            word = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}[step]
+            for i in np.flatnonzero(missing > 0):
+                n = int(missing[i])
+                out.append(
+                    Finding(
+                        sym,
+                        "gap",
+                        days[i],
+                        f"no value for {n} {word}{'s' if n > 1 else ''} "
+                        f"until {days[i + 1]}",
+                    )
+                )
+        else:
+            apart = np.diff(d.astype(np.int64))
+            for i in np.flatnonzero(apart > _MAX_DAYS[freq]):
+                out.append(
+                    Finding(
+                        sym,
+                        "gap",
+                        days[i],
+                        f"no value for {int(apart[i])} days until {days[i + 1]}",
+                    )
+                )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ret = value[1:] / value[:-1] - 1.0
+        for i in np.flatnonzero(np.abs(ret) > BIG_MOVE):
+            out.append(
+                Finding(
+                    sym, "big-move", days[i + 1], f"{ret[i]:+.0%} in one observation"
+                )
+            )
+    if len(days) and is_stale(days[-1], freq, today):
+        out.append(_stale(sym, freq, days[-1], today))
+    return out
+
+
+def _stale(sym: str, freq: str, last: dt.date, today: dt.date) -> Finding:
+    return Finding(
+        sym,
+        "stale",
+        last,
+        f"no value since {last}: {(today - last).days} days before {today}, "
+        f"more than the {STALE_AFTER[freq]} a {freq} series may be",
+    )

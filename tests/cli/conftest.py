@@ -44,7 +44,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the store's ``prices`` and ``symbols`` tables, sorted.
+    """Every row of the store's ``prices``, ``symbols`` and ``series`` tables.
 
     Timestamps included: "unchanged" means every value of every row, not only
     the closes.
@@ -57,7 +57,7 @@ def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
     try:
         return {
             t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-            for t in ("prices", "symbols")
+            for t in ("prices", "symbols", "series")
         }
     finally:
         con.close()

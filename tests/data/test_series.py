@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -194,3 +195,36 @@ def test_the_shared_macro_files_import_as_they_are(
     # README: CPIAUCSL has no 2025-10 (not published): 2025 has 11 values.
     assert (cpi.values.index.year == 2025).sum() == 11
     assert cpi.values.index.day.unique().tolist() == [1]
+
+
+def test_verify_counts_missing_periods_not_weekdays(store: Store) -> None:
+    from piefolio.data.verify import verify_store
+
+    # Weekly Fridays of Jan-Feb 2024 without 2024-01-26: one gap of 14 days.
+    fridays = pd.date_range("2024-01-05", periods=8, freq="W-FRI")
+    kept = fridays[fridays != pd.Timestamp("2024-01-26")]
+    weekly = series("WSER", kept, np.full(len(kept), 2.0))
+    store.write([dataclasses.replace(weekly, frequency="weekly")])
+    found = verify_store(store, ["WSER"], as_of=dt.date(2024, 3, 1))
+    assert [(f.kind, str(f.date), f.detail) for f in found] == [
+        ("gap", "2024-01-19", "no value for 14 days until 2024-02-02")
+    ]
+    # 2024-02-23 + 21 days = 2024-03-15: stale from the 16th.
+    assert [
+        f.kind for f in verify_store(store, ["WSER"], as_of=dt.date(2024, 3, 16))
+    ] == [
+        "gap",
+        "stale",
+    ]
+
+
+def test_a_series_is_refused_over_a_providers_ticker_prices(
+    tmp_path: Path, store: Store
+) -> None:
+    days = pd.bdate_range("2024-01-02", periods=5)
+    store.write([series("XSER", days, np.ones(5), source="yahoo")])
+    before = store.read(["XSER"])
+    file = long_file(tmp_path, monthly_2024("XSER", ["2"] * 12))
+    with pytest.raises(BadData, match="the store holds ticker prices of XSER"):
+        store.write(read_prices_file(file))
+    pd.testing.assert_frame_equal(store.read(["XSER"]), before)

@@ -49,7 +49,7 @@ from piefolio.data.providers.base import (
     UnknownSymbol,
     make_frame,
 )
-from piefolio.data.series import FREQUENCIES, infer_frequency
+from piefolio.data.series import resolve_frequency
 from piefolio.errors import BadData
 from piefolio.typing import PathLike
 
@@ -179,6 +179,12 @@ def read_prices_file(
         raise BadData(f"{file}: has a header but no rows")
     if only is not None:
         raw = _select(file, raw, [str(o) for o in only])
+    economic = "ticker" not in cols and {"series", "value"} <= set(cols)
+    if (frequency is not None or unit is not None) and not economic:
+        raise BadData(
+            f"{file}: --frequency and --unit are for economic series (a FRED "
+            "download or a 'date,series,value' file), not ticker prices"
+        )
     dates = _parse_dates(file, raw["date"])
     if "ticker" in cols:
         return _read_long(file, raw, dates, currency)
@@ -187,11 +193,6 @@ def read_prices_file(
         if extra:
             raise BadData(f"{file}: unknown column(s) {extra}; {_EXPECTED}")
         return _read_fred(file, raw, dates, currency, frequency, unit)
-    if frequency is not None or unit is not None:
-        raise BadData(
-            f"{file}: --frequency and --unit are for economic series (a FRED "
-            "download or a 'date,series,value' file), not ticker prices"
-        )
     return _read_wide(file, raw, dates, currency)
 
 
@@ -574,48 +575,21 @@ def series_frequency(
 ) -> str:
     """Return the frequency of one imported series, checked against its dates.
 
-    Declared (``--frequency``) wins, then the known id's
-    (:mod:`piefolio.data.known_series`), then the one the dates show; a
-    series of one date with neither is taken as daily. Dates that contradict
-    the frequency are bad input: two observations in one month of a monthly
-    series, or (from :data:`_CHECKED_FROM` dates on, too few to tell) a daily
-    id (DHHNGSP) given monthly averages.
-
-    Raises
-    ------
-    BadData
-        Naming the file, the line and what was expected.
+    See :func:`~piefolio.data.series.resolve_frequency`; its refusal is bad
+    input naming the file and the line.
     """
-    known = known_series(symbol)
-    shown = infer_frequency(dates)
-    want = declared or (known.frequency if known else None) or shown or "daily"
-    if want not in FREQUENCIES:
-        raise BadData(f"--frequency {want!r}; expected one of {', '.join(FREQUENCIES)}")
-    if shown is not None and shown != want and len(dates) >= _CHECKED_FROM:
-        why = "declared" if declared else "known"
+    try:
+        return resolve_frequency(symbol, dates, lines, declared)
+    except ValueError as exc:
         raise BadData(
-            f"{file}: {symbol}: its dates ({lines[0]} to {lines[-1]}) are {shown}, "
-            f"but {symbol} is {why} as {want}; expected {want} dates (or declare "
-            "the frequency with --frequency, or import it under another name)"
-        )
-    period = _PERIOD.get(want)
-    if period is not None:
-        keys = dates.to_period(period)
-        dup = keys.duplicated()
-        if dup.any():
-            i = int(np.argmax(dup))
-            raise BadData(
-                f"{file}: {lines[i]}: {symbol} has a second value for "
-                f"{keys[i]} ({dates[i].date()}); expected one value per "
-                f"{_PERIOD_WORD[want]} of a {want} series"
+            f"{file}: {exc}"
+            + (
+                ""
+                if str(exc).startswith("--frequency")
+                else " (declare the frequency with --frequency, or import it "
+                "under another name)"
             )
-    return want
-
-
-#: Dates from which a series' spacing is held against its frequency.
-_CHECKED_FROM = 5
-_PERIOD = {"monthly": "M", "quarterly": "Q", "annual": "Y"}
-_PERIOD_WORD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+        ) from exc
 
 
 def _read_wide(

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import httpx
 import pandas as pd
 
+from piefolio.data.known_series import known_series
 from piefolio.data.providers._http import DEADLINE, get_text
 from piefolio.data.providers.base import (
     RateLimited,
@@ -91,8 +92,8 @@ class StooqProvider:
         self.deadline = deadline
 
     def supports(self, symbol: str) -> bool:
-        """Whether the symbol has a known Stooq spelling."""
-        return stooq_symbol(symbol) is not None
+        """Whether the symbol has a known Stooq spelling (and is no FRED id)."""
+        return known_series(symbol) is None and stooq_symbol(symbol) is not None
 
     def fetch(
         self, symbols: Sequence[str], start: dt.date, end: dt.date

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from piefolio.currency import currency_problem
+from piefolio.data.known_series import known_series
 from piefolio.data.providers.base import (
     RateLimited,
     RawSeries,
@@ -46,8 +47,8 @@ class YahooProvider:
         self.timeout = timeout
 
     def supports(self, symbol: str) -> bool:
-        """Yahoo spells every symbol piefolio uses."""
-        return True
+        """Every symbol but a known economic series (FRED's ids go to FRED)."""
+        return known_series(symbol) is None
 
     def fetch(
         self, symbols: Sequence[str], start: dt.date, end: dt.date
