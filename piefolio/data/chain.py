@@ -419,7 +419,9 @@ def join_decision(
     after = series.frame.loc[series.frame.index > anchor]
     events = after[(after["dividend"] > 0) | (after["split"] != 1.0)]
     sources = set(old.loc[common, "source"])
-    if is_rate(sym, provider) or is_rate(sym, next(iter(sources))):
+    if series.frequency is not None:
+        why = "an economic series is never re-based"
+    elif is_rate(sym, provider) or is_rate(sym, next(iter(sources))):
         why = "a rate is never re-based"
     elif sources != {provider}:
         why = f"the stored days come from {', '.join(sorted(sources))}"

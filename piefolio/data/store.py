@@ -393,12 +393,20 @@ class Store:
         written = 0
         if frames:
             incoming = _long_rows(full, now)
-            if not _values_ok(incoming):
+            level = np.repeat(
+                [item.frequency is not None for item in full],
+                [len(item.frame) for item in full],
+            )
+            if not _values_ok(incoming, level):
                 # Providers and files check their values, naming lines; this
                 # is the last guard, for series built by hand.
                 for item in items:
                     try:
-                        check_values(item.frame, f"{item.symbol} from {item.source}")
+                        check_values(
+                            item.frame,
+                            f"{item.symbol} from {item.source}",
+                            kind="price" if item.frequency is None else "level",
+                        )
                     except ProviderError as exc:
                         raise BadData(str(exc)) from exc
 
@@ -824,17 +832,25 @@ def _long_rows(items: list[RawSeries], now: dt.datetime) -> pd.DataFrame:
     )
 
 
-def _values_ok(rows: pd.DataFrame) -> bool:
-    """Whether every price, dividend and split of ``rows`` is in its range."""
-    from piefolio.data.providers.base import DIVIDEND_MAX, PRICE_RANGE, SPLIT_RANGE
+def _values_ok(rows: pd.DataFrame, level: np.ndarray) -> bool:
+    """Whether every price, dividend and split of ``rows`` is in its range.
 
+    ``level`` marks the rows of economic series (:data:`LEVEL_RANGE`).
+    """
+    from piefolio.data.providers.base import (
+        DIVIDEND_MAX,
+        LEVEL_RANGE,
+        PRICE_RANGE,
+        SPLIT_RANGE,
+    )
+
+    lo = np.where(level, LEVEL_RANGE[0], PRICE_RANGE[0])
+    hi = np.where(level, LEVEL_RANGE[1], PRICE_RANGE[1])
     with np.errstate(invalid="ignore"):
         ok = True
         for col in ("close", "adj_close"):
             v = rows[col].to_numpy(np.float64)
-            ok &= bool(
-                ((v >= PRICE_RANGE[0]) & (v <= PRICE_RANGE[1]) | np.isnan(v)).all()
-            )
+            ok &= bool(((v >= lo) & (v <= hi) | np.isnan(v)).all())
         d = rows["dividend"].to_numpy(np.float64)
         sp = rows["split"].to_numpy(np.float64)
         ok &= bool(((d >= 0) & (d <= DIVIDEND_MAX)).all())

@@ -93,14 +93,15 @@ def verify_store(
             Finding(s, "duplicate", days[i], "two rows for one day")
             for i in np.flatnonzero(dup)
         ]
-        for col in ("close", "adj_close"):
+        freq = meta.get(s, (None, ""))[0]
+        # An economic series may be 0 or negative (a rate, a spread).
+        for col in ("close", "adj_close") if freq is None else ():
             v = rows[col].to_numpy(np.float64)
             out += [
                 Finding(s, "non-positive", days[i], f"{col} = {v[i]:g}")
                 for i in np.flatnonzero(~np.isnan(v) & (v <= 0))
             ]
         d = dates.astype("datetime64[D]")
-        freq = meta.get(s, (None, ""))[0]
         if freq is not None and freq != "daily":
             out += _series_findings(s, freq, d, days, price, today)
         elif len(d) > 1:

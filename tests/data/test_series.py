@@ -228,3 +228,15 @@ def test_a_series_is_refused_over_a_providers_ticker_prices(
     with pytest.raises(BadData, match="the store holds ticker prices of XSER"):
         store.write(read_prices_file(file))
     pd.testing.assert_frame_equal(store.read(["XSER"]), before)
+
+
+def test_an_economic_series_may_be_negative_a_ticker_may_not(store: Store) -> None:
+    days = pd.bdate_range("2024-01-02", periods=3)
+    spread = series("T10Y2Y", days, [1.0, 1.0, 1.0])
+    frame = spread.frame.assign(close=[-0.38, -0.4, 0.0], adj_close=[-0.38, -0.4, 0.0])
+    store.write([dataclasses.replace(spread, frame=frame, frequency="daily")])
+    assert read_series(store, "T10Y2Y").values.tolist() == [-0.38, -0.4, 0.0]
+    ticker = dataclasses.replace(spread, symbol="ABC", frame=frame)
+    with pytest.raises(BadData, match=r"ABC from recorded: 2024-01-02: close = -0\.38"):
+        store.write([ticker])
+    assert store.info("ABC") is None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from piefolio.errors import ProviderError
 __all__ = [
     "COLUMNS",
     "DIVIDEND_MAX",
+    "LEVEL_RANGE",
     "PRICE_RANGE",
     "SPLIT_RANGE",
     "Provider",
@@ -37,6 +38,7 @@ __all__ = [
     "TransientProviderError",
     "UnknownSymbol",
     "Unreachable",
+    "ValueKind",
     "check_values",
     "make_frame",
 ]
@@ -48,6 +50,13 @@ COLUMNS: tuple[str, ...] = ("close", "adj_close", "dividend", "split")
 #: ``1e308`` or ``1e-300`` break every return computed from them. The top
 #: leaves room for a bitcoin in rupiah, the bottom for a sub-cent coin.
 PRICE_RANGE = (1e-8, 1e12)
+#: Values of an economic series: finite and within this range, but 0 or
+#: negative too (a rate, a spread, a change, WTI crude on 2020-04-20).
+LEVEL_RANGE = (-1e12, 1e12)
+#: What ``close`` and ``adj_close`` of a frame hold: "price" (a ticker's or an
+#: FX rate's, > 0 within :data:`PRICE_RANGE`) or "level" (an economic series'
+#: value, within :data:`LEVEL_RANGE`).
+ValueKind = Literal["price", "level"]
 #: Largest cash dividend per share accepted (dividends are >= 0).
 DIVIDEND_MAX = 1e12
 #: Split ratios accepted: 1-for-a-million to a-million-for-1.
@@ -150,6 +159,7 @@ def make_frame(
     split: object = None,
     what: str = "series",
     rows: Sequence[str] | None = None,
+    kind: ValueKind = "price",
 ) -> pd.DataFrame:
     """Build a :class:`RawSeries` frame, checking every value.
 
@@ -159,7 +169,7 @@ def make_frame(
         Trading days; a time zone and a time of day are dropped.
     close, adj_close : array-like of length T, optional
         Prices; absent means all NaN. Present ones must lie in
-        :data:`PRICE_RANGE`.
+        :data:`PRICE_RANGE` (``kind="level"``: :data:`LEVEL_RANGE`).
     dividend, split : array-like of length T, optional
         Absent means 0.0 (no dividend) and 1.0 (no split); NaN becomes the same,
         and so does a split of 0 (yfinance's "no split"). Dividends must be >= 0,
@@ -168,6 +178,8 @@ def make_frame(
         Names the answer in messages: ``"CVX: Stooq"``.
     rows : sequence of str, length T, optional
         Where each row came from (``"line 5"``), for messages; default its date.
+    kind : {"price", "level"}, default "price"
+        See :data:`ValueKind`.
 
     Returns
     -------
@@ -204,7 +216,7 @@ def make_frame(
     )
     frame.loc[frame["split"] == 0.0, "split"] = 1.0
     labels = list(rows) if rows is not None else None
-    check_values(frame, what, labels)
+    check_values(frame, what, labels, kind=kind)
     if not frame.index.is_unique:
         frame = _drop_repeats(frame, what, labels)
     if not frame.index.is_monotonic_increasing:
@@ -213,16 +225,22 @@ def make_frame(
 
 
 def check_values(
-    frame: pd.DataFrame, what: str, rows: Sequence[str] | None = None
+    frame: pd.DataFrame,
+    what: str,
+    rows: Sequence[str] | None = None,
+    *,
+    kind: ValueKind = "price",
 ) -> None:
     """Raise :class:`ProviderError` for the first value out of its range.
 
-    Prices NaN (absent) or within :data:`PRICE_RANGE`; dividends in
-    ``[0, DIVIDEND_MAX]``; splits within :data:`SPLIT_RANGE`.
+    Prices NaN (absent) or within :data:`PRICE_RANGE` (levels of an economic
+    series within :data:`LEVEL_RANGE`); dividends in ``[0, DIVIDEND_MAX]``;
+    splits within :data:`SPLIT_RANGE`.
     """
+    values = PRICE_RANGE if kind == "price" else LEVEL_RANGE
     checks = (
-        ("close", *PRICE_RANGE, True),
-        ("adj_close", *PRICE_RANGE, True),
+        ("close", *values, True),
+        ("adj_close", *values, True),
         ("dividend", 0.0, DIVIDEND_MAX, False),
         ("split", *SPLIT_RANGE, False),
     )
@@ -246,6 +264,8 @@ def _expected(name: str, lo: float, hi: float) -> str:
         return f"0 (none) up to {hi:g}"
     if name == "split":
         return f"a ratio from {lo:g} to {hi:g} (2.0 for a 2-for-1)"
+    if lo < 0:
+        return f"a finite value from {lo:g} to {hi:g}"
     return f"a price from {lo:g} to {hi:g}"
 
 

@@ -22,6 +22,7 @@ A file is checked whole before anything is returned, so a bad file never reaches
 the store: every error is a :class:`~piefolio.errors.BadData` (bad input, exit
 2) naming the file, the line (1 = header) or column, the value found and what
 was expected. Prices must lie in :data:`~piefolio.data.providers.base.PRICE_RANGE`
+(values of an economic series, which may be 0 or negative, in ``LEVEL_RANGE``)
 (no ``inf``, no ``1e308``, no ``1e-300``), dividends be >= 0, splits > 0 (0 is
 yfinance's "no split" and reads as 1), dates within 1900..2199 in one time zone,
 currencies ISO 4217 codes, and every row as long as the header.
@@ -43,6 +44,7 @@ from piefolio.data.known_series import known_series
 from piefolio.data.providers.base import (
     COLUMNS,
     DIVIDEND_MAX,
+    LEVEL_RANGE,
     PRICE_RANGE,
     SPLIT_RANGE,
     RawSeries,
@@ -115,8 +117,8 @@ def read_prices_file(
         quote currency instead.
     only : sequence of str, optional
         Keep only these tickers or series (as named in the file), and check only
-        their rows: for example ``["DEXUSEU"]`` out of a FRED file whose oil
-        series went negative in April 2020.
+        their rows: for example ``["DEXUSEU"]`` out of a FRED file of FX
+        rates and oil prices.
     frequency : str, optional
         How often the economic series of a FRED-style file print, one of
         :data:`~piefolio.data.series.FREQUENCIES` (default:
@@ -337,8 +339,9 @@ def _numbers(
 ) -> np.ndarray:
     """Parse a column as float64; empty (and FRED's '.') is NaN when allowed.
 
-    ``kind`` is "price" (within PRICE_RANGE), "dividend" (0 to DIVIDEND_MAX) or
-    "split" (within SPLIT_RANGE; 0 reads as 1, yfinance's "no split").
+    ``kind`` is "price" (within PRICE_RANGE), "level" (an economic series'
+    value, within LEVEL_RANGE), "dividend" (0 to DIVIDEND_MAX) or "split"
+    (within SPLIT_RANGE; 0 reads as 1, yfinance's "no split").
     """
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.to_numpy(dtype=np.float64)
@@ -371,9 +374,15 @@ def _numbers(
     return values
 
 
-_EXAMPLE = {"price": "101.25", "dividend": "0.42", "split": "2 (a 2-for-1)"}
+_EXAMPLE = {
+    "price": "101.25",
+    "level": "308.417 or -0.25",
+    "dividend": "0.42",
+    "split": "2 (a 2-for-1)",
+}
 _RANGES = {
     "price": PRICE_RANGE,
+    "level": LEVEL_RANGE,
     "dividend": (0.0, DIVIDEND_MAX),
     "split": SPLIT_RANGE,
 }
@@ -520,7 +529,18 @@ def _read_fred(
             "expected a FRED id such as CPIAUCSL"
         )
     _check_order(file, series, dates)
-    values = _numbers(file, raw["value"], "value", allow_missing=True, kind="price")
+    # FX rates are prices (> 0); an economic series may be 0 or negative.
+    fx = series.str.upper().isin(list(FRED_TO_YAHOO)).to_numpy()
+    values = np.empty(len(raw))
+    for part, kind in ((fx, "price"), (~fx, "level")):
+        if part.any():
+            values[part] = _numbers(
+                file,
+                raw["value"].iloc[np.flatnonzero(part)],
+                "value",
+                allow_missing=True,
+                kind=kind,
+            )
     out: list[RawSeries] = []
     for name in pd.unique(series):
         rows = (series == name).to_numpy()
@@ -539,7 +559,7 @@ def _read_fred(
         v = values[mask]
         index = pd.DatetimeIndex(dates.to_numpy()[mask])
         lines = [f"line {int(j) + 2}" for j in raw.index.to_numpy()[mask]]
-        frame = make_frame(index, close=v, adj_close=v, rows=lines)
+        frame = make_frame(index, close=v, adj_close=v, rows=lines, kind="level")
         freq = series_frequency(file, sym, frame.index, lines, frequency)
         known = known_series(sym)
         out.append(

@@ -39,7 +39,12 @@ import pandas as pd
 
 from piefolio.data.known_series import known_series
 from piefolio.data.providers._http import DEADLINE, get_text
-from piefolio.data.providers.base import RawSeries, UnknownSymbol, make_frame
+from piefolio.data.providers.base import (
+    RawSeries,
+    UnknownSymbol,
+    ValueKind,
+    make_frame,
+)
 from piefolio.data.providers.files import FRED_TO_YAHOO
 from piefolio.data.series import resolve_frequency
 from piefolio.errors import ProviderError
@@ -256,7 +261,9 @@ def parse_observations(series_id: str, data: dict[str, Any]) -> RawSeries:
         dates.append(str(row["date"]))
         texts.append(str(row["value"]).strip())
     table = pd.DataFrame({"date": dates, "value": texts})
-    return _frame(series_id, series_id, table, "date", "value", what, "observation", 1)
+    return _frame(
+        series_id, series_id, table, "date", "value", what, "observation", 1, "level"
+    )
 
 
 def parse_fred_csv(
@@ -286,7 +293,15 @@ def parse_fred_csv(
             f"observation_date,{series_id}"
         )
     raw = _frame(
-        symbol, series_id, table, cols[0], series_id, f"FRED {series_id}", "line", 2
+        symbol,
+        series_id,
+        table,
+        cols[0],
+        series_id,
+        f"FRED {series_id}",
+        "line",
+        2,
+        "price" if fx else "level",
     )
     if not fx:
         return raw
@@ -305,6 +320,7 @@ def _frame(
     what: str,
     row_word: str,
     first_row: int,
+    kind: ValueKind,
 ) -> RawSeries:
     """Check dates and values of an answer; drop missing ones (empty or ``.``)."""
     dates = pd.to_datetime(table[date_col], format="%Y-%m-%d", errors="coerce")
@@ -328,5 +344,6 @@ def _frame(
         adj_close=values[keep],
         what=f"{symbol}: {what}",
         rows=[f"{row_word} {i + first_row}" for i in np.flatnonzero(keep)],
+        kind=kind,
     )
     return RawSeries(symbol.upper(), frame, "USD", "fred", name=series_id)

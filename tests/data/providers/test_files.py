@@ -79,14 +79,21 @@ def test_parquet_file(tmp_path: Path) -> None:
 
 
 def test_only_selects_series(tmp_path: Path) -> None:
-    text = "date,series,value\n2024-01-02,DEXUSEU,1.1\n2020-04-20,DCOILWTICO,-36.98\n"
+    # An FX rate is a price: a negative one is refused; WTI crude's real
+    # -36.98 of 2020-04-20 is a value of an economic series, which may be < 0.
+    text = (
+        "date,series,value\n2024-01-02,DEXUSEU,1.1\n2020-04-20,DEXUSUK,-1.25\n"
+        "2020-04-20,DCOILWTICO,-36.98\n"
+    )
     path = write(tmp_path, text)
     with pytest.raises(
-        DataError, match=r"line 3, column 'value': price -36\.98 is not positive"
+        DataError, match=r"line 3, column 'value': price -1\.25 is not positive"
     ):
         read_prices_file(path)
     (s,) = read_prices_file(path, only=["DEXUSEU"])
     assert s.symbol == "EURUSD=X"
+    (oil,) = read_prices_file(path, only=["DCOILWTICO"])
+    assert oil.frequency == "daily" and oil.frame["close"].tolist() == [-36.98]
 
 
 def test_files_provider(tmp_path: Path) -> None:

@@ -240,3 +240,17 @@ def test_fetched_series_is_stored_with_frequency_and_unit(tmp_path: Any) -> None
 
 def test_every_fred_frequency_is_one_of_ours() -> None:
     assert set(FRED_FREQUENCIES.values()) <= set(FREQUENCIES)
+
+
+def test_a_spread_may_be_negative_an_fx_rate_may_not() -> None:
+    # T10Y2Y (10-year minus 2-year Treasury, percent) was inverted in 2024.
+    body = (
+        "observation_date,T10Y2Y\n2024-01-02,-0.38\n2024-01-03,-0.40\n2024-01-04,0.00\n"
+    )
+    p, _ = provider({"id=T10Y2Y": httpx.Response(200, text=body)}, series="any")
+    (s,) = p.fetch(["T10Y2Y"], START, END)
+    assert s.frame["close"].tolist() == [-0.38, -0.40, 0.0] and s.frequency == "daily"
+    fx = "observation_date,DEXUSEU\n2024-01-02,-1.09\n"
+    p, _ = provider({"id=DEXUSEU": httpx.Response(200, text=fx)})
+    with pytest.raises(ProviderError, match=r"line 2: close = -1\.09"):
+        p.fetch(["EURUSD=X"], START, END)
