@@ -20,6 +20,7 @@ from piefolio.analytics.returns import (
     net_external_flows,
     positive_months,
     total_return,
+    trailing_returns,
 )
 
 
@@ -213,7 +214,7 @@ def test_names_of_the_results() -> None:
 
 
 @pytest.mark.parametrize(
-    "measure", [daily_returns, total_return, cagr, monthly_returns]
+    "measure", [daily_returns, total_return, cagr, monthly_returns, trailing_returns]
 )
 def test_a_bad_unit_value_is_named_in_the_message(measure) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=r"^unit_value "):
@@ -282,3 +283,17 @@ def test_money_weighted_return_messages() -> None:
         ValueError, match=r"^external_flows holds no deposit nor withdrawal$"
     ):
         money_weighted_return(series([1.0], ["2021-01-01"]), ext * 0.0)
+
+
+def test_trailing_returns_of_a_series_shorter_than_three_years() -> None:
+    # 100 at the end of 2021, 150 at the end of 2022, 120 at the end of 2023:
+    # YTD is 2023's -20 % (not 2022's +50 %), 1Y the same; 3Y and longer did
+    # not exist yet, and each is still listed, as NaN.
+    uv = series([100, 150, 120], ["2021-12-31", "2022-12-31", "2023-12-31"])
+    t = trailing_returns(uv)
+    assert t.name == "return"
+    assert list(t.index) == ["YTD", "1Y", "3Y", "5Y", "10Y", "since start"]
+    assert t["YTD"] == pytest.approx(-0.2) and t["1Y"] == pytest.approx(-0.2)
+    assert t[["3Y", "5Y", "10Y"]].isna().all()
+    # since start: 730 days, 1.2 ** (365 / 730) - 1
+    assert t["since start"] == pytest.approx(1.2**0.5 - 1, rel=1e-12)

@@ -247,3 +247,35 @@ def test_level_spends_exactly_the_cash(
         # A fixed fee the cash cannot reach stops the level at a breakpoint
         # (those orders would be zero: no fee), leaving less than their fees.
         assert cash - len(role) * fixed - 1e-9 * scale <= g <= cash + 1e-9 * scale
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n),
+            st.lists(st.floats(0.0, 2000.0), min_size=n, max_size=n),
+            st.lists(st.sampled_from([0.0, 0.001, 0.02]), min_size=n, max_size=n),
+        )
+    ),
+    st.sampled_from([0.0, 1.0]),
+    st.floats(0.01, 0.99),  # of all there is to raise (all of it is x = 0)
+)
+def test_sell_level_nets_exactly_the_cash_needed(
+    arrays: tuple[list[float], list[float], list[float]], fixed: float, share: float
+) -> None:
+    # Sells that must raise money (the cash drawn above never asks for it): at
+    # the level x, each slice above w_i x sells down to it, and the proceeds
+    # after its fees, sum (a_i - w_i x)(1 - prop_i) - fixed, are the need.
+    raw, held, fee = arrays
+    w = np.array(raw) / sum(raw)
+    a, prop = np.array(held), np.array(fee)
+    role = np.full(len(w), ACTIVE, dtype=np.int64)
+    need = share * float((a * (1 - prop)).sum() - fixed * (a > 0).sum())
+    if need <= 1e-6:
+        return
+    x = solve_sell_level_nb(w, a, prop, fixed, role, need)
+    assert x >= 0.0  # selling everything raises at least this much
+    sold = a > w * x
+    net = ((a - w * x)[sold] * (1 - prop[sold])).sum() - fixed * sold.sum()
+    assert net == pytest.approx(need, rel=1e-9, abs=1e-9 * (a.sum() + 1.0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,18 @@ def test_drift_is_actual_minus_target(tiny_report: ReportData) -> None:
     drift = derived.drift(tiny_report)
     assert list(drift.columns) == ["A", "B"]
     np.testing.assert_allclose(drift.to_numpy(), 0.0)
+    # Weights that moved off the 50/50 targets: A at 0.6, 0.45 and 0.5 (with
+    # cash 0.05 on day 1) give A +0.10, -0.05, 0 and B -0.10, 0, -0.05.
+    index = tiny_report.weights.index[:3]
+    moved = replace(
+        tiny_report,
+        weights=pd.DataFrame({"A": [0.6, 0.45, 0.5], "B": [0.4, 0.5, 0.45]}, index),
+    )
+    np.testing.assert_allclose(
+        derived.drift(moved).to_numpy(),
+        [[0.10, -0.10], [-0.05, 0.0], [0.0, -0.05]],
+        atol=1e-15,
+    )
 
 
 def test_short_run_has_empty_rolling_windows_and_no_correlations(
