@@ -133,7 +133,7 @@ def create_app(folder: Path, *, jobs: Jobs | None = None) -> FastAPI:
         shown, problem = _shown(text, name)
         return _page(
             "pie.html.j2", name=name, text=text, seen=digest(text), shown=shown,
-            problem=problem,
+            problem=problem, jobs=[j for j in work.all() if j.pie == name],
         )  # fmt: skip
 
     @app.get("/pies/{name}/file")
@@ -301,7 +301,11 @@ def _start(
     jobs: Jobs, kind: str, title: str, arguments: dict[str, Any], *, pie: str = ""
 ) -> Job:
     command, page = _command(kind), KINDS[kind][1]
-    return jobs.start(kind, title, command_job(command, page, **arguments), pie=pie)
+    written = arguments.get("write")
+    return jobs.start(
+        kind, title, command_job(command, page, **arguments), pie=pie,
+        makes=written.name if isinstance(written, Path) else "",
+    )  # fmt: skip
 
 
 def _command(kind: str) -> Callable[..., Any]:

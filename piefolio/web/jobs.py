@@ -54,6 +54,8 @@ class Outcome:
 class Job:
     """One piece of long work and where it stands.
 
+    ``pie`` is the pie file it runs on, ``makes`` the new pie file it writes
+    (an optimizer's proposal), both names in the served folder, or "".
     ``done`` of ``total`` counts the verb's own units (paths, start dates,
     steps); ``total`` is None while the verb does not know it yet.
     """
@@ -63,6 +65,7 @@ class Job:
     title: str
     folder: Path
     pie: str = ""
+    makes: str = ""
     state: State = "queued"
     stage: str = "waiting for a free worker"
     done: int = 0
@@ -126,15 +129,20 @@ class Jobs:
         self._count = itertools.count(1)
         self._lock = threading.Lock()
 
-    def start(self, kind: str, title: str, work: Work, *, pie: str = "") -> Job:
-        """Queue ``work`` as a new job (on the pie file ``pie``); return it at once."""
+    def start(
+        self, kind: str, title: str, work: Work, *, pie: str = "", makes: str = ""
+    ) -> Job:
+        """Queue ``work`` as a new job (see :class:`Job`); return it at once."""
         with self._lock:
             # A counter for order, random letters so ids cannot be guessed.
             number = next(self._count)
             job_id = f"{number}-{secrets.token_hex(4)}"
             folder = self.root / job_id
             folder.mkdir()
-            job = Job(id=job_id, kind=kind, title=title, folder=folder, pie=pie)
+            job = Job(
+                id=job_id, kind=kind, title=title, folder=folder, pie=pie,
+                makes=makes,
+            )  # fmt: skip
             self._jobs[job_id] = job
         self._pool.submit(_execute, job, work)
         return job

@@ -168,6 +168,9 @@ def test_compare_optimize_stress_and_simulate_as_jobs(
     written = load_pie(folder / "one-equal.toml")  # a valid pie, saved new
     assert written.pie.name != ""
     assert proposal.outcome is not None and "Wrote" in proposal.outcome.terminal
+    assert proposal.makes == "one-equal.toml"
+    shown = client.get(f"/jobs/{proposal.id}/progress").text
+    assert '<a href="/pies/one-equal.toml" id="made">' in shown
 
     run = wait(client, client.post("/pies/one.toml/jobs/run", headers=HX))
     assert run.state == "done", run.error

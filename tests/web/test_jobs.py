@@ -202,3 +202,19 @@ def test_work_that_cannot_stop_halfway_is_dropped_when_cancelled(jobs: Jobs) -> 
     release.set()
     assert wait(job).state == "cancelled"
     assert job.outcome is None
+
+
+def test_a_pies_page_links_its_jobs(client: TestClient, folder: Path) -> None:
+    from piefolio.template import render_template
+
+    (folder / "p.toml").write_text(render_template("P"), encoding="utf-8")
+    jobs: Jobs = client.app.app.state.jobs
+    mine = wait(
+        jobs.start("claims", "Claims: p.toml", lambda j: Outcome(""), pie="p.toml")
+    )
+    other = wait(
+        jobs.start("claims", "Claims: q.toml", lambda j: Outcome(""), pie="q.toml")
+    )
+    page = client.get("/pies/p.toml").text
+    assert f'href="/jobs/{mine.id}">Claims (done)</a>' in page
+    assert f"/jobs/{other.id}" not in page
