@@ -109,8 +109,15 @@ def create_app(folder: Path, *, jobs: Jobs | None = None) -> FastAPI:
     def data() -> HTMLResponse:
         from piefolio.cli.data import data_list
 
-        return _page("terminal.html.j2", title="Data in the store",
-                     terminal=capture(data_list))  # fmt: skip
+        return _page("data.html.j2", terminal=capture(data_list))
+
+    @app.get("/data/checks", response_class=HTMLResponse)
+    def data_checks() -> HTMLResponse:
+        from piefolio.cli.data import data_verify
+
+        # A fragment of its own: on a large store the checks take a while,
+        # the list above them need not wait.
+        return HTMLResponse(capture(data_verify, symbols=None, as_of=None))
 
     @app.get("/account", response_class=HTMLResponse)
     def account() -> HTMLResponse:

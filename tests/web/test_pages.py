@@ -68,6 +68,25 @@ def test_the_data_page_shows_the_stores_coverage(client: TestClient) -> None:
         assert ticker in page
     # The fixture's days: business days 2008-01-02 to 2026-11-27.
     assert "2008-01-02" in page and "2026-11-27" in page
+    assert 'hx-get="/data/checks" hx-trigger="load"' in page
+
+
+def test_the_data_checks_are_what_data_verify_prints(
+    client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import html as escapes
+    import re
+
+    fragment = client.get("/data/checks", headers=HX)
+    assert fragment.status_code == 200
+    shown = escapes.unescape(re.sub(r"<[^>]+>", "", fragment.text))
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(cli, ["data", "verify"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert result.output.split() == shown.split()
+    # Business days without a hole, positive closes, daily steps of about
+    # 1.2 %: nothing to flag.
+    assert shown.strip().startswith("No findings")
 
 
 def test_the_account_page_without_a_history_says_how_to_import_one(
