@@ -254,3 +254,26 @@ def test_the_real_account_without_a_history_fails_with_the_clis_message(
     )  # fmt: skip
     assert result.exit_code != 0
     assert result.output.strip() == f"error: {job.error}"
+
+
+def test_an_unknown_ticker_fails_the_run_with_the_clis_message(
+    client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = template(folder)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('ticker = "XLE"', 'ticker = "ZZZZ"'),
+        encoding="utf-8",
+    )
+    job = wait(client, client.post("/pies/my-pie.toml/jobs/run", headers=HX))
+    assert job.state == "failed"
+    assert "ZZZZ" in job.error
+    monkeypatch.chdir(folder)
+    from typer.testing import CliRunner
+
+    from piefolio.cli import app as cli
+
+    result = CliRunner().invoke(
+        cli, ["run", str(path), "--offline", "--out", "x"], env={"COLUMNS": "500"}
+    )
+    assert result.exit_code == 3  # data unavailable
+    assert result.output.strip().splitlines()[-1] == f"error: {job.error}"
