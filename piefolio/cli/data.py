@@ -266,9 +266,13 @@ def data_list() -> None:
             "piefolio data fetch CVX, or piefolio data import FILE"
         )
         return
-    table = Table("symbol", "currency", "first", "last", "rows", "source", "updated")
+    with store.reading() as reader:
+        meta = {} if reader is None else reader.series_meta()
+    cols = ["symbol", "currency", "first", "last", "rows", "source", "updated"]
+    # The frequency column only once the store holds an economic series.
+    table = Table(*cols, *(["frequency"] if meta else []))
     for i in infos:
-        table.add_row(
+        cells = [
             i.symbol,
             i.currency,
             str(i.first_date),
@@ -276,7 +280,8 @@ def data_list() -> None:
             str(i.rows),
             i.source,
             i.updated_at.strftime("%Y-%m-%d %H:%M"),
-        )
+        ]
+        table.add_row(*cells, *([meta.get(i.symbol, ("", ""))[0]] if meta else []))
     out.print(table)
     out.print(styled(store.path, "dim"))
 

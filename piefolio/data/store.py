@@ -782,17 +782,25 @@ def _write_series_meta(con: duckdb.DuckDBPyConnection, items: list[RawSeries]) -
     A unit already stored is kept when the new series brings none: a file
     without units does not erase what a fetch from FRED recorded.
     """
-    rows = [
-        (item.symbol, item.frequency, item.unit)
-        for item in items
-        if item.frequency is not None
-    ]
-    for sym, freq, unit in rows:
-        old = con.execute("SELECT unit FROM series WHERE symbol = ?", [sym]).fetchone()
-        if old is None:
-            con.execute("INSERT INTO series VALUES (?, ?, ?)", [sym, freq, unit])
-        elif unit:
-            con.execute("UPDATE series SET unit = ? WHERE symbol = ?", [unit, sym])
+    rows = [item for item in items if item.frequency is not None]
+    if not rows:
+        return
+    # One statement for all: a long file of thousands of series costs one
+    # upsert, not a query per series.
+    meta = pd.DataFrame(
+        {
+            "symbol": [item.symbol for item in rows],
+            "frequency": [item.frequency for item in rows],
+            "unit": [item.unit for item in rows],
+        }
+    )
+    con.register("series_meta", meta)
+    con.execute(
+        "INSERT INTO series SELECT symbol, frequency, unit FROM series_meta "
+        "ON CONFLICT (symbol) DO UPDATE SET unit = CASE WHEN excluded.unit <> '' "
+        "THEN excluded.unit ELSE series.unit END"
+    )
+    con.unregister("series_meta")
 
 
 def _has_weekday(a: dt.date, b: dt.date) -> bool:

@@ -37,6 +37,8 @@ def test_a_monthly_long_file_imports_and_reads_back_monthly(tmp_path: Path) -> N
     # Twelve rows, one a month: nothing was filled into days.
     got = read_series(Store(), "C30_PRIVATE_DATA_CENTER_SAAR")
     assert len(got.values) == 12 and set(got.values.index.day) == {1}
+    code, out = run("data", "list")
+    assert code == 0 and "frequency" in out and "monthly" in out
     code, out = run(
         "data", "info", "C30_PRIVATE_DATA_CENTER_SAAR", "--as-of", "2025-01-15"
     )

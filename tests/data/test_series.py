@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from piefolio.data.providers.files import read_prices_file
 from piefolio.data.series import StoredSeries, infer_frequency, read_series
@@ -240,3 +243,48 @@ def test_an_economic_series_may_be_negative_a_ticker_may_not(store: Store) -> No
     with pytest.raises(BadData, match=r"ABC from recorded: 2024-01-02: close = -0\.38"):
         store.write([ticker])
     assert store.info("ABC") is None
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    kept=st.lists(st.sampled_from([True, True, True, False]), min_size=13, max_size=40)
+)
+def test_any_set_of_months_round_trips_and_its_holes_are_the_gaps(
+    tmp_path_factory: pytest.TempPathFactory, kept: list[bool]
+) -> None:
+    # Invariant: the months read back are exactly the months written (nothing
+    # filled, nothing lost), and verify names one gap per run of missing months.
+    from piefolio.data.verify import verify_store
+
+    months = pd.date_range("2020-01-01", periods=len(kept), freq="MS")
+    kept[0] = kept[1] = kept[2] = kept[-1] = True
+    chosen = months[np.array(kept)]
+    # Still monthly by its dates: most gaps one month (a series missing most
+    # months reads as quarterly, and a monthly one is refused such dates).
+    steps = np.diff(chosen.year * 12 + chosen.month)
+    assume((steps == 1).mean() >= 0.5)
+    values = [f"{100 + i}.5" for i in range(len(chosen))]
+    path = tmp_path_factory.mktemp("m") / "m.csv"
+    path.write_text(
+        "date,series,value\n"
+        + "".join(f"{d.date()},XSER,{v}\n" for d, v in zip(chosen, values, strict=True))
+    )
+    store = Store(tmp_path_factory.mktemp("s") / "s.duckdb")
+    store.write(read_prices_file(path, frequency="monthly"))
+    got = read_series(store, "XSER")
+    assert list(got.values.index) == list(chosen)
+    assert got.values.tolist() == [float(v) for v in values]
+    runs = sum(1 for a, b in itertools.pairwise(kept) if a and not b)
+    gaps = [f for f in verify_store(store, as_of=chosen[-1].date()) if f.kind == "gap"]
+    assert len(gaps) == runs
+
+
+def test_a_unit_once_known_is_kept_by_a_file_without_one(
+    tmp_path: Path, store: Store
+) -> None:
+    file = long_file(tmp_path, monthly_2024("XSER", ["2"] * 12))
+    store.write(read_prices_file(file, unit="percent"))
+    store.write(read_prices_file(file))  # no unit: "percent" stays
+    assert read_series(store, "XSER").unit == "percent"
+    store.write(read_prices_file(file, unit="percentage points"))
+    assert read_series(store, "XSER").unit == "percentage points"
