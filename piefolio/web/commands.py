@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -144,11 +145,14 @@ def command_job(command: Callable[..., Any], page: str, /, **arguments: Any) -> 
             for p in sorted(job.folder.iterdir())
             if p.is_file() and not p.name.startswith(".")
         )
+        # "Wrote /tmp/piefolio-serve-.../3-ab12/index.html" reads "Wrote
+        # index.html": the file is one of the downloads below.
+        inside = f"{job.folder}{os.sep}"
         return Outcome(
             page=page if page in files else "",
             files=files,
-            terminal=out.html(),
-            messages=err.export_text(),
+            terminal=out.html().replace(inside, ""),
+            messages=err.export_text().replace(inside, ""),
         )
 
     return work

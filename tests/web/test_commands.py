@@ -125,8 +125,11 @@ def test_claims_as_a_job_is_the_command_its_page_and_its_files(
     assert job.outcome is not None
     assert job.outcome.page == "claims.html"
     assert set(job.outcome.files) == {"claims.html", "claims.png"}
-    # What the terminal shows: the table and the claim's verdict line.
+    # What the terminal shows: the table and the claim's verdict line; the
+    # files it wrote by their names, which the downloads list.
     assert "small-beats-large" in job.outcome.terminal
+    assert "claims.html</span>" in job.outcome.terminal
+    assert str(job.folder) not in job.outcome.terminal
     done = client.get(f"/jobs/{job.id}/progress").text
     assert f'src="/jobs/{job.id}/files/claims.html"' in done
     assert f'href="/jobs/{job.id}/files/claims.png" download' in done
