@@ -296,3 +296,22 @@ def test_a_missing_pie_is_a_message_not_a_500(client: TestClient) -> None:
     assert answer.status_code == 422
     assert "no such pie file" in answer.text
     assert "Traceback" not in answer.text
+
+
+def test_user_text_is_shown_as_text_never_as_markup(
+    client: TestClient, folder: Path
+) -> None:
+    evil = "<script>alert(1)</script>"
+    answer = client.post("/pies", data={"name": evil, "file": "evil.toml"}, headers=HX)
+    assert answer.status_code == 204
+    for path in ("/", "/pies/evil.toml"):
+        page = client.get(path).text
+        assert evil not in page, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
+    text = (folder / "evil.toml").read_text(encoding="utf-8")
+    check = client.post("/pies/evil.toml/check", data={"text": text}, headers=HX)
+    assert evil not in check.text
+    broken = client.post(
+        "/pies/evil.toml/check", data={"text": text + f"\n{evil} = 1\n"}, headers=HX
+    )
+    assert broken.status_code == 422 and evil not in broken.text
