@@ -234,7 +234,8 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
         units_out[t] = units
         uv_out[t] = uv
         if detail:
-            shares_out[t] = shares
+            for i in range(n):  # no slice assignment: see _session._grow_nb
+                shares_out[t, i] = shares[i]
         t += 1
     return (
         shares_out, led.tr_i[:ntr], led.tr_f[:ntr], led.sk_i[:nsk],

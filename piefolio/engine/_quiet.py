@@ -167,7 +167,8 @@ def _quiet_run_nb(t, q, policy, band, cash, units, uv, daily_flows, detail):  # 
         units_out[d] = units
         uv_out[d] = uv
         if detail:
-            shares_out[d] = shares
+            for i in range(shares.shape[0]):  # no slice assignment: see _grow_nb
+                shares_out[d, i] = shares[i]
     if stop > 0:
         for i in range(n):
             last[i] = close_t[i, t + stop - 1]

@@ -41,9 +41,25 @@ def _grow_nb(ints, floats, n, need):  # type: ignore[no-untyped-def]
     cap = max(64, 2 * ints.shape[0], need)
     new_i = np.empty((cap, ints.shape[1]), dtype=np.int64)
     new_f = np.empty((cap, floats.shape[1]))
-    new_i[:n] = ints[:n]
-    new_f[:n] = floats[:n]
+    # Element loops, not ``new_i[:n] = ints[:n]``: a slice assignment brings
+    # numba's shape-mismatch error (string formatting) into the compile, 5 s
+    # of a first run's 30.
+    for r in range(n):
+        for c in range(ints.shape[1]):
+            new_i[r, c] = ints[r, c]
+        for c in range(floats.shape[1]):
+            new_f[r, c] = floats[r, c]
     return new_i, new_f
+
+
+@njit(cache=True, inline="always")
+def _mode(mode):  # type: ignore[no-untyped-def]
+    """Return ``mode`` as a plain int64, not a numba literal.
+
+    A global constant passed as is is a literal, and each literal value
+    compiles its own copy of the solve: twice the compile for one solve.
+    """
+    return np.int64(mode)
 
 
 @njit(cache=True)
@@ -155,7 +171,7 @@ def _session_nb(  # type: ignore[no-untyped-def]
     if session == BUY_ONLY:
         base = hold if policy == POLICY_DEPOSITS else zeros
         x = plan_orders_nb(
-            tgt, base, prop, fixed, min_order, role, BUY_ONLY, cash, orders,
+            tgt, base, prop, fixed, min_order, role, _mode(BUY_ONLY), cash, orders,
             skipped,
         )  # fmt: skip
         if x < 0.0:
@@ -169,21 +185,23 @@ def _session_nb(  # type: ignore[no-untyped-def]
                     post -= prop[i] * abs(orders[i]) + fixed
                 after[i] = hold[i] + orders[i]
         else:
-            after[:] = hold
+            for i in range(n):  # no slice assignment: see _grow_nb
+                after[i] = hold[i]
         if post > 0.0 and _drifted_nb(after, post, tgt, band):
             for i in range(n):
                 role[i] = _role(tradable[i], tgt[i])
             x = plan_orders_nb(
-                tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash,
+                tgt, hold, prop, fixed, min_order, role, _mode(TWO_SIDED), cash,
                 orders2, skipped2,
             )  # fmt: skip
             if x >= 0.0:
                 session = TWO_SIDED
-                orders[:] = orders2  # the rebalance replaces the buy
-                skipped[:] = skipped2
+                for i in range(n):  # the rebalance replaces the buy
+                    orders[i] = orders2[i]
+                    skipped[i] = skipped2[i]
     elif session == TWO_SIDED:
         x = plan_orders_nb(
-            tgt, hold, prop, fixed, min_order, role, TWO_SIDED, cash, orders,
+            tgt, hold, prop, fixed, min_order, role, _mode(TWO_SIDED), cash, orders,
             skipped,
         )  # fmt: skip
         if x < 0.0:

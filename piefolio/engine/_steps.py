@@ -88,7 +88,7 @@ def _interest_nb(cash, rate, days):  # type: ignore[no-untyped-def]
     return cash
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")  # kind is a literal: one copy per kind
 def _flow_nb(flows, totals, daily, t, kind, amount):  # type: ignore[no-untyped-def]
     """Record a cash flow of day ``t``: in the day's row (when kept) and the total."""
     totals[kind] += amount

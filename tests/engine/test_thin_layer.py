@@ -115,3 +115,18 @@ def test_views_come_in_the_callers_order_whatever_the_kernel_order() -> None:
     pd.testing.assert_frame_equal(mixed.skipped, same.skipped)
     assert list(mixed.dates) == list(prices.index)
     assert set(mixed.trades["symbol"]) == {"A", "B", "C"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=st.lists(st.integers(0, 40), min_size=0, max_size=220))
+def test_the_solves_stable_order_is_numpys_stable_argsort(keys: list[int]) -> None:
+    # Up to 64 keys an insertion sort, past it a merge sort of our own (not
+    # numpy's, whose compile is seconds of a first run): both must give the
+    # one stable order, which numpy's stable argsort also gives. Few distinct
+    # keys make ties, where stability shows.
+    from piefolio.engine._solve import _stable_order_nb
+
+    values = np.array(keys + [99.0] * 5, dtype=np.float64)  # m < len: a prefix
+    m = len(keys)
+    got = _stable_order_nb(values, m)
+    np.testing.assert_array_equal(got, np.argsort(values[:m], kind="stable"))
