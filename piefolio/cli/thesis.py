@@ -285,8 +285,9 @@ def _show(report: ThesisReport, folder: Path) -> None:
         else "no returns after them: the pie has no benchmark to measure against"
     )
     caption = (
-        f"Dates each claim changed state since {start}, and {after} (series are "
-        "dated as their source dates them, before publication)"
+        f"Dates each claim changed state since {start}, and {after} (each value "
+        "counted from when it was published: its date plus the indicator's "
+        "'published' lag, two months for a monthly series by default)"
     )
     summary_caption = (
         f"Changes of state by claim and the state it became; {after}: the mean "

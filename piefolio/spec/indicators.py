@@ -31,7 +31,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from piefolio.spec._base import MAX_NAME, Number, Prose, _Model
+from piefolio.spec._base import MAX_NAME, Number, Period, Prose, _Model
 
 __all__ = ["Indicator", "Transform", "parse_transform"]
 
@@ -125,6 +125,7 @@ class Indicator(_Model):
     above: Number | None = None
     below: Number | None = None
     means: Literal["supports", "weakens"] = "supports"
+    published: Period | None = None
     text: Prose = ""
 
     @field_validator("series")

@@ -10,10 +10,15 @@ Conventions:
 - A claim's state on a date is :func:`~piefolio.thesis.verdict.state_of` the
   latest reading of each of its signals on or before that date; a signal that
   has not printed yet does not count. The dates are the union of its signals'.
-- Dates are the series' own: a monthly FRED value is dated the first day of its
-  month, weeks before it was published, so the returns after a change start
-  before anyone could have known it. Read them as whether the indicator carries
-  information, not as a tradable signal.
+- A value counts from the day it could have been known, not the day its source
+  dates it: a monthly FRED value is dated the first day of its month and
+  published weeks later. Each reading is moved by its indicator's
+  ``published`` lag, or by :data:`PUBLISHED_AFTER` for its series' frequency
+  (two months for a monthly series: the CPI, the PPI and the metal prices come
+  out in the next month, construction spending at the start of the one after;
+  a day for a daily series). The price check needs no lag: a close is known
+  that evening. So a change of state is dated when an investor could have
+  seen it, and the returns after it are ones they could have had.
 - The return after a change is the pie's time-weighted return against its first
   benchmark's over the next 6 and 12 months, ``(1 + R_pie) / (1 + R_bench) - 1``,
   from the first trading day on or after the change to the last one on or
@@ -24,6 +29,7 @@ Conventions:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -34,8 +40,10 @@ from piefolio.thesis.verdict import State
 
 __all__ = [
     "AFTER",
+    "PUBLISHED_AFTER",
     "after_by_state",
     "claim_states",
+    "known_from",
     "monthly_readings",
     "relative_after",
     "state_changes",
@@ -43,6 +51,22 @@ __all__ = [
 
 #: The spans after a change of state over which the pie's return is measured.
 AFTER = ("6M", "12M")
+
+#: How long after its own date a value of each frequency is assumed published,
+#: when its indicator does not say (``published = "6W"``): a little more than
+#: the usual lag of the agencies the shared data comes from, so that the
+#: history never acts on a value before it was out.
+PUBLISHED_AFTER: Mapping[str, str] = MappingProxyType(
+    {
+        "daily": "1D",
+        "weekly": "1W",
+        "biweekly": "2W",
+        "monthly": "2M",
+        "quarterly": "4M",
+        "semiannual": "8M",
+        "annual": "15M",
+    }
+)
 
 _CODES = {State.UNKNOWN: 0, State.HOLDING: 1, State.WEAKENING: 2, State.BROKEN: 3}
 
@@ -54,6 +78,32 @@ def monthly_readings(daily: pd.Series) -> pd.Series:
         return daily
     months = pd.DatetimeIndex(daily.index).to_period("M")
     return daily[~months.duplicated(keep="last")]
+
+
+def known_from(
+    flags: pd.Series, frequency: str, published: str | None = None
+) -> pd.Series:
+    """Date each reading on the day it could have been known.
+
+    Parameters
+    ----------
+    flags : pd.Series
+        A signal's readings on its series' own dates.
+    frequency : str
+        The series' frequency (a key of :data:`PUBLISHED_AFTER`).
+    published : str, optional
+        The indicator's own lag (a period such as ``"6W"``); else the
+        frequency's.
+
+    Returns
+    -------
+    pd.Series
+        The same readings, each dated its own date plus the lag.
+    """
+    lag = published or PUBLISHED_AFTER.get(frequency, "1D")
+    moved = flags.copy()
+    moved.index = pd.DatetimeIndex(flags.index) + period_offset(lag)
+    return moved
 
 
 def claim_states(failing: Mapping[str, pd.Series]) -> pd.Series:

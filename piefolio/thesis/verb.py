@@ -25,6 +25,7 @@ from piefolio.thesis.history import (
     AFTER,
     after_by_state,
     claim_states,
+    known_from,
     monthly_readings,
     relative_after,
     state_changes,
@@ -301,7 +302,7 @@ def judge(
             flags = reading.failing
             if reading.series.frequency not in PERIODIC:
                 flags = monthly_readings(flags)
-            history[ind.id] = flags
+            history[ind.id] = known_from(flags, reading.series.frequency, ind.published)
         verdicts.append(verdict_of(claim.id, signals))
         states = claim_states(history)
         if start is not None:

@@ -79,14 +79,15 @@ def test_fail_on_broken_exits_4_only_when_broken(world: Path, tmp_path: Path) ->
     assert code == 4, out
     data = json.loads(out)
     assert [v["state"] for v in data["verdicts"]] == ["holding", "broken"]
-    # It held from the plan's start until 2021-08-01, the month it printed 5.
+    # It printed 5 for 2021-08-01, so it held from the plan's start until that
+    # value was out: two months later by default for a monthly series.
     assert data["changes"] == [
         {
             "claim": "copper-scarce",
-            "date": "2021-08-01",
+            "date": "2021-10-01",
             "from": "holding",
             "to": "broken",
-            "after_6M": None,  # the data end before 2022-02-01
+            "after_6M": None,  # the data end before 2022-04-01
             "after_12M": None,
         }
     ]
@@ -116,7 +117,7 @@ def test_page_and_terminal(world: Path, tmp_path: Path) -> None:
     code, out = run("thesis", str(pie), "--offline", "--out", str(out_dir))
     assert code == 0, out
     assert "copper-scarce is broken: 1 of 1 signal(s) fail" in out
-    assert "2021-08-01" in out
+    assert "2021-10-01" in out  # the 2021-08-01 value, out two months later
     page = (out_dir / "thesis.html").read_text(encoding="utf-8")
     assert "copper-up" in page and "thesis health" in page
     assert "cdn.plot.ly" not in page  # plotly bundled, offline
@@ -126,7 +127,7 @@ def test_page_and_terminal(world: Path, tmp_path: Path) -> None:
     rows = (out_dir / "thesis-changes.csv").read_text(encoding="utf-8").splitlines()
     assert rows == [
         "claim,date,from,to,after_6M,after_12M",
-        "copper-scarce,2021-08-01,holding,broken,,",
+        "copper-scarce,2021-10-01,holding,broken,,",
     ]
 
 
@@ -149,8 +150,9 @@ def test_since_runs_the_history_from_an_earlier_day(
     world: Path, tmp_path: Path
 ) -> None:
     # COPPERX prints 31 on 2019-06-01 and 30 on 2019-07-01: `above 30.5` fails
-    # from July 2019. From the plan's start (2020-01-02) the claim is broken all
-    # along, no change; from 2019-01-02 it changes once, in July 2019.
+    # with July's value, out on 2019-09-01 (two months on). From the plan's
+    # start (2020-01-02) the claim is broken all along, no change; from
+    # 2019-01-02 it changes once, on 2019-09-01.
     pie = write_pie(tmp_path, WORLD + indicator("c", "copper-scarce", above=30.5))
     code, out = run("thesis", str(pie), "--offline", "--json")
     assert code == 0, out
@@ -160,7 +162,7 @@ def test_since_runs_the_history_from_an_earlier_day(
     data = json.loads(out)
     assert data["start"] == "2019-01-02"
     assert [(c["date"], c["from"], c["to"]) for c in data["changes"]] == [
-        ("2019-07-01", "holding", "broken")
+        ("2019-09-01", "holding", "broken")
     ]
     assert data["changes"][0]["after_6M"] is not None
     code, out = run("thesis", str(pie), "--offline", "--since", "1800-01-01")

@@ -123,6 +123,8 @@ def test_bad_means_series_and_unknown_key() -> None:
     bad(PIE + COPPER.replace('"PCOPPUSDM"', '"PC OPP"'), "indicators[0].series")
     bad(PIE + COPPER.replace("means", "meaning"), "indicators[0]", "unknown key")
     bad(PIE + COPPER.replace("above = 0.0", 'above = "0"'), "indicators[0].above")
+    late = COPPER.replace("above = 0.0", 'above = 0.0\npublished = "soon"')
+    bad(PIE + late, "indicators[0].published", "not a period")
 
 
 def test_a_claim_without_sides_needs_an_indicator() -> None:

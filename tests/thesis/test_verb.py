@@ -40,7 +40,8 @@ def test_a_stale_series_is_reported(world: Path, tmp_path: Path) -> None:
 def test_history_and_relative_series(world: Path, tmp_path: Path) -> None:
     # Price check holds throughout (energy +40 %/yr vs SPY +10 %/yr); the
     # indicator `COPPERX above 20.5` holds until 2020-04-01 (21), fails from
-    # 2020-05-01 (20): 1 of 2 signals, weakening from that month.
+    # 2020-05-01 (20), a value out two months later (the default lag of a
+    # monthly series): 1 of 2 signals, weakening from 2020-07-01.
     spec = load_pie(
         write_pie(tmp_path, PRICED + indicator("c", "energy-wins", above=20.5))
     )
@@ -50,12 +51,12 @@ def test_history_and_relative_series(world: Path, tmp_path: Path) -> None:
     assert report.verdicts[0].state is State.WEAKENING
     rows = report.changes.to_dict("records")
     assert [(r["date"].date().isoformat(), r["from"], r["to"]) for r in rows] == [
-        ("2020-05-01", "holding", "weakening")
+        ("2020-07-01", "holding", "weakening")
     ]
     # The pie (60 % energy at +40 %, 40 % SPY at +10 %, no rebalancing) against
-    # SPY over 2020-05-01..2020-11-02: cross-checked from the unit values here.
+    # SPY over 2020-07-01..2021-01-01: cross-checked from the unit values here.
     units = bt.unit_value()
-    a, b = units.loc["2020-05-01"], units.loc[:"2020-11-01"].iloc[-1]
+    a, b = units.loc["2020-07-01"], units.loc[:"2021-01-01"].iloc[-1]
     want = (b.iloc[0] / a.iloc[0]) / (b.iloc[1] / a.iloc[1]) - 1
     assert rows[0]["after_6M"] == pytest.approx(want)
     assert want > 0
@@ -67,11 +68,15 @@ def test_history_and_relative_series(world: Path, tmp_path: Path) -> None:
 def test_a_change_just_after_the_start_counts_from_the_state_known_then(
     world: Path, tmp_path: Path
 ) -> None:
-    # COPPERX prints 24 on 2020-01-01 and 23 on 2020-02-01; the plan starts
-    # 2020-01-02. `above 23.5` holds on the start (January's 24) and fails from
-    # February: one change, holding -> broken on 2020-02-01.
+    # COPPERX prints 24 for 2020-01-01 and 23 for 2020-02-01; the plan starts
+    # 2020-01-02. With `published = "1D"`, `above 23.5` holds on the start
+    # (January's 24, out on 2020-01-02) and fails once February's is out: one
+    # change, holding -> broken on 2020-02-02.
     spec = load_pie(
-        write_pie(tmp_path, WORLD + indicator("c", "copper-scarce", above=23.5))
+        write_pie(
+            tmp_path,
+            WORLD + indicator("c", "copper-scarce", above=23.5, published="1D"),
+        )
     )
     store = Store(world / "store.duckdb")
     report = thesis(
@@ -79,8 +84,34 @@ def test_a_change_just_after_the_start_counts_from_the_state_known_then(
     )
     rows = report.changes.to_dict("records")
     assert [(r["date"].date().isoformat(), r["from"], r["to"]) for r in rows] == [
-        ("2020-02-01", "holding", "broken")
+        ("2020-02-02", "holding", "broken")
     ]
     states = report.states["copper-scarce"]
     assert states.index[0] == pd.Timestamp("2020-01-02")  # the state known at start
     assert states.iloc[0] == "holding"
+
+
+@pytest.mark.parametrize(
+    ("published", "when"),
+    [(None, "2020-07-01"), ("3M", "2020-08-01"), ("6W", "2020-06-12")],
+)
+def test_a_change_is_dated_when_its_value_was_out(
+    world: Path, tmp_path: Path, published: str | None, when: str
+) -> None:
+    # COPPERX prints 20 for 2020-05-01, the first value under 20.5; the claim
+    # breaks when that value is published: two months later by default for a
+    # monthly series, else its own lag (2020-05-01 + 6 weeks = 2020-06-12).
+    keys: dict[str, object] = {"above": 20.5}
+    if published is not None:
+        keys["published"] = published
+    spec = load_pie(
+        write_pie(tmp_path, WORLD + indicator("c", "copper-scarce", **keys))
+    )
+    store = Store(world / "store.duckdb")
+    report = thesis(
+        spec, backtest(spec, store=store, offline=True), store_reader(store)
+    )
+    assert [
+        (r["date"].date().isoformat(), r["to"])
+        for r in report.changes.to_dict("records")
+    ] == [(when, "broken")]
