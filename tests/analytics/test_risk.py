@@ -167,3 +167,74 @@ def test_drawdown_bounds(values: list[float]) -> None:
 def test_es_at_or_below_var(returns: list[float]) -> None:
     r = daily(returns)
     assert expected_shortfall(r) <= value_at_risk(r) + 1e-15
+
+
+@pytest.mark.parametrize(
+    ("measure", "name"),
+    [
+        (volatility, "returns"),
+        (sharpe_ratio, "returns"),
+        (sortino_ratio, "returns"),
+        (value_at_risk, "returns"),
+        (expected_shortfall, "returns"),
+        (rolling_volatility, "returns"),
+        (drawdown_series, "unit_value"),
+        (max_drawdown, "unit_value"),
+        (rolling_return, "unit_value"),
+    ],
+)
+def test_a_bad_input_is_named_in_the_message(measure, name: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(
+        ValueError, match=rf"^{name} must be a pandas Series; got list$"
+    ):
+        measure([0.01, 0.02])
+
+
+def test_names_of_the_risk_series() -> None:
+    uv = pd.Series([1.0, 1.1, 0.99], index=pd.bdate_range("2024-01-01", periods=3))
+    r = uv.pct_change().dropna()
+    assert drawdown_series(uv).name == "drawdown"
+    assert rolling_return(uv, window=1).name == "rolling_return"
+    assert rolling_volatility(r, window=2).name == "rolling_volatility"
+    # One value is a series too: its rolling return is not known yet (NaN).
+    one = rolling_return(uv.iloc[:1], window=1)
+    assert len(one) == 1 and one.isna().all()
+
+
+def test_two_returns_are_enough_for_volatility_and_sortino() -> None:
+    r = pd.Series([0.01, -0.01], index=pd.bdate_range("2024-01-02", periods=2))
+    # sd (ddof 1) of +-1 % is 0.01 * sqrt(2); annualised * sqrt(252).
+    assert volatility(r) == pytest.approx(0.01 * math.sqrt(2) * math.sqrt(252))
+    # Mean 0: Sortino 0 (the downside sqrt(mean(min(x, 0)^2)) = 0.01 / sqrt(2)).
+    assert sortino_ratio(r) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_sortino_measures_against_the_risk_free_rate() -> None:
+    rf = 0.05
+    d = (1 + rf) ** (1 / 252) - 1
+    r = pd.Series([0.01, -0.01, 0.0], index=pd.bdate_range("2024-01-02", periods=3))
+    x = np.array([0.01, -0.01, 0.0]) - d
+    # mean(x) * 252 / (sqrt(mean(min(x, 0)^2)) * sqrt(252)), x = r - rf_d.
+    expected = (
+        x.mean() * 252 / (math.sqrt(np.mean(np.minimum(x, 0) ** 2)) * math.sqrt(252))
+    )
+    assert sortino_ratio(r, risk_free=rf) == pytest.approx(expected, rel=1e-12)
+    assert expected < sortino_ratio(r)  # a hurdle lowers it
+
+
+def test_tail_level_is_strictly_between_0_and_1_and_one_return_is_its_own_tail() -> (
+    None
+):
+    r = pd.Series([-0.02], index=pd.bdate_range("2024-01-02", periods=1))
+    assert value_at_risk(r) == -0.02 and expected_shortfall(r) == -0.02
+    for level in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError, match=r"level must be in \(0, 1\)"):
+            value_at_risk(r, level=level)
+
+
+def test_a_recovery_exactly_to_the_peak_counts() -> None:
+    # 100 on Mon, 80 on Tue, back to exactly 100 on Wed.
+    uv = pd.Series([100.0, 80.0, 100.0], index=pd.bdate_range("2024-01-01", periods=3))
+    dd = max_drawdown(uv)
+    assert dd.depth == pytest.approx(-0.2)
+    assert dd.recovery == dt.date(2024, 1, 3) and dd.duration_days == 2

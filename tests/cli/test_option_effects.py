@@ -150,3 +150,34 @@ def test_verify_symbols_checks_only_those(piefolio: Invoke, tmp_path: Path) -> N
     assert "DEF" in one.output and "+150%" in one.output
     assert "ABC" not in one.output
     assert "1 big-move" in one.output
+
+
+def test_simulate_since_until_and_goal(
+    piefolio: Invoke, write_pie, synthetic_home: Path
+) -> None:  # type: ignore[no-untyped-def]
+    spec = write_pie()
+
+    def simulate(goal: str) -> dict:  # type: ignore[type-arg]
+        ran = piefolio(
+            "simulate", str(spec), "--offline", "--paths", "20", "--years", "1",
+            "--json", "--since", "2020-01-01", "--until", "2021-12-31",
+            "--goal", goal, home=synthetic_home,
+        )  # fmt: skip
+        assert ran.code == 0, ran.output
+        return json.loads(ran.output)  # type: ignore[no-any-return]
+
+    low = simulate("1")
+    sample = low["sample"]
+    # The sample is the business days of 2020 and 2021 (262 + 261), and the
+    # deepest fall in it is the worst drawdown of the closes there.
+    assert (sample["start"], sample["end"]) == ("2020-01-01", "2021-12-31")
+    assert sample["days"] == len(pd.bdate_range("2020-01-01", "2021-12-31")) == 523
+    iwm = Store(synthetic_home / "store.duckdb").read(["IWM"]).set_index("date")
+    window = iwm.loc["2020-01-01":"2021-12-31", "adj_close"]
+    assert sample["deepest_fall"] == pytest.approx(
+        (window / window.cummax() - 1).min(), rel=1e-9
+    )
+    assert "only 2.0 years" in sample["warning"]
+    # --goal: every path ends above 1 USD, none above a trillion.
+    assert low["goal"] == 1.0 and low["summary"]["T"]["p_goal"] == 1.0
+    assert simulate("1e12")["summary"]["T"]["p_goal"] == 0.0

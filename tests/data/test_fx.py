@@ -48,3 +48,26 @@ def test_direct_and_missing_series() -> None:
     assert used is None and np.isnan(rates).all()
     rates, used = dated_rate("EUR", "EUR", days, {})
     assert used is None and rates.tolist() == [1.0]
+
+
+def test_pairs_in_market_convention_whatever_the_case_or_the_currency() -> None:
+    # EUR ranks before USD whichever is given first, in any case; a currency
+    # outside the list comes after every listed one, two of them alphabetically.
+    assert canonical_pair("eur", "usd") == "EURUSD=X"
+    assert canonical_pair("usd", "eur") == "EURUSD=X"
+    assert canonical_pair("SEK", "EUR") == "EURSEK=X"
+    assert canonical_pair("JPY", "SEK") == "JPYSEK=X"
+
+
+def test_a_yahoo_dollar_pair_is_inverted_into_dollars() -> None:
+    # JPY=X is yen per dollar: 150 yen a dollar is 1/150 dollar a yen.
+    assert fx_candidates("jpy", "usd") == [
+        ("JPYUSD=X", False),
+        ("USDJPY=X", True),
+        ("JPY=X", True),
+    ]
+    fx = {"JPY=X": pd.Series([150.0], index=pd.to_datetime(["2024-01-02"]))}
+    days = pd.DatetimeIndex(pd.to_datetime(["2024-01-02"]))
+    rates, used = dated_rate("JPY", "USD", days, fx)
+    assert used == "JPY=X"
+    np.testing.assert_allclose(rates, [1 / 150.0])
