@@ -343,7 +343,8 @@ def _numbers(
     value, within LEVEL_RANGE), "dividend" (0 to DIVIDEND_MAX) or "split"
     (within SPLIT_RANGE; 0 reads as 1, yfinance's "no split").
     """
-    if pd.api.types.is_numeric_dtype(raw.dtype):
+    numeric = pd.api.types.is_numeric_dtype(raw.dtype)
+    if numeric:
         values = raw.to_numpy(dtype=np.float64)
         text = raw.astype(str)
     else:
@@ -351,13 +352,17 @@ def _numbers(
         values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
     missing = np.isnan(values)
     if missing.any():
-        blank = text.isin(["", ".", "nan", "NaN", "<NA>", "None"]).to_numpy()
+        # A number column holds NaN only where the parser met a blank (a cell
+        # that is no number leaves the column as text); pandas keeps that NaN
+        # through astype(str), so the text cannot tell it.
+        blank = missing if numeric else text.isin(_BLANK).to_numpy()
         nonnum = missing & ~blank
         if nonnum.any() or not allow_missing:
             i = int(np.argmax(nonnum if nonnum.any() else missing))
+            shown = "an empty value" if numeric else repr(text.iloc[i])
             raise BadData(
                 f"{file}: line {_line(text, i)}, column {column!r}: "
-                f"{text.iloc[i]!r} is not a number; expected a {kind} such as "
+                f"{shown} is not a number; expected a {kind} such as "
                 f"{_EXAMPLE[kind]}"
             )
     if kind == "split":

@@ -267,3 +267,18 @@ def test_bad_file_is_refused_and_nothing_written(
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such file"):
         read_prices_file(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("missing", [".", ""])
+def test_an_older_fred_download_keeps_its_missing_value_out(
+    tmp_path: Path, missing: str
+) -> None:
+    # FRED's older download heads its dates DATE and writes '.' (or nothing) for
+    # a period with no value: the rows left are the two that have one.
+    path = write(
+        tmp_path, f"DATE,UNRATE\n2024-01-01,{missing}\n2024-02-01,3.9\n2024-03-01,4\n"
+    )
+    (got,) = read_prices_file(path)
+    assert got.symbol == "UNRATE"
+    assert got.frame["adj_close"].tolist() == [3.9, 4.0]
+    assert [d.month for d in got.frame.index] == [2, 3]
