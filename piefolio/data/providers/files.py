@@ -259,8 +259,16 @@ def _check_row_lengths(file: Path) -> None:
     except OSError as exc:
         raise BadData(f"{file}: cannot be read: {exc.strerror or exc}") from exc
     lines = text.splitlines()
-    if not lines or '"' in lines[0]:
+    if not text.strip():
+        raise BadData(f"{file}: is empty; {_EXPECTED}")
+    if '"' in lines[0]:
         return
+    if ";" in lines[0] and "," not in lines[0]:
+        # A spreadsheet's export in a comma-decimal locale.
+        raise BadData(
+            f"{file}: line 1 is separated by ';'; expected a CSV file separated "
+            "by ',' with '.' as the decimal point"
+        )
     want = lines[0].count(",")
     for n, line in enumerate(lines[1:], start=2):
         if line.strip() and '"' not in line and line.count(",") != want:

@@ -240,6 +240,13 @@ BAD = [
         "date,AAA,BBB\n2024-01-02,1,2\n2024-01-03,1\n",
         r"line 3: 2 fields, but the header has 3",
     ),
+    ("no bytes at all", "", r"is empty; expected 'date,ticker,close"),
+    ("only blank lines", "\n\n", r"is empty; expected"),
+    (
+        "semicolons of a comma-decimal spreadsheet",
+        "DATE;CPIX\n2020-01-01;1,0\n2020-02-01;2,0\n",
+        r"line 1 is separated by ';'; expected a CSV file separated by ','",
+    ),
     (
         "unknown currency",
         "date,ticker,close,currency\n2024-01-02,CVX,1,USD\n2024-01-02,XOM,1,ZZZ\n",
