@@ -34,7 +34,7 @@ import pandas as pd
 from piefolio.errors import DataUnavailable
 
 if TYPE_CHECKING:
-    from piefolio.data.store import Store
+    from piefolio.data.store import Store, SymbolInfo
 
 __all__ = [
     "CHECKED_FROM",
@@ -297,12 +297,23 @@ def read_series(
         saying how to import it.
     """
     sym = series_id.strip().upper()
+    info: list[SymbolInfo] = []
+    meta: dict[str, tuple[str, str]] = {}
+    day = np.empty(0, dtype=np.int64)
+    price = np.empty(0)
+    # One connection for metadata and rows: opening the file costs more than
+    # reading a series, and a thesis reads a dozen.
     with store.reading() as reader:
-        info = None if reader is None else reader.infos([sym], count=False)
-        meta = {} if reader is None else reader.series_meta([sym])
-    rows = store.read([sym], start, end) if info else None
-    price = None if rows is None else rows["adj_close"].fillna(rows["close"])
-    if not info or rows is None or price is None or not price.notna().any():
+        if reader is not None:
+            info = reader.infos([sym], count=False)
+            meta = reader.series_meta([sym])
+            if info:
+                _, day, cols = reader.arrays([sym], start, end, ["close", "adj_close"])
+                price = np.where(
+                    np.isnan(cols["adj_close"]), cols["close"], cols["adj_close"]
+                )
+    keep = ~np.isnan(price)
+    if not keep.any():
         when = ""
         if info and (start or end):
             when = f" between {start or 'the start'} and {end or 'the end'}"
@@ -312,9 +323,10 @@ def read_series(
             "date,series,value file) or `piefolio data fetch "
             f"{sym} --provider fred`"
         )
-    keep = price.notna().to_numpy()
-    index = pd.DatetimeIndex(rows["date"].to_numpy()[keep], name="date")
-    values = pd.Series(price.to_numpy(np.float64)[keep], index=index, name=sym)
+    order = np.argsort(day[keep], kind="stable")
+    dates = day[keep][order].astype("datetime64[D]").astype("datetime64[ns]")
+    index = pd.DatetimeIndex(dates, name="date")
+    values = pd.Series(price[keep][order], index=index, name=sym)
     freq, unit = meta.get(sym, (None, ""))
     if freq is None:
         freq = infer_frequency(index) or "daily"

@@ -288,3 +288,17 @@ def test_a_unit_once_known_is_kept_by_a_file_without_one(
     assert read_series(store, "XSER").unit == "percent"
     store.write(read_prices_file(file, unit="percentage points"))
     assert read_series(store, "XSER").unit == "percentage points"
+
+
+def test_the_whole_shared_fx_and_oil_file_imports(shared_prices_dir: Path) -> None:
+    # Refused whole before (-36.98 "is not positive"); WTI did settle at
+    # -36.98 USD/bbl on 2020-04-20. README: 26,272 rows of 4 series.
+    got = {
+        s.symbol: s
+        for s in read_prices_file(shared_prices_dir / "fred_ecb_fx_oil_daily.csv")
+    }
+    assert sorted(got) == ["DCOILBRENTEU", "DCOILWTICO", "ECB_EURUSD", "EURUSD=X"]
+    assert sum(len(s.frame) for s in got.values()) == 26_272
+    assert got["DCOILWTICO"].frame.loc["2020-04-20", "close"] == -36.98
+    assert got["EURUSD=X"].frequency is None  # an FX rate stays a price
+    assert {got[k].frequency for k in ("DCOILWTICO", "ECB_EURUSD")} == {"daily"}
