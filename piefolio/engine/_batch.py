@@ -30,8 +30,10 @@ from piefolio.engine._day import (
 from piefolio.engine._quiet import plain_days_nb
 from piefolio.engine._solve import DUST
 from piefolio.engine._steps import (
+    FLOW_DEPOSIT,
     FLOW_INTEREST,
     POLICY_CALENDAR,
+    POLICY_DEPOSITS,
     POLICY_THRESHOLD,
     _drifted_nb,
 )
@@ -50,6 +52,14 @@ BLOCK = 256
 BlockArrays = namedtuple(
     "BlockArrays",
     "sh tg tot c_ u_ v_ value grown held near alarm full last hold tgt",
+)
+
+#: A block's deposit-day scratch: orders (N, B); cash, the level x, the NAV
+#: after fees post, the day's fees (B,); one pie's holdings after the buy (N,);
+#: the fixed fees gl (B,), the slices' roles active and reserved (N, B) bool,
+#: and the pies whose roles changed in a round (B,) bool.
+DepositArrays = namedtuple(
+    "DepositArrays", "orders cash x post fee after gl active reserved changed"
 )
 
 #: A batch's run (see :func:`simulate_batch_nb` for shapes).
@@ -97,10 +107,22 @@ def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-unt
     for t in range(n_days):
         if accrue[t]:
             growth[t] = (1.0 + plan.rate[t]) ** (plan.days[t] / 365.0)
+    # Plain days whose only event is a deposit, bought as new money: the block
+    # runs them at once (a calendar rebalance day, a withdrawal or the
+    # deposits policy, which buys towards the targets, take the full day).
+    simple = (
+        plain
+        & (plan.deposit > 0.0)
+        & (plan.withdraw == 0.0)
+        & (plan.policy != POLICY_DEPOSITS)
+    )
+    if plan.policy == POLICY_CALENDAR:
+        simple &= ~plan.rebal_day
     n_blocks = (n_pies + BLOCK - 1) // BLOCK
     for b in prange(n_blocks):
         _block_nb(
-            close, divs, targets, plan, plain, quiet, growth, accrue, b * BLOCK,
+            close, divs, targets, plan, plain, quiet, simple, growth, accrue,
+            b * BLOCK,
             min(n_pies, (b + 1) * BLOCK), paths, nav, cash, uv, totals, fees,
             ran_out, summary,
         )  # fmt: skip
@@ -171,10 +193,173 @@ def _quiet_day_nb(q, m, policy, band, f, accrue):  # type: ignore[no-untyped-def
         u_[j] = new_units if keep else units
 
 
+@njit(cache=True, error_model="numpy", inline="always")  # in the day loop
+def _deposit_day_nb(q, d, fe, m, plan, dep, f, accrue):  # type: ignore[no-untyped-def]
+    """Step the block through a plain deposit day: interest, deposit, buy-only.
+
+    What a single run's full day does on such a day (prices all there, no
+    withdrawal, no calendar rebalance, the deposit bought at the targets as
+    new money), pie by pie in the same order of operations, written so that
+    the loops over the pies vectorize. A pie for which the day is not that
+    simple (an order under ``min_order`` or float dust, whose solve goes
+    another round; a band broken after the buy) is marked in ``full`` and
+    left untouched, for the full day.
+
+    Parameters
+    ----------
+    q : BlockArrays
+        The block (shares, targets, totals, scalars, scratch).
+    d : DepositArrays
+        Its deposit-day scratch.
+    fe : ndarray, shape (B,)
+        Fees paid so far by each pie; the day's are added.
+    m : int
+        Pies in the block.
+    plan : PlanArrays
+        The plan (prop, fixed, min_order, policy, band are read).
+    dep : float
+        The day's deposit, base currency.
+    f, accrue : float, bool
+        The day's interest factor, and whether it applies.
+    """
+    (
+        sh, tg, tot, c_, u_, v_, value, grown, held, near, alarm, full, last,
+        _hold, tgt,
+    ) = q  # fmt: skip
+    orders, cash, x, post, fee, after, gl, active, reserved, changed = d
+    prop, fixed, min_order = plan.prop, plan.fixed, plan.min_order
+    threshold = plan.policy == POLICY_THRESHOLD
+    band = plan.band
+    n = sh.shape[0]
+    mu = np.uintp(m)
+    for j in range(mu):
+        held[j] = 0.0
+    for i in range(n):
+        p = last[i]
+        for j in range(mu):
+            held[j] += sh[i, j] * p
+            active[i, j] = tg[i, j] > 0.0  # every slice has a price today
+            reserved[i, j] = False
+    # (1) interest, (3) the deposit.
+    for j in range(mu):
+        c = c_[j]
+        g = c * f if accrue & (c > 0.0) else c
+        grown[j] = g
+        cash[j] = g + dep
+        value[j] = cash[j] + held[j]  # NAV before trading
+        full[j] = False
+    # (4) The new money's level and orders (plan_orders_nb with
+    # _new_money_level_nb), round by round: an order under min_order or
+    # within float dust of nothing is reserved (its money waits) and the
+    # level solved again. A pie whose roles no longer change gets the same
+    # level again, so every pie goes through every round.
+    for _ in range(n + 1):
+        for j in range(mu):
+            x[j] = 0.0  # the slope, then the level
+            gl[j] = 0.0
+            changed[j] = False
+        for i in range(n):
+            w1 = 1.0 + prop[i]
+            for j in range(mu):
+                w = tg[i, j]
+                act = active[i, j]
+                x[j] += (w * w1 if act else w) if act | reserved[i, j] else 0.0
+                gl[j] += fixed if act else 0.0
+        for j in range(mu):
+            slope = x[j]
+            level = (cash[j] - gl[j]) / slope if slope > 0.0 else 0.0
+            x[j] = 0.0 if cash[j] < gl[j] else level
+        for i in range(n):
+            for j in range(mu):
+                w = tg[i, j]
+                o = w * x[j] - 0.0
+                live = active[i, j] & (o > 0.0)
+                small = live & ((abs(o) <= DUST * abs(cash[j])) | (abs(o) < min_order))
+                active[i, j] = active[i, j] & (not small)
+                reserved[i, j] = reserved[i, j] | small
+                changed[j] |= small
+                orders[i, j] = o if live & (not small) else 0.0
+        more = False
+        for j in range(mu):
+            more |= changed[j]
+        if not more:
+            break
+    for j in range(mu):
+        full[j] = changed[j]  # still changing after n + 1 rounds: the full day
+        post[j] = value[j]
+    for i in range(n):
+        pr = prop[i]
+        for j in range(mu):
+            o = orders[i, j]
+            post[j] -= pr * abs(o) + fixed if o != 0.0 else 0.0
+    if threshold:
+        # The band after the buy (_drifted_nb), without divisions first.
+        any_alarm = False
+        for j in range(mu):
+            v = post[j]
+            near[j] = (band - DUST) * v
+            alarm[j] = (value[j] > 0.0) & (v > 0.0) & (near[j] <= 0.0)
+        for i in range(n):
+            p = last[i]
+            for j in range(mu):
+                a = sh[i, j] * p + orders[i, j]
+                checked = (value[j] > 0.0) & (post[j] > 0.0)
+                alarm[j] |= checked & (abs(a - tg[i, j] * post[j]) >= near[j])
+        for j in range(mu):
+            any_alarm |= alarm[j] & (not full[j])
+        if any_alarm:
+            for j in range(m):
+                if alarm[j] and not full[j]:
+                    for i in range(n):
+                        after[i] = sh[i, j] * last[i] + orders[i, j]
+                        tgt[i] = tg[i, j]
+                    full[j] = _drifted_nb(after, post[j], tgt, band)
+    # (4) the buys (_execute_nb), slice by slice, fees out of cash.
+    for j in range(mu):
+        fee[j] = 0.0
+    for i in range(n):
+        p = last[i]
+        pr = prop[i]
+        for j in range(mu):
+            o = orders[i, j]
+            live = (o != 0.0) & (not full[j])
+            s = sh[i, j]
+            new = s + o / p
+            qty = new - s
+            paid = pr * abs(o) + fixed
+            sh[i, j] = new if live else s
+            cash[j] -= qty * p + paid if live else 0.0
+            fee[j] += paid if live else 0.0
+    # (5) NAV and units at the value before the deposit; the totals.
+    for j in range(mu):
+        cash[j] = 0.0 if cash[j] < 0.0 else cash[j]
+        value[j] = cash[j]
+    for i in range(n):
+        p = last[i]
+        for j in range(mu):
+            s = sh[i, j]
+            value[j] += s * p if s > 0.0 else 0.0
+    for j in range(mu):
+        keep = not full[j]
+        g = grown[j]
+        c = c_[j]
+        tot[FLOW_INTEREST, j] += g - c if keep & (g != c) else 0.0
+        tot[FLOW_DEPOSIT, j] += dep if keep else 0.0
+        c_[j] = cash[j] if keep else c
+        units = u_[j]
+        uv = v_[j]
+        u = (value[j] - dep) / units
+        ok = (units > 0.0) & (u > DUST * uv)
+        new_uv = u if ok else uv
+        v_[j] = new_uv if keep else uv
+        u_[j] = value[j] / new_uv if keep else units
+        fe[j] += fee[j] if keep else 0.0
+
+
 @njit(cache=True, error_model="numpy")  # a division by 0 is inf, not a branch
 def _block_nb(  # type: ignore[no-untyped-def]
-    close, divs, targets, plan, plain, quiet, growth, accrue, lo, hi, paths, nav,
-    cash_out, uv_out, totals, fees, ran_out, summary,
+    close, divs, targets, plan, plain, quiet, simple, growth, accrue, lo, hi,
+    paths, nav, cash_out, uv_out, totals, fees, ran_out, summary,
 ):  # fmt: skip
     """Run pies ``lo:hi`` of :func:`simulate_batch_nb`; write their rows."""
     policy, band = plan.policy, plan.band
@@ -222,6 +407,11 @@ def _block_nb(  # type: ignore[no-untyped-def]
         sh, tg, tot, c_, u_, v_, value, grown, held, near, alarm, full, last,
         hold, tgt,
     )  # fmt: skip
+    d = DepositArrays(
+        np.zeros((n, m)), np.empty(m), np.empty(m), np.empty(m), np.empty(m),
+        np.empty(n), np.empty(m), np.zeros((n, m), dtype=np.bool_),
+        np.zeros((n, m), dtype=np.bool_), np.zeros(m, dtype=np.bool_),
+    )  # fmt: skip
     # False, but runtime values: literals would compile a second copy of the
     # full day.
     off = m < 0
@@ -232,6 +422,8 @@ def _block_nb(  # type: ignore[no-untyped-def]
         newly = _prices_day_nb(t, close, plain_t, last, listed, tradable)
         if quiet[t]:
             _quiet_day_nb(q, m, policy, band, growth[t], accrue[t])
+        elif simple[t]:
+            _deposit_day_nb(q, d, fe, m, plan, plan.deposit[t], growth[t], accrue[t])
         else:
             for j in range(m):
                 full[j] = True
