@@ -76,7 +76,7 @@ def thesis(
     """Judge each claim by prices and indicators: holding, weakening or broken."""
     from piefolio.backtest import backtest
     from piefolio.spec import FIRST_DATE, load_pie
-    from piefolio.thesis.verb import starting, store_reader
+    from piefolio.thesis.verb import read_first, starting, store_reader
     from piefolio.thesis.verb import thesis as judge_thesis
     from piefolio.thesis.verdict import State
 
@@ -90,10 +90,9 @@ def thesis(
     if not as_json:  # the page is written only without --json
         out = report_folder(out, pie.pie.name, force=force)
     store = open_store()
+    read = read_first(pie, store_reader(store))  # a missing series stops us now
     run = starting(pie, since.date() if since else None)
-    report = judge_thesis(
-        run, backtest(run, store=store, offline=offline), store_reader(store)
-    )
+    report = judge_thesis(run, backtest(run, store=store, offline=offline), read)
     if as_json:
         echo_json(_payload(report))
     else:

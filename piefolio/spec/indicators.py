@@ -147,10 +147,10 @@ class Indicator(_Model):
     @model_validator(mode="after")
     def _one_threshold(self) -> Indicator:
         if (self.above is None) == (self.below is None):
-            both = "both" if self.above is not None else "neither"
-            raise ValueError(
-                f"has {both} 'above' and 'below'; expected exactly one threshold"
+            both = (
+                "both 'above' and" if self.above is not None else "neither 'above' nor"
             )
+            raise ValueError(f"has {both} 'below'; expected exactly one threshold")
         return self
 
     @property

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from piefolio.errors import SpecError
+from piefolio.errors import DataUnavailable, SpecError
 from piefolio.spec import Claim, Indicator, PieSpec
 from piefolio.thesis.history import (
     AFTER,
@@ -53,6 +53,7 @@ __all__ = [
     "SeriesReader",
     "ThesisReport",
     "judge",
+    "read_first",
     "stale_words",
     "starting",
     "store_reader",
@@ -80,6 +81,37 @@ def store_reader(store: Store | None = None) -> SeriesReader:
 
     source = store or Store()
     return lambda symbol: read_series(source, symbol)
+
+
+def read_first(spec: PieSpec, read: SeriesReader) -> SeriesReader:
+    """Read every series the indicators name now, before any backtest.
+
+    A missing series then stops the command at once, its message naming the
+    pie file and the indicator that reads it.
+
+    Returns
+    -------
+    SeriesReader
+        Gives each series read here from memory (others through ``read``).
+
+    Raises
+    ------
+    DataUnavailable
+        An indicator's series (or its ``relative:`` reference) is not stored.
+    """
+    got: dict[str, StoredSeries] = {}
+    for i, ind in enumerate(spec.indicators):
+        for symbol in (ind.series, ind.rule.symbol):
+            if symbol is None or symbol in got:
+                continue
+            try:
+                got[symbol] = read(symbol)
+            except DataUnavailable as exc:
+                where = spec.source or "the pie"
+                raise DataUnavailable(
+                    f"{where}: indicators[{i}] ({ind.id!r}) reads {exc}"
+                ) from exc
+    return lambda symbol: got[symbol] if symbol in got else read(symbol)
 
 
 def stale_words(series: StoredSeries, as_of: dt.date) -> str | None:
@@ -393,6 +425,7 @@ def thesis(
             f"{where}: no [[claims]] to judge; add one with 'long' and 'short', or "
             "one named by an [[indicators]] entry"
         )
+    read = read_first(spec, read)
     cache: dict[str, StoredSeries] = {}
     today = as_of or dt.date.today()
     readings = tuple(

@@ -109,6 +109,26 @@ def test_missing_series_is_exit_3_naming_it_and_the_command(
     assert "NOSUCH" in out and "piefolio data import" in out
     assert "piefolio data fetch NOSUCH" in out
     assert "Traceback" not in out
+    # The line names the pie file and the indicator reading the series.
+    assert f"{pie}: indicators[0] ('copper-up') reads NOSUCH" in out
+
+
+def test_a_missing_reference_stops_before_the_backtest(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import piefolio.backtest
+
+    def no_backtest(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the backtest ran before the series were read")
+
+    monkeypatch.setattr(piefolio.backtest, "backtest", no_backtest)
+    pie = write_pie(
+        tmp_path,
+        PRICED + WORLD + HOLDS.replace('"level"', '"relative:NOREF"'),
+    )
+    code, out = run("thesis", str(pie), "--offline")
+    assert code == 3, out
+    assert "indicators[0] ('copper-up') reads NOREF: no stored values" in out
 
 
 def test_page_and_terminal(world: Path, tmp_path: Path) -> None:

@@ -102,7 +102,11 @@ def test_both_or_neither_threshold_is_an_error() -> None:
         "indicators[0]",
         "both 'above' and 'below'",
     )
-    bad(PIE + COPPER.replace("above = 0.0", ""), "indicators[0]", "neither")
+    bad(
+        PIE + COPPER.replace("above = 0.0", ""),
+        "indicators[0]",
+        "neither 'above' nor 'below'",
+    )
 
 
 def test_unknown_claim_is_named_with_a_suggestion() -> None:
