@@ -9,7 +9,7 @@ returns, so the joined series has no jump on the day the real one starts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -59,14 +59,19 @@ class Filled:
     proxied : dict[str, str]
         Ticker -> proxy whose returns stand in for its missing history.
     dropped : list[str]
-        Tickers with no history and no usable proxy; their weight went pro rata to
-        the others.
+        Tickers with no full history and no usable proxy; their weight went pro
+        rata to the others.
+    why : dict[str, str]
+        Dropped ticker -> what its prices and its proxy's cover in the window,
+        in words ("has no price in this window, and its proxy IWM has prices
+        only from 2000-05-26").
     """
 
     prices: pd.DataFrame
     weights: dict[str, float]
     proxied: dict[str, str]
     dropped: list[str]
+    why: dict[str, str] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         """Say, in words, which tickers are stand-ins or left out."""
@@ -75,10 +80,41 @@ class Filled:
             for t, p in self.proxied.items()
         ]
         out += [
-            f"{t} had no history and no proxy: left out, its weight spread pro rata"
+            f"{t} {self.why.get(t, 'has no full history here')}: left out, its "
+            "weight spread pro rata"
             for t in self.dropped
         ]
         return out
+
+
+def _cover(series: pd.Series | None) -> str:
+    """Say which of the window's days ``series`` has a price on."""
+    if series is None or series.isna().all():
+        return "has no price in this window"
+    first, last = series.first_valid_index(), series.last_valid_index()
+    days = series.notna()
+    if days.loc[first:last].all():
+        if first == series.index[0]:
+            return f"has prices in this window only until {last.date()}"
+        if last == series.index[-1]:
+            return f"has prices in this window only from {first.date()}"
+    return f"has prices on {int(days.sum())} of this window's {len(series)} days"
+
+
+def _why(series: pd.Series, proxy: str | None, window: pd.DataFrame) -> str:
+    """Why a ticker is left out: its own prices, then its proxy's."""
+    own = _cover(series)
+    if proxy is None:
+        return f"{own} and no proxy"
+    theirs = window[proxy] if proxy in window else None
+    if theirs is None or theirs.isna().all():
+        if series.isna().all():
+            return f"has no price in this window, nor has its proxy {proxy}"
+        return f"{own}, and its proxy {proxy} has none"
+    if theirs.isna().any():
+        return f"{own}, and its proxy {proxy} {_cover(theirs)}"
+    # The proxy is whole, but lends its returns only before the first price.
+    return f"{own}; its proxy {proxy} fills only the days before the first"
 
 
 def fill_with_proxies(
@@ -110,6 +146,7 @@ def fill_with_proxies(
     kept: dict[str, pd.Series] = {}
     proxied: dict[str, str] = {}
     dropped: list[str] = []
+    why: dict[str, str] = {}
     for ticker in weights:
         series = window[ticker] if ticker in window else pd.Series(np.nan, window.index)
         if series.notna().all():
@@ -126,9 +163,10 @@ def fill_with_proxies(
                 proxied[ticker] = proxy
                 continue
         dropped.append(ticker)
+        why[ticker] = _why(series, proxy, window)
     total = sum(weights[t] for t in kept)
     new_weights = {t: weights[t] / total for t in kept} if total > 0 else {}
-    return Filled(pd.DataFrame(kept), new_weights, proxied, dropped)
+    return Filled(pd.DataFrame(kept), new_weights, proxied, dropped, why)
 
 
 def longest_history(

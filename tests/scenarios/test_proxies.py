@@ -48,7 +48,42 @@ def test_fill_with_proxies_reports_what_it_did() -> None:
     assert filled.prices.notna().all().all()
     notes = filled.notes()
     assert "NEW had no full history here: ETF's returns stand in for it" in notes
-    assert any(n.startswith("NOPROXY had no history and no proxy") for n in notes)
+    # NOPROXY's first price is on day 2 of the window (2024-01-02).
+    assert (
+        "NOPROXY has prices in this window only from 2024-01-02 and no proxy: left "
+        "out, its weight spread pro rata"
+    ) in notes
+
+
+def test_a_proxy_without_the_window_says_what_each_lacks() -> None:
+    # BE and VST never trade in the window; BE's proxy IWM starts on day 3
+    # (2024-01-03), VST's NRG not at all, so both are left out, each note saying
+    # so (the dot-com window of the example: IWM lists on 2000-05-26, NRG 2003).
+    nan = np.nan
+    prices = pd.DataFrame(
+        {
+            "OLD": [10.0, 11.0, 12.0, 13.0],
+            "BE": [nan] * 4,
+            "IWM": [nan, nan, 50.0, 51.0],
+            "VST": [nan] * 4,
+            "NRG": [nan] * 4,
+        },
+        index=DATES,
+    )
+    filled = fill_with_proxies(
+        prices,
+        {"OLD": 0.5, "BE": 0.25, "VST": 0.25},
+        {"BE": "IWM", "VST": "NRG"},
+        DATES[0],
+        DATES[-1],
+    )
+    assert filled.dropped == ["BE", "VST"] and filled.weights == {"OLD": 1.0}
+    assert filled.notes() == [
+        "BE has no price in this window, and its proxy IWM has prices in this "
+        "window only from 2024-01-03: left out, its weight spread pro rata",
+        "VST has no price in this window, nor has its proxy NRG: left out, its "
+        "weight spread pro rata",
+    ]
 
 
 def test_ticker_absent_from_the_window_uses_its_proxy_whole() -> None:
