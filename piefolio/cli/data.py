@@ -302,6 +302,7 @@ def data_info(
     from piefolio.errors import DataUnavailable
 
     sym = ticker.upper()
+    day = _as_of(as_of)  # a bad day is refused before anything is printed
     store = open_store()
     info = store.info(sym)
     out = console()
@@ -347,7 +348,7 @@ def data_info(
             style="yellow",
             markup=False,
         )
-    found = verify_store(store, [sym], as_of=_as_of(as_of))
+    found = verify_store(store, [sym], as_of=day)
     for f in found:
         if f.kind == "stale":
             out.print(f"Stale: {f.detail}", style="yellow", markup=False)

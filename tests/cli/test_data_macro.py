@@ -212,3 +212,15 @@ def test_the_shared_macro_files_import_and_verify(shared_macro_dir: Path) -> Non
     # (2026-08-18, 2 days) are not.
     assert said("IPG2211S", "stale") and said("CUSR0000SEHF01", "stale")
     assert not said("CPIAUCSL", "stale") and not said("DHHNGSP", "stale")
+
+
+def test_a_bad_as_of_is_refused_before_info_prints(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "m.csv", monthly("XSER", range(1, 13)))
+    assert run("data", "import", str(path))[0] == 0
+    code, out = run("data", "info", "XSER", "--as-of", "2026-13-01")
+    assert code == 2
+    # One line, the error: no coverage printed above it.
+    assert out.strip().splitlines() == [
+        "error: --as-of '2026-13-01' is not a date; expected YYYY-MM-DD, e.g. "
+        "2020-01-31"
+    ]
