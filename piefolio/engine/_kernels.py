@@ -213,7 +213,9 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
         units_out, uv_out, flows, totals, shares_out, np.empty((4, RUN)),
         np.empty(RUN, dtype=np.bool_),
     )  # fmt: skip
-    t = 0
+    # int64 from the start: a literal 0 here makes numba type (and compile)
+    # the day's callees once for the literal and again for int64, 6 s.
+    t = np.int64(0)
     alarmed = False
     while t < n_days:
         if quiet[t] and not alarmed:

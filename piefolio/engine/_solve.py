@@ -222,7 +222,7 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
         return -1.0
     bps = np.empty(n)
     idx = np.empty(n, dtype=np.int64)
-    m = 0
+    m = np.int64(0)  # not a literal: one compiled _stable_order_nb (see _kernels)
     for i in range(n):
         if role[i] != EXCLUDED and w[i] > 0.0:
             bps[m] = a[i] / w[i]
@@ -314,7 +314,7 @@ def solve_sell_level_nb(w, a, prop, fixed, role, need):  # type: ignore[no-untyp
     """
     n = w.shape[0]
     bps = np.empty(n)
-    m = 0
+    m = np.int64(0)  # not a literal: one compiled _stable_order_nb (see _kernels)
     for i in range(n):
         if role[i] == ACTIVE and w[i] > 0.0 and a[i] > 0.0:
             bps[m] = a[i] / w[i]
