@@ -15,10 +15,12 @@ from piefolio.analytics.risk import (
     Drawdown,
     calmar_ratio,
     daily_risk_free,
+    drawdown_periods,
     drawdown_series,
     expected_shortfall,
     max_drawdown,
     rolling_return,
+    rolling_sharpe,
     rolling_volatility,
     sharpe_ratio,
     sortino_ratio,
@@ -181,6 +183,8 @@ def test_es_at_or_below_var(returns: list[float]) -> None:
         (drawdown_series, "unit_value"),
         (max_drawdown, "unit_value"),
         (rolling_return, "unit_value"),
+        (rolling_sharpe, "returns"),
+        (drawdown_periods, "unit_value"),
     ],
 )
 def test_a_bad_input_is_named_in_the_message(measure, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -238,3 +242,26 @@ def test_a_recovery_exactly_to_the_peak_counts() -> None:
     dd = max_drawdown(uv)
     assert dd.depth == pytest.approx(-0.2)
     assert dd.recovery == dt.date(2024, 1, 3) and dd.duration_days == 2
+
+
+def test_rolling_sharpe_by_hand_and_its_flat_windows() -> None:
+    r = pd.Series(
+        [0.01, 0.03, 0.02, 0.02], index=pd.bdate_range("2024-01-02", periods=4)
+    )
+    s = rolling_sharpe(r, window=2)
+    assert s.name == "rolling_sharpe"
+    # Window of (0.01, 0.03): mean 0.02, sd (ddof 1) 0.01 * sqrt(2); no hurdle.
+    assert s.iloc[1] == pytest.approx(0.02 / (0.01 * math.sqrt(2)) * math.sqrt(252))
+    # (0.02, 0.02) does not move: no ratio (NaN), not an infinite one.
+    assert math.isnan(s.iloc[3]) and math.isnan(s.iloc[0])
+
+
+def test_drawdown_periods_of_a_series_that_never_falls() -> None:
+    flat = pd.Series([1.0], index=pd.bdate_range("2024-01-02", periods=1))
+    periods = drawdown_periods(flat)
+    assert periods.empty
+    assert list(periods.columns) == [
+        "depth", "peak", "trough", "recovery", "decline_days", "duration_days",
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match=r"^top must be at least 1; got 0$"):
+        drawdown_periods(flat, top=0)

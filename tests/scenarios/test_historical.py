@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -121,3 +122,64 @@ def test_recovery_is_to_the_peak_before_the_trough_not_the_window_high() -> None
     # Back above the prior peak of 100 on Mon 6 Jan: 3 calendar days, not the
     # 4 it takes to reach the window's later high of 130 (Tue 7 Jan).
     assert row.days_to_recover == 3
+
+
+def test_stress_replays_each_window_in_the_data_and_says_what_it_skipped() -> None:
+    from piefolio.scenarios.historical import StressSettings, stress
+
+    # X: 100, 120, 90, 60, 80, 110, 119, 125 from Wed 1 Jan 2020; the young
+    # benchmark Y has no price before the sixth day. The plan's deposits,
+    # withdrawals and end are not replayed: a window is one lump sum held.
+    days = pd.bdate_range("2020-01-01", periods=8)
+    nan = float("nan")
+    closes = pd.DataFrame(
+        {
+            "X": [100.0, 120.0, 90.0, 60.0, 80.0, 110.0, 119.0, 125.0],
+            "Y": [nan, nan, nan, nan, nan, 10.0, 11.0, 12.0],
+        },
+        index=days,
+    )
+    spec = parse_pie(
+        """
+[pie]
+name = "p"
+[[pie.slices]]
+ticker = "X"
+weight = 1.0
+[benchmarks]
+young = "Y"
+[plan]
+start = 2020-01-01
+end = 2020-01-03
+initial = 1
+deposits = { amount = 500, every = "week", day = 1 }
+withdrawals = { amount = 50, every = "week", day = 2 }
+"""
+    )
+    settings = StressSettings.model_validate(
+        {
+            "windows": {
+                "fall": ("2020-01-01", "2020-01-07"),
+                "before": ("1999-01-04", "1999-02-01"),
+            }
+        }
+    )
+    report = stress(spec, closes, settings=settings)
+    assert report.skipped == ("before",) and report.shocks == ()
+    (window,) = report.windows
+    assert (window.name, window.start, window.end) == ("fall", days[0], days[4])
+    pie, young = window.rows
+    assert pie.name == "p" and young.name == "young"
+    # The pie: 100 -> 120 (peak) -> 60 (trough, -50 %) -> 80 at the window's
+    # end (-20 % over it); back at 120 only on the eighth day.
+    assert pie.max_drawdown == pytest.approx(60 / 120 - 1)
+    assert pie.total_return == pytest.approx(80 / 100 - 1)
+    assert pie.trough == days[3] and pie.days_to_recover == (days[7] - days[3]).days
+    # Y has no price in the window: an empty row that says why.
+    assert np.isnan(young.max_drawdown) and young.trough is None
+    assert "young: none of its tickers has prices from 2020-01-01 on" in young.notes
+    with pytest.raises(ValueError, match="window 'bad': end 2020-01-01 is not after"):
+        StressSettings.model_validate(
+            {"windows": {"bad": ("2020-01-02", "2020-01-01")}}
+        )
+    assert StressSettings().spans()["2008 crisis"][0].startswith("2007-")
