@@ -104,7 +104,7 @@ def _retarget_nb(targets, listed, tgt):  # type: ignore[no-untyped-def]
             tgt[i] = 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")  # as a call, 30 arrays in: a kernel 25 % slower
 def _pie_day_nb(t, a, plan, divs, plain_t, newly_listed, s, led, daily, detail):  # type: ignore[no-untyped-def]
     """Run one pie through the busy day ``t``, after :func:`_prices_day_nb`.
 
