@@ -183,3 +183,60 @@ withdrawals = { amount = 50, every = "week", day = 2 }
             {"windows": {"bad": ("2020-01-02", "2020-01-01")}}
         )
     assert StressSettings().spans()["2008 crisis"][0].startswith("2007-")
+
+
+def test_a_young_slice_is_replayed_on_its_proxy_and_the_row_says_so() -> None:
+    # X lists on the fourth day; its declared proxy Z has the whole history:
+    # 100, 50 (-50 %), 75, then X itself (60, 90) on Z's path of returns.
+    days = pd.bdate_range("2020-01-01", periods=5)
+    nan = float("nan")
+    closes = pd.DataFrame(
+        {"X": [nan, nan, nan, 60.0, 90.0], "Z": [100.0, 50.0, 75.0, 60.0, 90.0]},
+        index=days,
+    )
+    spec = parse_pie(
+        """
+[pie]
+name = "p"
+[[pie.slices]]
+ticker = "X"
+weight = 1.0
+proxy = "Z"
+[plan]
+start = 2020-01-01
+initial = 1
+"""
+    )
+    (window,) = replay_windows(spec, closes, {"w": ("2020-01-01", "2020-01-03")})
+    (row,) = window.rows
+    assert row.max_drawdown == pytest.approx(-0.5)
+    assert row.total_return == pytest.approx(-0.25)
+    assert row.notes == ("X had no full history here: Z's returns stand in for it",)
+
+
+def test_windows_on_the_edges_of_the_data() -> None:
+    days = pd.bdate_range("2020-01-01", periods=4)
+    closes = pd.DataFrame({"X": [100.0, 90.0, 95.0, 99.0]}, index=days)
+    # A window of one day (the data's last) is replayed: nothing moves.
+    row = replay(closes, {"X": 1.0}, PLAN, days[3], days[3], name="X")
+    assert (row.max_drawdown, row.total_return, row.days_to_recover) == (0.0, 0.0, 0)
+    spec = parse_pie(
+        '[pie]\nname = "p"\n[[pie.slices]]\nticker = "X"\nweight = 1.0\n'
+        "[plan]\nstart = 2020-01-01\ninitial = 1\n"
+    )
+    last = days[3].date().isoformat()
+    (kept,) = replay_windows(spec, closes, {"last": (last, "2020-01-10")})
+    assert kept.name == "last"
+    # Never back at 100 by the data's end: no recovery to count.
+    fell = replay(closes, {"X": 1.0}, PLAN, days[0], days[1], name="X")
+    assert fell.max_drawdown == pytest.approx(-0.1) and fell.days_to_recover is None
+    with pytest.raises(
+        PlanError, match=r"^X: no prices between 2020-01-10 and 2020-01-20$"
+    ):
+        replay(closes, {"X": 1.0}, PLAN, pd.Timestamp("2020-01-10"),
+               pd.Timestamp("2020-01-20"), name="X")  # fmt: skip
+    with pytest.raises(
+        PlanError,
+        match=r"^stress window 'same': end 2020-01-02 is not after start 2020-01-02$",
+    ):
+        replay_windows(spec, closes, {"same": ("2020-01-02", "2020-01-02")})
