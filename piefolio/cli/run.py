@@ -241,6 +241,19 @@ def demo(
     )
 
 
+def _compare_title(runs: list[Backtest]) -> str:
+    """Name the window of the side-by-side table: one span, or each pie's."""
+    from piefolio.report.format import span_words
+
+    spans = [(bt.spec.pie.name, span_words(bt.nav.index)) for bt in runs]
+    if len({span for _, span in spans}) == 1:
+        return f"Pies side by side, {spans[0][1]}"
+    # Each pie runs its own plan; the benchmarks the first pie's.
+    return "Pies side by side, each on its own plan: " + "; ".join(
+        f"{name} {span}" for name, span in spans
+    )
+
+
 @command()
 def compare(
     specs: Annotated[
@@ -291,7 +304,7 @@ def compare(
     currencies = {bt.spec.pie.currency for bt in runs}
     cur = currencies.pop() if len(currencies) == 1 else ""
     show = console()
-    show.print(summary_frame_table(table, cur, title="Pies side by side"))
+    show.print(summary_frame_table(table, cur, title=_compare_title(runs)))
     show.print(rate_note)
     if cur == "":
         show.print(line(("note:", "yellow"), " the pies are in different currencies"))

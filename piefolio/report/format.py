@@ -45,6 +45,7 @@ __all__ = [
     "plan_words",
     "ratio",
     "rebalance_words",
+    "span_words",
     "summary_strings",
     "verdict_sentence",
 ]
@@ -316,6 +317,19 @@ def plain_money(amount: float, currency: str) -> str:
     if amount == int(amount):
         return f"{amount:,.0f} {currency}"
     return f"{amount:,.2f} {currency}"
+
+
+def span_words(days: pd.Index) -> str:
+    """Write the window a figure covers: ``"2021-01-04 to 2026-08-03"``.
+
+    Parameters
+    ----------
+    days : pd.DatetimeIndex
+        The days of the run, sorted; empty reads as the dash.
+    """
+    if len(days) == 0:
+        return DASH
+    return f"{days[0].date().isoformat()} to {days[-1].date().isoformat()}"
 
 
 def ordinal(n: int) -> str:

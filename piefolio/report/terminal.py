@@ -9,7 +9,12 @@ from __future__ import annotations
 import pandas as pd
 from rich.table import Table
 
-from piefolio.report.format import TERMINAL_FIELDS, summary_strings, verdict_sentence
+from piefolio.report.format import (
+    TERMINAL_FIELDS,
+    span_words,
+    summary_strings,
+    verdict_sentence,
+)
 from piefolio.report.model import ReportData
 
 __all__ = ["real_table", "summary_frame_table", "summary_table", "verdict_lines"]
@@ -21,7 +26,8 @@ def summary_table(data: ReportData) -> Table:
     Parameters
     ----------
     data : ReportData
-        Uses ``summary``, ``currency`` and ``title``.
+        Uses ``summary``, ``currency``, ``title`` and the days of ``nav`` (the
+        window, named in the title).
 
     Returns
     -------
@@ -31,7 +37,8 @@ def summary_table(data: ReportData) -> Table:
         pie first and in bold; money with the currency and thousands separators,
         percentages with one decimal, NaN as a dash.
     """
-    return summary_frame_table(data.summary, data.currency, data.title)
+    title = f"{data.title}, {span_words(data.nav.index)}"
+    return summary_frame_table(data.summary, data.currency, title)
 
 
 def summary_frame_table(summary: pd.DataFrame, currency: str, title: str) -> Table:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -506,3 +507,24 @@ def test_scenario_commands_write_pngs(shared_home: Path, tmp_path: Path) -> None
         assert code == 0, text
         for name in names:
             assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_compare_names_one_window_or_each_pie_s() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from piefolio.cli.run import _compare_title
+
+    def run(name: str, first: str) -> Any:
+        nav = pd.DataFrame(index=pd.bdate_range(first, "2026-08-03"))
+        return SimpleNamespace(spec=SimpleNamespace(pie=SimpleNamespace(name=name)),
+                               nav=nav)  # fmt: skip
+
+    same = [run("A", "2021-01-04"), run("B", "2021-01-04")]
+    assert _compare_title(same) == "Pies side by side, 2021-01-04 to 2026-08-03"
+    apart = [run("A", "2021-01-04"), run("B", "2024-01-02")]
+    assert _compare_title(apart) == (
+        "Pies side by side, each on its own plan: A 2021-01-04 to 2026-08-03; "
+        "B 2024-01-02 to 2026-08-03"
+    )

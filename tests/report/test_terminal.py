@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -44,3 +45,18 @@ def test_verdict_lines(real_report: ReportData, tiny_report: ReportData) -> None
     assert len(lines) == 2
     assert all(line.startswith(f"{real_report.pie} ") for line in lines)
     assert verdict_lines(tiny_report) == ["Pie verdict on Bench <b>"]
+
+
+def test_the_summary_names_its_window(real_report: ReportData) -> None:
+    days = real_report.nav.index
+    text = _render(summary_table(real_report))
+    # The first and last day of the run, as the table's title says them.
+    assert f"{days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d}" in text
+
+
+def test_span_words() -> None:
+    from piefolio.report.format import DASH, span_words
+
+    days = pd.DatetimeIndex(["2021-01-04", "2021-06-30", "2026-08-03"])
+    assert span_words(days) == "2021-01-04 to 2026-08-03"
+    assert span_words(pd.DatetimeIndex([])) == DASH
