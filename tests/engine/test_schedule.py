@@ -131,3 +131,16 @@ def test_simulate_first_deposit_in_the_period_after_start(
     assert deposits["date"].iloc[0] == pd.Timestamp(start)
     assert deposits["amount"].iloc[0] == 100.0
     assert deposits["date"].iloc[1] == pd.Timestamp(first_deposit)
+
+
+def test_rebalance_days_of_two_and_three_trading_days() -> None:
+    # Wed 31 Jan, Thu 1 Feb: the second day opens a month, not a quarter
+    # (both are in the first quarter).
+    two = pd.DatetimeIndex(["2024-01-31", "2024-02-01"])
+    assert rebalance_days(two, "month").tolist() == [False, True]
+    assert rebalance_days(two, "quarter").tolist() == [False, False]
+    # Each day against the day before it, not against the first day.
+    three = pd.DatetimeIndex(["2024-01-31", "2024-02-01", "2024-02-02"])
+    assert rebalance_days(three, "month").tolist() == [False, True, False]
+    year = pd.DatetimeIndex(["2023-12-29", "2024-01-02", "2024-01-03"])
+    assert rebalance_days(year, "year").tolist() == [False, True, False]
