@@ -173,11 +173,11 @@ def price_index(currency: str) -> tuple[PriceIndex | None, str]:
     name, label = known
     try:
         stored = read_series(open_store(), name)
-    except DataUnavailable:
+    except DataUnavailable as exc:
+        # read_series says how to bring it (import or fetch): one message.
         return None, (
             f"No real (inflation-adjusted) figures: no {name} ({label}) in the "
-            f"store; `piefolio data import FILE` stores it from FRED's {name} "
-            "download (DATE,VALUE) or a date,series,value file holding it."
+            f"store. {exc}"
         )
     return PriceIndex(name, label, stored.values), ""
 

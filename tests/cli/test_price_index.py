@@ -42,6 +42,7 @@ def test_without_the_index_one_line_says_how_to_import_it(
     assert index is None
     assert "no CP0000EZ19M086NEST (euro-area HICP" in missing
     assert "`piefolio data import FILE`" in missing and "\n" not in missing
+    assert "`piefolio data fetch CP0000EZ19M086NEST --provider fred`" in missing
     # A currency with no known index says which ones are known.
     index, missing = price_index("GBP")
     assert index is None
