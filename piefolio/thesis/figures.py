@@ -121,7 +121,8 @@ def indicator_figure(reading: IndicatorReading, since: pd.Timestamp | None) -> A
         fig.add_vrect(x0=first, x1=end, fillcolor=_HELD, line_width=0, layer="below")
     if ind.rule.is_fraction:
         fig.update_yaxes(tickformat=".0%")
-    title = f"{ind.id}: {condition_words(ind)} ({ind.means} {ind.claim})"
+    condition = condition_words(ind, reading.series.unit)
+    title = f"{ind.id}: {condition} ({ind.means} {ind.claim})"
     return layout(fig, title, height=360)
 
 

@@ -184,7 +184,10 @@ class IndicatorReading:
         last = float(self.failing.iloc[-1]) if len(self.failing) else math.nan
         failing = None if math.isnan(last) else bool(last)
         return Signal(
-            self.indicator.id, condition_words(self.indicator), self.latest, failing
+            self.indicator.id,
+            condition_words(self.indicator, self.series.unit),
+            self.latest,
+            failing,
         )
 
 

@@ -24,9 +24,13 @@ def value_words(value: float, indicator: Indicator) -> str:
     return f"{value:,.4g}"
 
 
-def condition_words(indicator: Indicator) -> str:
-    """Write the condition: ``"PCOPPUSDM yoy above +0.0%"``."""
-    return (
-        f"{indicator.series} {indicator.transform} {indicator.side} "
-        f"{value_words(indicator.threshold, indicator)}"
-    )
+def condition_words(indicator: Indicator, unit: str = "") -> str:
+    """Write the condition: ``"PCOPPUSDM yoy above +0.0%"``.
+
+    A level's threshold is in the series' ``unit``, written after it when known
+    (``"DHHNGSP level above 6 USD per million Btu"``).
+    """
+    shown = value_words(indicator.threshold, indicator)
+    if unit and not indicator.rule.is_fraction:
+        shown = f"{shown} {unit}"
+    return f"{indicator.series} {indicator.transform} {indicator.side} {shown}"
