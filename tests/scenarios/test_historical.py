@@ -240,3 +240,82 @@ def test_windows_on_the_edges_of_the_data() -> None:
         match=r"^stress window 'same': end 2020-01-02 is not after start 2020-01-02$",
     ):
         replay_windows(spec, closes, {"same": ("2020-01-02", "2020-01-02")})
+
+
+SHOCK = """
+[scenario]
+name = "Chips fall"
+description = "X falls, Z rises."
+
+[shocks]
+X = -0.2
+Z = 0.1
+F = 0.05
+"""
+
+TWO = """
+[pie]
+name = "p"
+currency = "USD"
+[[pie.slices]]
+ticker = "X"
+weight = 0.5
+[[pie.slices]]
+ticker = "Z"
+weight = 0.5
+[plan]
+start = 2020-06-01
+initial = 1
+"""
+
+
+def test_stress_applies_each_scenario_file_to_the_pie(tmp_path: Path) -> None:
+    from piefolio.scenarios.historical import StressSettings, stress
+
+    days = pd.bdate_range("2020-01-01", periods=6)
+    closes = pd.DataFrame(
+        {"X": [10.0, 11, 12, 11, 12, 13], "Z": [20.0, 19, 21, 22, 21, 23]}, index=days
+    )
+    path = tmp_path / "chips.toml"
+    path.write_text(SHOCK.replace("F = 0.05\n", ""), encoding="utf-8")
+    settings = StressSettings(windows={}, scenarios=(path,))
+    report = stress(parse_pie(TWO), closes, settings=settings)
+    assert report.windows == () and report.skipped == ()
+    (run,) = report.shocks
+    assert run.path == path and run.scenario.scenario.name == "Chips fall"
+    (pie,) = run.rows
+    # Both slices are shocked by name: 0.5 x -20 % + 0.5 x +10 % = -5 %.
+    assert pie.name == "p" and pie.total == pytest.approx(-0.05)
+
+
+def test_stress_loads_from_the_first_window_with_the_scenarios_factors(
+    tmp_path: Path,
+) -> None:
+    from piefolio.data.providers.base import RawSeries, make_frame
+    from piefolio.data.store import Store
+    from piefolio.scenarios.historical import StressSettings, frame_for
+
+    days = pd.bdate_range("2019-01-01", "2020-12-31")
+    store = Store(tmp_path / "store.duckdb")
+
+    def raw(symbol: str, since: str) -> RawSeries:
+        d = days[days >= since]
+        v = np.linspace(10.0, 20.0, len(d))
+        return RawSeries(symbol, make_frame(d, close=v, adj_close=v), "USD", "test")
+
+    # Z lists late (2020-03-02): a window before it still loads (leniently).
+    store.write(
+        [raw("X", "2019-01-01"), raw("Z", "2020-03-02"), raw("F", "2019-01-01")]
+    )
+    path = tmp_path / "chips.toml"
+    path.write_text(SHOCK, encoding="utf-8")
+    settings = StressSettings.model_validate(
+        {"windows": {"w": ("2020-01-02", "2020-02-03")}, "scenarios": [path]}
+    )
+    frame = frame_for(parse_pie(TWO), settings, offline=True, store=store)
+    # From the window's first day (before the plan's 2020-06-01 start), with the
+    # scenario's factor F that is no slice of the pie.
+    assert frame.dates[0] == pd.Timestamp("2020-01-02")
+    assert {"X", "Z", "F"} <= set(frame.symbols)
+    # Without settings: the default windows reach back before these prices.
+    assert frame_for(parse_pie(TWO), offline=True, store=store).dates[0] == days[0]
