@@ -115,8 +115,7 @@ def verify_store(
                         f"no price for {between[i]} weekdays until {days[i + 1]}",
                     )
                 )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ret = price[1:] / price[:-1] - 1.0
+            ret = _moves(price)
             for i in np.flatnonzero(np.abs(ret) > BIG_MOVE):
                 out.append(
                     Finding(s, "big-move", days[i + 1], f"{ret[i]:+.0%} in one day")
@@ -124,6 +123,17 @@ def verify_store(
         if freq == "daily" and len(days) and is_stale(days[-1], freq, today):
             out.append(_stale(s, freq, days[-1], today))
     return sorted(out, key=lambda f: (f.symbol, f.date, f.kind))
+
+
+def _moves(values: np.ndarray) -> np.ndarray:
+    """Relative change from each value to the next; NaN unless both are > 0.
+
+    A change of a spread or rate at or through zero has no meaning as a
+    fraction (-100 %, infinite), so it is never a big move.
+    """
+    before, after = values[:-1], values[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((before > 0) & (after > 0), after / before - 1.0, np.nan)
 
 
 #: Periods of each calendar frequency in months (None: counted in days).
@@ -170,8 +180,7 @@ def _series_findings(
                         f"no value for {int(apart[i])} days until {days[i + 1]}",
                     )
                 )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ret = value[1:] / value[:-1] - 1.0
+        ret = _moves(value)
         for i in np.flatnonzero(np.abs(ret) > BIG_MOVE):
             out.append(
                 Finding(

@@ -302,3 +302,23 @@ def test_the_whole_shared_fx_and_oil_file_imports(shared_prices_dir: Path) -> No
     assert got["DCOILWTICO"].frame.loc["2020-04-20", "close"] == -36.98
     assert got["EURUSD=X"].frequency is None  # an FX rate stays a price
     assert {got[k].frequency for k in ("DCOILWTICO", "ECB_EURUSD")} == {"daily"}
+
+
+@pytest.mark.parametrize("frequency", ["daily", "monthly"])
+def test_a_spread_through_zero_is_no_big_move(store: Store, frequency: str) -> None:
+    from piefolio.data.verify import verify_store
+
+    # A rate spread -0.02 -> 0.00 -> 0.03 -> 0.06: a relative change of a value at
+    # or below zero means nothing (-100 %, inf), so no big move is reported; the
+    # last step, 0.03 -> 0.06 (+100 %), is one between two positive values.
+    days = (
+        pd.bdate_range("2024-01-02", periods=4)
+        if frequency == "daily"
+        else pd.date_range("2024-01-01", periods=4, freq="MS")
+    )
+    spread = series("T10Y2Y", days, [1.0] * 4)
+    values = [-0.02, 0.0, 0.03, 0.06]
+    frame = spread.frame.assign(close=values, adj_close=values)
+    store.write([dataclasses.replace(spread, frame=frame, frequency=frequency)])
+    found = verify_store(store, ["T10Y2Y"], as_of=days[-1].date())
+    assert [(f.kind, f.date) for f in found] == [("big-move", days[3].date())]
