@@ -9,6 +9,7 @@ unavailable).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import unicodedata
@@ -44,6 +45,7 @@ __all__ = [
     "bad_option",
     "command",
     "console",
+    "day_option",
     "echo_json",
     "line",
     "open_executor",
@@ -197,6 +199,20 @@ def console(*, stderr: bool = False) -> Console:
 def bad_option(option: str, value: object, expected: str) -> SpecError:
     """Make the error of a command-line option: its name, the value, the fix."""
     return SpecError(f"{option} {value!r}: expected {expected}")
+
+
+def day_option(option: str, text: str | None) -> dt.datetime | None:
+    """Read a ``YYYY-MM-DD`` option as midnight of that day; None stays None.
+
+    Typer's own date type answers a typo with its usage block and strptime's
+    pattern; this gives the one line of :func:`bad_option` (exit 2).
+    """
+    if text is None:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(text.strip()), dt.time())
+    except ValueError:
+        raise bad_option(option, text, "a day as YYYY-MM-DD, e.g. 2020-01-31") from None
 
 
 def print_error(exc: PiefolioError) -> None:

@@ -27,6 +27,7 @@ from piefolio.cli._app import (
     bad_option,
     command,
     console,
+    day_option,
     echo_json,
     line,
     open_executor,
@@ -358,18 +359,20 @@ def simulate(
     goal: Annotated[
         float | None, typer.Option(help="A final value to reach, in the base currency.")
     ] = None,
-    since: Annotated[
-        dt.datetime | None,
+    since_text: Annotated[
+        str | None,
         typer.Option(
-            formats=["%Y-%m-%d"],
+            "--since",
+            metavar="YYYY-MM-DD",
             help="Sample history from this day (default: as far back as every "
             "slice, or its proxy, has prices; 15 years at least).",
         ),
     ] = None,
-    until: Annotated[
-        dt.datetime | None,
+    until_text: Annotated[
+        str | None,
         typer.Option(
-            formats=["%Y-%m-%d"],
+            "--until",
+            metavar="YYYY-MM-DD",
             help="Sample history up to this day (default: the data end).",
         ),
     ] = None,
@@ -392,6 +395,8 @@ def simulate(
     from piefolio.scenarios.outlook import frame_for, monte_carlo, proxy_candidates
     from piefolio.spec import load_pie
 
+    since = day_option("--since", since_text)
+    until = day_option("--until", until_text)
     _check_simulate_options(years, paths, goal, since, until)
     pie = load_pie(spec)
     if not as_json:  # the page is written only without --json

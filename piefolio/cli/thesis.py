@@ -24,6 +24,7 @@ from piefolio.cli._app import (
     bad_option,
     command,
     console,
+    day_option,
     echo_json,
     line,
     open_store,
@@ -60,10 +61,11 @@ def thesis(
             help="Exit 4 when a claim is in this state or worse: weakening or broken.",
         ),
     ] = None,
-    since: Annotated[
-        dt.datetime | None,
+    since_text: Annotated[
+        str | None,
         typer.Option(
-            formats=["%Y-%m-%d"],
+            "--since",
+            metavar="YYYY-MM-DD",
             help="Run the history from this day instead of the plan's start (more "
             "years of changes to learn from).",
         ),
@@ -80,6 +82,7 @@ def thesis(
     from piefolio.thesis.verb import thesis as judge_thesis
     from piefolio.thesis.verdict import State
 
+    since = day_option("--since", since_text)
     if fail_on is not None and fail_on not in _FAIL_ON:
         raise SpecError(f"--fail-on {fail_on!r}: expected one of {', '.join(_FAIL_ON)}")
     if since is not None and not FIRST_DATE <= since.date() <= dt.date.today():

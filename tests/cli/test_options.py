@@ -34,6 +34,13 @@ CASES = [
     (("simulate", "{spec}", "--offline", "--goal", "-5"), "--goal -5.0: expected"),
     (("simulate", "{spec}", "--offline", "--since", "0001-01-01"),
      "--since '0001-01-01': expected a day from 1900-01-01 to today"),
+    # One line, not typer's usage block: a typo, a day that does not exist.
+    (("simulate", "{spec}", "--offline", "--since", "2020-13-01"),
+     "error: --since '2020-13-01': expected a day as YYYY-MM-DD, e.g. 2020-01-31"),
+    (("simulate", "{spec}", "--offline", "--until", "2020-02-30"),
+     "error: --until '2020-02-30': expected a day as YYYY-MM-DD"),
+    (("thesis", "{spec}", "--offline", "--since", "next week"),
+     "error: --since 'next week': expected a day as YYYY-MM-DD"),
     (("stress", "{spec}", "--offline", "--window", "X=0001-01-01:2019-01-01"),
      "--window 'X=0001-01-01:2019-01-01': expected days from 1900-01-01 to 2199-12-31"),
     (("stress", "{spec}", "--offline", "--window", "no dates"),
