@@ -118,11 +118,17 @@ def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-unt
     )
     if plan.policy == POLICY_CALENDAR:
         simple &= ~plan.rebal_day
+    # Plain calendar rebalance days of a plan without fees: the block runs
+    # them at once too.
+    rebalance = np.zeros(n_days, dtype=np.bool_)
+    free = plan.fixed == 0.0 and not np.any(plan.prop != 0.0)
+    if free and plan.policy == POLICY_CALENDAR:
+        rebalance = plain & plan.rebal_day & (plan.withdraw == 0.0)
     n_blocks = (n_pies + BLOCK - 1) // BLOCK
     for b in prange(n_blocks):
         _block_nb(
-            close, divs, targets, plan, plain, quiet, simple, growth, accrue,
-            b * BLOCK,
+            close, divs, targets, plan, plain, quiet, simple, rebalance, growth,
+            accrue, b * BLOCK,
             min(n_pies, (b + 1) * BLOCK), paths, nav, cash, uv, totals, fees,
             ran_out, summary,
         )  # fmt: skip
@@ -356,10 +362,113 @@ def _deposit_day_nb(q, d, fe, m, plan, dep, f, accrue):  # type: ignore[no-untyp
         fe[j] += fee[j] if keep else 0.0
 
 
+@njit(cache=True, error_model="numpy", inline="always")  # in the day loop
+def _rebalance_day_nb(q, d, m, plan, dep, f, accrue):  # type: ignore[no-untyped-def]
+    """Step the block through a plain calendar rebalance day of a plan without fees.
+
+    What a single run's full day does then (interest, the deposit, a
+    two-sided session to ``w x`` with the level of ``solve_level_nb``'s
+    frictionless line, sells before buys), pie by pie in the same order of
+    operations, written so that the loops over the pies vectorize. A pie with
+    an order under ``min_order`` or within float dust of nothing (whose solve
+    goes another round) is marked in ``full`` and left untouched.
+    """
+    (
+        sh, tg, tot, c_, u_, v_, value, grown, held, _near, _alarm, full, last,
+        _hold, _tgt,
+    ) = q  # fmt: skip
+    # Scratch of the deposit day, named for this one.
+    orders, cash, x, g0, slope, _after, scale, _active, _reserved, _changed = d
+    prop, fixed, min_order = plan.prop, plan.fixed, plan.min_order
+    n = sh.shape[0]
+    mu = np.uintp(m)
+    # (1) interest, (3) the deposit.
+    for j in range(mu):
+        c = c_[j]
+        g = c * f if accrue & (c > 0.0) else c
+        grown[j] = g
+        cash[j] = g + dep
+        held[j] = 0.0
+        scale[j] = abs(cash[j])
+        g0[j] = 0.0
+        slope[j] = 0.0
+        full[j] = False
+    # The holdings; plan_orders_nb's scale; the session's cost at level 0
+    # (session_cost_nb) and its slope.
+    for i in range(n):
+        p = last[i]
+        pr = prop[i]
+        for j in range(mu):
+            a = sh[i, j] * p
+            held[j] += a
+            scale[j] += abs(a)
+            w = tg[i, j]
+            o = w * 0.0 - a
+            g0[j] += o + pr * abs(o) + fixed if (w > 0.0) & (abs(o) > 0.0) else 0.0
+            slope[j] += w if w > 0.0 else 0.0
+    for j in range(mu):
+        value[j] = cash[j] + held[j]  # NAV before trading
+        full[j] = g0[j] > cash[j]
+        x[j] = (cash[j] - g0[j]) / slope[j] if slope[j] > 0.0 else 0.0
+    # (4) The orders; a small one sends the pie through another round.
+    for i in range(n):
+        p = last[i]
+        for j in range(mu):
+            w = tg[i, j]
+            o = w * x[j] - sh[i, j] * p
+            act = w > 0.0
+            small = act & ((abs(o) <= DUST * scale[j]) | (abs(o) < min_order))
+            full[j] |= small
+            orders[i, j] = o if act else 0.0
+    # _execute_nb: sells, then buys, slice by slice.
+    for side in range(2):
+        for i in range(n):
+            p = last[i]
+            pr = prop[i]
+            for j in range(mu):
+                o = orders[i, j]
+                sell = o < 0.0
+                live = (o != 0.0) & (sell if side == 0 else o > 0.0) & (not full[j])
+                s = sh[i, j]
+                new = 0.0 if sell & (-o >= s * p) else s + o / p
+                new = 0.0 if new < 0.0 else new
+                qty = new - s
+                paid = pr * abs(o) + fixed
+                sh[i, j] = new if live else s
+                cash[j] -= qty * p + paid if live else 0.0
+    # (5) NAV and units at the value before the deposit; the totals.
+    for j in range(mu):
+        cash[j] = 0.0 if cash[j] < 0.0 else cash[j]
+        held[j] = cash[j]
+    for i in range(n):
+        p = last[i]
+        for j in range(mu):
+            s = sh[i, j]
+            held[j] += s * p if s > 0.0 else 0.0
+    for j in range(mu):
+        keep = not full[j]
+        g = grown[j]
+        c = c_[j]
+        tot[FLOW_INTEREST, j] += g - c if keep & (g != c) else 0.0
+        tot[FLOW_DEPOSIT, j] += dep if keep & (dep > 0.0) else 0.0
+        c_[j] = cash[j] if keep else c
+        v = held[j]
+        value[j] = v if keep else value[j]
+        units = u_[j]
+        uv = v_[j]
+        u = (v - dep) / units
+        ok = (units > 0.0) & (u > DUST * uv)
+        flow = dep != 0.0
+        new_uv = u if ok else uv
+        new_units = units if ok & (not flow) else v / new_uv
+        v_[j] = new_uv if keep else uv
+        u_[j] = new_units if keep else units
+
+
 @njit(cache=True, error_model="numpy")  # a division by 0 is inf, not a branch
 def _block_nb(  # type: ignore[no-untyped-def]
-    close, divs, targets, plan, plain, quiet, simple, growth, accrue, lo, hi,
-    paths, nav, cash_out, uv_out, totals, fees, ran_out, summary,
+    close, divs, targets, plan, plain, quiet, simple, rebalance, growth, accrue,
+    lo, hi, paths, nav, cash_out, uv_out, totals, fees, ran_out, summary,
 ):  # fmt: skip
     """Run pies ``lo:hi`` of :func:`simulate_batch_nb`; write their rows."""
     policy, band = plan.policy, plan.band
@@ -422,6 +531,8 @@ def _block_nb(  # type: ignore[no-untyped-def]
         newly = _prices_day_nb(t, close, plain_t, last, listed, tradable)
         if quiet[t]:
             _quiet_day_nb(q, m, policy, band, growth[t], accrue[t])
+        elif rebalance[t]:
+            _rebalance_day_nb(q, d, m, plan, plan.deposit[t], growth[t], accrue[t])
         elif simple[t]:
             _deposit_day_nb(q, d, fe, m, plan, plan.deposit[t], growth[t], accrue[t])
         else:

@@ -110,6 +110,15 @@ def _new_money_nb(w, a, role):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _frictionless_nb(w, prop, role):  # type: ignore[no-untyped-def]
+    """Whether every traded slice is active and pays no proportional fee."""
+    for i in range(w.shape[0]):
+        if role[i] != EXCLUDED and w[i] > 0.0 and (role[i] != ACTIVE or prop[i] != 0.0):
+            return False
+    return True
+
+
+@njit(cache=True)
 def _new_money_level_nb(w, prop, fixed, role, cash):  # type: ignore[no-untyped-def]
     """:func:`solve_level_nb` of a buy-only session when nothing is held yet.
 
@@ -220,6 +229,14 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
     g0 = session_cost_nb(0.0, w, a, prop, fixed, role, mode, 0.0)
     if g0 > cash:
         return -1.0
+    if mode == TWO_SIDED and fixed == 0.0 and _frictionless_nb(w, prop, role):
+        # No fee and nothing reserved: g(x) = x * sum(w) + g(0) is one line,
+        # crossed in one division (the walk would sort to find the same).
+        slope = 0.0
+        for i in range(w.shape[0]):
+            if role[i] == ACTIVE and w[i] > 0.0:
+                slope += w[i]
+        return (cash - g0) / slope if slope > 0.0 else 0.0
     bps = np.empty(n)
     idx = np.empty(n, dtype=np.int64)
     m = np.int64(0)  # not a literal: one compiled _stable_order_nb (see _kernels)
