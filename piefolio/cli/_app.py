@@ -205,14 +205,16 @@ def day_option(option: str, text: str | None) -> dt.datetime | None:
     """Read a ``YYYY-MM-DD`` option as midnight of that day; None stays None.
 
     Typer's own date type answers a typo with its usage block and strptime's
-    pattern; this gives the one line of :func:`bad_option` (exit 2).
+    pattern; this gives one line naming the option (exit 2).
     """
     if text is None:
         return None
     try:
         return dt.datetime.combine(dt.date.fromisoformat(text.strip()), dt.time())
     except ValueError:
-        raise bad_option(option, text, "a day as YYYY-MM-DD, e.g. 2020-01-31") from None
+        raise SpecError(
+            f"{option} {text!r} is not a date; expected YYYY-MM-DD, e.g. 2020-01-31"
+        ) from None
 
 
 def print_error(exc: PiefolioError) -> None:

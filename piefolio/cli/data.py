@@ -13,6 +13,7 @@ from piefolio.cli._app import (
     _errors_to_exit_codes,
     app,
     console,
+    day_option,
     line,
     open_store,
     progress,
@@ -124,12 +125,9 @@ def _day(option: str, text: str) -> dt.date:
     from piefolio.errors import BadData
     from piefolio.spec import FIRST_DATE, LAST_DATE
 
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadData(
-            f"{option} {text!r} is not a date; expected YYYY-MM-DD, e.g. 2020-01-31"
-        ) from None
+    moment = day_option(option, text)
+    assert moment is not None  # text is given
+    day = moment.date()
     if not FIRST_DATE <= day <= LAST_DATE:
         raise BadData(
             f"{option} {text!r} is outside {FIRST_DATE.year}..{LAST_DATE.year}; "
