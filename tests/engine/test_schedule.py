@@ -144,3 +144,25 @@ def test_rebalance_days_of_two_and_three_trading_days() -> None:
     assert rebalance_days(three, "month").tolist() == [False, True, False]
     year = pd.DatetimeIndex(["2023-12-29", "2024-01-02", "2024-01-03"])
     assert rebalance_days(year, "year").tolist() == [False, True, False]
+
+
+def test_calendar_days_of_nanosecond_and_day_arrays() -> None:
+    # Fri 5 Jan -> Mon 8 Jan -> Tue 9 Jan: 3 and 1 calendar days, as integers,
+    # whether the dates come as days or as nanosecond timestamps.
+    for unit in ("D", "ns"):
+        days = np.array(
+            ["2024-01-05", "2024-01-08", "2024-01-09"], f"datetime64[{unit}]"
+        )
+        out = calendar_days(days)
+        assert out.tolist() == [0, 3, 1] and out.dtype == np.int64
+
+
+def test_monthly_flows_far_outside_the_month_table() -> None:
+    # 2400 is a leap year (divisible by 400): day 31 is clipped to 29 Feb, then
+    # 31 Mar and 30 Apr; computed without the 1800-2300 lookup table.
+    flow = Flow(amount=1.0, every="month", day=31)
+    got = flow_dates(np.datetime64("2400-01-03"), np.datetime64("2400-04-30"), flow)
+    assert got.astype(str).tolist() == ["2400-02-29", "2400-03-31", "2400-04-30"]
+    # One month inside the table: the single flow of February 2024.
+    one = flow_dates(np.datetime64("2024-01-03"), np.datetime64("2024-02-29"), flow)
+    assert one.astype(str).tolist() == ["2024-02-29"]
