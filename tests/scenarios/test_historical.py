@@ -159,8 +159,8 @@ withdrawals = { amount = 50, every = "week", day = 2 }
     settings = StressSettings.model_validate(
         {
             "windows": {
-                "fall": ("2020-01-01", "2020-01-07"),
                 "before": ("1999-01-04", "1999-02-01"),
+                "fall": ("2020-01-01", "2020-01-07"),
             }
         }
     )
@@ -176,7 +176,8 @@ withdrawals = { amount = 50, every = "week", day = 2 }
     assert pie.total_return == pytest.approx(80 / 100 - 1)
     assert pie.trough == days[3] and pie.days_to_recover == (days[7] - days[3]).days
     # Y has no price in the window: an empty row that says why.
-    assert np.isnan(young.max_drawdown) and young.trough is None
+    assert np.isnan(young.max_drawdown) and np.isnan(young.total_return)
+    assert young.trough is None and young.days_to_recover is None
     assert "young: none of its tickers has prices from 2020-01-01 on" in young.notes
     with pytest.raises(ValueError, match="window 'bad': end 2020-01-01 is not after"):
         StressSettings.model_validate(
