@@ -154,8 +154,18 @@ class IndicatorReading:
     stale: str | None = None
 
     @property
+    def _read(self) -> pd.Series:
+        # The dates with a transformed value: a relative: reference that has not
+        # printed the series' last dates yet leaves them NaN, and the reading is
+        # then the latest one both have, dated so.
+        return self.values.dropna()
+
+    @property
     def latest_date(self) -> dt.date | None:
-        """The series' latest observation's date."""
+        """The date of the latest transformed value (the series' last date else)."""
+        read = self._read
+        if len(read):
+            return read.index[-1].date()
         index = self.series.values.index
         return index[-1].date() if len(index) else None
 
@@ -166,8 +176,9 @@ class IndicatorReading:
 
     @property
     def latest(self) -> float:
-        """The transformed value on the latest date (NaN without history)."""
-        return float(self.values.iloc[-1]) if len(self.values) else math.nan
+        """The latest transformed value (NaN without one)."""
+        read = self._read
+        return float(read.iloc[-1]) if len(read) else math.nan
 
     @property
     def margin(self) -> float:
@@ -181,7 +192,8 @@ class IndicatorReading:
 
     def signal(self) -> Signal:
         """Today's signal of this indicator."""
-        last = float(self.failing.iloc[-1]) if len(self.failing) else math.nan
+        read = self._read
+        last = float(self.failing.loc[read.index[-1]]) if len(read) else math.nan
         failing = None if math.isnan(last) else bool(last)
         return Signal(
             self.indicator.id,

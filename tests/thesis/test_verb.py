@@ -115,3 +115,35 @@ def test_a_change_is_dated_when_its_value_was_out(
         (r["date"].date().isoformat(), r["to"])
         for r in report.changes.to_dict("records")
     ] == [(when, "broken")]
+
+
+def test_a_reference_that_ends_first_reads_on_the_last_day_both_have(
+    world: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    spec = load_pie(
+        write_pie(
+            tmp_path,
+            PRICED
+            + WORLD
+            + indicator("c", "copper-scarce", transform="relative:SPY", above=-0.9),
+        )
+    )
+    store = Store(world / "store.duckdb")
+    bt = backtest(spec, store=store, offline=True)
+    stored = store_reader(store)
+
+    def read(symbol: str):  # type: ignore[no-untyped-def]
+        got = stored(symbol)
+        if symbol != "SPY":
+            return got
+        # SPY stops printing on 2021-06-01; COPPERX goes on to 2021-12-01.
+        return dataclasses.replace(got, values=got.values[:"2021-06-01"])
+
+    (reading,) = thesis(spec, bt, read, as_of=dt.date(2022, 1, 1)).readings
+    # On 2021-06-01 COPPERX is 7, a year before 19; SPY grew 10 % over those 365
+    # days: (7 / 19) / 1.1 - 1 = -0.66507. It holds (above -0.9), dated so.
+    assert reading.latest_date == dt.date(2021, 6, 1)
+    assert reading.latest == pytest.approx((7 / 19) / 1.1 - 1)
+    assert reading.signal().failing is False  # read, not "unread"
