@@ -173,7 +173,7 @@ def _signal_frame(report: ThesisReport) -> pd.DataFrame:
     import pandas as pd
 
     from piefolio.report.format import DASH, percent
-    from piefolio.thesis.words import value_words
+    from piefolio.thesis.words import margin_words, value_words
 
     readings = {r.indicator.id: r for r in report.readings}
     rows = []
@@ -181,10 +181,11 @@ def _signal_frame(report: ThesisReport) -> pd.DataFrame:
         r = readings.get(row["signal"])
         # An indicator's value reads in its unit; a price check's is a return.
         if r is None:
-            shown = margin = percent(row["value"], signed=True)
+            shown = percent(row["value"], signed=True)
+            margin = margin_words(row["value"], None)
         else:
             shown = value_words(row["value"], r.indicator)
-            margin = value_words(row["margin"], r.indicator)
+            margin = margin_words(row["margin"], r.indicator)
         rows.append(
             {
                 "claim": row["claim"],
@@ -273,7 +274,8 @@ def _show(report: ThesisReport, folder: Path) -> None:
     show.print(
         "3M / 12M: the series' own change over 3 and 12 months; holds by: how far "
         "the latest value is past its threshold on the condition's side (negative: "
-        "it misses); a weakening condition that holds fails its claim"
+        "it misses; pts: percentage points); a weakening condition that holds fails "
+        "its claim"
     )
     for note in report.stale:
         show.print(styled(f"stale: {note}", "yellow"))

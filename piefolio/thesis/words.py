@@ -12,7 +12,7 @@ import math
 from piefolio.report.format import DASH, percent
 from piefolio.spec import Indicator
 
-__all__ = ["condition_words", "value_words"]
+__all__ = ["condition_words", "margin_words", "value_words"]
 
 
 def value_words(value: float, indicator: Indicator) -> str:
@@ -22,6 +22,19 @@ def value_words(value: float, indicator: Indicator) -> str:
     if value is None or not math.isfinite(value):
         return DASH
     return f"{value:,.4g}"
+
+
+def margin_words(value: float, indicator: Indicator | None) -> str:
+    """Write how far a value stands past its threshold (``"-4.7 pts"``, ``"-3.18"``).
+
+    Between two fractions the distance is in percentage points, not a percent
+    of anything; a level's is in the series' unit. ``indicator`` None is a price
+    check (a relative return against 0).
+    """
+    if indicator is not None and not indicator.rule.is_fraction:
+        return value_words(value, indicator)
+    shown = percent(value, signed=True)
+    return shown if shown == DASH else f"{shown.removesuffix('%')} pts"
 
 
 def condition_words(indicator: Indicator, unit: str = "") -> str:

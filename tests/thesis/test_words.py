@@ -25,3 +25,17 @@ def test_a_change_is_a_percentage_whatever_the_unit() -> None:
     # A change of a price in USD is a fraction, not USD: no unit after it.
     up = _indicator("yoy", below=-0.05)
     assert condition_words(up, "USD per million Btu") == "DHHNGSP yoy below -5.0%"
+
+
+def test_a_margin_between_fractions_is_in_points() -> None:
+    from piefolio.thesis.words import margin_words
+
+    # A 3-month change of -0.3 % against "below -5 %" misses by 4.7 points:
+    # the margin of a 'below' is threshold - value = -0.05 - (-0.003) = -0.047.
+    falling = _indicator("change:3M", below=-0.05)
+    assert margin_words(-0.05 - (-0.003), falling) == "-4.7 pts"
+    # A level's margin is in its unit: 2.82 against 6 misses by 3.18.
+    assert margin_words(2.82 - 6.0, _indicator("level", above=6.0)) == "-3.18"
+    # A price check: the relative return against 0.
+    assert margin_words(0.16, None) == "+16.0 pts"
+    assert margin_words(float("nan"), None) == "—"
