@@ -168,13 +168,13 @@ def test_monthly_flows_far_outside_the_month_table() -> None:
     assert one.astype(str).tolist() == ["2024-02-29"]
 
 
-def test_weekly_flows_over_ten_weeks_and_rebalance_days_are_booleans() -> None:
-    # Thu 4 Jan 2024 to Fri 15 Mar: the Tuesday (day 2) of each later week,
-    # 9 Jan to 12 Mar, ten of them.
+def test_weekly_flows_over_a_year_and_rebalance_days_are_booleans() -> None:
+    # Thu 4 Jan 2024 to Fri 27 Dec: the Tuesday (day 2) of each later week,
+    # 9 Jan to 24 Dec, 51 of them.
     flow = Flow(amount=1.0, every="week", day=2)
-    got = flow_dates(np.datetime64("2024-01-04"), np.datetime64("2024-03-15"), flow)
-    expected = pd.date_range("2024-01-09", "2024-03-12", freq="7D")
+    got = flow_dates(np.datetime64("2024-01-04"), np.datetime64("2024-12-27"), flow)
+    expected = pd.date_range("2024-01-09", "2024-12-24", freq="7D")
     assert got.astype(str).tolist() == [d.date().isoformat() for d in expected]
-    assert len(got) == 10
+    assert len(got) == 51
     days = pd.bdate_range("2024-01-30", periods=3)
     assert rebalance_days(days, "month").dtype == np.bool_
