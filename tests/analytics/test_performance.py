@@ -189,3 +189,32 @@ def test_rolling_performance_on_real_spy(spy: pd.Series) -> None:
     assert row["return"] == pytest.approx(0.18, abs=0.03)
     assert row["beta"] == pytest.approx(1.0, rel=1e-9)
     assert 0.3 < row["volatility"] < 0.4  # 2020 was a ~34 % volatility year for SPY
+
+
+def test_best_and_worst_periods_and_small_flows_by_hand() -> None:
+    # Month ends: 100 (Dec 2020), 110 (Jan, +10 %), 99 (Feb, -10 %), 103.95
+    # (Mar, +5 %), then 114.345 at the end of Jan 2022 (+10 %).
+    dates = pd.to_datetime(
+        ["2020-12-31", "2021-01-29", "2021-02-26", "2021-03-31", "2022-01-31"]
+    )
+    uv = pd.Series([1.0, 1.1, 0.99, 1.0395, 1.14345], index=dates)
+    nav = uv * 100.0
+    # 0.5 in and 0.25 out: amounts under 1 count as money too.
+    flows = pd.Series([100.0, 0.5, -0.25], index=dates[[0, 1, 2]])
+    p = performance(nav, uv, flows)
+    assert (p.deposited, p.withdrawn) == (100.5, 0.25)
+    assert p.worst_month == pytest.approx(-0.10) and p.worst_month_label == "2021-02"
+    assert p.best_month == pytest.approx(0.10)
+    # 2020 holds only its first value (0 %), 2021: 100 -> 103.95 (+3.95 %),
+    # 2022: 103.95 -> 114.345 (+10 %).
+    assert (p.best_year_label, p.worst_year_label) == (2022, 2020)
+    assert p.best_year == pytest.approx(0.10) and p.worst_year == 0.0
+    assert p.benchmark is None
+    with pytest.raises(
+        ValueError, match=r"^nav and unit_value must be on the same dates$"
+    ):
+        performance(nav.iloc[1:], uv, flows.iloc[1:])
+    with pytest.raises(ValueError, match=r"^unit_value must be a pandas Series"):
+        performance(nav, list(uv), flows)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^nav must be a pandas Series"):
+        performance(list(nav), uv, flows)  # type: ignore[arg-type]
