@@ -245,7 +245,7 @@ def _compare_title(runs: list[Backtest]) -> str:
     """Name the window of the side-by-side table: one span, or each pie's."""
     from piefolio.report.format import span_words
 
-    spans = [(bt.spec.pie.name, span_words(bt.nav.index)) for bt in runs]
+    spans = [(bt.spec.pie.name, span_words(bt.nav().index)) for bt in runs]
     if len({span for _, span in spans}) == 1:
         return f"Pies side by side, {spans[0][1]}"
     # Each pie runs its own plan; the benchmarks the first pie's.

@@ -519,7 +519,7 @@ def test_compare_names_one_window_or_each_pie_s() -> None:
     def run(name: str, first: str) -> Any:
         nav = pd.DataFrame(index=pd.bdate_range(first, "2026-08-03"))
         return SimpleNamespace(spec=SimpleNamespace(pie=SimpleNamespace(name=name)),
-                               nav=nav)  # fmt: skip
+                               nav=lambda: nav)  # fmt: skip
 
     same = [run("A", "2021-01-04"), run("B", "2021-01-04")]
     assert _compare_title(same) == "Pies side by side, 2021-01-04 to 2026-08-03"
