@@ -375,12 +375,13 @@ def _simulate_args(form: Form, pies: PieFolder) -> dict[str, Any]:
         "since": as_day(form.get("since", ""), "since"),
         "until": as_day(form.get("until", ""), "until"),
     }
+    since, until = (arguments.pop(k) for k in ("since", "until"))
+    days = {k: v.date() if v else None for k, v in (("since", since), ("until", until))}
     # The command's own checks, now, so the message stands by the field.
-    simulate_settings(
-        **{k: v.date() if k in ("since", "until") and v else v
-           for k, v in arguments.items()}
-    )  # fmt: skip
-    return {**arguments, "offline": True, "out": None, "png": True}
+    simulate_settings(**arguments, **days)
+    # The command reads its days as the text a user types (--since YYYY-MM-DD).
+    texts = {f"{k}_text": d.isoformat() if d else None for k, d in days.items()}
+    return {**arguments, **texts, "offline": True, "out": None, "png": True}
 
 
 def _sweep_args(form: Form, pies: PieFolder) -> dict[str, Any]:

@@ -280,3 +280,35 @@ def test_an_unknown_ticker_fails_the_run_with_the_clis_message(
     )
     assert result.exit_code == 3  # data unavailable
     assert result.output.strip().splitlines()[-1] == f"error: {job.error}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "form"),
+    [
+        ("run", {}),
+        ("pngs", {}),
+        ("stress", {}),
+        ("simulate", {"since": "2015-01-02", "until": "2020-12-31", "goal": "5"}),
+        ("simulate", {}),
+        ("claims", {}),
+        ("thesis", {}),
+        ("sweep", {"horizon": "3Y", "weights": "10"}),
+        ("optimize", {}),
+        ("actual", {}),
+        ("next", {"amount": "100"}),
+    ],
+)
+def test_each_form_makes_arguments_its_command_takes(
+    folder: Path, kind: str, form: dict[str, str]
+) -> None:
+    # A renamed CLI option (simulate's --since became since_text) must not leave
+    # the browser's job calling the command with a keyword it no longer has.
+    import inspect
+
+    from piefolio.web import app as web
+    from piefolio.web.commands import _unwrapped
+    from piefolio.web.folder import PieFolder
+
+    arguments = web._STARTERS[kind](form, PieFolder(folder))
+    command = _unwrapped(web._command(kind))
+    inspect.signature(command).bind_partial(**arguments)  # TypeError if not
