@@ -66,9 +66,8 @@ def test_run_real_example_offline(shared_home: Path, tmp_path: Path) -> None:
     # No euro-area HICP in this store: one line says how to import it.
     words = " ".join(text.split())
     assert "No real (inflation-adjusted) figures: no CP0000EZ19M086NEST" in words
-    assert (
-        "`piefolio data import FILE` stores it from FRED's CP0000EZ19M086NEST" in words
-    )
+    assert "import it with `piefolio data import FILE`" in words
+    assert "`piefolio data fetch CP0000EZ19M086NEST --provider fred`" in words
 
 
 @pytest.fixture(scope="module")
