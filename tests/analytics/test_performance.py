@@ -218,3 +218,65 @@ def test_best_and_worst_periods_and_small_flows_by_hand() -> None:
         performance(nav, list(uv), flows)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^nav must be a pandas Series"):
         performance(list(nav), uv, flows)  # type: ignore[arg-type]
+
+
+def test_benchmark_comparison_by_hand() -> None:
+    # Benchmark returns 1 %, -2 %, 3 % from Tue 2 to Fri 5 Jan 2024; the pie's are
+    # r = 2 b + 0.001 (beta 2, daily alpha 0.001 before the risk-free rate).
+    dates = pd.bdate_range("2024-01-02", periods=4)
+    b = np.array([0.01, -0.02, 0.03])
+    bench = pd.Series(100 * np.cumprod(np.r_[1.0, 1 + b]), index=dates)
+    uv = pd.Series(np.cumprod(np.r_[1.0, 1 + 2 * b + 0.001]), index=dates)
+    flows = pd.Series([1000.0], index=dates[:1])
+    rf = 1.0001**252 - 1  # 0.01 % a trading day
+    p = performance(1000 * uv, uv, flows, benchmark_unit_value=bench, risk_free=rf)
+    c = p.benchmark
+    assert c is not None and c.name == "benchmark"  # the default label
+    assert p.risk_free == rf
+    # The benchmark grows 1.01 * 0.98 * 1.03 = 1.019494 over 3 calendar days.
+    assert c.total_return == pytest.approx(0.019494, rel=1e-12)
+    assert c.cagr == pytest.approx(1.019494 ** (365 / 3) - 1, rel=1e-12)
+    assert c.beta == pytest.approx(2.0, rel=1e-12)
+    # Jensen: mean(r - rf_d) - 2 mean(b - rf_d) = 0.001 + rf_d = 0.0011 a day.
+    assert c.alpha == pytest.approx(1.0011**252 - 1, rel=1e-9)
+    # Active returns b + 0.001 = 1.1 %, -1.9 %, 3.1 %: mean 0.023 / 3, deviations
+    # 1, -8, 7 (/300), sample std sqrt(114 / 2) / 300 = sqrt(57) / 300; so
+    # IR = (0.023 / 3) * 252 / (sqrt(57) / 300 * sqrt(252)) = 2.3 sqrt(252 / 57).
+    assert c.information_ratio == pytest.approx(2.3 * math.sqrt(252 / 57), rel=1e-9)
+    assert c.tracking_error == pytest.approx(math.sqrt(57) / 300 * math.sqrt(252))
+    # One deposit of 1000 on day 0: PME is the pie's growth over the index's,
+    # (1.021 * 0.961 * 1.061) / 1.019494.
+    assert c.pme == pytest.approx(1.021 * 0.961 * 1.061 / 1.019494, rel=1e-12)
+    # Every finite figure survives to_dict as the same float.
+    d = p.to_dict()
+    assert d["cagr"] == p.cagr and d["benchmark"]["alpha"] == c.alpha
+    assert d["risk_free"] == rf
+
+
+def test_positive_months_and_small_withdrawals_by_hand() -> None:
+    # Months: Dec 2020 (first value only: 0 %), Jan +10 %, Feb -10 %, Mar +5 %,
+    # Jan 2022 +10 %: 3 of the 5 months rose.
+    dates = pd.to_datetime(
+        ["2020-12-31", "2021-01-29", "2021-02-26", "2021-03-31", "2022-01-31"]
+    )
+    uv = pd.Series([1.0, 1.1, 0.99, 1.0395, 1.14345], index=dates)
+    # 0.5 in, 0.75 out: a deposit under 1 is not netted against the withdrawal.
+    flows = pd.Series([100.0, 0.5, -0.75], index=dates[[0, 1, 2]])
+    p = performance(uv * 100.0, uv, flows)
+    assert p.positive_months == pytest.approx(0.6)
+    assert (p.deposited, p.withdrawn) == (100.5, 0.75)
+    assert p.profit == pytest.approx(114.345 - 100.5 + 0.75)
+    assert p.risk_free == 0.0
+
+
+def test_bad_inputs_name_the_argument() -> None:
+    dates = pd.bdate_range("2024-01-02", periods=3)
+    uv = pd.Series([1.0, 1.1, 1.2], index=dates)
+    flows = pd.Series([100.0], index=dates[:1])
+    # A one-day NAV is a NAV (a pie may hold one value); it is on the wrong dates.
+    with pytest.raises(
+        ValueError, match=r"^nav and unit_value must be on the same dates$"
+    ):
+        performance(100 * uv.iloc[:1], uv, flows)
+    with pytest.raises(ValueError, match=r"^unit_value must be a pandas Series"):
+        pa.rolling_performance(list(uv))  # type: ignore[arg-type]
