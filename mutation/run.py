@@ -3,6 +3,7 @@
 Usage (from the repository root, with the ``mutation`` extra installed)::
 
     python mutation/run.py piefolio/ledger.py          # one module
+    python mutation/run.py piefolio/ledger.py 'NAME*'  # retest these mutants
     python mutation/run.py --list                      # the configured modules
 
 The modules and the tests that guard each one are in ``pyproject.toml``
@@ -11,7 +12,10 @@ The modules and the tests that guard each one are in ``pyproject.toml``
 under ``.mutation/<module>/`` (git-ignored), so the working tree is never
 touched and a second run resumes where the first stopped. Numba kernels are
 run as Python (``NUMBA_DISABLE_JIT=1``, with a cache folder of the run's own):
-a stale compiled kernel can never hide a mutation.
+a stale compiled kernel can never hide a mutation. mutmut leaves decorated
+functions alone, so in the copy of the module under test the numba decorators
+are commented out: with the JIT off ``njit(f)`` is ``f`` itself, so this changes
+no behaviour, and the kernels get mutmut's trampoline like any function.
 
 The score printed counts killed (and timed-out) mutants over all mutants that
 were tested, less those listed as equivalent in ``mutation/equivalent.md``
@@ -21,6 +25,7 @@ were tested, less those listed as equivalent in ``mutation/equivalent.md``
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -49,6 +54,30 @@ def _toml_section(values: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_NUMBA = frozenset({"njit", "jit"})
+
+
+def _unjit(source: str) -> str:
+    """``source`` with its numba decorators (``@njit(...)``, ``@jit``) commented out.
+
+    Line for line, so mutmut's line numbers are the module's own.
+    """
+    lines = source.splitlines(keepends=True)
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            func = deco.func if isinstance(deco, ast.Call) else deco
+            name = getattr(func, "attr", getattr(func, "id", ""))
+            if name not in _NUMBA:
+                continue
+            for row in range(deco.lineno - 1, (deco.end_lineno or deco.lineno)):
+                text = lines[row]
+                indent = text[: len(text) - len(text.lstrip())]
+                lines[row] = f"{indent}# (mutation: JIT off) {text.lstrip()}"
+    return "".join(lines)
+
+
 def _prepare(module: str, tests: list[str], mutmut: dict[str, object]) -> Path:
     scratch = WORK / module.replace("/", "_").removesuffix(".py")
     scratch.mkdir(parents=True, exist_ok=True)
@@ -67,7 +96,13 @@ def _prepare(module: str, tests: list[str], mutmut: dict[str, object]) -> Path:
         if not src.is_file():
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
-        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+        if name == module:
+            # Written only when it changes: mutmut regenerates a file's mutants
+            # (and forgets their results) when the file is newer than they are.
+            text = _unjit(src.read_text("utf-8"))
+            if not dst.exists() or dst.read_text("utf-8") != text:
+                dst.write_text(text, "utf-8")
+        elif not dst.exists() or dst.read_bytes() != src.read_bytes():
             shutil.copy2(src, dst)
     # The real-data fixtures look for ../shared next to the tests' repository:
     # mutmut runs them from <scratch>/mutants, so <scratch>/shared is that.
@@ -93,6 +128,9 @@ def main() -> int:
     """Run one module's mutants and print its score and survivors."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("module", nargs="?", help="e.g. piefolio/ledger.py")
+    parser.add_argument(
+        "mutants", nargs="*", help="retest only these mutants (names or globs)"
+    )
     parser.add_argument("--list", action="store_true", help="list the modules")
     parser.add_argument("--max-children", type=int, default=1)
     args = parser.parse_args()
@@ -110,7 +148,8 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(NUMBA_DISABLE_JIT="1", NUMBA_CACHE_DIR=str(scratch / "numba-cache"))
     run = [sys.executable, "-m", "mutmut", "run", "--max-children"]
-    done = subprocess.run([*run, str(args.max_children)], cwd=scratch, env=env)
+    run += [str(args.max_children), *args.mutants]
+    done = subprocess.run(run, cwd=scratch, env=env)
     if done.returncode != 0:
         print(f"mutmut run failed (exit {done.returncode})", file=sys.stderr)
         return done.returncode
