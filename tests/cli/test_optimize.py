@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner, Result
@@ -46,7 +47,35 @@ def run(*args: object) -> Result:
     return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "160"})
 
 
-def test_one_method_prints_weights_risk_and_walk_forward(files) -> None:
+TICKERS = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF"]
+#: The pie of ``files``: three equal themes, equal slices within each.
+NOW = np.array([1 / 6, 1 / 6, 1 / 9, 1 / 9, 1 / 9, 1 / 3])
+
+
+def cells(output: str, label: str) -> list[float]:
+    """The percentages printed on the row that starts with ``label``, as fractions."""
+    for line in output.splitlines():
+        text = line.strip()
+        if text.startswith(label + " "):
+            return [float(c.rstrip("%")) / 100 for c in text[len(label) :].split()]
+    raise AssertionError(f"no row {label!r} in:\n{output}")
+
+
+def by_hand(market: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The sample covariance of the lookback (1Y: the 261 daily returns dated
+    2021-04-21..2022-04-20, the fixture's last year) and the minimum-variance
+    weights S^-1 1 / 1'S^-1 1, which no bound changes here: each is inside
+    0..40 % (slice_max)."""
+    returns = market[TICKERS].pct_change().loc["2021-04-21":"2022-04-20"]
+    assert len(returns) == 261
+    cov = returns.cov().to_numpy()
+    x = np.linalg.solve(cov, np.ones(len(TICKERS)))
+    x /= x.sum()
+    assert (x > 0).all() and (x < 0.4).all()
+    return cov, x
+
+
+def test_one_method_prints_weights_risk_and_walk_forward(files, market) -> None:
     spec, _ = files
     result = run("optimize", spec, "--method", "min-variance")
     assert result.exit_code == 0, result.output
@@ -61,9 +90,26 @@ def test_one_method_prints_weights_risk_and_walk_forward(files) -> None:
     ):
         assert line in out
     assert "Traceback" not in out
+    cov, best = by_hand(market)
+    # Slices: E(r), now, min-var; printed to 0.1 %.
+    for ticker, now, w in zip(TICKERS, NOW, best, strict=True):
+        assert cells(out, ticker)[1:] == pytest.approx([now, w], abs=6e-4)
+    vol = [np.sqrt(252 * w @ cov @ w) for w in (NOW, best)]
+    assert cells(out, "Expected volatility") == pytest.approx(vol, abs=6e-4)
+    # One-way turnover: sum |w - now| / 2.
+    turnover = np.abs(best - NOW).sum() / 2
+    assert cells(out, "Turnover") == pytest.approx([0.0, turnover], abs=6e-4)
+    # Risk contributions w_i (S w)_i / w'S w, summed per theme. At the minimum
+    # variance every (S w)_i is the same, so each theme's share is its weight.
+    rc = NOW * (cov @ NOW) / (NOW @ cov @ NOW)
+    themes = {"Alpha": [0, 1], "Beta": [2, 3, 4], "Gamma": [5]}
+    for theme, i in themes.items():
+        now_rc, min_rc = cells(out.split("Risk contribution per theme")[1], theme)
+        assert now_rc == pytest.approx(rc[i].sum(), abs=6e-4)
+        assert min_rc == pytest.approx(best[i].sum(), abs=6e-4)
 
 
-def test_all_methods_side_by_side(files) -> None:
+def test_all_methods_side_by_side(files, market) -> None:
     spec, _ = files
     result = run("optimize", spec, "--all", "--no-backtest")
     assert result.exit_code == 0, result.output
@@ -81,6 +127,21 @@ def test_all_methods_side_by_side(files) -> None:
         "max-div",
     ]
     assert "Walk-forward" not in result.output
+    # Columns: E(r), now, EW, theme, inv-vol, RP, HRP, min-var, max-SR, max-div.
+    cov, best = by_hand(market)
+    inverse_vol = 1 / np.sqrt(np.diag(cov))
+    inverse_vol /= inverse_vol.sum()
+    for i, ticker in enumerate(TICKERS):
+        row = cells(result.output, ticker)
+        # EW: 1/6 each; theme-equal is the pie itself (its themes are equal).
+        assert row[2:4] == pytest.approx([1 / 6, NOW[i]], abs=6e-4)
+        assert row[4] == pytest.approx(inverse_vol[i], abs=6e-4)
+        assert row[7] == pytest.approx(best[i], abs=6e-4)
+    # Equal weight adds 1/18 to each Beta slice and takes 1/6 from FFF:
+    # (3 / 18 + 1 / 6) / 2 = 1/6 one way.
+    turnover = cells(result.output, "Turnover")[:3]
+    assert turnover == pytest.approx([0, 1 / 6, 0], abs=6e-4)
+    assert cells(result.output, "Beta")[:2] == pytest.approx([1 / 3, 1 / 2], abs=6e-4)
 
 
 def test_write_makes_a_new_spec_and_protects_the_source(files, tmp_path: Path) -> None:
