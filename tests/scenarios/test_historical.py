@@ -320,3 +320,65 @@ def test_stress_loads_from_the_first_window_with_the_scenarios_factors(
     assert {"X", "Z", "F"} <= set(frame.symbols)
     # Without settings: the default windows reach back before these prices.
     assert frame_for(parse_pie(TWO), offline=True, store=store).dates[0] == days[0]
+
+
+def test_a_window_is_replayed_from_its_own_day_with_the_lump_sum() -> None:
+    # The plan starts after the data end and puts in 1 (under the default
+    # min_order of 1 once split 50/50): the replay ignores both, buys 10,000 on
+    # the window's first day and holds it. By hand, X: 100 -> 80 -> 120 and
+    # Y: 50 -> 55 -> 45; 5,000 in each: NAV 10,000, 9,500, 10,500.
+    days = pd.bdate_range("2020-01-01", periods=3)
+    closes = pd.DataFrame({"X": [100.0, 80.0, 120.0], "Y": [50.0, 55.0, 45.0]}, days)
+    plan = Plan.model_validate({"start": "2021-01-04", "initial": 1})
+    row = replay(closes, {"X": 0.5, "Y": 0.5}, plan, days[0], days[2], name="p")
+    assert row.total_return == pytest.approx(0.05, rel=1e-12)
+    assert row.max_drawdown == pytest.approx(-0.05, rel=1e-12)
+    assert row.trough == days[1] and row.days_to_recover == 1
+
+
+def test_a_slice_listed_before_the_window_needs_no_proxy() -> None:
+    # X has no price on the data's first day but every day of the window (from
+    # the second day): it is replayed on its own prices, 80 -> 88 (+10 %), and
+    # nothing is said about it.
+    days = pd.bdate_range("2020-01-01", periods=4)
+    closes = pd.DataFrame({"X": [float("nan"), 80.0, 88.0, 84.0]}, index=days)
+    row = replay(closes, {"X": 1.0}, PLAN, days[1], days[2], name="X")
+    assert row.total_return == pytest.approx(0.10, rel=1e-12)
+    assert row.notes == ()
+
+
+def test_stress_without_a_frame_loads_one_from_its_first_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import piefolio.data
+    from piefolio.scenarios.historical import StressSettings, frame_for, stress
+
+    days = pd.bdate_range("2020-01-01", periods=8)
+    closes = pd.DataFrame(
+        {"X": [100.0, 120.0, 90.0, 60.0, 80.0, 110.0, 119.0, 125.0]}, index=days
+    )
+    asked: list[dict[str, object]] = []
+
+    def fake_get_prices(spec: object, **kwargs: object) -> pd.DataFrame:
+        asked.append(kwargs)
+        return closes
+
+    monkeypatch.setattr(piefolio.data, "get_prices", fake_get_prices)
+    spec = parse_pie(
+        '[pie]\nname = "p"\n[[pie.slices]]\nticker = "X"\nweight = 1.0\n'
+        "[plan]\nstart = 2020-06-01\ninitial = 1\n"
+    )
+    settings = StressSettings.model_validate(
+        {"windows": {"fall": ("2020-01-02", "2020-01-07")}}
+    )
+    report = stress(spec, settings=settings)
+    # From the window's first day (before the plan's start), online by default.
+    assert [(a["start"], a["offline"]) for a in asked] == [
+        (pd.Timestamp("2020-01-02").date(), False)
+    ]
+    (window,) = report.windows
+    # 120 (peak, 2 Jan) -> 60 (trough, 6 Jan): -50 %, as on the frame given.
+    assert window.rows == stress(spec, closes, settings=settings).windows[0].rows
+    assert window.rows[0].max_drawdown == pytest.approx(-0.5)
+    frame_for(spec, settings, offline=True)
+    assert asked[-1]["offline"] is True
