@@ -33,6 +33,7 @@ __all__ = [
     "cash_rates",
     "flow_amounts",
     "flow_dates",
+    "flow_periods",
     "rebalance_days",
 ]
 
@@ -98,6 +99,34 @@ def flow_dates(first: np.datetime64, last: np.datetime64, flow: Flow) -> np.ndar
         dates = (starts + np.minimum(flow.day, length) - 1).view("datetime64[D]")
     out: np.ndarray = dates[dates <= last_d]
     return out
+
+
+def flow_periods(dates: pd.DatetimeIndex | np.ndarray, every: Frequency) -> IntArray:
+    """Return the period of each date, as :func:`flow_dates` counts periods.
+
+    Parameters
+    ----------
+    dates : DatetimeIndex or ndarray of datetime64, shape (T,)
+        Any dates.
+    every : Frequency
+        A flow's frequency.
+
+    Returns
+    -------
+    IntArray, shape (T,)
+        An increasing number per ISO week (Monday first), calendar month or
+        calendar quarter: ``flow_dates(first, last, flow)`` are the dates of
+        ``flow_dates(a, last, flow)`` (any ``a`` before ``first``) whose
+        period is after ``first``'s. A run over a window of a longer one takes
+        its flows from the longer one's this way.
+    """
+    d = _days(dates)
+    if every is Frequency.WEEK:
+        # 1970-01-01 was a Thursday: days + 3 counts from a Monday.
+        out: IntArray = (d.astype(np.int64) + 3) // 7
+        return out
+    step = 1 if every is Frequency.MONTH else 3
+    return d.astype("datetime64[M]").astype(np.int64) // step
 
 
 def _month_index(day: np.datetime64) -> int:

@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from piefolio.engine import simulate
 from piefolio.engine.schedule import (
@@ -14,9 +16,10 @@ from piefolio.engine.schedule import (
     cash_rates,
     flow_amounts,
     flow_dates,
+    flow_periods,
     rebalance_days,
 )
-from piefolio.spec import Fees, Flow, Plan
+from piefolio.spec import Fees, Flow, Frequency, Plan
 
 
 def d(text: str) -> np.datetime64:
@@ -57,6 +60,38 @@ def test_quarterly_and_weekly_flows() -> None:
         d("2024-01-03"), d("2024-01-20"), Flow(amount=1, every="week", day=5)
     )
     np.testing.assert_array_equal(w, [d("2024-01-12"), d("2024-01-19")])
+
+
+def test_known_flow_periods() -> None:
+    # 1970-01-05 was a Monday: week 1, the Thursday 1970-01-01 starting week
+    # 0. 2024-03-31, a Sunday, is day 54 * 365 + 13 leap days + 90 = 19813,
+    # in the week of Monday 19807 = 7 * 2830 - 3: week 2830. It is month
+    # (2024 - 1970) * 12 + 2 = 650, quarter 650 // 3 = 216.
+    days = np.array(["1970-01-04", "1970-01-05", "2024-03-31"], "datetime64[D]")
+    np.testing.assert_array_equal(flow_periods(days, Frequency.WEEK), [0, 1, 2830])
+    np.testing.assert_array_equal(flow_periods(days, Frequency.MONTH), [0, 0, 650])
+    np.testing.assert_array_equal(flow_periods(days, Frequency.QUARTER), [0, 0, 216])
+
+
+@given(
+    every=st.sampled_from(["week", "month", "quarter"]),
+    day=st.integers(1, 92),
+    offsets=st.tuples(*[st.integers(0, 2000)] * 3),
+)
+def test_a_later_start_keeps_the_flows_of_later_periods(
+    every: str, day: int, offsets: tuple[int, int, int]
+) -> None:
+    # The start sweep cuts each window's flows out of the whole data's: the
+    # flows after ``first`` are those of an earlier start whose period comes
+    # after first's.
+    day = min(day, {"week": 7, "month": 31, "quarter": 92}[every])
+    flow = Flow(amount=1.0, every=every, day=day)
+    early = d("1999-12-20") + offsets[0]
+    first = early + offsets[1]
+    last = first + offsets[2]
+    whole = flow_dates(early, last, flow)
+    later = whole[flow_periods(whole, flow.every) > flow_periods([first], flow.every)]
+    np.testing.assert_array_equal(flow_dates(first, last, flow), later)
 
 
 def test_flow_on_a_weekend_moves_to_the_next_trading_day() -> None:

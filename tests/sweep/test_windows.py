@@ -45,15 +45,24 @@ def _frame() -> Prices:
     )
 
 
-def _plan(withdraw: float, policy: str) -> Plan:
+def _plan(
+    withdraw: float,
+    policy: str,
+    deposits: tuple[str, int] = ("month", 5),
+    withdrawals: tuple[str, int] = ("month", 20),
+) -> Plan:
     rebalance = (
         {"policy": "threshold", "band": 0.04} if policy == "threshold" else policy
     )
     return Plan(
         start=dt.date(2010, 1, 1),
         initial=1000.0,
-        deposits=Flow(amount=100.0, day=5),
-        withdrawals=Flow(amount=withdraw, day=20) if withdraw else None,
+        deposits=Flow(amount=100.0, every=deposits[0], day=deposits[1]),
+        withdrawals=(
+            Flow(amount=withdraw, every=withdrawals[0], day=withdrawals[1])
+            if withdraw
+            else None
+        ),
         rebalance=rebalance,
         fees=Fees(fx_pct=0.5, spread_bps=3.0, min_order=1.0),
         dividends="cash",
@@ -61,11 +70,18 @@ def _plan(withdraw: float, policy: str) -> Plan:
     )
 
 
-def _assert_rows_equal_simulate(frame: Prices, plan: Plan, windows: list) -> None:
-    runs = simulate_windows(frame, SERIES, plan, windows)
+def _assert_rows_equal_simulate(
+    frame: Prices, plan: Plan, windows: list, cash_rate: pd.Series | None = None
+) -> None:
+    runs = simulate_windows(frame, SERIES, plan, windows, cash_rate=cash_rate)
     for k, (start, end) in enumerate(windows):
         for p, name in enumerate(runs.names):
-            one = simulate(frame, SERIES[name], replace(plan, start=start, end=end))
+            one = simulate(
+                frame,
+                SERIES[name],
+                replace(plan, start=start, end=end),
+                cash_rate=cash_rate,
+            )
             got = {
                 "final_value": runs.final_value[k, p],
                 "deposited": runs.deposited[k, p],
@@ -75,7 +91,8 @@ def _assert_rows_equal_simulate(frame: Prices, plan: Plan, windows: list) -> Non
             }
             want = {key: getattr(one, key) for key in got}
             # Exactly equal: the same kernel on the same numbers, only sliced
-            # instead of copied.
+            # instead of copied, each window's calendar cut from the whole
+            # rows' one instead of worked out again.
             assert got == want, (start, name)
             # The XIRR of series that paid every withdrawal is solved for all
             # of them at once on the shared ledger (as the sweep always did):
@@ -89,19 +106,37 @@ def _assert_rows_equal_simulate(frame: Prices, plan: Plan, windows: list) -> Non
             assert runs.ran_out[k, p] == ran_out
 
 
-@settings(max_examples=12, deadline=None)
+# Every flow frequency, with days that fall late in the period (a quarter's
+# day 80 clips in short quarters; a week's day 7 is a Sunday, moved to Monday).
+_FLOWS = st.sampled_from(
+    [("month", 5), ("month", 31), ("week", 1), ("week", 7), ("quarter", 1),
+     ("quarter", 80)]
+)  # fmt: skip
+
+
+@settings(max_examples=16, deadline=None)
 @given(
     picks=st.lists(st.integers(0, 880), min_size=1, max_size=6),
     length=st.one_of(st.none(), st.integers(20, 600)),
     withdraw=st.sampled_from([0.0, 60.0, 400.0]),
     policy=st.sampled_from(["threshold", "monthly", "deposits", "none"]),
+    deposits=_FLOWS,
+    withdrawals=_FLOWS,
+    rated=st.booleans(),
 )
 def test_each_window_equals_its_own_simulate(
-    picks: list[int], length: int | None, withdraw: float, policy: str
+    picks: list[int],
+    length: int | None,
+    withdraw: float,
+    policy: str,
+    deposits: tuple[str, int],
+    withdrawals: tuple[str, int],
+    rated: bool,
 ) -> None:
     # Random starts (any trading day, some inside A's gap or on a dividend
-    # day), open-ended or of a fixed length; withdrawals of 400 a month
-    # against 100 in run the pie out, which takes the XIRR of what was paid.
+    # day, mid-week or mid-period), open-ended or of a fixed length;
+    # withdrawals of 400 a month against 100 in run the pie out, which takes
+    # the XIRR of what was paid. A dated cash rate changes inside the data.
     frame = _frame()
     dates = frame.dates
     windows = [
@@ -111,7 +146,13 @@ def test_each_window_equals_its_own_simulate(
         )
         for i in picks
     ]
-    _assert_rows_equal_simulate(frame, _plan(withdraw, policy), windows)
+    plan = _plan(withdraw, policy, deposits, withdrawals)
+    rate = (
+        pd.Series([0.02, 0.045], index=pd.to_datetime(["2009-06-01", "2011-03-15"]))
+        if rated
+        else None
+    )
+    _assert_rows_equal_simulate(frame, plan, windows, rate)
 
 
 def test_a_window_without_a_price_for_a_held_slice_is_refused_as_simulate_does() -> (
