@@ -100,7 +100,7 @@ def _paths_block_nb(  # type: ignore[no-untyped-def]
         plan.fixed, plan.min_order, plan.policy, plan.band,
     )  # fmt: skip
     level = np.full((n, m), 100.0)  # each path's closes, compounded as we go
-    row = np.empty(m, dtype=np.int64)
+    row = np.empty(m, dtype=np.uintp)
     c_ = np.zeros(m)
     ro = np.full(m, -1, dtype=np.int64)
     q = PathBlock(
@@ -131,13 +131,18 @@ def _paths_block_nb(  # type: ignore[no-untyped-def]
     none = np.int64(0)
     k = 0
     n_k = order.shape[0]
+    # Unsigned indices: numba then drops its negative-index wraparound, and
+    # the loop over the paths vectorizes (a gather of their day's returns).
+    flat = history.reshape(history.size)
+    width = np.uintp(history.shape[1])
+    mu = np.uintp(m)
     for t in range(n_days):
-        for j in range(m):
-            row[j] = index[lo + j, t]
+        for j in range(mu):
+            row[j] = np.uintp(index[lo + j, t]) * width
         for i in range(n):
-            c = col[i]
-            for j in range(m):
-                level[i, j] *= 1.0 + history[row[j], c]
+            c = np.uintp(col[i])
+            for j in range(mu):
+                level[i, j] *= 1.0 + flat[row[j] + c]
         if quiet[t]:
             _quiet_paths_nb(q, m, plan.policy, plan.band, growth[t], accrue[t])
         else:

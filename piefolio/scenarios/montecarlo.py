@@ -35,10 +35,11 @@ import numpy as np
 import pandas as pd
 
 from piefolio.engine import KernelInputs, prepare_inputs, simulate_paths
+from piefolio.engine.paths import simulate_drawn
 from piefolio.errors import PlanError
 from piefolio.ledger import xirr
 from piefolio.models import replace
-from piefolio.scenarios.sampling import Sampler
+from piefolio.scenarios.sampling import Sampler, StationaryBootstrap, bootstrap_indices
 from piefolio.spec import Plan
 from piefolio.typing import FloatArray, IntArray
 
@@ -310,12 +311,23 @@ class _Chunks:
         withdrawals it could still meet.
         """
         size = min(self.chunk, self.paths - c * self.chunk)
-        returns = self.sampler.sample(
-            np.random.default_rng(self.seeds[c]), size, self.steps
-        )
-        runs = simulate_paths(
-            returns, self.inputs, self.targets, self.sample_at, columns=self.columns
-        )
+        rng = np.random.default_rng(self.seeds[c])
+        if isinstance(self.sampler, StationaryBootstrap):
+            # The same draws as its sample(), run as rows of the history: the
+            # chunk's (size, steps, N) returns are never written out.
+            history = self.sampler.returns
+            drawn = bootstrap_indices(
+                rng, history.shape[0], size, self.steps, self.sampler.mean_block
+            )
+            runs = simulate_drawn(
+                history, drawn, self.inputs, self.targets, self.sample_at,
+                columns=self.columns,
+            )  # fmt: skip
+        else:
+            runs = simulate_paths(
+                self.sampler.sample(rng, size, self.steps), self.inputs,
+                self.targets, self.sample_at, columns=self.columns,
+            )  # fmt: skip
         final = runs.nav[:, :, -1]
         rate = xirr(self.inputs.dates, runs.net_in(self.inputs.deposit), final)
         taken = (
