@@ -18,6 +18,7 @@ from piefolio.analytics.benchmark import (
     correlation,
     information_ratio,
     kaplan_schoar_pme,
+    r_squared,
     rolling_beta,
     tracking_error,
 )
@@ -162,3 +163,103 @@ def test_beta_times_benchmark_variance_is_covariance(
     if not math.isnan(rho):
         assert -1 - 1e-9 <= rho <= 1 + 1e-9
         assert beta(r, b) == pytest.approx(rho * r.std() / b.std(), rel=1e-6, abs=1e-9)
+
+
+def test_capture_ratios_compound_by_hand() -> None:
+    # b: +1 %, -2 %, +3 %, 0 %; the pie: +2 %, -1 %, +6 %, +1 %. Up days (b > 0)
+    # are days 0 and 2, two of them, so A = prod(1 + x) ** (252 / 2) - 1; the
+    # one down day gives A = (1 + x) ** 252 - 1; the flat day is in neither.
+    b = daily(B)
+    r = daily([0.02, -0.01, 0.06, 0.01])
+    up, down = capture_ratios(r, b)
+    assert up == pytest.approx(
+        ((1.02 * 1.06) ** 126 - 1) / ((1.01 * 1.03) ** 126 - 1), rel=1e-9
+    )
+    assert down == pytest.approx((0.99**252 - 1) / (0.98**252 - 1), rel=1e-9)
+    # A benchmark that only fell: no up capture, the down one still measured
+    # (0.5 % against 1 % lost on each of two days).
+    fell = capture_ratios(daily([-0.005, -0.005]), daily([-0.01, -0.01]))
+    assert math.isnan(fell[0])
+    assert fell[1] == pytest.approx((0.995**252 - 1) / (0.99**252 - 1), rel=1e-9)
+    # Up days too small to move a float (1 + 1e-20 == 1): the benchmark's
+    # annualised up return is 0, so the ratio is undefined, not a division error.
+    tiny = capture_ratios(daily([0.01, -0.01, 0.02]), daily([1e-20, -0.01, 1e-20]))
+    assert math.isnan(tiny[0]) and tiny[1] == pytest.approx(1.0)
+
+
+def test_beta_of_a_benchmark_that_never_moves_is_undefined() -> None:
+    flat = daily([0.25, 0.25, 0.25])  # exactly representable: variance exactly 0
+    r = daily([0.01, -0.02, 0.03])
+    assert math.isnan(beta(r, flat)) and math.isnan(alpha(r, flat))
+
+
+def test_r_squared_by_hand() -> None:
+    # b = (1, -1, 1, -1) %, e = (1, 1, -1, -1) %: both mean 0 and orthogonal, so
+    # r = b + e has correlation var(b) / (sd(b) sd(b + e)) = 1 / sqrt(2) with b.
+    b = daily([0.01, -0.01, 0.01, -0.01])
+    e = daily([0.01, 0.01, -0.01, -0.01])
+    assert r_squared(b + e, b) == pytest.approx(0.5, rel=1e-12)
+    assert r_squared(2 * b + 0.001, b) == pytest.approx(1.0, rel=1e-12)
+    assert math.isnan(r_squared(daily([0.01, 0.01, 0.01]), daily([0.01, 0.0, 0.02])))
+
+
+def test_returns_and_rolling_beta_are_named_and_dated() -> None:
+    pie = daily([100.0, 110.0, 99.0, 108.9])
+    r, b = align_returns(pie, 2 * pie)
+    assert (r.name, b.name) == ("returns", "benchmark_returns")
+    assert list(b.index) == list(pie.index[1:]) == list(r.index)
+    assert rolling_beta(r, b, window=2).name == "rolling_beta"
+
+
+def test_bad_levels_are_named_in_one_line() -> None:
+    pie = daily([100.0, 110.0, 121.0])
+    with pytest.raises(ValueError, match=r"^unit_value must be a pandas Series"):
+        align_returns(list(pie), pie)  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"^benchmark_unit_value must be a pandas Series"
+    ):
+        align_returns(pie, list(pie))  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError,
+        match=r"^unit_value and benchmark_unit_value have 2 dates in common; "
+        r"need at least 3$",
+    ):
+        align_returns(pie, pie.iloc[1:])
+    flows = pd.Series([100.0], index=pie.index[:1])
+    with pytest.raises(ValueError, match=r"^nav is empty$"):
+        kaplan_schoar_pme(pd.Series([math.nan], index=pie.index[:1]), flows, pie)
+    with pytest.raises(
+        ValueError, match=r"^benchmark_unit_value must be a pandas Series"
+    ):
+        kaplan_schoar_pme(pie, flows, list(pie))  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"^external_flows holds no contribution \(deposit\)$"
+    ):
+        kaplan_schoar_pme(pie, -flows, pie)
+    with pytest.raises(
+        ValueError,
+        match=r"^benchmark_unit_value starts on 2021-01-05, after the first flow "
+        r"or the last NAV date$",
+    ):
+        kaplan_schoar_pme(pie, flows, pie.iloc[1:])
+
+
+def test_pme_edges_by_hand() -> None:
+    index = daily([100.0, 110.0, 120.0])
+    # An index of one day, the flow's and the NAV's: PME is NAV / money in.
+    one = index.iloc[:1]
+    flows = pd.Series([100.0], index=one.index)
+    assert kaplan_schoar_pme(pd.Series([104.0], one.index), flows, one) == 1.04
+    # The NAV ends on the index's first day, which runs on: carried by 100/100.
+    nav0 = pd.Series([104.0], index=index.index[:1])
+    assert kaplan_schoar_pme(nav0, flows, index) == pytest.approx(1.04)
+    # The NAV ends on day 1 while the index runs to day 2: flows are carried to
+    # the NAV's day (110), not the index's last (120). Deposits of exactly 1 and
+    # of 0.5 count; a zero flow before the index starts is no flow at all.
+    flows = pd.Series(
+        [0.0, 1.0, 0.5],
+        index=pd.to_datetime(["2020-12-31", "2021-01-04", "2021-01-05"]),
+    )
+    nav1 = pd.Series([2.0], index=index.index[1:2])
+    # Contributions at T: 1 * 110 / 100 + 0.5 * 110 / 110 = 1.6; PME = 2 / 1.6.
+    assert kaplan_schoar_pme(nav1, flows, index) == pytest.approx(2 / 1.6, rel=1e-12)
