@@ -62,8 +62,16 @@ DepositArrays = namedtuple(
     "DepositArrays", "orders cash x post fee after gl active reserved changed"
 )
 
-#: A batch's run (see :func:`simulate_batch_nb` for shapes).
+#: A batch's run (see :func:`simulate_batch_nb` for shapes). Inside the
+#: kernel nav, cash and unit_value are days x pies (T, P), so a day's row is
+#: written for a block in one go; the caller gets them transposed.
 BatchRun = namedtuple("BatchRun", "nav cash unit_value totals fees ran_out summary")
+
+#: The batch's days as all its pies share them, (T,) each: plain, quiet, simple
+#: (a plain deposit day the block runs at once), rebalance (a plain calendar
+#: rebalance day without fees, likewise) bool; growth, the day's interest
+#: factor, and accrue (bool): it applies.
+BatchDays = namedtuple("BatchDays", "plain quiet simple rebalance growth accrue")
 
 
 @njit(cache=True, parallel=True)
@@ -89,14 +97,11 @@ def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-unt
     n_pies = targets.shape[0]
     n_days = close.shape[0]
     kept = n_days if paths else 0
-    # Days x pies, so a day's row is written for a block in one go.
-    nav = np.empty((kept, n_pies))
-    cash = np.empty((kept, n_pies))
-    uv = np.empty((kept, n_pies))
-    totals = np.zeros((n_pies, 4))
-    fees = np.empty(n_pies)
-    ran_out = np.empty(n_pies, dtype=np.int64)
-    summary = np.empty((n_pies, 5))
+    out = BatchRun(
+        np.empty((kept, n_pies)), np.empty((kept, n_pies)), np.empty((kept, n_pies)),
+        np.zeros((n_pies, 4)), np.empty(n_pies), np.empty(n_pies, dtype=np.int64),
+        np.empty((n_pies, 5)),
+    )  # fmt: skip
     plain = plain_days_nb(close, divs)
     quiet = plain & (plan.deposit == 0.0) & (plan.withdraw == 0.0)
     if plan.policy == POLICY_CALENDAR:
@@ -124,15 +129,15 @@ def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-unt
     free = plan.fixed == 0.0 and not np.any(plan.prop != 0.0)
     if free and plan.policy == POLICY_CALENDAR:
         rebalance = plain & plan.rebal_day & (plan.withdraw == 0.0)
+    days = BatchDays(plain, quiet, simple, rebalance, growth, accrue)
     n_blocks = (n_pies + BLOCK - 1) // BLOCK
     for b in prange(n_blocks):
-        _block_nb(
-            close, divs, targets, plan, plain, quiet, simple, rebalance, growth,
-            accrue, b * BLOCK,
-            min(n_pies, (b + 1) * BLOCK), paths, nav, cash, uv, totals, fees,
-            ran_out, summary,
-        )  # fmt: skip
-    return BatchRun(nav.T, cash.T, uv.T, totals, fees, ran_out, summary)
+        lo = b * BLOCK
+        _block_nb(close, divs, targets, plan, days, lo, min(n_pies, lo + BLOCK), out)
+    return BatchRun(
+        out.nav.T, out.cash.T, out.unit_value.T, out.totals, out.fees, out.ran_out,
+        out.summary,
+    )  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy", inline="always")  # in the day loop
@@ -466,13 +471,17 @@ def _rebalance_day_nb(q, d, m, plan, dep, f, accrue):  # type: ignore[no-untyped
 
 
 @njit(cache=True, error_model="numpy")  # a division by 0 is inf, not a branch
-def _block_nb(  # type: ignore[no-untyped-def]
-    close, divs, targets, plan, plain, quiet, simple, rebalance, growth, accrue,
-    lo, hi, paths, nav, cash_out, uv_out, totals, fees, ran_out, summary,
-):  # fmt: skip
-    """Run pies ``lo:hi`` of :func:`simulate_batch_nb`; write their rows."""
+def _block_nb(close, divs, targets, plan, days, lo, hi, out):  # type: ignore[no-untyped-def]
+    """Run pies ``lo:hi`` of :func:`simulate_batch_nb`; write their rows.
+
+    ``days`` is the batch's :data:`BatchDays`; ``out`` its :data:`BatchRun`,
+    nav, cash and unit_value (T, P), or (0, P) without paths.
+    """
+    plain, quiet, simple, rebalance, growth, accrue = days
+    nav, cash_out, uv_out, totals, fees, ran_out, summary = out
     policy, band = plan.policy, plan.band
     n_days, n = close.shape
+    paths = nav.shape[0] == n_days
     m = hi - lo
     # The block's pies, pies innermost.
     sh = np.zeros((n, m))

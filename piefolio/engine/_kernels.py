@@ -19,8 +19,9 @@ Conventions (every kernel here)
   and the next money buys units at it, after its fees.
 - Policies (``policy``): 0 none, 1 calendar, 2 threshold, 3 deposits.
 - Inputs and outputs are named: :data:`PlanArrays` (the plan as arrays),
-  :data:`PieRun` (one pie's run), :data:`BatchRun` (a batch's); skipped orders
-  carry a reason code (``SKIP_*``).
+  :data:`PieRun` (one pie's run), :data:`BatchRun` (a batch's); inside,
+  :data:`PiePrices` (what a run reads of the prices) and :data:`PieDaily`
+  (where it writes its days); skipped orders carry a reason code (``SKIP_*``).
 """
 
 from __future__ import annotations
@@ -78,6 +79,15 @@ PlanArrays = namedtuple(
     "days rate deposit withdraw rebal_day prop fixed min_order policy band",
 )
 
+#: The prices of a pie run as its kernel reads them: close and divs (T, N);
+#: plain (T,) bool (:func:`~piefolio.engine._quiet.plain_days_nb` of them);
+#: close_t, the closes transposed (N, T) contiguous, for quiet runs.
+PiePrices = namedtuple("PiePrices", "close divs plain close_t")
+
+#: Where a pie run writes its days: nav, cash, units, unit_value (T,); flows
+#: (T, 4) zeros, or (0, 4) to keep only totals (4,) zeros.
+PieDaily = namedtuple("PieDaily", "nav cash units unit_value flows totals")
+
 #: One pie's run (see :func:`simulate_pie_nb` for shapes).
 PieRun = namedtuple(
     "PieRun",
@@ -134,36 +144,31 @@ def simulate_pie_nb(close, divs, targets, plan, detail):  # type: ignore[no-unty
         summed in day order]``.
     """
     n_days = close.shape[0]
-    nav = np.empty(n_days)
-    cash = np.empty(n_days)
-    units = np.empty(n_days)
-    uv = np.empty(n_days)
-    flows = np.zeros((n_days, 4))
-    totals = np.zeros(4)
-    shares, tr_i, tr_f, sk_i, sk_f, ran_out, fees = _run_pie_nb(
-        close, divs, targets, plan, detail, plain_days_nb(close, divs),
-        np.ascontiguousarray(close.T), nav, cash, units, uv, flows, totals,
+    daily = PieDaily(
+        np.empty(n_days), np.empty(n_days), np.empty(n_days), np.empty(n_days),
+        np.zeros((n_days, 4)), np.zeros(4),
     )  # fmt: skip
-    return PieRun(
-        nav, cash, units, uv, shares, flows, tr_i, tr_f, sk_i, sk_f, ran_out, fees,
-        totals,
-    )  # fmt: skip
+    prices = PiePrices(
+        close, divs, plain_days_nb(close, divs), np.ascontiguousarray(close.T)
+    )
+    return _run_pie_nb(prices, targets, plan, detail, daily)
 
 
 @njit(cache=True)
-def _run_pie_nb(  # type: ignore[no-untyped-def]
-    close, divs, targets, plan, detail, plain, close_t, nav, cash_out, units_out,
-    uv_out, flows, totals,
-):  # fmt: skip
-    """:func:`simulate_pie_nb` given :func:`plain_days_nb` of its prices.
+def _run_pie_nb(prices, targets, plan, detail, daily):  # type: ignore[no-untyped-def]
+    """:func:`simulate_pie_nb` given the prices' :data:`PiePrices`.
 
-    ``close_t`` is ``close`` transposed, (N, T) contiguous, for quiet runs.
+    Writes the daily ``nav``, ``cash``, ``units`` and ``unit_value`` of
+    ``daily`` (:data:`PieDaily`, (T,) each) and, when its ``flows`` has T rows
+    (zeros), the day's flows; adds them up in its ``totals`` (4,) either way.
 
-    Writes the daily ``nav``, ``cash_out``, ``units_out`` and ``uv_out`` (T,)
-    and, when ``flows`` has T rows (zeros), the day's flows; adds them up in
-    ``totals`` (4,) either way. Returns ``(shares, trades_i, trades_f, skips_i,
-    skips_f, ran_out, fees)``.
+    Returns
+    -------
+    PieRun
+        ``daily``'s arrays, with the shares, ledgers, ran_out and fees.
     """
+    close, divs, plain, close_t = prices
+    nav, cash_out, units_out, uv_out, flows, totals = daily
     days, rate, deposit, withdraw = plan.days, plan.rate, plan.deposit, plan.withdraw
     rebal_day, policy, band = plan.rebal_day, plan.policy, plan.band
     n_days, n = close.shape
@@ -239,7 +244,7 @@ def _run_pie_nb(  # type: ignore[no-untyped-def]
             for i in range(n):  # no slice assignment: see _session._grow_nb
                 shares_out[t, i] = shares[i]
         t += 1
-    return (
-        shares_out, led.tr_i[:ntr], led.tr_f[:ntr], led.sk_i[:nsk],
-        led.sk_f[:nsk], ran_out, fees_total,
+    return PieRun(
+        nav, cash_out, units_out, uv_out, shares_out, flows, led.tr_i[:ntr],
+        led.tr_f[:ntr], led.sk_i[:nsk], led.sk_f[:nsk], ran_out, fees_total, totals,
     )  # fmt: skip
