@@ -26,8 +26,14 @@ from numba import njit, prange
 
 from piefolio.engine._day import Ledger, PieArrays, PieState, _pie_day_nb
 from piefolio.engine._kernels import PlanArrays
-from piefolio.engine._pathdays import PathBlock, _quiet_paths_nb
-from piefolio.engine._steps import FLOW_WITHDRAWAL, POLICY_CALENDAR
+from piefolio.engine._pathdays import (
+    PathBlock,
+    PathScratch,
+    _deposit_paths_nb,
+    _quiet_paths_nb,
+    _rebalance_paths_nb,
+)
+from piefolio.engine._steps import FLOW_WITHDRAWAL, POLICY_CALENDAR, POLICY_DEPOSITS
 from piefolio.engine.simulate import KernelInputs
 from piefolio.typing import BoolArray, FloatArray, IntArray
 
@@ -66,6 +72,18 @@ def _run_paths_nb(history, index, targets, columns, plan, sample_at, keep_paid):
     for t in range(n_days):
         if accrue[t]:
             growth[t] = (1.0 + plan.rate[t]) ** (plan.days[t] / 365.0)
+    # Plain days whose only event is a deposit, bought as new money, and
+    # plain calendar rebalance days of a plan without fixed fees: the block
+    # runs them at once (_batch's simple and rebalance days, the rebalance
+    # with proportional fees too).
+    calendar = plan.policy == POLICY_CALENDAR
+    simple = plain & (plan.deposit > 0.0) & (plan.withdraw == 0.0)
+    simple &= plan.policy != POLICY_DEPOSITS
+    rebalance = np.zeros(n_days, dtype=np.bool_)
+    if calendar:
+        simple &= ~plan.rebal_day
+        if plan.fixed == 0.0:
+            rebalance = plain & plan.rebal_day & (plan.withdraw == 0.0)
     # The sampled days in day order, so a block writes them as it passes.
     order = np.argsort(sample_at)
     n_blocks = (n_paths + PATH_BLOCK - 1) // PATH_BLOCK
@@ -73,8 +91,8 @@ def _run_paths_nb(history, index, targets, columns, plan, sample_at, keep_paid):
         b = task // n_series
         s = task - b * n_series
         _paths_block_nb(
-            history, index, targets[s], columns[s], plan, plain, quiet, growth,
-            accrue, sample_at, order, b * PATH_BLOCK,
+            history, index, targets[s], columns[s], plan, plain, quiet, simple,
+            rebalance, growth, accrue, sample_at, order, b * PATH_BLOCK,
             min(n_paths, (b + 1) * PATH_BLOCK), s, keep_paid, out, ran_out, paid,
         )  # fmt: skip
     return out, ran_out, paid
@@ -82,8 +100,8 @@ def _run_paths_nb(history, index, targets, columns, plan, sample_at, keep_paid):
 
 @njit(cache=True, error_model="numpy")  # a division by 0 is inf, not a branch
 def _paths_block_nb(  # type: ignore[no-untyped-def]
-    history, index, targets, held_by, plan, plain, quiet, growth, accrue,
-    sample_at, order, lo, hi, s, keep_paid, out, ran_out, paid,
+    history, index, targets, held_by, plan, plain, quiet, simple, rebalance,
+    growth, accrue, sample_at, order, lo, hi, s, keep_paid, out, ran_out, paid,
 ):  # fmt: skip
     """Run paths ``lo:hi`` of series ``s``; write their rows of the outputs."""
     n_days = index.shape[1]
@@ -109,6 +127,12 @@ def _paths_block_nb(  # type: ignore[no-untyped-def]
         np.empty(n), np.empty(n),
     )  # fmt: skip
     sh, value, full = q.sh, q.value, q.full
+    r = PathScratch(
+        np.zeros((n, m)), np.empty(m), np.empty(m), np.empty(m), np.empty(m),
+        np.zeros((n, m), dtype=np.bool_), np.zeros((n, m), dtype=np.bool_),
+        np.zeros(m, dtype=np.bool_), np.empty(n), np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+    )  # fmt: skip
     # One path at a time on the full day: its slices gathered into these.
     # Every slice is listed and tradable from day 0 on.
     a = PieArrays(
@@ -145,6 +169,14 @@ def _paths_block_nb(  # type: ignore[no-untyped-def]
                 level[i, j] *= 1.0 + flat[row[j] + c]
         if quiet[t]:
             _quiet_paths_nb(q, m, plan.policy, plan.band, growth[t], accrue[t])
+        elif rebalance[t]:
+            _rebalance_paths_nb(
+                q, r, m, plan, prop, plan.deposit[t], growth[t], accrue[t]
+            )
+        elif simple[t]:
+            _deposit_paths_nb(
+                q, r, m, plan, prop, plan.deposit[t], growth[t], accrue[t]
+            )
         else:
             for j in range(m):
                 full[j] = True
