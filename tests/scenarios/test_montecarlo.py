@@ -248,3 +248,109 @@ def test_a_plan_that_withdraws_more_than_it_deposits_can_still_lose() -> None:
         < table.loc["cash-like", "withdrawn_p50"]
         == pytest.approx(2100)
     )
+
+
+def test_chunks_kept_on_disk_give_the_numbers_of_a_run_in_memory(
+    tmp_path: Path,
+) -> None:
+    # In this process, but through the resumable chunk runner (parts on disk):
+    # the same NAV, ran-out days, XIRR and withdrawals as the in-memory loop.
+    plan = Plan.model_validate(
+        {
+            "start": "2020-01-01",
+            "initial": 1000,
+            "withdrawals": {"amount": 150, "every": "month", "day": 1},
+            "fees": {"min_order": 0},
+        }
+    )
+    args = (PerPath((0.0, 0.001, -0.003)), ["A"], {"pie": {"A": 1.0}}, plan)
+    memory = monte_carlo(*args, start=START, years=1.0, paths=7, seed=3, chunk=3)
+    calls: list[tuple[int, int]] = []
+    disk = monte_carlo(
+        *args, start=START, years=1.0, paths=7, seed=3, chunk=3,
+        out_dir=tmp_path / "parts", progress=lambda d, t: calls.append((d, t)),
+    )  # fmt: skip
+    assert len(list((tmp_path / "parts").glob("part-*.parquet"))) == 3
+    assert calls[-1] == (7, 7)
+    for field in ("nav", "ran_out", "xirr", "withdrawn"):
+        np.testing.assert_array_equal(getattr(disk, field), getattr(memory, field))
+    # A flat path (0, 3 and 6) pays 6 withdrawals of 150 from its 1,000 and the
+    # last 100 on the seventh, Thu 1 Aug 2030, when it runs out: 1,000 back for
+    # 1,000 in, an XIRR of 0.
+    day = pd.bdate_range(START, "2030-12-31").get_loc(pd.Timestamp("2030-08-01"))
+    flat = [0, 3, 6]
+    np.testing.assert_array_equal(disk.ran_out[flat, 0], day)
+    np.testing.assert_allclose(disk.withdrawn[flat, 0], 1000.0, rtol=1e-12)
+    np.testing.assert_allclose(disk.xirr[flat, 0], 0.0, atol=1e-9)
+
+
+def test_summary_of_outcomes_set_by_hand() -> None:
+    from piefolio.scenarios.montecarlo import MonteCarloResult
+
+    # 20 paths, 3 series, 2 kept dates. Finals: the pie 1..20 (x 100), a
+    # benchmark "low" at 1,050 on every path, a benchmark "high" at 1,550.
+    paths = 20
+    dates = pd.DatetimeIndex(["2030-01-31", "2030-02-28"])
+    final = np.stack(
+        [
+            100.0 * np.arange(1, paths + 1),
+            np.full(paths, 1050.0),
+            np.full(paths, 1550.0),
+        ],
+        axis=1,
+    )
+    nav = np.stack([np.full_like(final, 1000.0), final], axis=2)
+    ran_out = np.full((paths, 3), -1)
+    ran_out[:5, 0] = [0, 3, 7, 9, 11]  # 5 of 20 ran out, one on the first day
+    res = MonteCarloResult(
+        ("pie", "low", "high"), dates, nav, ran_out,
+        pd.Series([1000.0, 1200.0, 1100.0], index=pd.date_range("2030-01-31", periods=3)),
+        np.full((paths, 3), np.nan), None,
+    )  # fmt: skip
+    table = res.summary()
+    pie = table.loc["pie"]
+    # numpy's linear percentiles of 100..2000 step 100: p5 = 100 + 0.95 x 100.
+    assert [pie[f"final_p{q}"] for q in (5, 25, 50, 75, 95)] == pytest.approx(
+        [195.0, 575.0, 1050.0, 1525.0, 1905.0]
+    )
+    # The worst 5 % of 20 paths is one path: 100.
+    assert pie["expected_shortfall"] == 100.0
+    # Put in: the last amount invested (1,100; not the 1,200 before it), no
+    # deposits given apart: the 10 paths ending at 100..1,000 lost.
+    assert pie["p_loss"] == pytest.approx(10 / 20)
+    assert pie["p_ran_out"] == pytest.approx(5 / 20)
+    # No finite XIRR on any path: NaN, without numpy's all-NaN warning.
+    assert np.isnan(pie["xirr_p50"]) and np.isnan(pie["xirr_p5"])
+    # The pie beats "low" (1,050) on paths 11..20 and "high" (1,550) on 16..20.
+    assert np.isnan(pie["p_pie_beats"])
+    assert table.loc["low", "p_pie_beats"] == pytest.approx(10 / 20)
+    assert table.loc["high", "p_pie_beats"] == pytest.approx(5 / 20)
+    assert table.loc["high", "p_ran_out"] == 0.0
+    # With 40 paths (the pie 50..2000 by 50) the worst 5 % is two: (50 + 100) / 2.
+    wide = np.stack([50.0 * np.arange(1, 41)] * 2, axis=1)[:, :, None]
+    res40 = MonteCarloResult(
+        ("pie", "twin"), dates[-1:], wide, np.full((40, 2), -1),
+        pd.Series([1000.0], index=dates[-1:]), np.zeros((40, 2)), None,
+        deposited=1000.0,
+    )  # fmt: skip
+    assert res40.summary().loc["pie", "expected_shortfall"] == 75.0
+    assert res40.summary().loc["pie", "p_loss"] == pytest.approx(19 / 40)
+
+
+def test_parts_on_disk_are_reused_only_by_the_same_run(tmp_path: Path) -> None:
+    # The same folder, another seed or another history: never the old chunks.
+    series = {"pie": {"A": 0.5, "B": 0.3, "C": 0.2}}
+    parts = tmp_path / "parts"
+
+    def run(sampler: StationaryBootstrap, seed: int, **kw: object) -> np.ndarray:
+        res = monte_carlo(
+            sampler, ["A", "B", "C"], series, PLAN, start=START, years=0.25,
+            paths=6, seed=seed, chunk=3, **kw,
+        )  # fmt: skip
+        return res.nav
+
+    one, other = StationaryBootstrap(history(3)), StationaryBootstrap(history(4))
+    np.testing.assert_array_equal(run(one, 1, out_dir=parts), run(one, 1))
+    for sampler, seed in ((one, 2), (other, 1)):
+        with pytest.raises(PlanError, match="holds another sweep, of other inputs"):
+            run(sampler, seed, out_dir=parts)
