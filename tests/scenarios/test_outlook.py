@@ -129,3 +129,138 @@ def test_suggest_proxy_prefers_the_closest_listed_in_time() -> None:
         prices["Y"].rename("Y"), candidates, pd.Timestamp("2011-07-31")
     )
     assert found is not None and found[0] == "A"
+
+
+def test_suggest_proxy_skips_what_cannot_stand_in_and_keeps_the_first_best() -> None:
+    # Y: 300 days of seeded returns from 2020-01-01; the proxy must be listed by
+    # day 10 (Wed 15 Jan 2020) and share at least 250 daily returns with Y.
+    days = pd.bdate_range("2020-01-01", periods=300)
+    rng = np.random.default_rng(5)
+    y = pd.Series(100 * np.cumprod(1 + rng.normal(0, 0.01, 300)), index=days, name="Y")
+    before = days[10]
+    noisy = y * np.cumprod(1 + rng.normal(0, 0.01, 300))  # correlation < 1 with Y
+    late = y.copy()
+    late.iloc[:11] = np.nan  # follows Y exactly but lists on day 11
+    short = y.copy()
+    short.iloc[250:] = np.nan  # 250 prices: 249 returns shared, too few
+    exact = y.copy()
+    exact.iloc[251:] = np.nan  # 251 prices: exactly 250 returns, enough
+    flat = pd.Series(50.0, index=days)  # never moves: no correlation at all
+    candidates = pd.DataFrame(
+        {"Y": y, "LATE": late, "FLAT": flat, "SHORT": short, "EXACT": exact,
+         "NOISY": noisy}
+    )  # fmt: skip
+    # Y itself, the late, the flat and the short one are passed over, not the end
+    # of the search; EXACT follows Y's returns exactly (correlation 1).
+    assert suggest_proxy(y, candidates, before) == ("EXACT", pytest.approx(1.0))
+    # Listed on the day itself is listed by it.
+    on_day = y.copy()
+    on_day.iloc[:10] = np.nan
+    both = pd.DataFrame({"ON_DAY": on_day, "NOISY": noisy})
+    assert suggest_proxy(y, both, before)[0] == "ON_DAY"  # type: ignore[index]
+    # Two equally good candidates: the first in the store's order is kept.
+    twins = pd.DataFrame({"NOISY": noisy, "TWIN": noisy.copy()})
+    assert suggest_proxy(y, twins, before)[0] == "NOISY"  # type: ignore[index]
+
+
+def test_a_young_slice_error_starts_with_the_pie_file() -> None:
+    text = (
+        '[pie]\nname = "p"\ncurrency = "USD"\n'
+        '[[pie.slices]]\nticker = "A"\nweight = 0.5\n'
+        '[[pie.slices]]\nticker = "Y"\nweight = 0.5\n'
+        '[benchmarks]\n"Market" = "M"\n'
+        "[plan]\nstart = 2020-01-01\ninitial = 1000\n"
+    )
+    spec = parse_pie(text, source="pies/p.toml")
+    with pytest.raises(SpecError, match=r"^pies/p\.toml: Y has prices only since "):
+        sample_history(spec, market())
+
+
+def test_frame_for_and_proxy_candidates_ask_the_data_layer_for_all_history(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    import piefolio.data
+    from piefolio.scenarios.outlook import frame_for, proxy_candidates
+
+    asked: list[dict[str, object]] = []
+    closes = market()
+
+    def fake_get_prices(spec: object, **kwargs: object) -> SimpleNamespace:
+        asked.append({"late_listing": spec.plan.late_listing, **kwargs})  # type: ignore[attr-defined]
+        return SimpleNamespace(prices=closes)
+
+    monkeypatch.setattr(piefolio.data, "get_prices", fake_get_prices)
+    store = SimpleNamespace(
+        symbols=lambda: [
+            SimpleNamespace(symbol=s) for s in ("A", "EURUSD=X", "^GSPC", "XLU")
+        ]
+    )
+    spec = pie('ticker = "Y"')  # young, no proxy: loading must not refuse it
+    assert frame_for(spec).prices is closes
+    frame_for(spec, offline=True, store=store)  # type: ignore[arg-type]
+    assert proxy_candidates(spec, store=store) is closes  # type: ignore[arg-type]
+    start = dt.date(2000, 1, 1)
+    base = {"late_listing": "redistribute", "start": start}
+    assert asked == [
+        {**base, "offline": False, "store": None},
+        {**base, "offline": True, "store": store},
+        # Currency pairs and indices are no proxy for a fund: left out.
+        {**base, "offline": True, "extra": ["A", "XLU"], "store": store},
+    ]
+
+
+def test_the_young_slice_error_in_full() -> None:
+    # Without the store's candidates: no suggestion, the two ways out.
+    with pytest.raises(SpecError) as info:
+        sample_history(pie('ticker = "Y"'), market())
+    assert str(info.value) == (
+        "Y has prices only since 2018-03-01, after 15 years before the data end "
+        "(2011-07-31), and no proxy: declare a proxy on its slice, a longer-listed "
+        "ticker whose returns stand in for its missing past; or sample --since "
+        "2018-03-01"
+    )
+    # A slice with no price at all: no --since to offer.
+    prices = market()
+    prices["Y"] = np.nan
+    with pytest.raises(SpecError) as info:
+        sample_history(pie('ticker = "Y"'), prices)
+    assert str(info.value) == (
+        "Y has no prices, after 15 years before the data end (2011-07-31), and no "
+        "proxy: declare a proxy on its slice, a longer-listed ticker whose returns "
+        "stand in for its missing past"
+    )
+
+
+def test_a_suggested_proxy_is_listed_by_the_pies_own_dates() -> None:
+    # C follows Y from 2018 and has one more price, on Saturday 1 Jan 2005, a day
+    # the pie's prices do not have: on the pie's dates C lists in 2018, too late
+    # to stand in for 2011 on, so nothing is suggested.
+    prices = market()
+    c = prices["Y"].copy()
+    c.loc[pd.Timestamp("2005-01-01")] = 100.0
+    candidates = pd.DataFrame({"C": c.sort_index()})
+    with pytest.raises(SpecError) as info:
+        sample_history(pie('ticker = "Y"'), prices, candidates=lambda: candidates)
+    assert "e.g. proxy" not in str(info.value)
+
+
+def test_monte_carlo_without_a_frame_loads_the_stored_history_offline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import piefolio.data
+
+    asked: list[dict[str, object]] = []
+    frame = PriceFrame.from_prices(market(), "USD")
+
+    def fake_get_prices(spec: object, **kwargs: object) -> PriceFrame:
+        asked.append(kwargs)
+        return frame
+
+    monkeypatch.setattr(piefolio.data, "get_prices", fake_get_prices)
+    settings = SimulateSettings(years=1 / 12, paths=2, seed=3)
+    out = monte_carlo(pie(), settings=settings)
+    assert [(a["start"], a["offline"]) for a in asked] == [(dt.date(2000, 1, 1), True)]
+    given = monte_carlo(pie(), frame, settings=settings)
+    np.testing.assert_array_equal(out.result.nav, given.result.nav)
