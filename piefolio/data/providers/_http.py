@@ -8,6 +8,7 @@ half second never trips a read timeout, yet must not hold a fetch for a minute.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import httpx
 
@@ -23,6 +24,10 @@ __all__ = ["DEADLINE", "get_text"]
 #: Seconds one request may take from sending to the last byte of the answer.
 DEADLINE = 30.0
 
+#: Bytes of a refusal's body read for its reason: an API's error is a line of
+#: JSON, and a server that answers an error page of megabytes is not waited on.
+_REFUSAL_BYTES = 65_536
+
 
 def get_text(
     client: httpx.Client,
@@ -31,8 +36,16 @@ def get_text(
     *,
     what: str,
     deadline: float = DEADLINE,
+    reason: Callable[[str], str | None] | None = None,
 ) -> str:
     """GET ``url`` and return the body, mapping failures to provider errors.
+
+    Parameters
+    ----------
+    reason : callable, optional
+        Reads the body of a refusal (a 4xx answer other than 429) and returns
+        the provider's own words for it, or None when the body holds none; the
+        error then says those words instead of the bare status.
 
     Raises
     ------
@@ -57,6 +70,13 @@ def get_text(
                         raise TransientProviderError(
                             f"{what}: timed out (no whole answer within {deadline:g} s)"
                         )
+            elif reason is not None and 400 <= status < 500 and status != 429:
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    if sum(map(len, chunks)) > _REFUSAL_BYTES:
+                        break
+                    if time.monotonic() - start > deadline:
+                        break
             encoding = response.encoding or "utf-8"
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise Unreachable(f"{what}: cannot connect ({_short(exc)})") from exc
@@ -76,6 +96,11 @@ def get_text(
     if status >= 500:
         raise TransientProviderError(f"{what}: server error (HTTP {status})")
     if status != 200:
+        said = None
+        if reason is not None and chunks:
+            said = reason(b"".join(chunks)[:_REFUSAL_BYTES].decode(encoding, "replace"))
+        if said:
+            raise ProviderError(f"{what}: {said} (HTTP {status})")
         raise ProviderError(f"{what}: HTTP {status}")
     try:
         return b"".join(chunks).decode(encoding)

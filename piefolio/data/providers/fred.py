@@ -167,6 +167,7 @@ class FredProvider:
                 {**base, **key},
                 what=what,
                 deadline=self.deadline,
+                reason=_api_error,
             ),
             what,
         )
@@ -195,6 +196,7 @@ class FredProvider:
                 },
                 what=what,
                 deadline=self.deadline,
+                reason=_api_error,
             ),
             what,
         )
@@ -202,6 +204,22 @@ class FredProvider:
         return _as_series(
             raw, freq, str(info.get("units", "")).strip(), str(info.get("title", ""))
         )
+
+
+def _api_error(body: str) -> str | None:
+    """FRED's own reason for refusing an API request, or None if it gave none.
+
+    The API answers a bad request (an unknown series, a key that is not
+    registered) with HTTP 400 and a JSON body ``{"error_code": 400,
+    "error_message": "Bad Request.  The series does not exist."}``.
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    message = data.get("error_message") if isinstance(data, dict) else None
+    # FRED pads its sentences with two spaces; one line reads better.
+    return " ".join(message.split()) if isinstance(message, str) and message else None
 
 
 def _json(body: str, what: str) -> dict[str, Any]:

@@ -228,6 +228,43 @@ def test_a_bad_api_answer_is_refused(body: str) -> None:
         p.fetch(["CPIAUCSL"], START, END)
 
 
+# FRED's API refuses a bad request with HTTP 400 and its reason as JSON: these
+# are its real messages for an unregistered key and for an unknown series
+# (two spaces after each full stop, as FRED writes them).
+REFUSALS = [
+    (
+        "Bad Request.  The value for variable api_key is not registered.  Read "
+        "https://fred.stlouisfed.org/docs/api/api_key.html for more information.",
+        "FRED API: Bad Request. The value for variable api_key is not registered. "
+        "Read https://fred.stlouisfed.org/docs/api/api_key.html for more "
+        "information. (HTTP 400)",
+    ),
+    (
+        "Bad Request.  The series does not exist.",
+        "FRED API: Bad Request. The series does not exist. (HTTP 400)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("said", "shown"), REFUSALS)
+def test_an_api_refusal_says_freds_own_reason(said: str, shown: str) -> None:
+    refusal = httpx.Response(400, json={"error_code": 400, "error_message": said})
+    p, _ = provider({"fred/series?": refusal}, api_key="k" * 32)
+    with pytest.raises(ProviderError) as caught:
+        p.fetch(["CPIAUCSL"], START, END)
+    assert str(caught.value) == f"CPIAUCSL: {shown}"
+    assert "k" * 32 not in str(caught.value)  # the key is never shown
+
+
+def test_a_refusal_without_freds_json_says_the_status() -> None:
+    p, _ = provider(
+        {"fred/series?": httpx.Response(403, text="<html>Forbidden</html>")},
+        api_key="k" * 32,
+    )
+    with pytest.raises(ProviderError, match=r"^CPIAUCSL: FRED API: HTTP 403$"):
+        p.fetch(["CPIAUCSL"], START, END)
+
+
 def test_fetched_series_is_stored_with_frequency_and_unit(tmp_path: Any) -> None:
     store = Store(tmp_path / "s.duckdb")
     p, _ = provider({"id=CPIAUCSL": httpx.Response(200, text=CPI_CSV)})
