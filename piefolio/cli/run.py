@@ -275,9 +275,8 @@ def compare(
     if len(specs) < 2:
         raise SpecError("compare needs two or more pie files")
     pies = [load_pie(path) for path in specs]
-    if not as_json:
-        names = " vs ".join(pie.pie.name for pie in pies)
-        out = report_folder(out, f"compare {names}", force=force)
+    names = " vs ".join(pie.pie.name for pie in pies)
+    folder = report_folder(out, f"compare {names}", force=force)
     # One rate for the whole table, or Sharpe ratios in one column would not
     # compare: the explicit one, else the first pie's cash rate (and say so).
     rate = risk_free if risk_free is not None else float(pies[0].plan.cash_interest)
@@ -296,31 +295,38 @@ def compare(
     rows = [t.iloc[[0]] for t in summaries] + [summaries[0].iloc[1:]]
     table = pd.concat(rows)
     table = table[~table.index.duplicated()]
+    currencies = {bt.spec.pie.currency for bt in runs}
+    cur = currencies.pop() if len(currencies) == 1 else ""
+    written = [_compare_page(runs, table, cur, folder, rate_note)]
+    if png:
+        from piefolio.report.png import write_lines_png
+
+        nav, unit = _compare_lines(runs)
+        for frame, title, name, money_unit in (
+            (nav, "Value of each pie's deposits", "compare-value.png", cur),
+            (unit, "Growth of 1, time-weighted", "compare-growth.png", ""),
+        ):
+            written.append(
+                write_lines_png(frame, title, folder / name, unit=money_unit)
+            )
     if as_json:
-        echo_json({"risk_free": rate, "summary": table.to_dict(orient="index")})
+        echo_json(
+            {
+                "risk_free": rate,
+                "summary": table.to_dict(orient="index"),
+                "files": [str(p) for p in written],
+            }
+        )
         return
     from piefolio.report import summary_frame_table
 
-    currencies = {bt.spec.pie.currency for bt in runs}
-    cur = currencies.pop() if len(currencies) == 1 else ""
     show = console()
     show.print(summary_frame_table(table, cur, title=_compare_title(runs)))
     show.print(rate_note)
     if cur == "":
         show.print(line(("note:", "yellow"), " the pies are in different currencies"))
-    assert out is not None  # report_folder above
-    nav, unit = _compare_lines(runs)
-    page = _compare_page(runs, table, cur, out, rate_note)
-    show.print(line("Wrote ", (page, "bold")))
-    if png:
-        from piefolio.report.png import write_lines_png
-
-        for frame, title, name, money_unit in (
-            (nav, "Value of each pie's deposits", "compare-value.png", cur),
-            (unit, "Growth of 1, time-weighted", "compare-growth.png", ""),
-        ):
-            image = write_lines_png(frame, title, out / name, unit=money_unit)
-            show.print(line("Wrote ", (image, "bold")))
+    for path in written:
+        show.print(line("Wrote ", (path, "bold")))
 
 
 def _dated(bt: Backtest) -> Plan:

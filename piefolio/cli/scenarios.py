@@ -34,7 +34,6 @@ from piefolio.cli._app import (
     progress,
     report_folder,
     settings_of,
-    slug,
     styled,
 )
 from piefolio.cli.run import PngOption
@@ -44,7 +43,9 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from rich.table import Table
 
+    from piefolio.scenarios.claims import ClaimCheck
     from piefolio.scenarios.historical import StressWindow
+    from piefolio.scenarios.montecarlo import MonteCarloResult
     from piefolio.scenarios.outlook import SimulateSettings
     from piefolio.scenarios.shocks import ShockResult
     from piefolio.spec import PieSpec
@@ -58,10 +59,6 @@ def _pct(value: float) -> str:
     from piefolio.report.format import percent
 
     return percent(value, signed=True)
-
-
-def _folder(spec: PieSpec, out: Path | None) -> Path:
-    return out or Path("reports") / slug(spec.pie.name)
 
 
 # ---------------------------------------------------------------------------- stress
@@ -98,8 +95,7 @@ def stress(
 
     pie = load_pie(spec)
     windows = None if not window else _parse_windows(window)
-    if not as_json:  # the page is written only without --json
-        out = report_folder(out, pie.pie.name, force=force)
+    folder = report_folder(out, pie.pie.name, force=force)
     settings = settings_of(
         StressSettings,
         windows=windows,
@@ -113,6 +109,7 @@ def stress(
         for run in report.shocks
     ]
     cur = pie.pie.currency
+    written = _stress_files(pie, results, shocks, folder, report.skipped, png=png)
     if as_json:
         payload = {
             "currency": cur,
@@ -141,6 +138,7 @@ def stress(
                 }
                 for run in report.shocks
             ],
+            "files": [str(p) for p in written],
         }
         echo_json(payload)
         return
@@ -157,10 +155,21 @@ def stress(
     if report.skipped:
         skipped = ", ".join(report.skipped)
         show.print(styled(f"Skipped (before the data): {skipped}", "dim"))
-    page = _stress_page(
-        pie, results, shocks, _folder(pie, out) / "stress.html", report.skipped
-    )
-    show.print(line("Wrote ", (page, "bold")))
+    for path in written:
+        show.print(line("Wrote ", (path, "bold")))
+
+
+def _stress_files(
+    pie: PieSpec,
+    results: list[StressWindow],
+    shocks: list[tuple[str, list[ShockResult]]],
+    folder: Path,
+    skipped: Sequence[str],
+    *,
+    png: bool,
+) -> list[Path]:
+    """Write the stress page, and its PNGs with ``png``; return what was written."""
+    written = [_stress_page(pie, results, shocks, folder / "stress.html", skipped)]
     if png and results:
         import pandas as pd
 
@@ -173,8 +182,8 @@ def stress(
             frame = pd.DataFrame(
                 {w.name: {r.name: getattr(r, field) for r in w.rows} for w in results}
             ).T
-            written = write_bars_png(frame, title, _folder(pie, out) / name)
-            show.print(line("Wrote ", (written, "bold")))
+            written.append(write_bars_png(frame, title, folder / name))
+    return written
 
 
 def _stress_page(
@@ -386,12 +395,8 @@ def simulate(
     png: PngOption = False,
 ) -> None:
     """Run the plan forward on many paths: fan of outcomes, odds to beat, goal."""
-    import pandas as pd
-
     from piefolio.models import replace
-    from piefolio.report import distribution_figure, fan_figure, write_page
     from piefolio.report.format import plan_words
-    from piefolio.report.scenario_figures import fan_range, fans_figure
     from piefolio.scenarios.outlook import frame_for, monte_carlo, proxy_candidates
     from piefolio.spec import load_pie
 
@@ -399,8 +404,7 @@ def simulate(
     until = day_option("--until", until_text)
     _check_simulate_options(years, paths, goal, since, until)
     pie = load_pie(spec)
-    if not as_json:  # the page is written only without --json
-        out = report_folder(out, pie.pie.name, force=force)
+    folder = report_folder(out, pie.pie.name, force=force)
     settings = simulate_settings(
         years=years,
         paths=paths,
@@ -435,6 +439,19 @@ def simulate(
         f"--until {settings.until}" if settings.until else "",
     ]
     asked_text = " ".join(a for a in asked if a)
+    cur = pie.pie.currency
+    text = _mc_frame(summary, cur, goal)
+    deposited = float(result.deposited or result.invested.iloc[-1])
+    withdraws = result.withdrawn is not None
+    lines = [basis, *([sample.warning] if sample.warning else [])]
+    lines += [f"{paths:,} paths, {horizon}, seed {seed}, values in {cur}"]
+    if asked_text:
+        lines.append(f"Sample as asked: {asked_text}")
+    if goal is not None:
+        lines.append(f"Goal: {goal:,.0f} {cur} at the end")
+    written = _simulate_files(
+        pie, result, text, lines, folder, paths=paths, years=years, goal=goal, png=png
+    )
     if as_json:
         payload = {
             "basis": basis,
@@ -459,12 +476,10 @@ def simulate(
             "invested": float(result.invested.iloc[-1]),
             "deposited": result.deposited,
             "summary": summary.to_dict(orient="index"),
+            "files": [str(p) for p in written],
         }
         echo_json(payload)
         return
-    cur = pie.pie.currency
-    deposited = float(result.deposited or result.invested.iloc[-1])
-    withdraws = result.withdrawn is not None
     money_line = f"Put in {deposited:,.0f} {cur}" + (
         f", withdrawals ask {deposited - float(result.invested.iloc[-1]):,.0f} {cur}"
         if withdraws
@@ -477,13 +492,37 @@ def simulate(
         end=outlook.horizon_end.date(),
     )
     show = console()
-    text = _mc_frame(summary, cur, goal)
     show.print(_mc_table(text, f"{pie.pie.name}: {basis}"))
     if asked_text:
         show.print(f"Sample as asked: {asked_text}")
     if sample.warning:
         show.print(styled(sample.warning, "yellow"))
     show.print(f"{money_line} over {horizon} (plan: {plan_words(simulated, cur)})")
+    for path in written:
+        show.print(line("Wrote ", (path, "bold")))
+
+
+def _simulate_files(
+    pie: PieSpec,
+    result: MonteCarloResult,
+    text: pd.DataFrame,
+    lines: list[str],
+    folder: Path,
+    *,
+    paths: int,
+    years: float,
+    goal: float | None,
+    png: bool,
+) -> list[Path]:
+    """Write the Monte Carlo page, and its PNG with ``png``; return what was written."""
+    import pandas as pd
+
+    from piefolio.report import distribution_figure, fan_figure, write_page
+    from piefolio.report.scenario_figures import fan_range, fans_figure
+
+    cur = pie.pie.currency
+    deposited = float(result.deposited or result.invested.iloc[-1])
+    withdraws = result.withdrawn is not None
     fans = {name: result.fan(s) for s, name in enumerate(result.names)}
     # One value axis for every single fan, so their heights compare.
     scale = fan_range(fans, result.invested, goal)
@@ -526,31 +565,27 @@ def simulate(
                                 f"{years:g} years", currency=cur),
         ),
     )  # fmt: skip
-    lines = [basis, *([sample.warning] if sample.warning else [])]
-    lines += [f"{paths:,} paths, {horizon}, seed {seed}, values in {cur}"]
-    if asked_text:
-        lines.append(f"Sample as asked: {asked_text}")
-    if goal is not None:
-        lines.append(f"Goal: {goal:,.0f} {cur} at the end")
     page = write_page(
         f"{pie.pie.name}: Monte Carlo of the plan",
         lines,
         [("Final value and money-weighted return (XIRR) over the paths", text)],
         figures,
-        _folder(pie, out) / "simulate.html",
+        folder / "simulate.html",
     )
-    show.print(line("Wrote ", (page, "bold")))
+    written = [page]
     if png:
         from piefolio.report.png import write_lines_png
 
         fan = result.fan(0).rename(columns=lambda p: f"{p}th percentile")
-        written = write_lines_png(
-            fan,
-            f"{result.names[0]}: value on {paths:,} paths",
-            _folder(pie, out) / "simulate.png",
-            unit=cur,
+        written.append(
+            write_lines_png(
+                fan,
+                f"{result.names[0]}: value on {paths:,} paths",
+                folder / "simulate.png",
+                unit=cur,
+            )
         )
-        show.print(line("Wrote ", (written, "bold")))
+    return written
 
 
 def simulate_settings(
@@ -687,10 +722,8 @@ def claims(
     png: PngOption = False,
 ) -> None:
     """Check the thesis' claims: how often long beat short over each horizon."""
-    import pandas as pd
     from rich.table import Table
 
-    from piefolio.report import claims_figure, write_page
     from piefolio.scenarios.claims import MEASURE, check_claims, frame_for
     from piefolio.spec import load_pie
 
@@ -699,22 +732,26 @@ def claims(
         f"held in: the share of windows where the {MEASURE} was above 0; median "
         "and latest are that relative return"
     )
-    if not as_json:  # the page is written only without --json
-        out = report_folder(out, pie.pie.name, force=force)
+    folder = report_folder(out, pie.pie.name, force=force)
     checks = check_claims(pie, frame_for(pie, offline=offline))
+    written = _claims_files(pie, checks, defined, folder, png=png)
     if as_json:
-        payload = [
-            {
-                "id": c.claim.id,
-                "share_held": c.share_held,
-                "latest": c.latest,
-                "median": c.median,
-                "windows": c.windows,
-                "measure": MEASURE,
-                "verdict": c.verdict(),
-            }
-            for c in checks
-        ]
+        payload = {
+            "measure": MEASURE,
+            "claims": [
+                {
+                    "id": c.claim.id,
+                    "share_held": c.share_held,
+                    "latest": c.latest,
+                    "median": c.median,
+                    "windows": c.windows,
+                    "measure": MEASURE,
+                    "verdict": c.verdict(),
+                }
+                for c in checks
+            ],
+            "files": [str(p) for p in written],
+        }
         echo_json(payload)
         return
     table = Table(
@@ -738,6 +775,19 @@ def claims(
     show.print(defined)
     for c in checks:
         show.print(f"  {c.verdict()}")
+    for path in written:
+        show.print(line("Wrote ", (path, "bold")))
+
+
+def _claims_files(
+    pie: PieSpec, checks: list[ClaimCheck], defined: str, folder: Path, *, png: bool
+) -> list[Path]:
+    """Write the claims page, and its PNG with ``png``; return what was written."""
+    import pandas as pd
+
+    from piefolio.report import claims_figure, write_page
+    from piefolio.scenarios.claims import MEASURE
+
     figures = [
         (c.claim.text or c.claim.id, claims_figure(c.relative, c.claim.id))
         for c in checks
@@ -755,22 +805,25 @@ def claims(
         },
         index=pd.Index([c.claim.id for c in checks], name="Claim"),
     )
-    page = write_page(
-        f"{pie.pie.name}: claims of the thesis",
-        [defined, *(c.verdict() for c in checks)],
-        [(f"Each claim over every window of its horizon; {defined}", claims_table)],
-        figures,
-        _folder(pie, out) / "claims.html",
-    )
-    show.print(line("Wrote ", (page, "bold")))
+    written = [
+        write_page(
+            f"{pie.pie.name}: claims of the thesis",
+            [defined, *(c.verdict() for c in checks)],
+            [(f"Each claim over every window of its horizon; {defined}", claims_table)],
+            figures,
+            folder / "claims.html",
+        )
+    ]
     held = {c.claim.id: c.relative for c in checks if c.windows}
     if png and held:
         from piefolio.report.png import write_lines_png
 
-        written = write_lines_png(
-            pd.DataFrame(held),
-            f"Relative return of each claim: {MEASURE}",
-            _folder(pie, out) / "claims.png",
-            percent=True,
+        written.append(
+            write_lines_png(
+                pd.DataFrame(held),
+                f"Relative return of each claim: {MEASURE}",
+                folder / "claims.png",
+                percent=True,
+            )
         )
-        show.print(line("Wrote ", (written, "bold")))
+    return written

@@ -148,6 +148,24 @@ def _starts(
     picks = result.picks()
     path = atomic_parquet(result.rows, folder / "sweep-starts.parquet")
     table_name = write_results(open_store(), _table(pie, "starts"), result.rows)
+    written = [path, _starts_page(pie, run, folder)]
+    if png:
+        from piefolio.report.png import write_lines_png
+
+        first = next(iter(run.benchmark_paths.items()), None)
+        dashed = None
+        if first is not None:
+            dashed = first[1].rename_axis(columns=first[0])
+        written.append(
+            write_lines_png(
+                run.paths,
+                f"{pie.pie.name}: best, median and worst start"
+                + (f", dashed: {first[0]} from the same start" if first else ""),
+                folder / "sweep-starts.png",
+                unit=pie.pie.currency,
+                dashed=dashed,
+            )
+        )
     if as_json:
         payload = {
             "starts": {
@@ -166,6 +184,7 @@ def _starts(
             "picks": {k: v.date().isoformat() for k, v in picks.items()},
             "rows": str(path),
             "table": table_name,
+            "files": [str(p) for p in written],
         }
         echo_json(payload)
         return
@@ -176,23 +195,9 @@ def _starts(
         show.print(f"Proxies: {'; '.join(run.proxied)}")
     words = ", ".join(f"{k} {v.date()}" for k, v in picks.items())
     show.print(f"The pie's starts by XIRR: {words}")
-    page = _starts_page(pie, run, folder)
+    page, *images = written[1:]
     show.print(line("Wrote ", (path, "bold"), " and ", (page, "bold")))
-    if png:
-        from piefolio.report.png import write_lines_png
-
-        first = next(iter(run.benchmark_paths.items()), None)
-        dashed = None
-        if first is not None:
-            dashed = first[1].rename_axis(columns=first[0])
-        image = write_lines_png(
-            run.paths,
-            f"{pie.pie.name}: best, median and worst start"
-            + (f", dashed: {first[0]} from the same start" if first else ""),
-            folder / "sweep-starts.png",
-            unit=pie.pie.currency,
-            dashed=dashed,
-        )
+    for image in images:
         show.print(line("Wrote ", (image, "bold")))
     show.print(line("Rows are in the store's table ", (table_name, "bold"), " for SQL"))
 
@@ -335,6 +340,19 @@ def _variants(
     path = atomic_parquet(result.rows, folder / "sweep-variants.parquet")
     table_name = write_results(open_store(), _table(pie, "variants"), result.rows)
     top = result.ranked().head(10)
+    page = _variants_page(pie, result, selection.lines(), top, folder)
+    written = [path, page]
+    if png:
+        from piefolio.report.png import write_box_png
+
+        written.append(
+            write_box_png(
+                _by_policy(result.rows),
+                f"{pie.pie.name}: TWR a year of {len(result.rows):,} variants, "
+                "by rebalancing policy",
+                folder / "sweep-variants.png",
+            )
+        )
     if as_json:
         payload = {
             "variants": len(result.rows),
@@ -344,6 +362,7 @@ def _variants(
             "walk_forward": selection.walk_forward,
             "rows": str(path),
             "table": table_name,
+            "files": [str(p) for p in written],
         }
         echo_json(payload)
         return
@@ -367,17 +386,7 @@ def _variants(
     show.print(table)
     for sentence in selection.lines():
         show.print(sentence)
-    page = _variants_page(pie, result, selection.lines(), top, folder)
-    show.print(line("Wrote ", (page, "bold")))
-    if png:
-        from piefolio.report.png import write_box_png
-
-        image = write_box_png(
-            _by_policy(result.rows),
-            f"{pie.pie.name}: TWR a year of {len(result.rows):,} variants, "
-            "by rebalancing policy",
-            folder / "sweep-variants.png",
-        )
+    for image in written[1:]:
         show.print(line("Wrote ", (image, "bold")))
     show.print(
         line(

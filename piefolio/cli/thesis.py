@@ -29,7 +29,6 @@ from piefolio.cli._app import (
     line,
     open_store,
     report_folder,
-    slug,
     styled,
 )
 from piefolio.errors import SpecError
@@ -90,16 +89,16 @@ def thesis(
             "--since", since.date().isoformat(), f"a day from {FIRST_DATE} to today"
         )
     pie = load_pie(spec)
-    if not as_json:  # the page is written only without --json
-        out = report_folder(out, pie.pie.name, force=force)
+    folder = report_folder(out, pie.pie.name, force=force)
     store = open_store()
     read = read_first(pie, store_reader(store))  # a missing series stops us now
     run = starting(pie, since.date() if since else None)
     report = judge_thesis(run, backtest(run, store=store, offline=offline), read)
+    written = _thesis_files(report, folder)
     if as_json:
-        echo_json(_payload(report))
+        echo_json({**_payload(report), "files": [str(p) for p in written]})
     else:
-        _show(report, out or Path("reports") / slug(pie.pie.name))
+        _show(report, written)
     if fail_on is not None and report.reaches(State(fail_on)):
         raise typer.Exit(EXIT_ALERT)
 
@@ -248,16 +247,30 @@ def _print_frame(frame: pd.DataFrame, title: str) -> None:
     console().print(table)
 
 
-def _show(report: ThesisReport, folder: Path) -> None:
-    from rich.table import Table
-
-    from piefolio._atomic import atomic_text
-    from piefolio.report import write_page
-    from piefolio.thesis.figures import (
-        indicator_figure,
-        relative_figure,
-        states_figure,
+def _captions(report: ThesisReport) -> tuple[str, str]:
+    """Say what the changes table and its summary by state hold (terminal, page)."""
+    start = report.spec.plan.start.isoformat()
+    after = (
+        f"the pie's time-weighted return against {report.benchmark}'s over the "
+        "next 6 and 12 months"
+        if report.benchmark
+        else "no returns after them: the pie has no benchmark to measure against"
     )
+    caption = (
+        f"Dates each claim changed state since {start}, and {after} (each value "
+        "counted from when it was published: its date plus the indicator's "
+        "'published' lag, two months for a monthly series by default)"
+    )
+    summary_caption = (
+        f"Changes of state by claim and the state it became; {after}: the mean "
+        "over the changes that have that span ('of' counts them). Does a state "
+        "tell what the pie did next?"
+    )
+    return caption, summary_caption
+
+
+def _show(report: ThesisReport, written: list[Path]) -> None:
+    from rich.table import Table
 
     name = report.spec.pie.name
     show = console()
@@ -280,26 +293,9 @@ def _show(report: ThesisReport, folder: Path) -> None:
     for note in report.stale:
         show.print(styled(f"stale: {note}", "yellow"))
     changes = _changes_frame(report)
-    summary = _summary_frame(report)
-    start = report.spec.plan.start.isoformat()
-    after = (
-        f"the pie's time-weighted return against {report.benchmark}'s over the "
-        "next 6 and 12 months"
-        if report.benchmark
-        else "no returns after them: the pie has no benchmark to measure against"
-    )
-    caption = (
-        f"Dates each claim changed state since {start}, and {after} (each value "
-        "counted from when it was published: its date plus the indicator's "
-        "'published' lag, two months for a monthly series by default)"
-    )
-    summary_caption = (
-        f"Changes of state by claim and the state it became; {after}: the mean "
-        "over the changes that have that span ('of' counts them). Does a state "
-        "tell what the pie did next?"
-    )
+    caption, summary_caption = _captions(report)
     if len(changes):
-        _print_frame(summary, summary_caption)
+        _print_frame(_summary_frame(report), summary_caption)
         shown = changes.tail(_LAST_CHANGES)
         more = len(changes) - len(shown)
         title = caption + (
@@ -310,7 +306,28 @@ def _show(report: ThesisReport, folder: Path) -> None:
         )
         _print_frame(shown, title)
     else:
+        start = report.spec.plan.start.isoformat()
         show.print(f"No claim changed state since {start}. ({caption})")
+    page, table = written
+    show.print(line("Wrote ", (page, "bold"), " and ", (table.name, "bold")))
+
+
+def _thesis_files(report: ThesisReport, folder: Path) -> list[Path]:
+    """Write the thesis page and every change of state (CSV); return both paths."""
+    from piefolio._atomic import atomic_text
+    from piefolio.report import write_page
+    from piefolio.thesis.figures import (
+        indicator_figure,
+        relative_figure,
+        states_figure,
+    )
+
+    name = report.spec.pie.name
+    start = report.spec.plan.start.isoformat()
+    signals = _signal_frame(report)
+    changes = _changes_frame(report)
+    summary = _summary_frame(report)
+    caption, summary_caption = _captions(report)
     figures = []
     if report.relative is not None and report.benchmark is not None:
         figures.append(
@@ -352,5 +369,5 @@ def _show(report: ThesisReport, folder: Path) -> None:
     )  # fmt: skip
     # Numbers as fractions for a spreadsheet; the page shows them formatted.
     raw = report.changes.assign(date=[d.date() for d in report.changes["date"]])
-    atomic_text(folder / _CHANGES_CSV, raw.to_csv(index=False))
-    show.print(line("Wrote ", (page, "bold"), " and ", (_CHANGES_CSV, "bold")))
+    table = atomic_text(folder / _CHANGES_CSV, raw.to_csv(index=False))
+    return [page, table]

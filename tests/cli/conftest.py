@@ -23,9 +23,14 @@ __all__ = ["market", "real_prices", "spec_text", "themes"]
 
 @pytest.fixture(autouse=True)
 def piefolio_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every CLI test gets its own store: PIEFOLIO_HOME points into tmp_path."""
+    """Every CLI test gets its own store (PIEFOLIO_HOME) and working folder.
+
+    Both in tmp_path: the pages a command writes under ``reports/`` (with
+    ``--json`` too) never land in the repository.
+    """
     home = tmp_path / "home"
     monkeypatch.setenv("PIEFOLIO_HOME", str(home))
+    monkeypatch.chdir(tmp_path)
     return home
 
 

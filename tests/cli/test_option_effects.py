@@ -67,7 +67,7 @@ def test_claims_json_is_the_share_of_windows_long_beat_short(
     spec = write_pie(("initial = 1000\n", "initial = 1000\n" + CLAIM))
     ran = piefolio("claims", str(spec), "--offline", "--json", home=synthetic_home)
     assert ran.code == 0, ran.output
-    (claim,) = json.loads(ran.output)
+    (claim,) = json.loads(ran.output)["claims"]
     # A 20D window is 20 rows: (CVX_t / CVX_t-20) / (XOM_t / XOM_t-20) - 1,
     # for every t from the plan's start on that has a row 20 days before.
     c = closes(synthetic_home)

@@ -61,6 +61,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     home = tmp_path / "home"
     monkeypatch.setenv("PIEFOLIO_HOME", str(home))
+    # The page `thesis --json` writes lands under reports/ here, not in the repo.
+    monkeypatch.chdir(tmp_path)
     Store(home / "store.duckdb").write(
         [
             series("CVX", DAYS, grow(0.4)),
