@@ -49,9 +49,8 @@ class Slice(_Model):
     def _children_sum_to_one(
         cls, value: tuple[Slice, ...] | None
     ) -> tuple[Slice, ...] | None:
-        if value is not None:
-            _check_siblings(value)
-        return value
+        # The depth is the root's to check: a theme does not know how deep it sits.
+        return _valid_slices(value, root=False)
 
     @model_validator(mode="after")
     def _leaf_or_branch(self) -> Slice:
@@ -67,6 +66,20 @@ class Slice(_Model):
     def label(self) -> str:
         """The name to show: ``name``, else the ticker."""
         return self.name or self.ticker or "?"
+
+
+def _valid_slices(
+    slices: tuple[Slice, ...] | None, *, root: bool
+) -> tuple[Slice, ...] | None:
+    """Check one set of sibling slices: they sum to 1; at a tree's root, its depth.
+
+    The one check of a pie's slices, a theme's and an inline benchmark's.
+    """
+    if slices is not None:
+        _check_siblings(slices)
+        if root:
+            _check_depth(slices)
+    return slices
 
 
 def _check_depth(slices: tuple[Slice, ...]) -> None:
@@ -118,8 +131,7 @@ class Pie(_Model):
     def _siblings_sum_to_one(cls, value: tuple[Slice, ...]) -> tuple[Slice, ...]:
         if not value:
             raise ValueError("the pie has no slices; expected at least one")
-        _check_siblings(value)
-        _check_depth(value)
+        _valid_slices(value, root=True)
         return value
 
     def leaves(self) -> Iterator[tuple[tuple[str, ...], Slice, float]]:
@@ -203,10 +215,7 @@ class Benchmark(_Model):
     def _children_sum_to_one(
         cls, value: tuple[Slice, ...] | None
     ) -> tuple[Slice, ...] | None:
-        if value is not None:
-            _check_siblings(value)
-            _check_depth(value)
-        return value
+        return _valid_slices(value, root=True)
 
     @model_validator(mode="after")
     def _one_form(self) -> Benchmark:
