@@ -133,26 +133,12 @@ def fan_figure(
 
     fig = go.Figure()
     for low, high, alpha in ((5, 95, 0.15), (25, 75, 0.3)):
-        fig.add_trace(
-            go.Scatter(
-                x=fan.index,
-                y=col(low),
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=fan.index,
-                y=col(high),
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=f"rgba(0, 114, 178, {alpha})",
-                name=f"{low}-{high}th percentile",
-            )
+        _band(
+            fig,
+            col(low),
+            col(high),
+            f"rgba(0, 114, 178, {alpha})",
+            name=f"{low}-{high}th percentile",
         )
     fig.add_trace(
         go.Scatter(
@@ -188,6 +174,26 @@ def fan_figure(
         **({"range": list(value_range)} if value_range is not None else {}),
     )
     return layout(fig, title)
+
+
+def _band(
+    fig: Any, low: pd.Series, high: pd.Series, fillcolor: str, **upper: Any
+) -> None:
+    """Add a filled band between ``low`` and ``high`` (same index, money) to ``fig``.
+
+    Two edges drawn without width: the lower one never in the legend nor the
+    hover, the upper one filled down to it (``tonexty``) and shown as
+    ``upper`` says (its ``name``, or ``showlegend=False``...). A
+    ``legendgroup`` in ``upper`` holds both edges.
+    """
+    edge = {"x": low.index, "mode": "lines", "line": {"width": 0}}
+    group = {"legendgroup": upper["legendgroup"]} if "legendgroup" in upper else {}
+    fig.add_trace(
+        go.Scatter(y=low, showlegend=False, hoverinfo="skip", **group, **edge)
+    )
+    fig.add_trace(
+        go.Scatter(y=high, fill="tonexty", fillcolor=fillcolor, **upper, **edge)
+    )
 
 
 def fan_range(
@@ -251,29 +257,15 @@ def fans_figure(
     for i, (name, fan) in enumerate(fans.items()):
         columns = {int(str(c)): c for c in fan.columns}
         rgb = tuple(int(colour(i)[k : k + 2], 16) for k in (1, 3, 5))
-        fig.add_trace(
-            go.Scatter(
-                x=fan.index,
-                y=fan[columns[25]].astype("float64"),
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=name,
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=fan.index,
-                y=fan[columns[75]].astype("float64"),
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=f"rgba({rgb[0]}, {rgb[1]}, {rgb[2]}, 0.15)",
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=name,
-            )
+        # The band is named by its median's legend entry, and hides with it.
+        _band(
+            fig,
+            fan[columns[25]].astype("float64"),
+            fan[columns[75]].astype("float64"),
+            f"rgba({rgb[0]}, {rgb[1]}, {rgb[2]}, 0.15)",
+            showlegend=False,
+            hoverinfo="skip",
+            legendgroup=name,
         )
         fig.add_trace(
             go.Scatter(

@@ -257,7 +257,7 @@ def _scenario_page(tmp_path: Path) -> Path:
         write_page,
     )
     from piefolio.report.figures import claims_figure, fan_figure
-    from piefolio.report.scenario_figures import starts_figure
+    from piefolio.report.scenario_figures import fans_figure, starts_figure
 
     dates = pd.bdate_range("2026-01-01", periods=60)
     fan = pd.DataFrame(
@@ -317,6 +317,16 @@ def _scenario_page(tmp_path: Path) -> Path:
                     currency="EUR",
                 ),
             ),
+            (
+                "Fans side by side.",
+                fans_figure(
+                    {"Pie": fan, "S&P 500": 0.9 * fan},
+                    pd.Series(1000.0, index=dates),
+                    "Fans",
+                    currency="EUR",
+                    goal=2500.0,
+                ),
+            ),
         ],
         tmp_path / "scenarios.html",
     )
@@ -340,7 +350,7 @@ def test_scenario_pages_draw_every_chart(
     page = _scenario_page(tmp_path)
     screen = {**_DESKTOP, "width": width}
     with _open(browser, page, screen) as (tools, drawn):
-        assert len(drawn) == 7 and all(drawn), drawn
+        assert len(drawn) == 8 and all(drawn), drawn
         assert _problems(tools, page) == []
         assert tools.evaluate(_WIDE_TABLES) == []
         assert tools.evaluate("document.documentElement.scrollWidth") <= width
@@ -352,6 +362,15 @@ def test_scenario_pages_draw_every_chart(
         assert (
             tools.evaluate(f"{starts}.querySelectorAll('.legend .traces').length") == 9
         )
+        # Fans side by side: per series its two band edges and its median (6),
+        # the money put in and the goal; in the legend only the 2 medians, the
+        # money and the goal, each band hidden with its median's entry.
+        fans = "document.querySelectorAll('.plotly-graph-div')[7]"
+        assert (
+            tools.evaluate(f"{fans}.querySelectorAll('.scatterlayer .trace').length")
+            == 8
+        )
+        assert tools.evaluate(f"{fans}.querySelectorAll('.legend .traces').length") == 4
 
 
 def test_a_page_alone_with_no_network_still_draws(
