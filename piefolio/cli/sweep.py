@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from piefolio.sweep.starts import StartSweep
     from piefolio.sweep.variants import SweepSettings
 
-__all__ = ["sweep"]
+__all__ = ["check_horizon", "sweep"]
 
 
 @command()
@@ -86,18 +86,12 @@ def sweep(
     from pydantic import ValidationError
 
     from piefolio.errors import SpecError
-    from piefolio.periods import check_period
     from piefolio.spec import load_pie
     from piefolio.sweep.history import StartSettings
     from piefolio.sweep.history import frame_for as starts_frame
     from piefolio.sweep.variants import SweepSettings, frame_for, load_sweep
 
-    if horizon is not None:
-        try:
-            check_period(horizon)
-        except ValueError as exc:
-            expected = str(exc).split("; expected ")[-1]
-            raise bad_option("--horizon", horizon, expected) from None
+    check_horizon(horizon)
     pie = load_pie(spec)
     if origin not in ("history", "plan"):
         raise SpecError(f"--from {origin!r}: expected history or plan")
@@ -121,6 +115,28 @@ def sweep(
         pie, frame, settings, weights, seed, (processes, dask, cluster), folder,
         as_json, png=png,
     )  # fmt: skip
+
+
+def check_horizon(horizon: str | None) -> str | None:
+    """Check ``--horizon``: a period such as ``10Y``, or None (the default).
+
+    The check and message of ``piefolio sweep``, shared with ``piefolio serve``
+    so that a bad horizon reads the same in the terminal and the browser.
+
+    Raises
+    ------
+    SpecError
+        ``--horizon '0Y': expected a count and a unit D/W/M/Y, ...`` (exit 2).
+    """
+    from piefolio.periods import check_period
+
+    if horizon is not None:
+        try:
+            check_period(horizon)
+        except ValueError as exc:
+            expected = str(exc).split("; expected ")[-1]
+            raise bad_option("--horizon", horizon, expected) from None
+    return horizon
 
 
 def _starts(

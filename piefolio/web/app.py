@@ -385,19 +385,12 @@ def _simulate_args(form: Form, pies: PieFolder) -> dict[str, Any]:
 
 
 def _sweep_args(form: Form, pies: PieFolder) -> dict[str, Any]:
-    from piefolio.cli._app import bad_option
-    from piefolio.periods import check_period
+    from piefolio.cli.sweep import check_horizon
 
     every = form.get("starts", "month").strip() or "month"
     if every not in ("month", "week", "quarter"):
         raise SpecError(f"--starts {every!r}: expected month, week or quarter")
-    horizon = form.get("horizon", "").strip() or None
-    if horizon is not None:
-        try:
-            check_period(horizon)
-        except ValueError as exc:
-            expected = str(exc).split("; expected ")[-1]
-            raise bad_option("--horizon", horizon, expected) from None
+    horizon = check_horizon(form.get("horizon", "").strip() or None)
     variants = _folder_file(form, pies, "variants")
     weights_text = form.get("weights", "").strip()
     weights = _number(form, "weights", int, weights_text) if weights_text else None
