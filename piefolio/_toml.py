@@ -36,8 +36,12 @@ def read_text(path: PathLike) -> str:
         return file.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise SpecError(f"{file}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except IsADirectoryError as exc:
+        raise SpecError(f"{file}: is a folder; expected a file") from exc
+    except UnicodeDecodeError as exc:
         raise SpecError(f"{file}: cannot read it as UTF-8 text ({exc})") from exc
+    except OSError as exc:
+        raise SpecError(f"{file}: cannot read it ({exc.strerror or exc})") from exc
 
 
 def validate_toml(

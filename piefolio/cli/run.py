@@ -13,6 +13,7 @@ from piefolio.cli._app import (
     OfflineOption,
     OutOption,
     SpecArg,
+    bad_option,
     command,
     console,
     echo_json,
@@ -47,8 +48,6 @@ RiskFreeOption = Annotated[
     float | None,
     typer.Option(
         "--risk-free",
-        min=0.0,
-        max=1.0,
         help="Annual risk-free rate of the Sharpe and Sortino ratios, the same for "
         "every series (0.02 = 2 %; default: the plan's cash_interest).",
     ),
@@ -56,6 +55,18 @@ RiskFreeOption = Annotated[
 ReportOption = Annotated[
     bool, typer.Option("--report/--no-report", help="Write the HTML report.")
 ]
+
+
+def _check_risk_free(rate: float | None) -> None:
+    """Refuse a ``--risk-free`` outside 0..1 in one line (exit 2), before any work.
+
+    Typer's own bounds answered with its usage block; a rate typed in percent
+    (``5`` for 5 %) is the likely mistake, so the message shows the fraction.
+    """
+    if rate is not None and not 0.0 <= rate <= 1.0:  # NaN fails too
+        raise bad_option(
+            "--risk-free", rate, "a yearly rate from 0 to 1 as a fraction (0.02 = 2 %)"
+        )
 
 
 def _run(
@@ -197,6 +208,7 @@ def run(
     """Backtest a pie and its benchmarks with the same deposits; write a report."""
     from piefolio.spec import load_pie
 
+    _check_risk_free(risk_free)
     pie = load_pie(spec)
     if report or png or pdf:
         out = report_folder(out, pie.pie.name, force=force)
@@ -224,6 +236,7 @@ def demo(
     from piefolio.data.demo import demo_prices, demo_spec
     from piefolio.data.store import sample_store_path
 
+    _check_risk_free(risk_free)
     spec = demo_spec()
     if report or png or pdf:
         out = report_folder(out, spec.pie.name, force=force)
@@ -274,6 +287,7 @@ def compare(
 
     if len(specs) < 2:
         raise SpecError("compare needs two or more pie files")
+    _check_risk_free(risk_free)
     pies = [load_pie(path) for path in specs]
     names = " vs ".join(pie.pie.name for pie in pies)
     folder = report_folder(out, f"compare {names}", force=force)

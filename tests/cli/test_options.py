@@ -48,6 +48,14 @@ CASES = [
     (("new", "x" * 5000), "String should have at most 100 characters (at most 100)"),
     (("new", "a\x1b[31mred"), "name 'a\\x1b[31mred': holds the control character '\\x1b'"),
     (("new", ""), "name '': String should have at least 1 character"),
+    # A rate typed in percent: one line saying the fraction, not typer's usage block.
+    (("run", "{spec}", "--offline", "--risk-free", "5"),
+     "error: --risk-free 5.0: expected a yearly rate from 0 to 1 as a fraction (0.02 = 2 %)"),
+    (("demo", "--risk-free", "nan"), "error: --risk-free nan: expected a yearly rate"),
+    (("compare", "{spec}", "{spec}", "--risk-free", "-0.01"),
+     "error: --risk-free -0.01: expected a yearly rate"),
+    # A folder named as the pie file (the tests run in tmp_path).
+    (("show", "."), "error: .: is a folder; expected a file"),
 ]  # fmt: skip
 
 
