@@ -247,7 +247,8 @@ def data_import(
         table.add_row(*cells)
     out = console()
     out.print(table)
-    out.print(f"Imported {rows} rows of {len(series)} symbols from {file}.")
+    symbols = f"{len(series)} symbol" + ("" if len(series) == 1 else "s")
+    out.print(f"Imported {rows} rows of {symbols} from {file}.")
 
 
 @data_command("list")

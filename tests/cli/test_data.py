@@ -85,7 +85,7 @@ def test_import_list_info_verify(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     code, out = run("data", "import", str(path), "--currency", "eur")
     assert code == 0, out
-    assert "Imported 22 rows of 1 symbols" in out
+    assert "Imported 22 rows of 1 symbol from" in out
     code, out = run("data", "list")
     assert "ABC" in out and "EUR" in out and "file:abc.csv" in out
     code, out = run("data", "info", "ABC")

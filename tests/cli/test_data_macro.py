@@ -32,7 +32,7 @@ def test_a_monthly_long_file_imports_and_reads_back_monthly(tmp_path: Path) -> N
     )
     code, out = run("data", "import", str(path))
     assert code == 0, out
-    assert "Imported 12 rows of 1 symbols" in out
+    assert "Imported 12 rows of 1 symbol from" in out
     assert "monthly" in out and "millions of USD (SAAR)" in out
     # Twelve rows, one a month: nothing was filled into days.
     got = read_series(Store(), "C30_PRIVATE_DATA_CENTER_SAAR")
@@ -193,7 +193,7 @@ def test_the_shared_macro_files_import_and_verify(shared_macro_dir: Path) -> Non
     # README: 12,333 rows of 21 series.
     assert "Imported 12333 rows of 21 symbols" in out
     code, out = run("data", "import", str(shared_macro_dir / "fred_macro_daily.csv"))
-    assert code == 0 and "Imported 7436 rows of 1 symbols" in out, out
+    assert code == 0 and "Imported 7436 rows of 1 symbol from" in out, out
     code, out = run("data", "verify", "--as-of", "2026-08-20")
     assert code == 0, out
     lines = out.splitlines()
