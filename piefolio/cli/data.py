@@ -401,3 +401,85 @@ def data_verify(
         "To check by a person (big moves are often real): "
         + ", ".join(f"{n} {k}" for k, n in kinds.items())
     )
+
+
+@data_command("delete")
+def data_delete(
+    symbol: Annotated[
+        str, typer.Argument(help="A stored symbol or series, e.g. CVX, CPIAUCSL.")
+    ],
+    from_text: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="YYYY-MM-DD", help="First day to delete (default: all)."
+        ),
+    ] = None,
+    to_text: Annotated[
+        str | None,
+        typer.Option(
+            "--to", metavar="YYYY-MM-DD", help="Last day to delete (default: all)."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Delete; without it, say what would go.")
+    ] = False,
+) -> None:
+    """Delete a symbol's stored days (all, or --from/--to); needs --force.
+
+    Without --force it says exactly which rows would go and deletes nothing
+    (exit 2). The rows go in one transaction; a symbol left with no day is
+    removed with its name and series metadata. An import or a fetch brings
+    them back.
+    """
+    from piefolio.errors import DataUnavailable, SpecError
+
+    sym = symbol.strip().upper()
+    start, end = day_option("--from", from_text), day_option("--to", to_text)
+    if start is not None and end is not None and start > end:
+        raise SpecError(
+            f"--from {start.date()} is after --to {end.date()}; expected --from "
+            "on or before --to"
+        )
+    store = open_store()
+    info = store.info(sym) if store.exists() else None
+    if info is None:
+        raise DataUnavailable(
+            f"{sym} is not in the store ({store.path}); nothing to delete "
+            "(`piefolio data list` shows what is stored)"
+        )
+    rows = store.read([sym], start and start.date(), end and end.date())
+    asked = (
+        f"from {start.date() if start else 'its first day'} to "
+        f"{end.date() if end else 'its last day'}"
+    )
+    if not len(rows):
+        raise DataUnavailable(
+            f"{sym} has no stored day {asked} (it holds {info.first_date} to "
+            f"{info.last_date}); nothing to delete"
+        )
+    first, last = rows["date"].iloc[0].date(), rows["date"].iloc[-1].date()
+    sources = ", ".join(sorted(set(rows["source"])))
+    left = info.rows - len(rows)
+    span = f"{sym} ({info.currency}; {first} to {last}; source {sources})"
+    out = console()
+    if not force:
+        out.print(
+            f"Would delete {len(rows):,} of the {_rows(info.rows)} stored of {span}"
+            + (
+                f"; {_rows(left)} would stay."
+                if left
+                else f": every stored day, so {sym} would leave the store with "
+                "its name and series metadata."
+            )
+        )
+        raise SpecError("nothing deleted; add --force to delete these rows")
+    deleted = store.delete_days(sym, start and start.date(), end and end.date())
+    out.print(
+        f"Deleted {_rows(deleted)} of {span}"
+        + (f"; {_rows(left)} left." if left else f"; no day is left, so {sym} left "
+           "the store with its name and series metadata.")
+    )  # fmt: skip
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")

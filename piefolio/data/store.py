@@ -558,6 +558,82 @@ class Store:
                 con.execute("DELETE FROM series WHERE symbol = ?", [sym])
             con.commit()
 
+    def delete_days(
+        self,
+        symbol: str,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> int:
+        """Remove the stored days of ``symbol`` from ``start`` to ``end``, at once.
+
+        One transaction: every row in the range goes, or (on any error) none.
+        With no day left, the symbol goes too, as :meth:`delete` removes it.
+        Otherwise its first and last date follow the days left, and the range
+        the store counts as asked for no longer holds the deleted days (it
+        starts after them when they were its first, else it ends before them),
+        so a later fetch asks for them again.
+
+        Parameters
+        ----------
+        symbol : str
+            A stored symbol, as :meth:`info` names it.
+        start, end : datetime.date, optional
+            First and last day to delete, both included; None: no bound.
+
+        Returns
+        -------
+        int
+            Rows deleted (0 when none was in the range: nothing then changes).
+
+        Raises
+        ------
+        StoreError
+            When the store cannot be written; nothing is then deleted.
+        """
+        import duckdb
+
+        lo = start or dt.date(1800, 1, 1)
+        hi = end or dt.date(9999, 12, 31)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with self._connect(write=True) as con:
+            try:
+                con.begin()
+                found = con.execute(
+                    "DELETE FROM prices WHERE symbol = ? AND date BETWEEN ? AND ?",
+                    [symbol, lo, hi],
+                ).fetchone()
+                deleted = int(found[0]) if found else 0
+                left = con.execute(
+                    "SELECT count(*), min(date), max(date) FROM prices "
+                    "WHERE symbol = ?",
+                    [symbol],
+                ).fetchone()
+                if deleted and left is not None and left[0] == 0:
+                    con.execute("DELETE FROM symbols WHERE symbol = ?", [symbol])
+                    con.execute("DELETE FROM series WHERE symbol = ?", [symbol])
+                elif deleted and left is not None:
+                    day = dt.timedelta(days=1)
+                    con.execute(
+                        "UPDATE symbols SET first_date = ?, last_date = ?, "
+                        "covered_from = CASE WHEN covered_from >= ? THEN ?::DATE "
+                        "ELSE covered_from END, "
+                        "covered_to = CASE WHEN covered_to IS NULL "
+                        "OR covered_from >= ? THEN covered_to "
+                        "ELSE least(covered_to, ?::DATE) END, "
+                        "updated_at = ? WHERE symbol = ?",
+                        [left[1], left[2], lo, hi + day if end else None, lo,
+                         lo - day, now, symbol],
+                    )  # fmt: skip
+                con.commit()
+            except BaseException as exc:
+                con.rollback()
+                if isinstance(exc, duckdb.Error):
+                    raise StoreError(
+                        f"deleting from {self.path} failed: {exc}"
+                    ) from exc
+                raise
+        return deleted
+
     # ----------------------------------------------------------------------- reads
 
     def read(
