@@ -353,7 +353,10 @@ def actual(
         return
     show = console()
     text = summary_strings(result.summary(), result.currency, _fields())
-    table = Table(title="The same money, three ways", title_justify="left")
+    first, last = (d.date() for d in result.nav.index[[0, -1]])
+    table = Table(
+        title=f"The same money, three ways, {first} to {last}", title_justify="left"
+    )
     table.add_column("")
     for i, name in enumerate(text.index):
         table.add_column(str(name), justify="right", style="bold" if i == 0 else None)
@@ -363,7 +366,8 @@ def actual(
     for verdict in result.verdicts():
         show.print(verdict)
     held = _holdings_strings(result)
-    htable = Table(title="Holdings today", title_justify="left")
+    # The last day with prices, as on the page: not today, whatever the date.
+    htable = Table(title=f"Holdings on {last}", title_justify="left")
     htable.add_column("ticker")
     for col in held.columns:
         htable.add_column(col, justify="right")

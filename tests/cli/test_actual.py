@@ -66,7 +66,10 @@ def test_actual_table_says_what_the_choices_cost(
     assert result.exit_code == 0, result.output
     words = " ".join(result.output.split())
     assert "against the S&P 500 bought with the same deposits on the same" in words
-    assert "Holdings today" in result.output
+    # The window of the figures, and the day of the holdings: the last
+    # business day of January 2024 with prices (CLOSES), not today.
+    assert "The same money, three ways, 2024-01-02 to 2024-01-31" in result.output
+    assert "Holdings on 2024-01-31" in result.output
 
 
 def test_actual_png_writes_both_charts_beside_the_page(
