@@ -71,7 +71,8 @@ SUMMARY_FIELDS: tuple[tuple[str, str, Kind], ...] = (
     ("twr", "Return (time-weighted)", Kind.PERCENT),
     ("twr_annual", "TWR a year", Kind.PERCENT),
     ("xirr", "XIRR (money-weighted)", Kind.PERCENT),
-    ("volatility", "Volatility", Kind.PERCENT),
+    # Annualised like the TWR above it (daily returns x sqrt(252)): say so.
+    ("volatility", "Volatility a year", Kind.PERCENT),
     ("sharpe", "Sharpe", Kind.RATIO),
     ("sortino", "Sortino", Kind.RATIO),
     ("max_drawdown", "Max drawdown", Kind.PERCENT),

@@ -24,7 +24,7 @@ def test_summary_table_pie_vs_benchmarks(real_report: ReportData) -> None:
         "Profit",
         "TWR a year",
         "XIRR",
-        "Volatility",
+        "Volatility a year",  # annualised, as the TWR beside it
         "Max drawdown",
         "Sharpe",
         "Fees",
