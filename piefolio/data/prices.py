@@ -101,7 +101,8 @@ def get_prices(
     DataUnavailable
         A symbol has no price at all in the range, from any source.
     PlanError
-        A slice or benchmark starts trading after the first day and
+        The first day is after the last (a plan that starts in the future), or
+        a slice or benchmark starts trading after the first day and
         ``late_listing`` is "error".
     """
     store = store or Store()
@@ -109,6 +110,14 @@ def get_prices(
     symbols = list(dict.fromkeys([*symbols, *(e.upper() for e in extra)]))
     first = start or spec.plan.start
     last = end or spec.plan.end or dt.date.today()
+    if first > last:
+        # A plan that starts in the future has no day to run yet; without this
+        # it read as prices missing "between 2031-01-04 and 2026-12-02" (exit 3).
+        until = "today" if end is None and spec.plan.end is None else "the last day"
+        raise PlanError(
+            f"plan.start {first} is after {until} ({last}): there is no day to run "
+            f"yet; expected a start on or before {last}"
+        )
     reports: list[FetchReport] = []
     if not offline:
         reports = update(

@@ -43,3 +43,21 @@ def test_a_plan_of_too_few_days_is_refused_with_its_dates(
         "the plan runs on 2 trading day(s) (2026-06-29 to 2026-06-30); expected at least 3"
         in ran.output
     )
+
+
+def test_a_plan_that_starts_in_the_future_says_so(
+    piefolio: Invoke, write_pie: Callable[..., Path], synthetic_home: Path
+) -> None:
+    # Before: "no prices for CVX, XOM, SPY, IWM between 2099-01-04 and <today>"
+    # and exit 3, as if prices were missing; the plan simply has no day yet.
+    import datetime as dt
+
+    spec = write_pie(("start = 2015-01-02", "start = 2099-01-04"))
+    assert piefolio("show", str(spec)).code == 0  # a plan for later is a pie
+    ran = piefolio("run", str(spec), "--offline", "--no-report", home=synthetic_home)
+    assert ran.code == 2, ran.output
+    today = dt.date.today().isoformat()
+    assert (
+        f"error: plan.start 2099-01-04 is after today ({today}): there is no day to "
+        f"run yet; expected a start on or before {today}"
+    ) in " ".join(ran.output.split())
