@@ -184,6 +184,26 @@ class Span:
         return f"{self.source} ({self.rows} days, {self.first} to {self.last})"
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection, failed: str) -> Iterator[None]:
+    """Run the block in one transaction: kept whole, or rolled back whole.
+
+    A DuckDB error becomes a StoreError saying ``failed`` and why; any other
+    exception (a KeyboardInterrupt too: BaseException) rolls back and goes on.
+    """
+    import duckdb
+
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException as exc:
+        con.rollback()
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"{failed}: {exc}") from exc
+        raise
+
+
 def _is_lock_error(exc: BaseException) -> bool:
     import duckdb
 
@@ -340,28 +360,20 @@ class Store:
             A series changes the currency of a stored symbol, or brings sample
             data over a symbol that holds real data; nothing is then kept.
         """
-        import duckdb
-
         if stored not in ("correct", "keep"):
             raise ValueError(f"stored={stored!r}; expected 'correct' or 'keep'")
         items = list(series)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        with self._connect(write=True) as con:
-            try:
-                con.begin()
-                written = self._write_all(
-                    con, items, requested or {}, stored, rescale or {}, now
-                )
-                if progress is not None:
-                    for item in items:
-                        progress(item.symbol)
-                con.commit()
-            except BaseException as exc:
-                # BaseException: a KeyboardInterrupt must roll back too.
-                con.rollback()
-                if isinstance(exc, duckdb.Error):
-                    raise StoreError(f"writing to {self.path} failed: {exc}") from exc
-                raise
+        with (
+            self._connect(write=True) as con,
+            _transaction(con, f"writing to {self.path} failed"),
+        ):
+            written = self._write_all(
+                con, items, requested or {}, stored, rescale or {}, now
+            )
+            if progress is not None:
+                for item in items:
+                    progress(item.symbol)
         return written
 
     def _write_all(
@@ -590,48 +602,38 @@ class Store:
         StoreError
             When the store cannot be written; nothing is then deleted.
         """
-        import duckdb
-
         lo = start or dt.date(1800, 1, 1)
         hi = end or dt.date(9999, 12, 31)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        with self._connect(write=True) as con:
-            try:
-                con.begin()
-                found = con.execute(
-                    "DELETE FROM prices WHERE symbol = ? AND date BETWEEN ? AND ?",
-                    [symbol, lo, hi],
-                ).fetchone()
-                deleted = int(found[0]) if found else 0
-                left = con.execute(
-                    "SELECT count(*), min(date), max(date) FROM prices "
-                    "WHERE symbol = ?",
-                    [symbol],
-                ).fetchone()
-                if deleted and left is not None and left[0] == 0:
-                    con.execute("DELETE FROM symbols WHERE symbol = ?", [symbol])
-                    con.execute("DELETE FROM series WHERE symbol = ?", [symbol])
-                elif deleted and left is not None:
-                    day = dt.timedelta(days=1)
-                    con.execute(
-                        "UPDATE symbols SET first_date = ?, last_date = ?, "
-                        "covered_from = CASE WHEN covered_from >= ? THEN ?::DATE "
-                        "ELSE covered_from END, "
-                        "covered_to = CASE WHEN covered_to IS NULL "
-                        "OR covered_from >= ? THEN covered_to "
-                        "ELSE least(covered_to, ?::DATE) END, "
-                        "updated_at = ? WHERE symbol = ?",
-                        [left[1], left[2], lo, hi + day if end else None, lo,
-                         lo - day, now, symbol],
-                    )  # fmt: skip
-                con.commit()
-            except BaseException as exc:
-                con.rollback()
-                if isinstance(exc, duckdb.Error):
-                    raise StoreError(
-                        f"deleting from {self.path} failed: {exc}"
-                    ) from exc
-                raise
+        with (
+            self._connect(write=True) as con,
+            _transaction(con, f"deleting from {self.path} failed"),
+        ):
+            found = con.execute(
+                "DELETE FROM prices WHERE symbol = ? AND date BETWEEN ? AND ?",
+                [symbol, lo, hi],
+            ).fetchone()
+            deleted = int(found[0]) if found else 0
+            left = con.execute(
+                "SELECT count(*), min(date), max(date) FROM prices WHERE symbol = ?",
+                [symbol],
+            ).fetchone()
+            if deleted and left is not None and left[0] == 0:
+                con.execute("DELETE FROM symbols WHERE symbol = ?", [symbol])
+                con.execute("DELETE FROM series WHERE symbol = ?", [symbol])
+            elif deleted and left is not None:
+                day = dt.timedelta(days=1)
+                con.execute(
+                    "UPDATE symbols SET first_date = ?, last_date = ?, "
+                    "covered_from = CASE WHEN covered_from >= ? THEN ?::DATE "
+                    "ELSE covered_from END, "
+                    "covered_to = CASE WHEN covered_to IS NULL "
+                    "OR covered_from >= ? THEN covered_to "
+                    "ELSE least(covered_to, ?::DATE) END, "
+                    "updated_at = ? WHERE symbol = ?",
+                    [left[1], left[2], lo, hi + day if end else None, lo,
+                     lo - day, now, symbol],
+                )  # fmt: skip
         return deleted
 
     # ----------------------------------------------------------------------- reads
