@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -40,7 +40,6 @@ from piefolio.cli.run import PngOption
 
 if TYPE_CHECKING:
     import pandas as pd
-    from pydantic import BaseModel
     from rich.table import Table
 
     from piefolio.scenarios.claims import ClaimCheck
@@ -51,8 +50,6 @@ if TYPE_CHECKING:
     from piefolio.spec import PieSpec
 
 __all__ = ["claims", "simulate", "simulate_settings", "stress"]
-
-M = TypeVar("M", bound="BaseModel")
 
 
 def _pct(value: float) -> str:
@@ -612,7 +609,7 @@ def simulate_settings(
     _check_simulate_options(years, paths, goal, moment(since), moment(until))
     if sampler not in SAMPLERS:
         raise SpecError(f"--sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
-    return _settings(
+    return settings_of(
         SimulateSettings,
         years=years,
         paths=paths,
@@ -622,20 +619,6 @@ def simulate_settings(
         since=since,
         until=until,
     )
-
-
-def _settings(kind: type[M], **options: object) -> M:
-    """Build a verb's settings from CLI options; a refused value is exit 2."""
-    from pydantic import ValidationError
-
-    from piefolio.errors import SpecError
-
-    try:
-        return kind.model_validate(options)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "option"
-        raise SpecError(f"--{name.replace('_', '-')}: {first['msg']}") from None
 
 
 # Each path keeps a value a month per series: a million paths of ten years is
