@@ -91,6 +91,7 @@ def _prepare(module: str, tests: list[str], mutmut: dict[str, object]) -> Path:
         .stdout.decode()
         .split("\0")
     )
+    stale = False
     for name in filter(None, tracked):
         src, dst = REPO / name, scratch / name
         if not src.is_file():
@@ -104,6 +105,13 @@ def _prepare(module: str, tests: list[str], mutmut: dict[str, object]) -> Path:
                 dst.write_text(text, "utf-8")
         elif not dst.exists() or dst.read_bytes() != src.read_bytes():
             shutil.copy2(src, dst)
+            if name.startswith("tests/"):
+                stale = True
+    if stale:
+        # mutmut keeps its record of which tests reach which function across
+        # runs, even when a test changes: a new test would never be run on the
+        # mutants it now reaches. Drop the record so the run takes it afresh.
+        (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     # The real-data fixtures look for ../shared next to the tests' repository:
     # mutmut runs them from <scratch>/mutants, so <scratch>/shared is that.
     shared = REPO.parent / "shared"
