@@ -22,7 +22,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from piefolio.engine._solve import DUST
+from piefolio.engine._solve import ACTIVE, DUST, EXCLUDED, TWO_SIDED, plan_orders_nb
 from piefolio.engine._steps import POLICY_THRESHOLD, _drifted_nb
 
 __all__ = ["PathBlock", "PathScratch"]
@@ -39,10 +39,11 @@ PathBlock = namedtuple(
 #: session's cost at 0, or the NAV after the buy's fees), scale (plan_orders'
 #: scale, or the fixed fees) (B,); active, reserved (N, B) bool and changed
 #: (B,) bool of the buy's rounds; one path's breakpoints bps (N,), their
-#: slices idx and stable order (N,) int64 for the walk.
+#: slices idx and stable order (N,) int64 for the walk; one path's session
+#: for plan_orders_nb: role (N,) int64, its orders and skipped (N,).
 PathScratch = namedtuple(
     "PathScratch",
-    "orders cash x g0 scale active reserved changed bps idx order",
+    "orders cash x g0 scale active reserved changed bps idx order role po skipped",
 )
 
 
@@ -153,11 +154,13 @@ def _rebalance_paths_nb(q, r, m, plan, prop, dep, f, accrue):  # type: ignore[no
     ``solve_level_nb``: its frictionless line when no slice pays a fee, else
     :func:`_walk_nb`, path by path), sells before buys, fees out of cash,
     the NAV. A path with an order under ``min_order`` or within float dust of
-    nothing (whose solve goes another round), or that cannot pay for the
-    session, is marked in ``full`` and left untouched.
+    nothing (whose solve goes another round) has its session planned by
+    ``plan_orders_nb`` itself, as the full day would; one that cannot pay
+    for the session is marked in ``full`` and left untouched.
     """
-    sh, px, tg, c_, value, grown, held, _near, _alarm, full, _hold, _tgt = q
+    sh, px, tg, c_, value, grown, held, _near, _alarm, full, hold, tgt = q
     orders, cash, x, g0, scale = r.orders, r.cash, r.x, r.g0, r.scale
+    small, role, po = r.changed, r.role, r.po
     fixed, min_order = plan.fixed, plan.min_order
     n = sh.shape[0]
     mu = np.uintp(m)
@@ -190,6 +193,7 @@ def _rebalance_paths_nb(q, r, m, plan, prop, dep, f, accrue):  # type: ignore[no
     for j in range(mu):
         value[j] = cash[j] + held[j]  # NAV before trading
         full[j] = g0[j] > cash[j]
+        small[j] = False
         x[j] = (cash[j] - g0[j]) / slope if slope > 0.0 else 0.0
     if not free:
         for j in range(m):
@@ -201,9 +205,21 @@ def _rebalance_paths_nb(q, r, m, plan, prop, dep, f, accrue):  # type: ignore[no
         act = w > 0.0
         for j in range(mu):
             o = w * x[j] - sh[i, j] * px[i, j]
-            small = act & ((abs(o) <= DUST * scale[j]) | (abs(o) < min_order))
-            full[j] |= small
+            small[j] |= act & ((abs(o) <= DUST * scale[j]) | (abs(o) < min_order))
             orders[i, j] = o if act else 0.0
+    two = np.int64(TWO_SIDED)  # not a literal: the solve compiles once
+    for j in range(m):
+        if small[j] and not full[j]:
+            for i in range(n):
+                hold[i] = sh[i, j] * px[i, j]
+                tgt[i] = tg[i]
+                role[i] = ACTIVE if tg[i] > 0.0 else EXCLUDED
+            level = plan_orders_nb(
+                tgt, hold, prop, fixed, min_order, role, two, cash[j], po, r.skipped
+            )
+            full[j] = level < 0.0
+            for i in range(n):
+                orders[i, j] = po[i]
     # _execute_nb: sells, then buys, slice by slice.
     for side in range(2):
         for i in range(n):
