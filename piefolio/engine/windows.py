@@ -364,7 +364,7 @@ def _series(
     top: int,
     weights: dict[str, float],
     union: list[str],
-    position: dict[str, int],
+    position: Mapping[str, int],
     plan: Plan,
 ) -> _Columns:
     """Take a series' own columns of ``rows``, in frame order (as ``simulate``)."""
