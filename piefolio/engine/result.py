@@ -257,10 +257,16 @@ class BatchResult:
                 "this batch ran without its daily paths (paths=False); run "
                 "simulate_batch(..., paths=True) for NAV, cash and unit values"
             )
-        return pd.DataFrame(values.T, index=self.dates, columns=list(self.names))
+        return pd.DataFrame(values.T, index=self.dates, columns=self._index)
+
+    @cached_property
+    def _index(self) -> pd.Index:
+        # One index for every per-pie Series: building it from the names
+        # (strings into Arrow) costs more than the Series.
+        return pd.Index(list(self.names))
 
     def _series(self, values: np.ndarray, name: str) -> pd.Series:
-        return pd.Series(values, index=list(self.names), name=name)
+        return pd.Series(values, index=self._index, name=name)
 
     @cached_property
     def nav(self) -> pd.DataFrame:
@@ -324,7 +330,7 @@ class BatchResult:
         when = pd.DatetimeIndex(
             [self.dates[d] if d >= 0 else pd.NaT for d in days], dtype=self.dates.dtype
         )
-        return pd.Series(when, index=list(self.names), name="ran_out")
+        return pd.Series(when, index=self._index, name="ran_out")
 
     def result(self, name: str) -> Result:
         """Full detail (ledgers, shares, weights) of one pie, by running it again.
