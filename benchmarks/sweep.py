@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -75,12 +77,19 @@ def spec_of(tickers: list[str], start: str, *, limits: bool) -> Any:
     return parse_pie(text)
 
 
+#: CPU seconds (this process, all its threads) of the best repeat of the last
+#: ``timed`` call: on a loaded machine the steadier figure.
+CPU = [0.0]
+
+
 def timed(fn: Any, repeat: int = 1) -> tuple[float, Any]:
     best, out = float("inf"), None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn()
-        best = min(best, time.perf_counter() - t)
+        wall = time.perf_counter() - t
+        if wall < best:
+            best, CPU[0] = wall, time.process_time() - c
     return best, out
 
 
@@ -94,6 +103,7 @@ def _variant_rows(
         local, result = timed(
             lambda: run_variants(spec, prices, settings, Path(tmp) / "local")
         )
+        print(f"weights, this process: {CPU[0]:.3f} CPU s")
         sample = result.weights.iloc[:20]
         naive, _ = timed(
             lambda: [simulate(prices, w, spec.plan) for _, w in sample.iterrows()]
@@ -193,6 +203,7 @@ def main() -> None:
         series = {"pie": dict.fromkeys(held, 1 / len(held)), "SPY": {"SPY": 1.0}}
         sweep_starts(real, series, pie.plan)  # warm: the kernel compiled or loaded
         t, res = timed(lambda: sweep_starts(real, series, pie.plan), repeat=3)
+        print(f"monthly starts: {CPU[0]:.4f} CPU s")
         starts = res.rows["start"].unique()
         sample = starts[::10]
         one = time.perf_counter()
@@ -218,6 +229,15 @@ def main() -> None:
             print(f"one simulate costs {t / base:.2f} kernels (target <= 1.5)")
     if len(rows) > 1 and rows[1][0].startswith("weights, Dask"):
         print(f"Dask overhead at {args.variants:,}: {rows[1][2] / rows[0][2] - 1:+.0%}")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # no parallel kernel ran (--variants 0)
+        layer = "not started"
+    print(
+        f"nproc {os.cpu_count()}, numba threading layer {layer}, "
+        f"{numba.get_num_threads()} threads; load average {load}"
+    )
 
 
 if __name__ == "__main__":
