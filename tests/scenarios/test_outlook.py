@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from piefolio.data.frame import PriceFrame
-from piefolio.errors import SpecError
+from piefolio.errors import PlanError, SpecError
 from piefolio.scenarios.outlook import (
     SimulateSettings,
     monte_carlo,
@@ -264,3 +264,128 @@ def test_monte_carlo_without_a_frame_loads_the_stored_history_offline(
     assert [(a["start"], a["offline"]) for a in asked] == [(dt.date(2000, 1, 1), True)]
     given = monte_carlo(pie(), frame, settings=settings)
     np.testing.assert_array_equal(out.result.nav, given.result.nav)
+
+
+def test_each_warning_in_full() -> None:
+    # 2006-01-02 to 2019-12-31 is 5,111 days, 14.0 years of 365.25 days, with
+    # the benchmark's 2008 fall of 50 % in it: short only.
+    returns, short = sample_history(
+        pie(), market(), since=dt.date(2006, 1, 2), until=dt.date(2019, 12, 31)
+    )
+    assert short.warning == (
+        "The sample is only 14.0 years (2006-01-02 to 2019-12-31), under 15: these "
+        "odds rest on few market cycles."
+    )
+    assert short.days == len(returns) == 3652
+    # Short and no crash (the benchmark fell 10 % in 2008, 12.8 % at worst).
+    _, both = sample_history(pie(), market(crash=-0.1), since=dt.date(2019, 1, 2))
+    assert both.warning == (
+        "The sample is only 7.6 years (2019-01-02 to 2026-07-31) and holds no fall "
+        "of Market worse than -30% (its deepest is -12.8%): the paths never meet a "
+        "crash like 2008's, so these odds are kinder than history has been."
+    )
+    # Long enough, but no crash.
+    _, kind = sample_history(pie(), market(crash=-0.1, seed=4))
+    assert kind.warning == (
+        "The sample (2003-06-03 to 2026-07-31) holds no fall of Market worse than "
+        "-30% (its deepest is -17.3%): these odds are kinder than history has been."
+    )
+
+
+def test_monte_carlo_passes_on_its_settings_and_helpers() -> None:
+    from piefolio.engine import frame_of
+
+    prices = market()
+    frame = PriceFrame.from_prices(prices, "USD")
+    settings = SimulateSettings(
+        years=1 / 12, paths=3, seed=3, since=dt.date(2006, 1, 2),
+        until=dt.date(2019, 12, 31),
+    )  # fmt: skip
+    calls: list[tuple[int, int]] = []
+    out = monte_carlo(
+        pie(), frame, settings=settings, progress=lambda *a: calls.append(a)
+    )
+    assert (out.sample.start, out.sample.end) == (
+        pd.Timestamp("2006-01-02"),
+        pd.Timestamp("2019-12-31"),
+    )
+    assert calls[-1] == (3, 3)
+    # The seed fixes the paths.
+    again = monte_carlo(pie(), frame, settings=settings)
+    np.testing.assert_array_equal(out.result.nav, again.result.nav)
+    # The frame's FX mask reaches the plan's fees: A pays 1 % on every buy.
+    fx = parse_pie(
+        '[pie]\nname = "p"\ncurrency = "USD"\n'
+        '[[pie.slices]]\nticker = "A"\nweight = 1.0\n'
+        "[plan]\nstart = 2020-01-01\ninitial = 1000\nfees = { fx_pct = 1.0 }\n"
+    )
+    one = SimulateSettings(years=1 / 12, paths=1, seed=3)
+    free = monte_carlo(fx, frame, settings=one).result.final[0, 0]
+    masked = frame_of(prices[["A"]], fx_mask={"A": True})
+    paid = monte_carlo(fx, masked, settings=one).result.final[0, 0]  # type: ignore[arg-type]
+    # One buy of 1,000 at 1 % FX: 1000 / 1.01 invested instead of 1000.
+    assert paid == pytest.approx(free / 1.01, rel=1e-9)
+    # A young slice's error carries the store's suggestion.
+    prices["C"] = prices["A"]
+    prices.loc["2018-03-01":, "C"] = prices.loc["2018-03-01":, "Y"]
+    with pytest.raises(SpecError, match='proxy = "C"'):
+        monte_carlo(
+            pie('ticker = "Y"'), PriceFrame.from_prices(prices, "USD"),
+            settings=one, candidates=lambda: prices,
+        )  # fmt: skip
+
+
+def test_sample_history_edges() -> None:
+    prices = market()
+    # No price up to --until.
+    with pytest.raises(
+        PlanError, match=r"^no prices up to 1999-01-01; pick a later --until$"
+    ):
+        sample_history(pie(), prices, until=dt.date(1999, 1, 1))
+    # Y (no proxy) lists on Thu 2018-03-01: a --since a week before is met (a
+    # week of slack), eight days before is not.
+    young = pie('ticker = "Y"')
+    _, met = sample_history(young, prices, since=dt.date(2018, 2, 22))
+    assert met.start == pd.Timestamp("2018-03-02")  # Y's first return
+    with pytest.raises(SpecError, match=r"after --since 2018-02-21, and no proxy"):
+        sample_history(young, prices, since=dt.date(2018, 2, 21))
+    # A --since after Y lists replaces the 15-year default: no error.
+    _, later = sample_history(young, prices, since=dt.date(2018, 3, 5))
+    assert later.start == pd.Timestamp("2018-03-05")
+    # A declared proxy missing from the prices: Y's own history, no note.
+    _, own = sample_history(pie('ticker = "Y"\nproxy = "Q"'), prices)
+    assert own.start == pd.Timestamp("2018-03-02") and own.proxied == ()
+    # 250 returns are enough; 249 are not.
+    _, year = sample_history(pie(), prices, since=DAYS[-250].date())
+    assert year.days == 250
+    with pytest.raises(
+        PlanError,
+        match=r"^only 249 days where every slice has a price; the samplers need a "
+        r"year or more: declare proxies for young tickers or move --since$",
+    ):
+        sample_history(pie(), prices, since=DAYS[-249].date())
+
+
+def test_a_young_benchmark_borrows_no_history() -> None:
+    prices = market()
+    prices.loc[:"2018-02-28", "M"] = np.nan  # the benchmark M lists in 2018
+    with pytest.raises(SpecError) as info:
+        sample_history(pie(), prices)
+    assert str(info.value) == (
+        "M has prices only since 2018-03-01, after 15 years before the data end "
+        "(2011-07-31), and no proxy: a benchmark borrows no history; pick an older "
+        "one; or sample --since 2018-03-01"
+    )
+
+
+def test_without_a_benchmark_the_pie_is_the_crash_reference() -> None:
+    spec = parse_pie(
+        '[pie]\nname = "p"\ncurrency = "USD"\n'
+        '[[pie.slices]]\nticker = "M"\nweight = 1.0\n'
+        "[plan]\nstart = 2020-01-01\ninitial = 1000\n"
+    )
+    returns, sample = sample_history(spec, market())
+    growth = (1 + returns["M"]).cumprod()
+    assert sample.reference == "p"
+    assert sample.deepest == pytest.approx(float((growth / growth.cummax() - 1).min()))
+    assert sample.deepest < -0.45  # M's 2008 fall of 50 %
