@@ -354,3 +354,56 @@ def test_parts_on_disk_are_reused_only_by_the_same_run(tmp_path: Path) -> None:
     for sampler, seed in ((one, 2), (other, 1)):
         with pytest.raises(PlanError, match="holds another sweep, of other inputs"):
             run(sampler, seed, out_dir=parts)
+
+
+def test_fan_dates_and_the_result_s_views_by_hand() -> None:
+    # One year from Tue 1 Jan 2030, flat prices, deposits only: NAV is kept on
+    # the last business day of each month of 2030.
+    res = monte_carlo(
+        PerPath((0.0, 0.001)), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START,
+        years=1.0, paths=4, seed=0,
+    )  # fmt: skip
+    days = pd.bdate_range(START, "2030-12-31")
+    month_ends = days.to_series().groupby(days.to_period("M")).last()
+    assert list(res.dates) == list(month_ends)
+    assert res.paths == 4 and res.withdrawn is None
+    np.testing.assert_array_equal(res.got, res.final)
+    # Invested by each month end: 1,000, then 100 more on the first business day
+    # of every later month.
+    assert list(res.invested) == [1000.0 + 100 * k for k in range(12)]
+    fan = res.fan()
+    assert list(fan.columns) == [5, 25, 50, 75, 95] and list(fan.index) == list(
+        res.dates
+    )
+    # Two flat paths and two growing ones: the median lies between, the 5th
+    # percentile is a flat path's NAV (what went in).
+    flat_nav = res.nav[0, 0]
+    np.testing.assert_allclose(fan[5].to_numpy(), flat_nav, rtol=1e-12)
+    np.testing.assert_allclose(
+        fan[50].to_numpy(), (flat_nav + res.nav[1, 0]) / 2, rtol=1e-12
+    )
+
+
+def test_the_smallest_run_and_the_shortest_horizon() -> None:
+    one = monte_carlo(
+        Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START,
+        years=1 / 12, paths=1,
+    )  # fmt: skip
+    # One month: January 2030, the initial 1,000 only (deposits start in February).
+    assert one.final.shape == (1, 1) and one.final[0, 0] == pytest.approx(1000.0)
+    with pytest.raises(
+        PlanError, match=r"^need paths >= 1 and years > 0; got 0 and 1$"
+    ):
+        monte_carlo(
+            Constant((0.0,)), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START,
+            years=1, paths=0,
+        )  # fmt: skip
+    from piefolio.scenarios.montecarlo import horizon_dates
+
+    with pytest.raises(
+        PlanError, match=r"^years must be a month \(1/12\) or more; got 0\.04$"
+    ):
+        horizon_dates(START, 0.04)
+    # A twelfth of a year is a month: Tue 1 Jan to Thu 31 Jan 2030.
+    month = horizon_dates(START, 1 / 12)
+    assert (month[0], month[-1], len(month)) == (START, pd.Timestamp("2030-01-31"), 23)
