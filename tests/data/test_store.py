@@ -1,18 +1,27 @@
-"""The DuckDB store: location, round trips, ranges, transactions, concurrency."""
+"""The DuckDB store: location, round trips, ranges, transactions.
+
+The tests with a second process (a killed writer, a lock held) are in
+test_store_processes.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from piefolio.data.store import Rescale, Store, default_store_path
+from piefolio.data.providers.base import RawSeries, make_frame
+from piefolio.data.store import (
+    Rescale,
+    Span,
+    Store,
+    StoreReader,
+    default_store_path,
+    sample_store_path,
+)
 from piefolio.errors import BadData, StoreError
 
 from .conftest import business_days, series
@@ -232,86 +241,321 @@ def test_a_database_error_mid_write_is_a_store_error_and_kept_nothing(
     assert dump(store.path) == before
 
 
-_WRITER = """
-import sys, time
-import numpy as np, pandas as pd
-from piefolio.data.providers.base import RawSeries, make_frame
-from piefolio.data.store import Store
-
-days = pd.bdate_range("2000-01-03", periods=5000)
-def s(sym, value):
-    v = np.full(len(days), value)
-    f = make_frame(days, close=v, adj_close=v)
-    return RawSeries(sym, f, "USD", "test")
-
-def progress(sym):
-    if sym == "B":
-        print("ready", flush=True)
-        time.sleep(60)
-
-Store().write([s("A", 2.0), s("B", 2.0), s("C", 2.0)], progress=progress)
-"""
-
-
-def test_killed_writer_leaves_the_store_whole(store: Store, tmp_path: Path) -> None:
-    import pandas as pd
-
-    days = pd.bdate_range("2000-01-03", periods=5000)
-    store.write([series("A", days, np.ones(len(days)))])
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _WRITER], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        assert (
-            proc.stdout.readline().strip() == "ready"
-        )  # A and B written, not committed
-        proc.kill()
-    finally:
-        proc.wait(timeout=30)
-        if proc.stdout is not None:
-            proc.stdout.close()
-    rows = store.read(["A", "B", "C"])
-    assert set(rows["symbol"]) == {"A"}
-    assert (rows["close"] == 1.0).all() and len(rows) == 5000
-    assert [i.symbol for i in store.symbols()] == ["A"]
-
-
-_HOLDER = """
-import time
-from piefolio.data.store import Store
-with Store()._connect(write=True):
-    print("locked", flush=True)
-    time.sleep(float(__import__("sys").argv[1]))
-"""
-
-
-def test_busy_store_waits_then_reads(store: Store) -> None:
-    store.write([series("A", ["2024-01-02"], [1.0])])
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, "1.5"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-        with pytest.raises(StoreError, match=r"store busy: .* stayed locked"):
-            Store(busy_timeout=0.2).symbols()
-        waits: list[str] = []
-        start = time.perf_counter()
-        infos = Store(busy_timeout=20, on_wait=waits.append).symbols()
-        assert [i.symbol for i in infos] == ["A"]
-        # Said once per wait, not once per retry.
-        assert len(waits) == 1 and "store busy: waiting for another" in waits[0]
-        assert time.perf_counter() - start < 15
-    finally:
-        proc.kill()
-        proc.wait(timeout=30)
-        if proc.stdout is not None:
-            proc.stdout.close()
-
-
 def test_delete(store: Store) -> None:
     store.write(
         [series("A", ["2024-01-02"], [1.0]), series("B", ["2024-01-02"], [1.0])]
     )
     store.delete(["A"])
     assert [i.symbol for i in store.symbols()] == ["B"]
+
+
+# ------------------------------------------------------------ reads, by hand
+# Known answers from the rows written in each test (counted by hand).
+
+
+def test_sample_store_sits_beside_the_store(piefolio_home: Path) -> None:
+    assert sample_store_path() == piefolio_home / "sample.duckdb"
+    assert repr(Store(piefolio_home / "x.duckdb")) == (
+        f"Store({str(piefolio_home / 'x.duckdb')!r})"
+    )
+
+
+def test_lock_errors_are_told_from_other_errors() -> None:
+    import duckdb
+
+    from piefolio.data.store import _is_lock_error
+
+    # The three texts DuckDB gives for a file another connection holds.
+    assert _is_lock_error(duckdb.IOException('Could not set lock on file "x"'))
+    assert _is_lock_error(duckdb.IOException("file is being used by another process"))
+    assert _is_lock_error(
+        duckdb.ConnectionException(
+            "Can't open a connection with a different configuration"
+        )
+    )
+    # A lock word outside a DuckDB error, or another DuckDB error, is no wait.
+    assert not _is_lock_error(RuntimeError("lock"))
+    assert not _is_lock_error(duckdb.IOException("no space left on device"))
+
+
+def test_arrays_give_positions_days_and_nan_for_null(store: Store) -> None:
+    store.write(
+        [
+            series("A", ["1970-01-02", "1970-01-05"], [1.0, 2.0], adj=[0.5, 1.0]),
+            series("B", ["1970-01-05"], [3.0], dividend=[0.25]),
+        ]
+    )
+    # A row whose adj_close is NULL: the array holds NaN there.
+    import duckdb
+
+    con = duckdb.connect(str(store.path))
+    con.execute("UPDATE prices SET adj_close = NULL WHERE symbol = 'B'")
+    con.close()
+    with store.reading() as reader:
+        assert reader is not None
+        # Asked for B first: B is position 0, A position 1. 1970-01-02 is day 1,
+        # 1970-01-05 day 4; the range 01-03..01-31 leaves A's first day out.
+        pos, day, values = reader.arrays(
+            ["B", "A"],
+            D(1970, 1, 3),
+            D(1970, 1, 31),
+            ["close", "adj_close", "dividend"],
+        )
+        order = np.lexsort((day, pos))
+        assert pos[order].tolist() == [0, 1] and day[order].tolist() == [4, 4]
+        assert pos.dtype == np.int64 and day.dtype == np.int64
+        np.testing.assert_array_equal(values["close"][order], [3.0, 2.0])
+        np.testing.assert_array_equal(values["adj_close"][order], [np.nan, 1.0])
+        np.testing.assert_array_equal(values["dividend"][order], [0.25, 0.0])
+        # Without bounds every stored day comes back: A's two and B's one.
+        pos, day, values = reader.arrays(["A", "B"], None, None, ["split"])
+        assert sorted(zip(pos.tolist(), day.tolist(), strict=True)) == [
+            (0, 1),
+            (0, 4),
+            (1, 4),
+        ]
+        np.testing.assert_array_equal(values["split"], [1.0, 1.0, 1.0])
+        with pytest.raises(ValueError, match="unknown price column 'volume'"):
+            reader.arrays(["A"], None, None, ["volume"])
+
+
+def test_arrays_bounds_are_inclusive(store: Store) -> None:
+    # The first and last days a write can hold (pandas' nanosecond dates end
+    # on 2262-04-11) come back with no bounds given, and with them as bounds.
+    store.write([series("A", ["1800-01-01", "2262-04-11"], [1.0, 2.0])])
+    with store.reading() as reader:
+        assert reader is not None
+        _, day, _ = reader.arrays(["A"], None, None, ["close"])
+        # 1800-01-01: 170 years of 365 days and 41 leap days (1804..1968 less
+        # 1900) before 1970; 2262-04-11: 292 years, 71 leap days (1972..2260
+        # less 2100 and 2200), then 31 + 28 + 31 + 10 days into 2262.
+        assert sorted(day.tolist()) == [-62091, 106751]
+        _, day, _ = reader.arrays(["A"], D(1800, 1, 1), D(2262, 4, 11), ["close"])
+        assert len(day) == 2
+        _, day, _ = reader.arrays(["A"], D(1800, 1, 2), D(2262, 4, 10), ["close"])
+        assert len(day) == 0
+
+
+def test_read_without_bounds_reaches_the_first_and_last_storable_day(
+    store: Store,
+) -> None:
+    store.write([series("A", ["1800-01-01", "2024-01-02"], [1.0, 2.0])])
+    rows = store.read(["A"])
+    assert rows["date"].dt.strftime("%Y-%m-%d").tolist() == ["1800-01-01", "2024-01-02"]
+    assert rows["date"].dtype == "datetime64[ns]"
+    # Both bounds inclusive; a start after the first day leaves it out.
+    assert len(store.read(["A"], D(1800, 1, 1), D(2024, 1, 2))) == 2
+    assert store.read(["A"], D(1800, 1, 2))["close"].tolist() == [2.0]
+
+
+def test_reads_of_absent_symbols_have_the_columns(store: Store) -> None:
+    columns = ["symbol", "date", "close", "adj_close", "dividend", "split"]
+    columns += ["currency", "source"]
+    assert list(store.read(["A"]).columns) == columns  # no store file
+    store.write([series("A", ["2024-01-02"], [1.0])])
+    assert list(store.read([]).columns) == columns  # no symbol asked
+    assert store.read(["Z"]).empty and list(store.read(["Z"]).columns) == columns
+
+
+def test_read_is_sorted_by_symbol_then_date(store: Store) -> None:
+    store.write([series("B", ["2024-01-03", "2024-01-02"][::-1], [1.0, 2.0])])
+    store.write([series("A", ["2024-01-04"], [3.0])])
+    store.write([series("B", ["2024-01-01"], [0.5])])
+    rows = store.read(["B", "A"])
+    assert rows["symbol"].tolist() == ["A", "B", "B", "B"]
+    assert rows["close"].tolist() == [3.0, 0.5, 1.0, 2.0]
+
+
+def test_reads_open_the_store_read_only(store: Store) -> None:
+    # DuckDB lets one process hold a file read-only in several connections,
+    # but refuses a writing one beside them: a read that opened the file for
+    # writing would wait here until busy_timeout and fail.
+    store.write([series("A", ["2024-01-02"], [1.0])])
+    quick = Store(store.path, busy_timeout=0.3)
+    with quick.reading() as reader:
+        assert reader is not None
+        assert quick.read(["A"])["close"].tolist() == [1.0]
+        assert [i.symbol for i in quick.symbols()] == ["A"]
+        assert quick.info("A") is not None and list(quick.sources()) == ["A"]
+
+
+def test_sources_group_rows_by_source_earliest_first(store: Store) -> None:
+    store.write([series("A", ["2024-01-03", "2024-01-04"], [1.0, 2.0], source="stooq")])
+    store.write([series("A", ["2024-01-02"], [0.5], source="file:a.csv")])
+    store.write([series("B", ["2024-01-02"], [7.0], source="yahoo")])
+    spans = store.sources()
+    assert spans == {
+        "A": [
+            Span("file:a.csv", 1, D(2024, 1, 2), D(2024, 1, 2)),
+            Span("stooq", 2, D(2024, 1, 3), D(2024, 1, 4)),
+        ],
+        "B": [Span("yahoo", 1, D(2024, 1, 2), D(2024, 1, 2))],
+    }
+    assert store.sources(["B"]) == {"B": spans["B"]}
+    assert str(spans["A"][1]) == "stooq (2 days, 2024-01-03 to 2024-01-04)"
+    assert Store(store.path.with_name("none.duckdb")).sources() == {}
+
+
+def _level(
+    symbol: str, days: list[str], values: list[float], **kw: object
+) -> RawSeries:
+    frame = make_frame(
+        pd.DatetimeIndex(days), close=values, adj_close=values, kind="level"
+    )
+    return RawSeries(symbol, frame, "USD", "fred", **kw)  # type: ignore[arg-type]
+
+
+def test_series_meta_keeps_a_unit_a_later_write_does_not_bring(store: Store) -> None:
+    store.write(
+        [_level("CPI", ["2024-01-01"], [300.0], frequency="monthly", unit="index")]
+    )
+    store.write([_level("GDP", ["2024-01-01"], [-5.0], frequency="quarterly")])
+    store.write([series("A", ["2024-01-02"], [1.0])])
+    with store.reading() as reader:
+        assert reader is not None
+        assert reader.series_meta() == {
+            "CPI": ("monthly", "index"),
+            "GDP": ("quarterly", ""),
+        }
+    # A file without a unit keeps the stored one; a new unit replaces it.
+    store.write([_level("CPI", ["2024-02-01"], [301.0], frequency="monthly")])
+    store.write([_level("GDP", ["2024-04-01"], [2.0], frequency="quarterly", unit="%")])
+    with store.reading() as reader:
+        assert reader is not None
+        assert reader.series_meta(["CPI", "A"]) == {"CPI": ("monthly", "index")}
+        assert reader.series_meta(["GDP"]) == {"GDP": ("quarterly", "%")}
+
+
+def test_series_meta_of_a_store_without_the_series_table(store: Store) -> None:
+    store.write([series("A", ["2024-01-02"], [1.0])])
+    import duckdb
+
+    con = duckdb.connect(str(store.path))
+    try:
+        con.execute("DROP TABLE series")
+        assert StoreReader(con).series_meta() == {}
+    finally:
+        con.close()
+
+
+# ----------------------------------------------------- writes refused, by hand
+
+
+def test_a_write_of_nothing_writes_nothing(store: Store) -> None:
+    assert store.write([]) == 0
+    # An empty series only records the range asked: no row written.
+    empty = series("A", [], [])
+    asked = {"A": (D(2024, 1, 1), D(2024, 1, 5))}
+    assert store.write([empty], requested=asked) == 0
+    info = store.info("A")
+    assert info is not None and (info.first_date, info.last_date) == (None, None)
+    assert (info.covered_from, info.covered_to) == asked["A"]
+    with pytest.raises(
+        ValueError, match=r"^stored='kept'; expected 'correct' or 'keep'$"
+    ):
+        store.write([], stored="kept")  # type: ignore[arg-type]
+
+
+def test_a_symbol_given_twice_is_refused_by_name(store: Store) -> None:
+    one = series("A", ["2024-01-02"], [1.0])
+    with pytest.raises(BadData, match=r"^A: given twice in one write$"):
+        store.write([one, series("B", ["2024-01-02"], [1.0]), one])
+    b = series("B", ["2024-01-03"], [2.0])
+    with pytest.raises(BadData, match=r"^A, B: given twice in one write$"):
+        store.write([b, one, series("C", ["2024-01-02"], [1.0]), one, b, b])
+    assert not store.exists() or store.symbols() == []
+
+
+def test_an_unknown_currency_is_refused_naming_symbol_and_source(store: Store) -> None:
+    with pytest.raises(
+        BadData, match=r"^A from recorded: unknown currency code 'XYZ'.*ISO 4217"
+    ):
+        store.write([series("A", ["2024-01-02"], [1.0], currency="XYZ")])
+    assert not store.exists() or store.symbols() == []
+
+
+def test_values_out_of_range_built_by_hand_are_refused(store: Store) -> None:
+    # A level series may be negative (GDP growth of -5); a price may not. The
+    # frames are built valid, then broken by hand as a caller could.
+    gdp = _level("GDP", ["2024-01-01"], [-5.0], frequency="quarterly")
+    bad = series("A", ["2024-01-02", "2024-01-03"], [1.0, 2.0])
+    bad.frame.iloc[1, bad.frame.columns.get_loc("close")] = -1.0
+    with pytest.raises(
+        BadData, match=r"^A from recorded: 2024-01-03: close = -1.0 is not a valid"
+    ):
+        store.write([gdp, bad])
+    assert store.symbols() == []
+    # The level alone is stored, negative as it is.
+    assert store.write([gdp]) == 1
+    assert store.read(["GDP"])["close"].tolist() == [-5.0]
+
+
+def test_updated_at_is_utc_whatever_the_local_zone(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    # Nine hours east of UTC: a local clock would put updated_at 9 h ahead.
+    monkeypatch.setenv("TZ", "Etc/GMT-9")
+    time.tzset()
+    try:
+        store.write([series("A", ["2024-01-02"], [1.0])])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    info = store.info("A")
+    assert info is not None
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert abs((now - info.updated_at).total_seconds()) < 3600
+
+
+def test_a_store_file_without_tables_reads_as_empty(store: Store) -> None:
+    import duckdb
+
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    duckdb.connect(str(store.path)).close()  # a file, but no prices table
+    assert store.read(["A"]).empty and store.symbols() == []
+    assert store.info("A") is None and store.sources() == {}
+
+
+def test_missing_ranges_keep_a_single_weekday_at_either_end(store: Store) -> None:
+    store.write(
+        [series("A", ["2024-01-10"], [1.0])],
+        requested={"A": (D(2024, 1, 9), D(2024, 1, 19))},  # Tuesday to Friday
+    )
+    # Monday 8th alone before; Saturday 20th to Monday 22nd after: one weekday
+    # each, so each range is asked for.
+    assert store.missing_ranges("A", D(2024, 1, 8), D(2024, 1, 22)) == [
+        (D(2024, 1, 8), D(2024, 1, 8)),
+        (D(2024, 1, 20), D(2024, 1, 22)),
+    ]
+    # Saturday 20th and Sunday 21st only: nothing to ask for.
+    assert store.missing_ranges("A", D(2024, 1, 9), D(2024, 1, 21)) == []
+
+
+def test_infos_count_rows_unless_told_not_to(store: Store) -> None:
+    store.write(
+        [
+            RawSeries(
+                "A",
+                series("A", ["2024-01-02", "2024-01-03"], [1.0, 2.0]).frame,
+                "USD",
+                "yahoo",
+                name="Alpha Inc",
+                terms="personal use",
+            ),
+            series("B", ["2024-01-02"], [1.0]),
+        ]
+    )
+    with store.reading() as reader:
+        assert reader is not None
+        counted = reader.infos()
+        assert [(i.symbol, i.rows, i.name, i.terms) for i in counted] == [
+            ("A", 2, "Alpha Inc", "personal use"),
+            ("B", 1, "", ""),
+        ]
+        assert [(i.symbol, i.rows) for i in reader.infos(count=False)] == [
+            ("A", -1),
+            ("B", -1),
+        ]
+        assert [i.symbol for i in reader.infos(["B"], count=False)] == ["B"]
