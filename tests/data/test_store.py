@@ -559,3 +559,161 @@ def test_infos_count_rows_unless_told_not_to(store: Store) -> None:
             ("B", -1),
         ]
         assert [i.symbol for i in reader.infos(["B"], count=False)] == ["B"]
+
+
+# ------------------------------------------------ what a write checks and keeps
+
+
+def test_sample_rows_never_mix_with_real_ones(store: Store) -> None:
+    store.write(
+        [series("A", ["2024-01-02", "2024-01-04"], [5.0, 6.0], source="sample")]
+    )
+    # A real series takes the symbol over whole: every sample row goes, even
+    # the 2024-01-04 it does not bring, and its currency may differ.
+    store.write([series("A", ["2024-01-03"], [10.0], currency="EUR", source="yahoo")])
+    rows = store.read(["A"])
+    assert rows[["close", "currency", "source"]].values.tolist() == [
+        [10.0, "EUR", "yahoo"]
+    ]
+    with pytest.raises(
+        BadData,
+        match=r"^A: the store holds real prices of A; the offline sample never "
+        r"mixes with them \(the demo keeps its own store\)$",
+    ):
+        store.write(
+            [series("A", ["2024-01-05"], [1.0], currency="EUR", source="sample")]
+        )
+    assert len(store.read(["A"])) == 1
+
+
+def test_a_series_keeps_its_frequency_and_never_mixes_with_prices(store: Store) -> None:
+    store.write([_level("CPI", ["2024-01-01"], [300.0], frequency="monthly")])
+    with pytest.raises(
+        BadData,
+        match=r"^CPI: fred gives a quarterly series, but the stored CPI is monthly; "
+        r"a series keeps one frequency \(import it under another name\)$",
+    ):
+        store.write([_level("CPI", ["2024-04-01"], [301.0], frequency="quarterly")])
+    with pytest.raises(
+        BadData,
+        match=r"^CPI: yahoo gives ticker prices, but the stored CPI is a monthly "
+        r"economic series; the two never mix$",
+    ):
+        store.write([series("CPI", ["2024-01-02"], [1.0], source="yahoo")])
+    store.write([series("A", ["2024-01-02"], [1.0], source="stooq")])
+    with pytest.raises(
+        BadData,
+        match=r"^A: fred gives a monthly economic series, but the store holds "
+        r"ticker prices of A; the two never mix \(import it under another name\)$",
+    ):
+        store.write([_level("A", ["2024-02-01"], [2.0], frequency="monthly")])
+    # Rows a file brought before the series table existed are taken over.
+    store.write([series("B", ["2024-01-01"], [3.0], source="file:b.csv")])
+    assert store.write([_level("B", ["2024-02-01"], [4.0], frequency="monthly")]) == 1
+    assert store.read(["B"])["close"].tolist() == [3.0, 4.0]
+    # The same frequency again is simply more rows.
+    assert (
+        store.write([_level("CPI", ["2024-02-01"], [302.0], frequency="monthly")]) == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("dividend", -0.5, "dividend = -0.5 is not a valid dividend"),
+        ("dividend", 2e12, "dividend = 2000000000000.0 is not a valid dividend"),
+        ("split", 0.0, "split = 0.0 is not a valid split"),
+        ("split", 2e6, "split = 2000000.0 is not a valid split"),
+        ("adj_close", 2e12, "adj_close = 2000000000000.0 is not a valid adj_close"),
+        ("close", 1e-9, "close = 1e-09 is not a valid close"),
+    ],
+)
+def test_each_column_out_of_its_range_is_refused(
+    store: Store, column: str, value: float, message: str
+) -> None:
+    s = series("A", ["2024-01-02"], [1.0])
+    s.frame.iloc[0, s.frame.columns.get_loc(column)] = value
+    with pytest.raises(BadData, match=rf"^A from recorded: 2024-01-02: {message}"):
+        store.write([s])
+
+
+def test_values_on_their_bounds_and_a_missing_close_are_stored(store: Store) -> None:
+    # The ranges' ends themselves (base.py: prices 1e-8..1e12, dividends up
+    # to 1e12, splits 1e-6..1e6), and a close absent beside its adj close.
+    s = series("A", ["2024-01-02", "2024-01-03", "2024-01-04"], [1e-8, 1e12, 1.0])
+    f = s.frame
+    f.iloc[0, f.columns.get_loc("dividend")] = 1e12
+    f.iloc[0, f.columns.get_loc("split")] = 1e-6
+    f.iloc[1, f.columns.get_loc("split")] = 1e6
+    f.iloc[2, f.columns.get_loc("close")] = np.nan
+    assert store.write([s]) == 3
+    rows = store.read(["A"])
+    np.testing.assert_array_equal(rows["close"], [1e-8, 1e12, np.nan])
+    np.testing.assert_array_equal(rows["split"], [1e-6, 1e6, 1.0])
+    np.testing.assert_array_equal(rows["dividend"], [1e12, 0.0, 0.0])
+    # A level may reach -1e12.
+    assert store.write([_level("L", ["2024-01-01"], [-1e12], frequency="monthly")]) == 1
+
+
+def test_rows_carry_their_own_symbol_currency_source_and_the_write_time(
+    store: Store,
+) -> None:
+    import duckdb
+
+    store.write(
+        [
+            series("A", ["2024-01-02", "2024-01-03"], [1.0, 2.0], source="stooq"),
+            series("B", ["2024-01-02"], [3.0], currency="EUR", dividend=[0.5]),
+        ]
+    )
+    rows = store.read(["A", "B"])
+    assert rows[["symbol", "currency", "source"]].values.tolist() == [
+        ["A", "USD", "stooq"],
+        ["A", "USD", "stooq"],
+        ["B", "EUR", "recorded"],
+    ]
+    assert rows["dividend"].tolist() == [0.0, 0.0, 0.5]
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        # Every row of one write is stamped with the symbols' updated_at.
+        stamps = con.execute(
+            "SELECT DISTINCT p.fetched_at = s.updated_at FROM prices p "
+            "JOIN symbols s USING (symbol)"
+        ).fetchall()
+    finally:
+        con.close()
+    assert stamps == [(True,)]
+
+
+def test_the_covered_range_only_grows(store: Store) -> None:
+    def covered() -> tuple[object, ...]:
+        info = store.info("A")
+        assert info is not None
+        return info.covered_from, info.covered_to, info.first_date, info.last_date
+
+    store.write(
+        [series("A", ["2024-01-10"], [1.0])],
+        requested={"A": (D(2024, 1, 8), D(2024, 1, 19))},
+    )
+    assert covered() == (D(2024, 1, 8), D(2024, 1, 19), D(2024, 1, 10), D(2024, 1, 10))
+    # Asked earlier: the start moves back, the end stays.
+    store.write(
+        [series("A", ["2024-01-03"], [1.0])],
+        requested={"A": (D(2024, 1, 1), D(2024, 1, 10))},
+    )
+    assert covered() == (D(2024, 1, 1), D(2024, 1, 19), D(2024, 1, 3), D(2024, 1, 10))
+    # No range given: the series' own first and last days, merged the same way.
+    store.write([series("A", ["2024-01-12", "2024-01-31"], [1.0, 2.0])])
+    assert covered() == (D(2024, 1, 1), D(2024, 1, 31), D(2024, 1, 3), D(2024, 1, 31))
+    # An empty answer with no range changes no bound.
+    store.write([series("A", [], [])])
+    assert covered() == (D(2024, 1, 1), D(2024, 1, 31), D(2024, 1, 3), D(2024, 1, 31))
+
+
+def test_a_new_write_updates_source_name_and_terms(store: Store) -> None:
+    frame = series("A", ["2024-01-02"], [1.0]).frame
+    store.write([RawSeries("A", frame, "USD", "yahoo", name="Old", terms="t1")])
+    store.write([RawSeries("A", frame, "USD", "stooq", name="New", terms="t2")])
+    info = store.info("A")
+    assert info is not None
+    assert (info.source, info.name, info.terms, info.rows) == ("stooq", "New", "t2", 1)

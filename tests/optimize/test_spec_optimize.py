@@ -99,3 +99,20 @@ def test_optional_and_defaults() -> None:
 def test_bad_inputs_name_the_key(table: str, message: str) -> None:
     with pytest.raises(SpecError, match=message):
         parse_pie(BASE + "[optimize]\n" + table + "\n")
+
+
+def test_optimize_tables_hash_by_their_contents() -> None:
+    from piefolio.spec import Optimize
+
+    # Equal tables hash equal; a table differing only in its expected returns
+    # (a word or a views table) hashes differently, so a spec cache keyed on the
+    # spec can never mix them up.
+    views = Optimize(expected_returns={"SPY": 0.05})
+    assert hash(views) == hash(Optimize(expected_returns={"spy": 0.05}))
+    assert hash(views) != hash(Optimize(expected_returns={"SPY": 0.06}))
+    assert hash(Optimize()) == hash(Optimize(expected_returns="equilibrium"))
+    assert hash(Optimize()) != hash(Optimize(expected_returns="historical"))
+    assert hash(Optimize(theme_limits={"E": (0.1, 0.3)})) != hash(
+        Optimize(theme_limits={"E": (0.1, 0.4)})
+    )
+    hash(parse_pie(BASE + "[optimize]\n"))  # a whole spec stays hashable

@@ -182,3 +182,41 @@ def test_the_templates_commented_indicator_is_valid_once_uncommented() -> None:
     block = re.sub(r"^# ", "", text[start:], flags=re.MULTILINE)
     (ind,) = parse_pie(text[:start] + block).indicators
     assert (ind.series, ind.side, ind.threshold) == ("CPIAUCSL", "below", 0.04)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The counts' bounds themselves: 1 and a hundred years, either unit.
+        ("change:1M", Transform("change", "1M")),
+        ("change:1200M", Transform("change", "1200M")),
+        ("change:1Y", Transform("change", "1Y")),
+        ("change:100Y", Transform("change", "100Y")),
+    ],
+)
+def test_change_counts_at_the_bounds_are_read(text: str, expected: Transform) -> None:
+    assert parse_transform(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("change:0M", "'change:0M': expected a count from 1 to 1200 of M"),
+        ("change:1201M", "'change:1201M': expected a count from 1 to 1200 of M"),
+        ("change:101Y", "'change:101Y': expected a count from 1 to 100 of Y"),
+        (
+            "relative:S P",
+            "'relative:S P': 'S P' is not a ticker or series id; expected "
+            "relative:SYMBOL, e.g. relative:SPY or relative:CPIAUCSL",
+        ),
+        (
+            "log",
+            "unknown transform 'log'; expected level, yoy, change:3M (any count "
+            "of M or Y) or relative:SYMBOL",
+        ),
+    ],
+)
+def test_a_bad_transform_says_what_is_expected(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_transform(text)
+    assert str(info.value) == message
