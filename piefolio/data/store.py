@@ -762,17 +762,21 @@ class StoreReader:
         """
         where = "" if symbols is None else "WHERE list_contains(?, s.symbol) "
         params: list[Any] = [] if symbols is None else [list(symbols)]
+        # A symbol with no stored day (a range asked, nothing answered) has 0
+        # rows; it is absent from the counts, so the join gives NULL.
         counts = (
-            "LEFT JOIN (SELECT symbol, count(*) AS n FROM prices GROUP BY symbol) c "
-            "USING (symbol) "
+            "coalesce(c.n, 0) FROM symbols s LEFT JOIN (SELECT symbol, count(*) "
+            "AS n FROM prices GROUP BY symbol) c USING (symbol) "
             if count
-            else "LEFT JOIN (SELECT NULL::VARCHAR AS symbol, -1 AS n) c USING (symbol) "
+            else "-1 FROM symbols s "
         )
         rows = self._con.execute(
             "SELECT s.symbol, s.currency, s.first_date, s.last_date, "
             "s.covered_from, s.covered_to, s.source, coalesce(s.name, ''), "
-            "coalesce(s.terms, ''), s.updated_at, coalesce(c.n, -1) "
-            "FROM symbols s " + counts + where + "ORDER BY s.symbol",
+            "coalesce(s.terms, ''), s.updated_at, "
+            + counts
+            + where
+            + "ORDER BY s.symbol",
             params,
         ).fetchall()
         return [SymbolInfo(*row) for row in rows]

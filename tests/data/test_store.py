@@ -449,6 +449,7 @@ def test_a_write_of_nothing_writes_nothing(store: Store) -> None:
     assert store.write([empty], requested=asked) == 0
     info = store.info("A")
     assert info is not None and (info.first_date, info.last_date) == (None, None)
+    assert info.rows == 0  # counted: none (-1 is for "not counted")
     assert (info.covered_from, info.covered_to) == asked["A"]
     with pytest.raises(
         ValueError, match=r"^stored='kept'; expected 'correct' or 'keep'$"
