@@ -177,6 +177,11 @@ def test_fees_just_inside_their_bounds_are_accepted() -> None:
 
 
 def test_cash_interest_and_the_window() -> None:
+    bad(
+        PIE.replace("initial = 1000", "initial = -1"),
+        "plan.initial",
+        "greater than or equal to 0",
+    )
     bad(PIE + "cash_interest = 1\n", "plan.cash_interest", "less than 1")
     bad(
         PIE + "cash_interest = -0.01\n",
@@ -392,3 +397,43 @@ def test_a_rebalance_without_its_parameter_says_how_to_write_it(
     msg = bad(PIE + f"rebalance = {rebalance}\n")
     assert msg.startswith(f"pie.toml: {message}"), msg
     assert msg.endswith(("')", 'year"', "points)")), msg
+
+
+def test_a_date_is_written_in_full_and_a_ticker_refused_in_full() -> None:
+    # Python reads "20200102" (ISO basic) as a date; the spec wants YYYY-MM-DD.
+    msg = bad(PIE.replace("start = 2020-01-02", 'start = "20200102"'))
+    assert msg == "pie.toml: plan.start: expected a date YYYY-MM-DD (found '20200102')"
+    msg = bad(PIE.replace('"spy"', '"S P"'))
+    assert msg == (
+        "pie.toml: pie.slices[1].ticker: 'S P' is not a ticker; expected letters, "
+        "digits and . - = ^ _ (for example 'CVX', 'ASML.AS', 'EURUSD=X') "
+        "(found 'S P')"
+    )
+
+
+def test_a_pie_from_text_has_no_source_and_its_errors_say_string() -> None:
+    assert parse_pie(PIE).source is None
+    with pytest.raises(SpecError) as info:
+        parse_pie(PIE.replace("amount = 100", "amount = 0"))
+    assert str(info.value).startswith("<string>: plan.deposits.amount: ")
+
+
+def test_a_name_is_one_line_of_at_least_one_character() -> None:
+    bad(PIE.replace('name = "Edges"', 'name = ""'), "pie.name", "at least 1 character")
+    bad(
+        PIE.replace('name = "Edges"', 'name = "a\\tb"'),
+        "pie.name",
+        "control character '\\t'",
+    )
+    # A thesis may hold a tab and a newline (test_spec.py), not an escape.
+    bad(
+        PIE.replace("THESIS", "a\\u0007b"),
+        "pie.thesis",
+        "holds the control character '\\x07'; expected printable text",
+    )
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_an_unbounded_number_must_still_be_finite(value: str) -> None:
+    # A threshold has no range to catch NaN or infinity; the Number type does.
+    bad(PIE + INDICATOR.format(threshold=f"above = {value}"), "indicators[0].above")
