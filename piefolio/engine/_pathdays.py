@@ -22,7 +22,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from piefolio.engine._solve import ACTIVE, DUST, EXCLUDED, TWO_SIDED, plan_orders_nb
+from piefolio.engine._solve import ACTIVE, DUST, EXCLUDED, RESERVED
 from piefolio.engine._steps import POLICY_THRESHOLD, _drifted_nb
 
 __all__ = ["PathBlock", "PathScratch"]
@@ -39,11 +39,10 @@ PathBlock = namedtuple(
 #: session's cost at 0, or the NAV after the buy's fees), scale (plan_orders'
 #: scale, or the fixed fees) (B,); active, reserved (N, B) bool and changed
 #: (B,) bool of the buy's rounds; one path's breakpoints bps (N,), their
-#: slices idx and stable order (N,) int64 for the walk; one path's session
-#: for plan_orders_nb: role (N,) int64, its orders and skipped (N,).
+#: slices idx, stable order and roles (N,) int64 for the walk.
 PathScratch = namedtuple(
     "PathScratch",
-    "orders cash x g0 scale active reserved changed bps idx order role po skipped",
+    "orders cash x g0 scale active reserved changed bps idx order role",
 )
 
 
@@ -94,21 +93,44 @@ def _quiet_paths_nb(q, m, policy, band, f, accrue):  # type: ignore[no-untyped-d
 
 
 @njit(cache=True, error_model="numpy", inline="always")  # in the day loop
-def _walk_nb(q, r, j, prop, cash, g0):  # type: ignore[no-untyped-def]
-    """Path ``j``'s level of a two-sided session without fixed fees.
+def _walk_nb(q, r, j, prop, cash):  # type: ignore[no-untyped-def]
+    """Path ``j``'s level of a two-sided session without fixed fees, or -1.
 
-    :func:`~piefolio.engine._solve.solve_level_nb` past its ``g(0)`` check,
-    for a session where every slice with a target is active and the fixed
-    fee is 0 (so its dip test and fixed-fee jumps are no-ops): the same
-    breakpoints, in the same stable order, walked with the same sums, so the
-    same level to the bit; the scratch is the block's, not allocated per call.
+    :func:`~piefolio.engine._solve.solve_level_nb` in ``TWO_SIDED`` mode with
+    ``fixed == 0`` (its dip test and fixed-fee jumps are then no-ops), the
+    slices' roles in ``r.role``: the same cost at 0, the same frictionless
+    line, the same breakpoints in the same stable order walked with the same
+    sums, so the same level to the bit; the scratch is the block's, where the
+    solve allocates three arrays per call.
     """
     sh, px, tg = q.sh, q.px, q.tg
-    bps, idx, order = r.bps, r.idx, r.order
+    bps, idx, order, role = r.bps, r.idx, r.order, r.role
     n = sh.shape[0]
+    # session_cost_nb at 0; _frictionless_nb.
+    g0 = 0.0
+    free = True
+    for i in range(n):
+        w = tg[i]
+        if role[i] == EXCLUDED or w <= 0.0:
+            continue
+        free &= (role[i] == ACTIVE) & (prop[i] == 0.0)
+        o = w * 0.0 - sh[i, j] * px[i, j]
+        if role[i] == RESERVED:
+            if o > 0.0:
+                g0 += o
+        elif abs(o) > 0.0:
+            g0 += o + prop[i] * abs(o) + 0.0
+    if g0 > cash:
+        return -1.0
+    if free:
+        slope = 0.0
+        for i in range(n):
+            if role[i] == ACTIVE and tg[i] > 0.0:
+                slope += tg[i]
+        return (cash - g0) / slope if slope > 0.0 else 0.0
     m = 0
     for i in range(n):
-        if tg[i] > 0.0:
+        if role[i] != EXCLUDED and tg[i] > 0.0:
             bps[m] = sh[i, j] * px[i, j] / tg[i]
             idx[m] = i
             m += 1
@@ -123,7 +145,11 @@ def _walk_nb(q, r, j, prop, cash, g0):  # type: ignore[no-untyped-def]
     for k in range(m):
         i = idx[k]
         w = tg[i]
-        slope += w * (1.0 + prop[i]) if bps[k] <= 0.0 else w * (1.0 - prop[i])
+        above = bps[k] <= 0.0
+        if role[i] == RESERVED:
+            slope += w if above else 0.0
+        else:
+            slope += w * (1.0 + prop[i]) if above else w * (1.0 - prop[i])
     lo = 0.0
     gl = g0
     k = 0
@@ -131,7 +157,10 @@ def _walk_nb(q, r, j, prop, cash, g0):  # type: ignore[no-untyped-def]
         while k < m and bps[order[k]] <= lo:
             i = idx[order[k]]
             if lo > 0.0:
-                slope += 2.0 * tg[i] * prop[i]
+                if role[i] == RESERVED:
+                    slope += tg[i]
+                else:
+                    slope += 2.0 * tg[i] * prop[i]
             k += 1
         if cash < gl:
             return lo
@@ -143,6 +172,47 @@ def _walk_nb(q, r, j, prop, cash, g0):  # type: ignore[no-untyped-def]
             return lo + (cash - gl) / slope
         lo = hi
         gl = g_hi
+
+
+@njit(cache=True, error_model="numpy", inline="always")  # in the day loop
+def _plan_path_nb(q, r, j, prop, min_order, cash, tol):  # type: ignore[no-untyped-def]
+    """Path ``j``'s two-sided orders without fixed fees, into ``r.orders[:, j]``.
+
+    :func:`~piefolio.engine._solve.plan_orders_nb`'s rounds with
+    :func:`_walk_nb` for the level: an order within ``tol`` of nothing or
+    under ``min_order`` leaves the session (a buy's money waits, a sell is
+    not made) and the level is solved again. Returns the level, or -1 when
+    the session cannot be paid for (nothing trades).
+    """
+    sh, px, tg = q.sh, q.px, q.tg
+    orders, role = r.orders, r.role
+    n = sh.shape[0]
+    for i in range(n):
+        role[i] = ACTIVE if tg[i] > 0.0 else EXCLUDED
+        orders[i, j] = 0.0
+    x = -1.0
+    for _ in range(n + 1):
+        x = _walk_nb(q, r, j, prop, cash)
+        if x < 0.0:
+            return -1.0
+        changed = False
+        for i in range(n):
+            w = tg[i]
+            if role[i] != ACTIVE or w <= 0.0:
+                continue
+            o = w * x - sh[i, j] * px[i, j]
+            if abs(o) <= tol:
+                role[i] = RESERVED
+                changed = True
+                o = 0.0
+            elif abs(o) < min_order:
+                role[i] = RESERVED if o > 0.0 else EXCLUDED
+                changed = True
+                o = 0.0
+            orders[i, j] = o
+        if not changed:
+            break
+    return x
 
 
 @njit(cache=True, error_model="numpy", inline="always")  # in the day loop
@@ -158,9 +228,9 @@ def _rebalance_paths_nb(q, r, m, plan, prop, dep, f, accrue):  # type: ignore[no
     ``plan_orders_nb`` itself, as the full day would; one that cannot pay
     for the session is marked in ``full`` and left untouched.
     """
-    sh, px, tg, c_, value, grown, held, _near, _alarm, full, hold, tgt = q
+    sh, px, tg, c_, value, grown, held, _near, _alarm, full, _hold, _tgt = q
     orders, cash, x, g0, scale = r.orders, r.cash, r.x, r.g0, r.scale
-    small, role, po = r.changed, r.role, r.po
+    small = r.changed
     fixed, min_order = plan.fixed, plan.min_order
     n = sh.shape[0]
     mu = np.uintp(m)
@@ -195,10 +265,6 @@ def _rebalance_paths_nb(q, r, m, plan, prop, dep, f, accrue):  # type: ignore[no
         full[j] = g0[j] > cash[j]
         small[j] = False
         x[j] = (cash[j] - g0[j]) / slope if slope > 0.0 else 0.0
-    if not free:
-        for j in range(m):
-            if not full[j]:
-                x[j] = _walk_nb(q, r, j, prop, cash[j], g0[j])
     # (4) The orders; a small one sends the path through another round.
     for i in range(n):
         w = tg[i]
@@ -207,19 +273,11 @@ def _rebalance_paths_nb(q, r, m, plan, prop, dep, f, accrue):  # type: ignore[no
             o = w * x[j] - sh[i, j] * px[i, j]
             small[j] |= act & ((abs(o) <= DUST * scale[j]) | (abs(o) < min_order))
             orders[i, j] = o if act else 0.0
-    two = np.int64(TWO_SIDED)  # not a literal: the solve compiles once
+    # With fees, or a small order: the solve's rounds, path by path.
     for j in range(m):
-        if small[j] and not full[j]:
-            for i in range(n):
-                hold[i] = sh[i, j] * px[i, j]
-                tgt[i] = tg[i]
-                role[i] = ACTIVE if tg[i] > 0.0 else EXCLUDED
-            level = plan_orders_nb(
-                tgt, hold, prop, fixed, min_order, role, two, cash[j], po, r.skipped
-            )
+        if (small[j] or not free) and not full[j]:
+            level = _plan_path_nb(q, r, j, prop, min_order, cash[j], DUST * scale[j])
             full[j] = level < 0.0
-            for i in range(n):
-                orders[i, j] = po[i]
     # _execute_nb: sells, then buys, slice by slice.
     for side in range(2):
         for i in range(n):
