@@ -153,3 +153,23 @@ def test_create_run_break_and_simulate_in_the_browser(
         "1-start.png", "2-new-pie.png", "3-run-report.png", "4-broken-weight.png",
         "5-monte-carlo-running.png", "6-monte-carlo-done.png",
     ]  # fmt: skip
+
+
+def test_a_page_asks_for_nothing_it_lacks(served: str) -> None:
+    # Before: every page logged "Failed to load resource: 404" in the console,
+    # the browser's own request for /favicon.ico, which the app does not serve.
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        page = browser.new_page()
+        console: list[str] = []
+        page.on(
+            "console", lambda m: console.append(m.text) if m.type == "error" else None
+        )
+        page.goto(served)
+        sync_api.expect(page.locator("h1")).to_contain_text("Pies in")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        browser.close()
+    assert console == []
