@@ -6,7 +6,10 @@ replaced, but what does not depend on the window is done once: the frame's
 columns of each series are copied into kernel arrays once and every window is
 a row slice of them (no copy); weights, dividends and fees are validated once;
 only the window's own facts (prices positive inside it, a price for every held
-slice on its first day) and its schedule are worked out per window.
+slice on its first day) are checked per window. The plan's calendar is worked
+out once over all the rows and each window's schedule cut from it; every window
+of a series runs in one compiled loop (``_windows_nb``), so a window costs its
+kernel run and little else.
 
 Conventions
 -----------
