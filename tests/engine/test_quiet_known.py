@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from piefolio.engine import simulate
+from piefolio.engine import Result, simulate
 from piefolio.spec import Fees, Plan
 
 
@@ -39,3 +40,119 @@ def test_interest_on_quiet_days_counts_the_cash_only() -> None:
     interest = r.flows.loc[r.flows["kind"] == "interest", "amount"]
     assert interest.sum() == pytest.approx(expected, rel=1e-9)
     assert r.nav.iloc[-1] == pytest.approx(1000 + expected, rel=1e-12)
+
+
+def test_a_day_without_any_price_is_valued_at_the_last_ones() -> None:
+    # A and B flat at 10, 1000 in at 50 / 50 on Friday; Monday has no price
+    # for either (another market's day). The pie is worth the last closes,
+    # 1000, every day.
+    nan = float("nan")
+    prices = pd.DataFrame(
+        {"A": [10.0, 10.0, nan, 10.0], "B": [10.0, 10.0, nan, 10.0]},
+        index=pd.bdate_range("2024-01-04", periods=4),
+    )
+    plan = Plan.model_validate(
+        {"start": dt.date(2024, 1, 4), "initial": 1000.0, "fees": Fees(min_order=0.0)}
+    )
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan)
+    assert r.nav.tolist() == [1000.0] * 4
+
+
+def test_a_quiet_stretch_longer_than_one_run() -> None:
+    # 100 business days, A at 10 for 99 of them and 20 on the last: bought
+    # with 1000 on day 0 (100 shares) and held, the pie is worth 1000 until the
+    # last day and 2000 on it. The 98 quiet days between are valued in runs of
+    # at most RUN (64) days.
+    prices = pd.DataFrame(
+        {"A": [10.0] * 99 + [20.0]}, index=pd.bdate_range("2024-01-04", periods=100)
+    )
+    plan = Plan.model_validate(
+        {"start": dt.date(2024, 1, 4), "initial": 1000.0, "fees": Fees(min_order=0.0)}
+    )
+    r = simulate(prices, {"A": 1.0}, plan)
+    assert r.nav.tolist() == [1000.0] * 99 + [2000.0]
+
+
+@pytest.mark.parametrize(
+    ("closes", "navs"),
+    [
+        # Days 1-2 are a quiet run; day 3 has no price: valued at day 2's 12.
+        ([10.0, 11.0, 12.0, None, 13.0], [1000.0, 1100.0, 1200.0, 1200.0, 1300.0]),
+        # A quiet run of one day (day 1); day 2 has no price: day 1's 11.
+        ([10.0, 11.0, None, 12.0], [1000.0, 1100.0, 1100.0, 1200.0]),
+    ],
+)
+def test_a_day_without_a_price_after_a_quiet_run_takes_its_last_close(
+    closes: list[float | None], navs: list[float]
+) -> None:
+    # 1000 buys 100 shares of A at 10 on day 0; then 100 x the last close.
+    prices = pd.DataFrame(
+        {"A": [float("nan") if c is None else c for c in closes]},
+        index=pd.bdate_range("2024-01-04", periods=len(closes)),
+    )
+    plan = Plan.model_validate(
+        {"start": dt.date(2024, 1, 4), "initial": 1000.0, "fees": Fees(min_order=0.0)}
+    )
+    r = simulate(prices, {"A": 1.0}, plan)
+    assert r.nav.tolist() == pytest.approx(navs, rel=1e-12)
+
+
+def test_a_dividend_of_exactly_one_is_credited() -> None:
+    # 100 shares of A (flat at 10) and a cash dividend of 1.0 a share on the
+    # third day, no other flow: 100 of cash from then on, NAV 1100.
+    prices = pd.DataFrame(
+        {"A": [10.0] * 4}, index=pd.bdate_range("2024-01-04", periods=4)
+    )
+    divs = pd.DataFrame({"A": [1.0]}, index=[prices.index[2]])
+    plan = Plan.model_validate(
+        {
+            "start": dt.date(2024, 1, 4),
+            "initial": 1000.0,
+            "fees": Fees(min_order=0.0),
+            "dividends": "cash",
+        }
+    )
+    r = simulate(prices, {"A": 1.0}, plan, dividends=divs)
+    assert r.dividends == pytest.approx(100.0, rel=1e-12)
+    assert r.nav.tolist() == pytest.approx([1000.0, 1000.0, 1100.0, 1100.0])
+
+
+def threshold_run(band: float, **cols: list[float]) -> Result:
+    prices = pd.DataFrame(cols, index=pd.bdate_range("2024-01-04", periods=3))
+    weights = {"A": 0.5, "B": 0.25, "C": 0.25} if "C" in cols else {"A": 0.5, "B": 0.5}
+    plan = Plan.model_validate(
+        {
+            "start": dt.date(2024, 1, 4),
+            "initial": 1000.0,
+            "fees": Fees(min_order=0.0),
+            "rebalance": {"policy": "threshold", "band": band},
+        }
+    )
+    return simulate(prices, weights, plan)
+
+
+def test_threshold_on_a_quiet_day_sees_drift_before_the_last_slice() -> None:
+    # 50 / 25 / 25 shares-worth of A, B, C at 10 (50, 25, 25 shares). Day 1: A
+    # 12.5, B 8, C 10: worth 625, 200, 250 of 1075, A off by 0.081 > 0.05 (C,
+    # the last slice, only by 0.017). Rebalanced that day to 537.5, 268.75,
+    # 268.75: 43, 33.59375 and 26.875 shares.
+    r = threshold_run(0.05, A=[10.0, 12.5, 12.5], B=[10.0, 8.0, 8.0], C=[10.0] * 3)
+    np.testing.assert_allclose(r.shares.iloc[1], [43.0, 33.59375, 26.875])
+
+
+def test_threshold_on_a_quiet_day_at_exactly_the_band_holds() -> None:
+    # 50 shares each of A and B at 10. Day 1: A triples: 1500 / 500 of 2000,
+    # weights 0.75 / 0.25, off by exactly the band of 0.25 (exact in binary):
+    # not past it, no trade; the shares stay 50 and 50.
+    r = threshold_run(0.25, A=[10.0, 30.0, 30.0], B=[10.0] * 3)
+    assert len(r.trades) == 2  # the first day's two buys
+    np.testing.assert_allclose(r.shares.iloc[-1], [50.0, 50.0])
+
+
+def test_threshold_drift_on_the_second_day_of_a_quiet_run() -> None:
+    # 50 shares each at 10; day 1 flat (quiet), day 2 A at 40: 2000 / 500 of
+    # 2500, off by 0.3 > 0.05. Rebalanced on day 2 to 1250 each: 31.25 shares
+    # of A, 125 of B.
+    r = threshold_run(0.05, A=[10.0, 10.0, 40.0], B=[10.0] * 3)
+    np.testing.assert_allclose(r.shares.iloc[1], [50.0, 50.0])
+    np.testing.assert_allclose(r.shares.iloc[2], [31.25, 125.0])
