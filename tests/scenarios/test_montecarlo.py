@@ -282,6 +282,17 @@ def test_chunks_kept_on_disk_give_the_numbers_of_a_run_in_memory(
     np.testing.assert_array_equal(disk.ran_out[flat, 0], day)
     np.testing.assert_allclose(disk.withdrawn[flat, 0], 1000.0, rtol=1e-12)
     np.testing.assert_allclose(disk.xirr[flat, 0], 0.0, atol=1e-9)
+    # Two series (a benchmark beside the pie): each part holds a row per path
+    # and series, read back into the same (path, series) places.
+    two = (Constant((0.001, -0.001)), ["A", "B"], {"pie": {"A": 1.0}, "B": {"B": 1.0}})
+    here = monte_carlo(*two, plan, start=START, years=1.0, paths=3, seed=3, chunk=2)
+    kept = monte_carlo(
+        *two, plan, start=START, years=1.0, paths=3, seed=3, chunk=2,
+        out_dir=tmp_path / "two",
+    )  # fmt: skip
+    for field in ("nav", "ran_out", "xirr", "withdrawn"):
+        np.testing.assert_array_equal(getattr(kept, field), getattr(here, field))
+    assert not np.array_equal(here.nav[:, 0], here.nav[:, 1])
 
 
 def test_summary_of_outcomes_set_by_hand() -> None:
