@@ -437,3 +437,10 @@ def test_a_name_is_one_line_of_at_least_one_character() -> None:
 def test_an_unbounded_number_must_still_be_finite(value: str) -> None:
     # A threshold has no range to catch NaN or infinity; the Number type does.
     bad(PIE + INDICATOR.format(threshold=f"above = {value}"), "indicators[0].above")
+
+
+def test_a_series_id_is_at_most_64_characters() -> None:
+    sixty_four = "S" * 64
+    one = INDICATOR.format(threshold="above = 0.0").replace("pcoppusdm", sixty_four)
+    assert parse_pie(PIE + one).indicators[0].series == sixty_four
+    bad(PIE + one.replace(sixty_four, sixty_four + "S"), "indicators[0].series")
