@@ -1,0 +1,39 @@
+"""The trade session's ledger, with answers worked out by hand.
+
+Found by mutating ``piefolio/engine/_session.py`` (``python mutation/run.py
+piefolio/engine/_session.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piefolio.engine import simulate
+from piefolio.spec import Fees, Plan
+
+
+def test_a_trade_ledger_past_its_first_64_rows_keeps_every_trade() -> None:
+    # Weekly deposits of 100 into A and B (50 / 50, flat at 10, no fee) for 40
+    # weeks from Monday 1 Jan 2024: the initial 1000 and 39 more deposits (the
+    # first week's falls on day 0 with it) are 40 buying days of 2 trades: 80
+    # trades, past the ledger's first 64 rows. Each day's two buys are half of
+    # that day's money; the shares add up to (1000 + 39 x 100) / 10 / 2 = 245.
+    days = pd.bdate_range("2024-01-01", periods=200)
+    prices = pd.DataFrame({"A": [10.0] * 200, "B": [10.0] * 200}, index=days)
+    plan = Plan.model_validate(
+        {
+            "start": dt.date(2024, 1, 1),
+            "initial": 1000.0,
+            "deposits": {"amount": 100.0, "every": "week"},
+            "fees": Fees(min_order=0.0),
+        }
+    )
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan)
+    assert len(r.trades) == 80
+    assert r.trades["value"].sum() == pytest.approx(1000 + 39 * 100, rel=1e-12)
+    assert sorted(set(r.trades["symbol"])) == ["A", "B"]
+    np.testing.assert_allclose(r.shares.iloc[-1], [245.0, 245.0], rtol=1e-12)
