@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from piefolio.errors import PlanError, SpecError
+from piefolio.errors import DataUnavailable, PlanError, SpecError
 from piefolio.scenarios import montecarlo as _mc
 from piefolio.scenarios.montecarlo import MonteCarloResult, horizon_dates
 from piefolio.scenarios.proxies import splice_proxy
@@ -241,6 +241,8 @@ def sample_history(
     ------
     SpecError
         A ticker younger than the wanted start has no proxy.
+    DataUnavailable
+        A ticker and its declared proxy have not one price between them.
     PlanError
         Fewer than 250 days remain.
     """
@@ -268,7 +270,13 @@ def sample_history(
         own = prices[s]
         first = _first_day(own)
         proxy = proxies.get(s)
-        if proxy is not None and proxy in prices and first is not None:
+        if proxy is not None and proxy in prices and first is None:
+            # Not one price of its own: the proxy stands in whole, as it does in
+            # a stress window the slice never traded in.
+            own = prices[proxy].rename(s)
+            if _first_day(own) is not None:
+                notes.append(f"{s} throughout: {proxy}'s returns (no price of its own)")
+        elif proxy is not None and proxy in prices and first is not None:
             spliced = splice_proxy(own, prices[proxy])
             if spliced.first_valid_index() != first:
                 notes.append(f"{s} before {first.date()}: {proxy}'s returns")
@@ -276,8 +284,10 @@ def sample_history(
         begins = _first_day(own)
         # A week of slack: a --since on a weekend or a holiday is still met.
         if begins is None or (proxy is None and begins > wanted + pd.Timedelta(days=7)):
-            young = _Young(s, begins, wanted, since, s in only_benchmark)
-            raise SpecError(young.message(spec, prices, candidates))
+            young = _Young(s, begins, wanted, since, s in only_benchmark, proxy)
+            # With a proxy declared the pie is fine and only data is missing (exit 3).
+            error = SpecError if proxy is None else DataUnavailable
+            raise error(young.message(spec, prices, candidates))
         cols[s] = own
     frame = pd.DataFrame(cols)
     # A day's return needs the day before: the first return of a ticker is its
@@ -344,13 +354,14 @@ def _with_warning(sample: Sample) -> Sample:
 
 @dataclass(frozen=True, slots=True)
 class _Young:
-    """A ticker whose history starts after the sample must, and has no proxy."""
+    """A ticker short of the sample's start: no proxy, or a proxy as unpriced."""
 
     ticker: str
     begins: pd.Timestamp | None
     wanted: pd.Timestamp
     since: dt.date | None
     benchmark: bool
+    proxy: str | None = None
 
     def message(
         self,
@@ -361,6 +372,13 @@ class _Young:
         """Say what is missing and how to fix it, with a proxy from the store."""
         t = self.ticker
         where = f"{spec.source}: " if spec.source is not None else ""
+        if self.proxy is not None:
+            # Reached only when neither the slice nor its proxy has one price.
+            return (
+                f"{where}{t} has no prices, nor has its proxy {self.proxy}: fetch "
+                f"them (`piefolio data fetch {t} {self.proxy}`) or import a file "
+                "(`piefolio data import FILE`)"
+            )
         need = (
             f"--since {self.since}"
             if self.since is not None

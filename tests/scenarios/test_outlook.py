@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from piefolio.data.frame import PriceFrame
-from piefolio.errors import PlanError, SpecError
+from piefolio.errors import DataUnavailable, PlanError, SpecError
 from piefolio.scenarios.outlook import (
     SimulateSettings,
     monte_carlo,
@@ -231,6 +231,29 @@ def test_the_young_slice_error_in_full() -> None:
         "proxy: declare a proxy on its slice, a longer-listed ticker whose returns "
         "stand in for its missing past"
     )
+
+
+def test_a_slice_with_no_price_of_its_own_samples_its_proxy_whole() -> None:
+    # As in a stress window the slice never traded in: the declared proxy stands
+    # in for the whole history, so the sample starts on the proxy's second day
+    # (its first return) and Y's returns are P's, day for day.
+    prices = market()
+    prices["Y"] = np.nan
+    returns, sample = sample_history(pie(), prices)
+    assert sample.start == pd.Timestamp("2003-06-03")
+    assert sample.proxied == ("Y throughout: P's returns (no price of its own)",)
+    expected = prices["P"].pct_change(fill_method=None).loc[returns.index]
+    np.testing.assert_array_equal(returns["Y"].to_numpy(), expected.to_numpy())
+    # Neither the slice nor its proxy has a price: say so, and how to get them,
+    # instead of asking for a proxy it already declares.
+    prices["P"] = np.nan
+    with pytest.raises(DataUnavailable) as info:
+        sample_history(pie(), prices)
+    assert str(info.value) == (
+        "Y has no prices, nor has its proxy P: fetch them (`piefolio data fetch "
+        "Y P`) or import a file (`piefolio data import FILE`)"
+    )
+    assert info.value.exit_code == 3  # missing data, not a bad pie
 
 
 def test_a_suggested_proxy_is_listed_by_the_pies_own_dates() -> None:
