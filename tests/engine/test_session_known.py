@@ -37,3 +37,26 @@ def test_a_trade_ledger_past_its_first_64_rows_keeps_every_trade() -> None:
     assert r.trades["value"].sum() == pytest.approx(1000 + 39 * 100, rel=1e-12)
     assert sorted(set(r.trades["symbol"])) == ["A", "B"]
     np.testing.assert_allclose(r.shares.iloc[-1], [245.0, 245.0], rtol=1e-12)
+
+
+def test_a_small_buy_is_placed_after_the_sells() -> None:
+    # 10 shares each of A and B at 10 (Wed 31 Jan). On Thu 1 Feb (monthly
+    # rebalance) A is at 9.92 and B at 10.08: 99.2 and 100.8 of 200, so A buys
+    # 0.8 and B sells 0.8. The sell is placed first, though A comes first and
+    # its buy is under 1.
+    prices = pd.DataFrame(
+        {"A": [10.0, 9.92], "B": [10.0, 10.08]},
+        index=pd.bdate_range("2024-01-31", periods=2),
+    )
+    plan = Plan.model_validate(
+        {
+            "start": dt.date(2024, 1, 31),
+            "initial": 200.0,
+            "rebalance": "monthly",
+            "fees": Fees(min_order=0.0),
+        }
+    )
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan)
+    feb = r.trades[r.trades["date"] == "2024-02-01"]
+    assert list(feb["symbol"]) == ["B", "A"]
+    np.testing.assert_allclose(feb["value"], [-0.8, 0.8], rtol=1e-9)
