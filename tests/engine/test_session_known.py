@@ -60,3 +60,17 @@ def test_a_small_buy_is_placed_after_the_sells() -> None:
     feb = r.trades[r.trades["date"] == "2024-02-01"]
     assert list(feb["symbol"]) == ["B", "A"]
     np.testing.assert_allclose(feb["value"], [-0.8, 0.8], rtol=1e-9)
+
+
+def test_a_deposit_under_one_is_invested() -> None:
+    # 0.5 into A at 10, no fee, no minimum: 0.05 shares, nothing left in cash
+    # (the session's level is 0.5, under 1, and still a level).
+    prices = pd.DataFrame(
+        {"A": [10.0, 10.0]}, index=pd.bdate_range("2024-01-04", periods=2)
+    )
+    plan = Plan.model_validate(
+        {"start": dt.date(2024, 1, 4), "initial": 0.5, "fees": Fees(min_order=0.0)}
+    )
+    r = simulate(prices, {"A": 1.0}, plan)
+    np.testing.assert_allclose(r.shares["A"].iloc[0], 0.05, rtol=1e-12)
+    assert r.cash.iloc[0] == pytest.approx(0.0, abs=1e-15)
