@@ -211,12 +211,16 @@ def value_ledger(ledger: Ledger, frame: PriceFrame) -> Valuation:
     Raises
     ------
     PlanError
-        The ledger is empty, or the prices start after its first row.
+        The prices start after the ledger's first row.
     DataUnavailable
-        A held ticker is not in the frame, or has no price on a day it is held.
+        The ledger is empty; a held ticker is not in the frame, or has no price
+        on a day it is held.
     """
     if not len(ledger):
-        raise PlanError("the history is empty; run `piefolio history import FILE`")
+        # Nothing imported yet is missing data (exit 3), not a bad file.
+        raise DataUnavailable(
+            "the history is empty; run `piefolio history import FILE`"
+        )
     dates = frame.dates
     first = pd.Timestamp(ledger.entries[0].date)
     if len(dates) == 0 or dates[0] > first:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from piefolio.errors import PlanError
+from piefolio.errors import DataUnavailable
 
 if TYPE_CHECKING:
     from piefolio.account.ledger import Ledger
@@ -73,17 +73,18 @@ def account_frame(
 
     Raises
     ------
-    PlanError
-        The ledger is empty.
     DataUnavailable
-        A ticker has no price at all.
+        The ledger is empty, or a ticker has no price at all.
     """
     from piefolio.data.chain import update
     from piefolio.data.prices import load_frame, spec_symbols
     from piefolio.data.store import Store
 
     if not len(ledger):
-        raise PlanError("the history is empty; run `piefolio history import FILE`")
+        # Nothing imported yet is missing data (exit 3), not a bad file.
+        raise DataUnavailable(
+            "the history is empty; run `piefolio history import FILE`"
+        )
     store = store or Store()
     held, _ = spec_symbols(spec)
     ledger = ledger.with_tickers(match_tickers(ledger, spec))

@@ -87,10 +87,12 @@ def test_actual_png_writes_both_charts_beside_the_page(
     assert "value, EUR" in (out / "actual.html").read_text(encoding="utf-8")
 
 
-def test_actual_without_history_exits_2(spec_file: Path) -> None:
+def test_actual_without_history_is_missing_data_exit_3(spec_file: Path) -> None:
+    # Nothing imported yet is missing data (exit 3), with the command that brings it.
     result = runner.invoke(app, ["actual", str(spec_file), "--offline"])
-    assert result.exit_code == 2
-    assert "history is empty" in result.output
+    assert result.exit_code == 3
+    assert "the history is empty; run `piefolio history import FILE`" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_actual_with_a_ticker_without_prices_exits_3(
