@@ -360,11 +360,24 @@ def test_parts_on_disk_are_reused_only_by_the_same_run(tmp_path: Path) -> None:
         )  # fmt: skip
         return res.nav
 
+    from piefolio.scenarios.sampling import Normal, StudentT
+
     one, other = StationaryBootstrap(history(3)), StationaryBootstrap(history(4))
     np.testing.assert_array_equal(run(one, 1, out_dir=parts), run(one, 1))
-    for sampler, seed in ((one, 2), (other, 1)):
+    # Another seed, history, sampler kind, block length: refused, never reused.
+    for sampler, seed in (
+        (one, 2), (other, 1), (Normal(history(3)), 1),
+        (StationaryBootstrap(history(3), mean_block=5.0), 1),
+    ):  # fmt: skip
         with pytest.raises(PlanError, match="holds another sweep, of other inputs"):
-            run(sampler, seed, out_dir=parts)
+            run(sampler, seed, out_dir=parts)  # type: ignore[arg-type]
+    t5 = tmp_path / "t5"
+    run(StudentT(history(3), dof=5.0), 1, out_dir=t5)  # type: ignore[arg-type]
+    with pytest.raises(PlanError, match="holds another sweep, of other inputs"):
+        run(StudentT(history(3), dof=8.0), 1, out_dir=t5)  # type: ignore[arg-type]
+    # On a process pool without a folder of parts: the in-memory numbers.
+    pool = run(one, 1, executor="processes", workers=1)
+    np.testing.assert_array_equal(pool, run(one, 1))
 
 
 def test_fan_dates_and_the_result_s_views_by_hand() -> None:
