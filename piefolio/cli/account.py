@@ -173,8 +173,8 @@ def _fields() -> tuple[tuple[str, str, Kind], ...]:
         ("final_value", "Final value", Kind.MONEY),
         ("deposited", "Money in", Kind.MONEY),
         ("withdrawn", "Money out", Kind.MONEY),
-        ("xirr", "XIRR (money-weighted)", Kind.PERCENT),
-        ("twr", "Return (time-weighted)", Kind.PERCENT),
+        ("xirr", "XIRR (money-weighted)", Kind.RETURN),
+        ("twr", "Return (time-weighted)", Kind.RETURN),
         ("pme", "PME", Kind.RATIO),
     )
 

@@ -59,6 +59,8 @@ class Kind(StrEnum):
 
     MONEY = "money"
     PERCENT = "percent"
+    #: A return, shown with its sign ("+36.7%") as every return table does.
+    RETURN = "return"
     RATIO = "ratio"
 
 
@@ -68,9 +70,9 @@ SUMMARY_FIELDS: tuple[tuple[str, str, Kind], ...] = (
     ("deposited", "Deposited", Kind.MONEY),
     ("withdrawn", "Withdrawn", Kind.MONEY),
     ("profit", "Profit", Kind.MONEY),
-    ("twr", "Return (time-weighted)", Kind.PERCENT),
-    ("twr_annual", "TWR a year", Kind.PERCENT),
-    ("xirr", "XIRR (money-weighted)", Kind.PERCENT),
+    ("twr", "Return (time-weighted)", Kind.RETURN),
+    ("twr_annual", "TWR a year", Kind.RETURN),
+    ("xirr", "XIRR (money-weighted)", Kind.RETURN),
     # Annualised like the TWR above it (daily returns x sqrt(252)): say so.
     ("volatility", "Volatility a year", Kind.PERCENT),
     ("sharpe", "Sharpe", Kind.RATIO),
@@ -183,7 +185,7 @@ def format_value(value: Any, kind: Kind, currency: str) -> str:
     value : float or None
         The figure.
     kind : Kind
-        Money, percent or ratio.
+        Money, percent, signed return or ratio.
     currency : str
         Currency code for money.
 
@@ -196,6 +198,8 @@ def format_value(value: Any, kind: Kind, currency: str) -> str:
         return money(value, currency)
     if kind is Kind.PERCENT:
         return percent(value)
+    if kind is Kind.RETURN:
+        return percent(value, signed=True)
     return ratio(value)
 
 

@@ -63,6 +63,9 @@ def test_ratio_and_kinds() -> None:
     assert format_value(0.5, Kind.PERCENT, "USD") == "50.0%"
     assert format_value(0.5, Kind.MONEY, "USD") == "0.50 USD"
     assert format_value(0.5, Kind.RATIO, "USD") == "0.50"
+    # A return carries its sign, as the real-returns table under it does.
+    assert format_value(0.367, Kind.RETURN, "USD") == "+36.7%"
+    assert format_value(-0.05, Kind.RETURN, "USD") == "-5.0%"
 
 
 def test_summary_strings_keeps_series_order_and_dashes_nan() -> None:
@@ -77,6 +80,7 @@ def test_summary_strings_keeps_series_order_and_dashes_nan() -> None:
     text = summary_strings(summary, "EUR")
     assert list(text.index) == ["Pie", "S&P 500"]
     assert text.loc["Pie", "Final value"] == "1,500 EUR"
+    assert text.loc["Pie", "Return (time-weighted)"] == "+50.0%"
     assert text.loc["S&P 500", "Return (time-weighted)"] == DASH
     assert text.loc["S&P 500", "Beta"] == DASH
     assert "Sharpe" not in text.columns  # absent columns are skipped
