@@ -20,6 +20,7 @@ from piefolio.cli._app import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     from rich.table import Table
 
     from piefolio.optimize import Optimize, Proposal, WalkForward
@@ -99,7 +100,7 @@ def optimize(
                 (pie.name, "bold"),
                 f": weights estimated on {current.days} days "
                 f"{current.start}..{current.end} (lookback {settings.lookback}); "
-                f"risk-free {current.risk_free:.2%}",
+                f"risk-free {current.risk_free:.2%} a year",
             )
         )
         out.print(
@@ -238,6 +239,14 @@ def _theme_risk_table(current: Proposal, proposals: dict[str, Proposal]) -> Tabl
     return table
 
 
+def _walk_forward_cells(row: np.ndarray) -> list[str]:
+    """Return (signed, as every return is shown), volatility, drawdown."""
+    from piefolio.report.format import percent
+
+    ret, vol, drawdown = row
+    return [percent(ret, signed=True), percent(vol), percent(drawdown)]
+
+
 def _walk_forward_table(
     pie: PieSpec, settings: Optimize, checks: dict[str, WalkForward | str]
 ) -> Table:
@@ -250,7 +259,9 @@ def _walk_forward_table(
         f"{settings.rebalance_every}, buy and hold between, no fees)",
         title_justify="left",
     )
-    for col in ("Pie", "Annual return", "Volatility", "Max drawdown"):
+    # The growth of 1 carries no flows, so its CAGR is the time-weighted return
+    # a year, the same cagr the run's real-returns table calls "TWR a year".
+    for col in ("Pie", "TWR a year", "Volatility", "Max drawdown"):
         table.add_column(col, justify="left" if col == "Pie" else "right")
     current_row = None
     for name, wf in checks.items():
@@ -259,8 +270,8 @@ def _walk_forward_table(
             continue
         # Rows proposal, current; columns annual return, volatility, drawdown.
         ours, pie_row = wf.summary().to_numpy(dtype=float)
-        table.add_row(name, *[f"{x:.1%}" for x in ours])
-        current_row = [f"{x:.1%}" for x in pie_row]
+        table.add_row(name, *_walk_forward_cells(ours))
+        current_row = _walk_forward_cells(pie_row)
     if current_row is not None:
         table.add_row("current pie", *current_row)
     return table

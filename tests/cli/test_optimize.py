@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -90,6 +91,11 @@ def test_one_method_prints_weights_risk_and_walk_forward(files, market) -> None:
     ):
         assert line in out
     assert "Traceback" not in out
+    # The rate is yearly, and the walk-forward's return is the growth of 1's CAGR
+    # (no flows: the time-weighted return a year), signed like every return.
+    assert re.search(r"risk-free \d+\.\d\d% a year", out)
+    assert "TWR a year" in out and "Annual return" not in out
+    assert re.search(r"current pie +[+-]\d+\.\d% +\d+\.\d% +-?\d+\.\d%", out)
     cov, best = by_hand(market)
     # Slices: E(r), now, min-var; printed to 0.1 %.
     for ticker, now, w in zip(TICKERS, NOW, best, strict=True):
