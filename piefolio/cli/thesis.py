@@ -194,7 +194,7 @@ def _signal_frame(report: ThesisReport) -> pd.DataFrame:
                 "date": str(row["date"]) if row["date"] else DASH,
                 "3M": percent(row.get("trend_3M"), signed=True),
                 "12M": percent(row.get("trend_12M"), signed=True),
-                "holds by": margin,
+                "threshold": margin,
                 "status": row["status"] + (" (stale)" if row.get("stale") else ""),
             }
         )
@@ -285,10 +285,10 @@ def _show(report: ThesisReport, written: list[Path]) -> None:
             table.add_row(*map(str, row))
         show.print(table)
     show.print(
-        "3M / 12M: the series' own change over 3 and 12 months; holds by: how far "
-        "the latest value is past its threshold on the condition's side (negative: "
-        "it misses; pts: percentage points); a weakening condition that holds fails "
-        "its claim"
+        "3M / 12M: the series' own change over 3 and 12 months; threshold: how far "
+        "the latest value is past its threshold on the condition's side, or short "
+        "of it (pts: percentage points); a weakening condition past its threshold "
+        "fails its claim"
     )
     for note in report.stale:
         show.print(styled(f"stale: {note}", "yellow"))

@@ -25,16 +25,24 @@ def value_words(value: float, indicator: Indicator) -> str:
 
 
 def margin_words(value: float, indicator: Indicator | None) -> str:
-    """Write how far a value stands past its threshold (``"-4.7 pts"``, ``"-3.18"``).
+    """Write where a value stands against its threshold (``"short by 4.7 pts"``).
 
+    ``value`` is the margin toward the condition's side: positive, the value is
+    past the threshold (``"past by 3.18"``); negative, short of it (``"short by
+    3.18"``); zero, ``"at it"``. Words, not a sign: a "weakens" indicator short
+    of its threshold holds its claim, and "holds by -3.18" read as two things.
     Between two fractions the distance is in percentage points, not a percent
     of anything; a level's is in the series' unit. ``indicator`` None is a price
     check (a relative return against 0).
     """
+    if value is None or not math.isfinite(value):
+        return DASH
+    if value == 0:
+        return "at it"
+    side = "past" if value > 0 else "short"
     if indicator is not None and not indicator.rule.is_fraction:
-        return value_words(value, indicator)
-    shown = percent(value, signed=True)
-    return shown if shown == DASH else f"{shown.removesuffix('%')} pts"
+        return f"{side} by {value_words(abs(value), indicator)}"
+    return f"{side} by {percent(abs(value)).removesuffix('%')} pts"
 
 
 def condition_words(indicator: Indicator, unit: str = "") -> str:

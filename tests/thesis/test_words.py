@@ -33,9 +33,12 @@ def test_a_margin_between_fractions_is_in_points() -> None:
     # A 3-month change of -0.3 % against "below -5 %" misses by 4.7 points:
     # the margin of a 'below' is threshold - value = -0.05 - (-0.003) = -0.047.
     falling = _indicator("change:3M", below=-0.05)
-    assert margin_words(-0.05 - (-0.003), falling) == "-4.7 pts"
-    # A level's margin is in its unit: 2.82 against 6 misses by 3.18.
-    assert margin_words(2.82 - 6.0, _indicator("level", above=6.0)) == "-3.18"
+    assert margin_words(-0.05 - (-0.003), falling) == "short by 4.7 pts"
+    # A level's margin is in its unit: 2.82 against 6 misses by 3.18, in words,
+    # not "holds by -3.18" beside a status that says "holds".
+    assert margin_words(2.82 - 6.0, _indicator("level", above=6.0)) == "short by 3.18"
+    assert margin_words(7.5 - 6.0, _indicator("level", above=6.0)) == "past by 1.5"
+    assert margin_words(0.0, _indicator("level", above=6.0)) == "at it"
     # A price check: the relative return against 0.
-    assert margin_words(0.16, None) == "+16.0 pts"
+    assert margin_words(0.16, None) == "past by 16.0 pts"
     assert margin_words(float("nan"), None) == "—"
