@@ -74,3 +74,27 @@ def test_a_deposit_under_one_is_invested() -> None:
     r = simulate(prices, {"A": 1.0}, plan)
     np.testing.assert_allclose(r.shares["A"].iloc[0], 0.05, rtol=1e-12)
     assert r.cash.iloc[0] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_threshold_rebalances_a_deposit_day_still_drifted_after_the_deposit() -> None:
+    # 50 shares each of A and B at 10 (Tue 30 Jan, Wed 31 Jan). On Thu 1 Feb A
+    # is at 15 and 100 comes in; bought at the targets it would make 800 / 550
+    # of 1350, A still off by 0.093 > 0.05, so the day rebalances both ways
+    # instead, to 675 each: A sells 75 (45 shares left), B buys 175 (67.5).
+    prices = pd.DataFrame(
+        {"A": [10.0, 10.0, 15.0], "B": [10.0, 10.0, 10.0]},
+        index=pd.bdate_range("2024-01-30", periods=3),
+    )
+    plan = Plan.model_validate(
+        {
+            "start": dt.date(2024, 1, 30),
+            "initial": 1000.0,
+            "deposits": {"amount": 100.0},
+            "rebalance": {"policy": "threshold", "band": 0.05},
+            "fees": Fees(min_order=0.0),
+        }
+    )
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan)
+    np.testing.assert_allclose(r.shares.iloc[-1], [45.0, 67.5], rtol=1e-12)
+    assert r.trades["price"].tolist() == [10.0, 10.0, 15.0, 10.0]
+    np.testing.assert_allclose(r.trades["value"], [500, 500, -75, 175], rtol=1e-12)
