@@ -431,3 +431,34 @@ def test_the_smallest_run_and_the_shortest_horizon() -> None:
     # A twelfth of a year is a month: Tue 1 Jan to Thu 31 Jan 2030.
     month = horizon_dates(START, 1 / 12)
     assert (month[0], month[-1], len(month)) == (START, pd.Timestamp("2030-01-31"), 23)
+
+
+def test_the_bootstrap_draws_from_every_day_of_its_history() -> None:
+    # 300 days of history: the first returns 0, every other day +1 %. A month
+    # of paths (23 business days from 1 Jan 2030, 22 returns earned) draws
+    # blocks from all 300 days, so 1,000 grows on almost every day drawn; a
+    # draw from the first day alone would leave it at 1,000.
+    history = np.full((300, 1), 0.01)
+    history[0] = 0.0
+    res = monte_carlo(
+        StationaryBootstrap(history), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START,
+        years=1 / 12, paths=4, seed=1,
+    )  # fmt: skip
+    assert (res.final[:, 0] > 1000 * 1.01**18).all()
+    # A parametric sampler draws from its own generator, seeded per chunk.
+    from piefolio.scenarios.sampling import Normal
+
+    normal = [
+        monte_carlo(
+            Normal(history),
+            ["A"],
+            {"pie": {"A": 1.0}},
+            PLAN,
+            start=START,
+            years=1 / 12,
+            paths=2,
+            seed=1,
+        ).nav
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(*normal)
