@@ -199,6 +199,61 @@ def _merge_order_nb(keys, m, order):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _convex_level_nb(w, a, prop, role, cash):  # type: ignore[no-untyped-def]
+    """:func:`solve_level_nb` of a two-sided session without a fixed fee.
+
+    Then every slice's cost (``o + prop |o|`` placed, ``max(o, 0)`` reserved)
+    is convex in ``x``, so ``g`` is, and Newton's step from the frictionless
+    level (where ``g >= cash``: fees only add) walks down to the crossing
+    without sorting: the tangent under a convex ``g`` never steps past it,
+    and each step either lands on it or crosses a breakpoint. The last step
+    starts in the crossing's segment, so it is the same one division as the
+    walk's, from another point of that line (same level to a few ulps).
+    Sorting the breakpoints cost three times this whole solve.
+
+    Returns
+    -------
+    float
+        The level, or ``-1.0`` when no placed slice has a weight (the walk
+        then decides).
+    """
+    n = w.shape[0]
+    total_w = 0.0
+    total_a = 0.0
+    placed = False
+    for i in range(n):
+        if role[i] != EXCLUDED and w[i] > 0.0:
+            total_w += w[i]
+            total_a += a[i]
+            placed |= role[i] == ACTIVE
+    if not placed:
+        return -1.0
+    x = (cash + total_a) / total_w
+    above_before = n + 1
+    for _ in range(n + 2):
+        g = 0.0
+        slope = 0.0  # from the left: a slice on its breakpoint sells
+        above = 0
+        for i in range(n):
+            if role[i] == EXCLUDED or w[i] <= 0.0:
+                continue
+            o = w[i] * x - a[i]
+            up = o > 0.0
+            above += up
+            if role[i] == RESERVED:
+                g += o if up else 0.0
+                slope += w[i] if up else 0.0
+            else:
+                g += o + prop[i] * abs(o)
+                slope += w[i] * (1.0 + prop[i]) if up else w[i] * (1.0 - prop[i])
+        if g <= cash or above == above_before:
+            break  # on the crossing (to rounding), or stepped inside its segment
+        above_before = above
+        x -= (g - cash) / slope
+    return x if x > 0.0 else 0.0
+
+
+@njit(cache=True)
 def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-untyped-def]
     """Smallest level ``x >= 0`` whose session cost equals ``cash``.
 
@@ -237,6 +292,10 @@ def solve_level_nb(w, a, prop, fixed, role, mode, cash):  # type: ignore[no-unty
             if role[i] == ACTIVE and w[i] > 0.0:
                 slope += w[i]
         return (cash - g0) / slope if slope > 0.0 else 0.0
+    if mode == TWO_SIDED and fixed == 0.0:
+        x = _convex_level_nb(w, a, prop, role, cash)
+        if x >= 0.0:
+            return x
     bps = np.empty(n)
     idx = np.empty(n, dtype=np.int64)
     m = np.int64(0)  # not a literal: one compiled _stable_order_nb (see _kernels)

@@ -279,3 +279,66 @@ def test_sell_level_nets_exactly_the_cash_needed(
     sold = a > w * x
     net = ((a - w * x)[sold] * (1 - prop[sold])).sum() - fixed * sold.sum()
     assert net == pytest.approx(need, rel=1e-9, abs=1e-9 * (a.sum() + 1.0))
+
+
+def _walked_level(
+    w: np.ndarray, a: np.ndarray, prop: np.ndarray, r: np.ndarray, cash: float
+) -> float:
+    """The two-sided level without a fixed fee, found as the walk finds it, in
+    Python: the cost is linear between sorted breakpoints, so find the first
+    breakpoint that costs at least ``cash`` and solve the segment below it."""
+    traded = (r != EXCLUDED) & (w > 0)
+    points = sorted({0.0, *(a[traded] / w[traded]).tolist()})
+
+    def cost(x: float) -> float:
+        return session_cost_nb(x, w, a, prop, 0.0, r, TWO_SIDED, 0.0)
+
+    # Fees only add to the frictionless cost, so twice its level costs more.
+    top = 2.0 * (abs(cash) + a[traded].sum()) / w[traded].sum() + points[-1] + 1.0
+    lo = 0.0
+    for hi in [*points[1:], top]:
+        if cost(hi) >= cash:
+            break
+        lo = hi
+    # Slope of the segment, read off two points of it.
+    slope = (cost(hi) - cost(lo)) / (hi - lo)
+    return lo + (cash - cost(lo)) / slope
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 40).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(0.001, 1.0), min_size=n, max_size=n),
+            st.lists(st.floats(0.0, 0.3), min_size=n, max_size=n),
+            st.lists(st.sampled_from([0.0002, 0.0017, 0.02]), min_size=n, max_size=n),
+            st.lists(
+                st.sampled_from([ACTIVE, ACTIVE, ACTIVE, RESERVED, EXCLUDED]),
+                min_size=n,
+                max_size=n,
+            ),
+        )
+    ),
+    st.floats(-0.2, 0.2),
+)
+def test_two_sided_level_without_fixed_fee_is_the_walk_s(
+    arrays: tuple[list[float], list[float], list[float], list[int]], cash_frac: float
+) -> None:
+    """Two-sided sessions without a fixed fee (a threshold or calendar
+    rebalance with FX or percentage fees) solve the level without sorting the
+    breakpoints (Newton's steps down a convex cost); up to 40 slices drifted
+    apart, so the steps cross many breakpoints. It is the level the sorted
+    walk gives, to rounding."""
+    raw, drift, fee, role = arrays
+    w = np.array(raw) / sum(raw)
+    value = 10_000.0
+    a = value * w * (1.0 + np.array(drift) * np.where(np.arange(len(w)) % 2, 1, -1))
+    prop, r = np.array(fee), np.array(role, dtype=np.int64)
+    cash = cash_frac * value
+    x = solve_level_nb(w, a, prop, 0.0, r, TWO_SIDED, cash)
+    if session_cost_nb(0.0, w, a, prop, 0.0, r, TWO_SIDED, 0.0) > cash:
+        assert x == -1.0
+        return
+    if not np.any((r == ACTIVE) & (w > 0)):
+        return  # nothing placed: the walk alone decides, tested above
+    assert x == pytest.approx(_walked_level(w, a, prop, r, cash), rel=1e-12, abs=1e-9)
