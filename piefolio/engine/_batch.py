@@ -234,7 +234,7 @@ def _deposit_day_nb(q, d, fe, m, plan, dep, f, accrue):  # type: ignore[no-untyp
         The day's interest factor, and whether it applies.
     """
     (
-        sh, tg, tot, c_, u_, v_, value, grown, held, near, alarm, full, last,
+        sh, tg, _tot, c_, _u, _v, value, grown, held, near, alarm, full, last,
         _hold, tgt,
     ) = q  # fmt: skip
     orders, cash, x, post, fee, after, gl, active, reserved, changed = d
@@ -341,30 +341,9 @@ def _deposit_day_nb(q, d, fe, m, plan, dep, f, accrue):  # type: ignore[no-untyp
             sh[i, j] = new if live else s
             cash[j] -= qty * p + paid if live else 0.0
             fee[j] += paid if live else 0.0
-    # (5) NAV and units at the value before the deposit; the totals.
+    _close_day_nb(q, cash, m, dep)
     for j in range(mu):
-        cash[j] = 0.0 if cash[j] < 0.0 else cash[j]
-        value[j] = cash[j]
-    for i in range(n):
-        p = last[i]
-        for j in range(mu):
-            s = sh[i, j]
-            value[j] += s * p if s > 0.0 else 0.0
-    for j in range(mu):
-        keep = not full[j]
-        g = grown[j]
-        c = c_[j]
-        tot[FLOW_INTEREST, j] += g - c if keep & (g != c) else 0.0
-        tot[FLOW_DEPOSIT, j] += dep if keep else 0.0
-        c_[j] = cash[j] if keep else c
-        units = u_[j]
-        uv = v_[j]
-        u = (value[j] - dep) / units
-        ok = (units > 0.0) & (u > DUST * uv)
-        new_uv = u if ok else uv
-        v_[j] = new_uv if keep else uv
-        u_[j] = value[j] / new_uv if keep else units
-        fe[j] += fee[j] if keep else 0.0
+        fe[j] += fee[j] if not full[j] else 0.0
 
 
 @njit(cache=True, error_model="numpy", inline="always")  # in the day loop
@@ -379,7 +358,7 @@ def _rebalance_day_nb(q, d, m, plan, dep, f, accrue):  # type: ignore[no-untyped
     goes another round) is marked in ``full`` and left untouched.
     """
     (
-        sh, tg, tot, c_, u_, v_, value, grown, held, _near, _alarm, full, last,
+        sh, tg, _tot, c_, _u, _v, value, grown, held, _near, _alarm, full, last,
         _hold, _tgt,
     ) = q  # fmt: skip
     # Scratch of the deposit day, named for this one.
@@ -441,7 +420,25 @@ def _rebalance_day_nb(q, d, m, plan, dep, f, accrue):  # type: ignore[no-untyped
                 paid = pr * abs(o) + fixed
                 sh[i, j] = new if live else s
                 cash[j] -= qty * p + paid if live else 0.0
-    # (5) NAV and units at the value before the deposit; the totals.
+    _close_day_nb(q, cash, m, dep)
+
+
+@njit(cache=True, error_model="numpy", inline="always")  # in the day loop
+def _close_day_nb(q, cash, m, dep):  # type: ignore[no-untyped-def]
+    """(5) of a block's trading day: NAV, units at the value before the deposit.
+
+    For the pies not left for the full day (``full``), after the orders of
+    :func:`_deposit_day_nb` or :func:`_rebalance_day_nb` left ``cash`` (B,):
+    the day's cash, NAV, units and unit value, and its interest and deposit
+    (``dep``, 0 on a rebalance day without one) added to the totals, as
+    ``_units_nb`` and the full day's flows do.
+    """
+    (
+        sh, _tg, tot, c_, u_, v_, value, grown, held, _near, _alarm, full, last,
+        _hold, _tgt,
+    ) = q  # fmt: skip
+    n = sh.shape[0]
+    mu = np.uintp(m)
     for j in range(mu):
         cash[j] = 0.0 if cash[j] < 0.0 else cash[j]
         held[j] = cash[j]
@@ -450,6 +447,7 @@ def _rebalance_day_nb(q, d, m, plan, dep, f, accrue):  # type: ignore[no-untyped
         for j in range(mu):
             s = sh[i, j]
             held[j] += s * p if s > 0.0 else 0.0
+    flow = dep != 0.0
     for j in range(mu):
         keep = not full[j]
         g = grown[j]
@@ -463,7 +461,6 @@ def _rebalance_day_nb(q, d, m, plan, dep, f, accrue):  # type: ignore[no-untyped
         uv = v_[j]
         u = (v - dep) / units
         ok = (units > 0.0) & (u > DUST * uv)
-        flow = dep != 0.0
         new_uv = u if ok else uv
         new_units = units if ok & (not flow) else v / new_uv
         v_[j] = new_uv if keep else uv
