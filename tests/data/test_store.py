@@ -516,6 +516,10 @@ def test_a_store_file_without_tables_reads_as_empty(store: Store) -> None:
     store.path.parent.mkdir(parents=True, exist_ok=True)
     duckdb.connect(str(store.path)).close()  # a file, but no prices table
     assert store.read(["A"]).empty and store.symbols() == []
+    assert list(store.read(["A"]).columns) == [
+        "symbol", "date", "close", "adj_close", "dividend", "split", "currency",
+        "source",
+    ]  # fmt: skip
     assert store.info("A") is None and store.sources() == {}
 
 
