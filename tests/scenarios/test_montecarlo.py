@@ -375,6 +375,17 @@ def test_parts_on_disk_are_reused_only_by_the_same_run(tmp_path: Path) -> None:
     run(StudentT(history(3), dof=5.0), 1, out_dir=t5)  # type: ignore[arg-type]
     with pytest.raises(PlanError, match="holds another sweep, of other inputs"):
         run(StudentT(history(3), dof=8.0), 1, out_dir=t5)  # type: ignore[arg-type]
+    # Two samplers of other kinds with no history, block or dof to tell apart.
+    plain = tmp_path / "plain"
+    monte_carlo(
+        Constant((0.001,)), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START,
+        years=1 / 12, paths=2, out_dir=plain,
+    )  # fmt: skip
+    with pytest.raises(PlanError, match="holds another sweep, of other inputs"):
+        monte_carlo(
+            PerPath((0.002,)), ["A"], {"pie": {"A": 1.0}}, PLAN, start=START,
+            years=1 / 12, paths=2, out_dir=plain,
+        )  # fmt: skip
     # On a process pool without a folder of parts: the in-memory numbers.
     pool = run(one, 1, executor="processes", workers=1)
     np.testing.assert_array_equal(pool, run(one, 1))
