@@ -22,7 +22,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from piefolio.engine._solve import ACTIVE, DUST, EXCLUDED, RESERVED
+from piefolio.engine._solve import ACTIVE, DUST, EXCLUDED, RESERVED, _convex_level_nb
 from piefolio.engine._steps import POLICY_THRESHOLD, _drifted_nb
 
 __all__ = ["PathBlock", "PathScratch"]
@@ -99,9 +99,10 @@ def _walk_nb(q, r, j, prop, cash):  # type: ignore[no-untyped-def]
     :func:`~piefolio.engine._solve.solve_level_nb` in ``TWO_SIDED`` mode with
     ``fixed == 0`` (its dip test and fixed-fee jumps are then no-ops), the
     slices' roles in ``r.role``: the same cost at 0, the same frictionless
-    line, the same breakpoints in the same stable order walked with the same
-    sums, so the same level to the bit; the scratch is the block's, where the
-    solve allocates three arrays per call.
+    line, then the solve's own convex step (``_convex_level_nb``, called, not
+    copied) and, where it declines, the same breakpoints in the same stable
+    order walked with the same sums, so the same level to the bit; the
+    scratch is the block's, where the solve allocates three arrays per call.
     """
     sh, px, tg = q.sh, q.px, q.tg
     bps, idx, order, role = r.bps, r.idx, r.order, r.role
@@ -128,6 +129,13 @@ def _walk_nb(q, r, j, prop, cash):  # type: ignore[no-untyped-def]
             if role[i] == ACTIVE and tg[i] > 0.0:
                 slope += tg[i]
         return (cash - g0) / slope if slope > 0.0 else 0.0
+    # The solve's convex step (its own code, so its own bits), on the path's
+    # holdings; bps is only scratch here, the walk below refills it.
+    for i in range(n):
+        bps[i] = sh[i, j] * px[i, j]
+    x = _convex_level_nb(tg, bps, prop, role, cash)
+    if x >= 0.0:
+        return x
     m = 0
     for i in range(n):
         if role[i] != EXCLUDED and tg[i] > 0.0:
