@@ -722,3 +722,10 @@ def test_a_new_write_updates_source_name_and_terms(store: Store) -> None:
     info = store.info("A")
     assert info is not None
     assert (info.source, info.name, info.terms, info.rows) == ("stooq", "New", "t2", 1)
+
+
+def test_a_first_write_without_a_range_covers_its_own_days(store: Store) -> None:
+    store.write([series("A", ["2024-01-02", "2024-01-05"], [1.0, 2.0])])
+    info = store.info("A")
+    assert info is not None
+    assert (info.covered_from, info.covered_to) == (D(2024, 1, 2), D(2024, 1, 5))
