@@ -105,6 +105,9 @@ def _variant_rows(
         )
         print(f"weights, this process: {CPU[0]:.3f} CPU s")
         sample = result.weights.iloc[:20]
+        # Compile simulate's kernel first: with an empty numba cache the sample
+        # would otherwise time a compile and scale it up 5,000 times.
+        simulate(prices, sample.iloc[0], spec.plan)
         naive, _ = timed(
             lambda: [simulate(prices, w, spec.plan) for _, w in sample.iterrows()]
         )
