@@ -729,3 +729,219 @@ def test_a_first_write_without_a_range_covers_its_own_days(store: Store) -> None
     info = store.info("A")
     assert info is not None
     assert (info.covered_from, info.covered_to) == (D(2024, 1, 2), D(2024, 1, 5))
+
+
+# ------------------------------------------------------- delete_days, by hand
+# A: five weekdays, 2024-01-02 (Tue) .. 01-05 (Fri) and 01-08 (Mon), asked for
+# 2024-01-01 .. 01-10; B: two days, the control that no delete may touch.
+# Every count and bound below is read off these rows by hand.
+
+_A_DAYS = ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-08"]
+
+
+def _five_days(store: Store) -> bytes:
+    store.write(
+        [
+            series("A", _A_DAYS, [10.0, 11.0, 12.0, 13.0, 14.0]),
+            series("B", ["2024-01-02", "2024-01-03"], [20.0, 21.0]),
+        ],
+        requested={"A": (D(2024, 1, 1), D(2024, 1, 10))},
+    )
+    return _rows_of(store, "B")
+
+
+def _rows_of(store: Store, symbol: str) -> bytes:
+    # Every column of the symbol's prices and symbols rows, updated_at included.
+    import duckdb
+
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        got = [
+            con.execute(
+                f"SELECT * FROM {table} WHERE symbol = ? ORDER BY ALL", [symbol]
+            ).fetchall()
+            for table in ("prices", "symbols", "series")
+        ]
+    finally:
+        con.close()
+    return repr(got).encode()
+
+
+def _bounds(store: Store, symbol: str = "A") -> tuple[object, ...]:
+    info = store.info(symbol)
+    assert info is not None
+    return (
+        info.first_date,
+        info.last_date,
+        info.covered_from,
+        info.covered_to,
+        info.rows,
+    )
+
+
+def _days(store: Store, symbol: str = "A") -> list[str]:
+    return store.read([symbol])["date"].dt.strftime("%m-%d").tolist()
+
+
+def test_delete_days_in_the_middle_ends_the_covered_range_before_them(
+    store: Store,
+) -> None:
+    b_before = _five_days(store)
+    stamp = store.info("A").updated_at  # type: ignore[union-attr]
+    # 01-04 and 01-05 go (both bounds included): 2 rows; 02, 03, 08 stay, so
+    # first/last are 01-02/01-08. The start (01-01) lies before the deleted
+    # days and stays; the end becomes least(01-10, 01-04 - 1 day) = 01-03.
+    assert store.delete_days("A", D(2024, 1, 4), D(2024, 1, 5)) == 2
+    assert _days(store) == ["01-02", "01-03", "01-08"]
+    assert store.read(["A"])["close"].tolist() == [10.0, 11.0, 14.0]
+    assert _bounds(store) == (D(2024, 1, 2), D(2024, 1, 8), D(2024, 1, 1),
+                              D(2024, 1, 3), 3)  # fmt: skip
+    assert store.info("A").updated_at > stamp  # type: ignore[union-attr]
+    assert _rows_of(store, "B") == b_before
+    # A later fetch of the asked range asks again from the first deleted day
+    # (01-08 is stored but past the covered end: fetched again, kept as is).
+    assert store.missing_ranges("A", D(2024, 1, 1), D(2024, 1, 10)) == [
+        (D(2024, 1, 4), D(2024, 1, 10))
+    ]
+
+
+def test_delete_days_of_one_day(store: Store) -> None:
+    _five_days(store)
+    # start == end: exactly that day (01-04) goes; the end becomes 01-03.
+    assert store.delete_days("A", D(2024, 1, 4), D(2024, 1, 4)) == 1
+    assert _days(store) == ["01-02", "01-03", "01-05", "01-08"]
+    assert _bounds(store) == (D(2024, 1, 2), D(2024, 1, 8), D(2024, 1, 1),
+                              D(2024, 1, 3), 4)  # fmt: skip
+
+
+def test_delete_days_from_the_start_moves_the_covered_start_after_them(
+    store: Store,
+) -> None:
+    b_before = _five_days(store)
+    # No start: every day up to 01-03 goes (02, 03: 2 rows). The covered
+    # start (01-01) lies in the deleted range, so it becomes 01-03 + 1 day =
+    # 01-04, and the covered end (01-10) stays.
+    assert store.delete_days("A", None, D(2024, 1, 3)) == 2
+    assert _days(store) == ["01-04", "01-05", "01-08"]
+    assert _bounds(store) == (D(2024, 1, 4), D(2024, 1, 8), D(2024, 1, 4),
+                              D(2024, 1, 10), 3)  # fmt: skip
+    assert store.missing_ranges("A", D(2024, 1, 1), D(2024, 1, 10)) == [
+        (D(2024, 1, 1), D(2024, 1, 3))
+    ]
+    assert _rows_of(store, "B") == b_before
+
+
+def test_delete_days_from_the_covered_start_itself(store: Store) -> None:
+    _five_days(store)
+    # start == covered_from (01-01): the covered start is in the range
+    # (">=", not ">"), so it moves to 01-04 and the end stays 01-10. Were it
+    # not, the end would become least(01-10, 12-31) = 01-10 but the start stay
+    # 01-01, asking nothing again.
+    assert store.delete_days("A", D(2024, 1, 1), D(2024, 1, 3)) == 2
+    assert _bounds(store) == (D(2024, 1, 4), D(2024, 1, 8), D(2024, 1, 4),
+                              D(2024, 1, 10), 3)  # fmt: skip
+
+
+def test_delete_days_to_the_end_ends_the_covered_range_before_them(
+    store: Store,
+) -> None:
+    b_before = _five_days(store)
+    # No end: 01-05 and 01-08 go (2 rows); 02..04 stay. The covered start
+    # (01-01) is before 01-05 and stays; the end becomes least(01-10, 01-04).
+    assert store.delete_days("A", D(2024, 1, 5)) == 2
+    assert _days(store) == ["01-02", "01-03", "01-04"]
+    assert _bounds(store) == (D(2024, 1, 2), D(2024, 1, 4), D(2024, 1, 1),
+                              D(2024, 1, 4), 3)  # fmt: skip
+    assert store.missing_ranges("A", D(2024, 1, 1), D(2024, 1, 10)) == [
+        (D(2024, 1, 5), D(2024, 1, 10))
+    ]
+    assert _rows_of(store, "B") == b_before
+
+
+def test_delete_days_keeps_a_covered_end_already_before_them(store: Store) -> None:
+    # Asked only to 01-05, yet 01-08 stored (a file brings more than asked):
+    # deleting 01-08 gives least(01-05, 01-07) = 01-05, the end it had.
+    store.write(
+        [series("A", _A_DAYS, [10.0, 11.0, 12.0, 13.0, 14.0])],
+        requested={"A": (D(2024, 1, 1), D(2024, 1, 5))},
+    )
+    assert _bounds(store)[2:4] == (D(2024, 1, 1), D(2024, 1, 5))
+    assert store.delete_days("A", D(2024, 1, 8)) == 1
+    assert _bounds(store) == (D(2024, 1, 2), D(2024, 1, 5), D(2024, 1, 1),
+                              D(2024, 1, 5), 4)  # fmt: skip
+
+
+def test_delete_days_of_every_day_removes_the_symbol_and_its_series_row(
+    store: Store,
+) -> None:
+    # The first storable day (1800-01-01) and a late one: no bound reaches both.
+    store.write([_level("L", ["1800-01-01", "2024-01-01"], [1.0, 2.0],
+                        frequency="monthly", unit="index")])  # fmt: skip
+    b_before = _five_days(store)
+    assert store.delete_days("L") == 2
+    assert store.info("L") is None and store.read(["L"]).empty
+    with store.reading() as reader:
+        assert reader is not None and reader.series_meta() == {}
+    # Its series row went too: L may now come back as ticker prices, which a
+    # stored monthly series would refuse ("the two never mix").
+    assert store.write([series("L", ["2024-01-02"], [5.0])]) == 1
+    assert _rows_of(store, "B") == b_before
+    assert [i.symbol for i in store.symbols()] == ["A", "B", "L"]
+
+
+def test_delete_days_of_every_day_of_a_ticker(store: Store) -> None:
+    b_before = _five_days(store)
+    assert store.delete_days("A", D(2024, 1, 2), D(2024, 1, 8)) == 5
+    assert store.info("A") is None
+    assert _rows_of(store, "A") == repr([[], [], []]).encode()
+    assert _rows_of(store, "B") == b_before
+
+
+def test_delete_days_of_no_stored_day_changes_nothing(store: Store) -> None:
+    _five_days(store)
+    before = dump(store.path)
+    # 01-06..01-07 is a weekend between stored days; C is not stored at all.
+    assert store.delete_days("A", D(2024, 1, 6), D(2024, 1, 7)) == 0
+    assert store.delete_days("C") == 0
+    assert dump(store.path) == before  # updated_at untouched too
+
+
+def test_a_delete_failing_half_way_leaves_every_table_as_before(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    _five_days(store)
+    before = dump(store.path)
+    real = duckdb.DuckDBPyConnection.execute
+
+    # The rows are already deleted inside the transaction when the update of
+    # the symbol's dates fails: only the rollback brings them back.
+    def execute(con: object, query: str, *args: object) -> object:
+        if query.startswith("UPDATE symbols"):
+            raise duckdb.IOException("write failed: no space left on device")
+        return real(con, query, *args)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(duckdb.DuckDBPyConnection, "execute", execute)
+        with pytest.raises(
+            StoreError,
+            match=r"^deleting from .*store\.duckdb failed: write failed: "
+            r"no space left on device$",
+        ):
+            store.delete_days("A", D(2024, 1, 4))
+    assert dump(store.path) == before
+
+    # Any other exception rolls back as well and goes on unchanged.
+    def interrupted(con: object, query: str, *args: object) -> object:
+        if query.startswith("UPDATE symbols"):
+            raise KeyboardInterrupt
+        return real(con, query, *args)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(duckdb.DuckDBPyConnection, "execute", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            store.delete_days("A", D(2024, 1, 4))
+    assert dump(store.path) == before
+    # And the same delete then goes through (so the failure was mid-delete).
+    assert store.delete_days("A", D(2024, 1, 4)) == 3
