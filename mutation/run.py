@@ -10,12 +10,18 @@ The modules and the tests that guard each one are in ``pyproject.toml``
 (``[tool.piefolio.mutation.targets]``); mutmut's own settings are in
 ``[tool.mutmut]``. The run happens in a copy of the files git tracks (or would)
 under ``.mutation/<module>/`` (git-ignored), so the working tree is never
-touched and a second run resumes where the first stopped. Numba kernels are
-run as Python (``NUMBA_DISABLE_JIT=1``, with a cache folder of the run's own):
-a stale compiled kernel can never hide a mutation. mutmut leaves decorated
-functions alone, so in the copy of the module under test the numba decorators
-are commented out: with the JIT off ``njit(f)`` is ``f`` itself, so this changes
-no behaviour, and the kernels get mutmut's trampoline like any function.
+touched and a second run resumes where the first stopped.
+
+A module with numba kernels (a function decorated ``@njit`` or ``@jit``) is run
+as Python (``NUMBA_DISABLE_JIT=1``): mutmut leaves decorated functions alone, so
+in the copy of that module the numba decorators are commented out; with the JIT
+off ``njit(f)`` is ``f`` itself, so this changes no behaviour, and the kernels
+get mutmut's trampoline like any function. Any other module is run with the JIT
+on: its mutants never change a kernel's source, and its tests run the kernels
+compiled, many times faster. Their cache is the tests' own (``tests/conftest.py``):
+a folder named by a hash of every module that compiles something, so a kernel
+compiled from other source is never loaded, and a stale compiled kernel can
+never hide a mutation.
 
 The score printed counts killed (and timed-out) mutants over all mutants that
 were tested, less those listed as equivalent in ``mutation/equivalent.md``
@@ -76,6 +82,11 @@ def _unjit(source: str) -> str:
                 indent = text[: len(text) - len(text.lstrip())]
                 lines[row] = f"{indent}# (mutation: JIT off) {text.lstrip()}"
     return "".join(lines)
+
+
+def _has_kernels(source: str) -> bool:
+    """Whether ``source`` decorates a function with numba's ``njit`` or ``jit``."""
+    return _unjit(source) != source
 
 
 def _prepare(module: str, tests: list[str], mutmut: dict[str, object]) -> Path:
@@ -154,7 +165,19 @@ def main() -> int:
         return 2
     scratch = _prepare(args.module, targets[args.module], mutmut)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(NUMBA_DISABLE_JIT="1", NUMBA_CACHE_DIR=str(scratch / "numba-cache"))
+    if _has_kernels((REPO / args.module).read_text("utf-8")):
+        env["NUMBA_DISABLE_JIT"] = "1"
+        jit = "off (the module has numba kernels: run as Python)"
+    else:
+        env.pop("NUMBA_DISABLE_JIT", None)
+        # mutmut forks each mutant's test run from a process that has run the
+        # tests, so the children inherit the compiled kernels. A parallel kernel
+        # on the OpenMP layer would kill every child at its first call ("fork()
+        # called from a process already using GNU OpenMP"); numba's own
+        # workqueue layer survives a fork and gives the same numbers.
+        env["NUMBA_THREADING_LAYER"] = "workqueue"
+        jit = "on (no numba kernel in the module)"
+    print(f"{args.module}: numba JIT {jit}", flush=True)
     run = [sys.executable, "-m", "mutmut", "run", "--max-children"]
     run += [str(args.max_children), *args.mutants]
     done = subprocess.run(run, cwd=scratch, env=env)
