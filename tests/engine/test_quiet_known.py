@@ -156,3 +156,99 @@ def test_threshold_drift_on_the_second_day_of_a_quiet_run() -> None:
     r = threshold_run(0.05, A=[10.0, 10.0, 40.0], B=[10.0] * 3)
     np.testing.assert_allclose(r.shares.iloc[1], [50.0, 50.0])
     np.testing.assert_allclose(r.shares.iloc[2], [31.25, 125.0])
+
+
+def test_two_days_without_any_price_are_valued_at_the_last_ones() -> None:
+    # A flat at 10, 1000 in on day 0 (100 shares); days 2 and 3 have no
+    # price at all (a market closed twice). No day without a price is plain,
+    # so neither is valued from its (missing) closes: 100 x 10 = 1000 every
+    # day, the second gap too.
+    nan = float("nan")
+    prices = pd.DataFrame(
+        {"A": [10.0, 10.0, nan, nan, 10.0]},
+        index=pd.bdate_range("2024-01-04", periods=5),
+    )
+    plan = Plan.model_validate(
+        {"start": dt.date(2024, 1, 4), "initial": 1000.0, "fees": Fees(min_order=0.0)}
+    )
+    r = simulate(prices, {"A": 1.0}, plan)
+    assert r.nav.tolist() == [1000.0] * 5
+
+
+def test_threshold_on_a_quiet_day_in_a_pie_worth_under_one() -> None:
+    # 0.5 in at 50 / 50, A and B at 10: 0.025 shares each. Day 1 A at 15:
+    # worth 0.375 and 0.25 of 0.625, A's weight 0.6 is off by 0.1 > 0.05.
+    # The band's margin is 0.05 x 0.625 = 0.03125 of value, and A is
+    # 0.375 - 0.3125 = 0.0625 from its target: an alarm, and the exact test
+    # rebalances to 0.3125 each: 0.3125 / 15 = 1 / 48 shares of A and
+    # 0.3125 / 10 = 0.03125 of B. (A margin of 0.05 / 0.625 = 0.08, or none
+    # for a pie under 1, would miss it.)
+    prices = pd.DataFrame(
+        {"A": [10.0, 15.0, 15.0], "B": [10.0] * 3},
+        index=pd.bdate_range("2024-01-04", periods=3),
+    )
+    plan = Plan.model_validate(
+        {
+            "start": dt.date(2024, 1, 4),
+            "initial": 0.5,
+            "fees": Fees(min_order=0.0),
+            "rebalance": {"policy": "threshold", "band": 0.05},
+        }
+    )
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan)
+    np.testing.assert_allclose(r.shares.iloc[0], [0.025, 0.025], rtol=1e-12)
+    np.testing.assert_allclose(r.shares.iloc[1], [1 / 48, 0.03125], rtol=1e-12)
+
+
+def test_threshold_on_a_quiet_day_a_hair_past_the_band() -> None:
+    # 50 shares each of A and B at 10. Day 1 A at 30 + e (e = 2**-38): A's
+    # weight is (30 + e) / (40 + e), off by 0.25 + e / 160 (to first order),
+    # about 2.3e-14 past the band of 0.25: drift, so the day rebalances, to
+    # (2000 + 50 e) / 2 = 1000 + 25 e each, 1000 / 30 shares of A (to 1e-12)
+    # and 100 of B. The pre-check's margin must stay under the band: one of
+    # band + DUST (1e-12) would call this no alarm.
+    e = 2.0**-38
+    r = threshold_run(0.25, A=[10.0, 30.0 + e, 30.0 + e], B=[10.0] * 3)
+    assert len(r.trades) == 4  # two buys on day 0, a sell and a buy on day 1
+    np.testing.assert_allclose(r.shares.iloc[1], [1000 / 30, 100.0], rtol=1e-12)
+
+
+def test_threshold_on_a_quiet_day_where_shares_over_price_look_on_target() -> None:
+    # 1000 in at 50 / 50, A at 1 and B at 2: 500 and 250 shares. Day 1 A at
+    # 1.25, B at 0.625: worth 625 and 156.25 of 781.25, weights 0.8 / 0.2,
+    # off by 0.3 > 0.25: rebalanced to 390.625 each, 312.5 shares of A and
+    # 625 of B. Here shares / price is 400 for both, near the 390.625 of a
+    # target: a check on shares / price instead of shares x price would see
+    # no drift.
+    r = threshold_run(0.25, A=[1.0, 1.25, 1.25], B=[2.0, 0.625, 0.625])
+    np.testing.assert_allclose(r.shares.iloc[0], [500.0, 250.0])
+    np.testing.assert_allclose(r.shares.iloc[1], [312.5, 625.0], rtol=1e-12)
+
+
+def test_threshold_on_a_quiet_day_in_a_pie_mostly_in_cash() -> None:
+    # 1000 in at 50 / 50, A and B at 10: 50 shares each. Day 1 both pay a
+    # cash dividend of 10 a share: 1000 of cash, worth 2000, each slice's
+    # weight 0.25, off by exactly the band of 0.25: no trade. Day 2 (quiet)
+    # both fall to 2.5: 125 each and the 1000 of cash, weights 0.1, off by
+    # 0.4 > 0.25: rebalanced to 625 each, 250 shares of each. (Measured
+    # against the band's margin, 0.25 x 1250, instead of the value 1250, the
+    # weights would read 0.4, within the band.)
+    prices = pd.DataFrame(
+        {"A": [10.0, 10.0, 2.5, 2.5], "B": [10.0, 10.0, 2.5, 2.5]},
+        index=pd.bdate_range("2024-01-04", periods=4),
+    )
+    divs = pd.DataFrame({"A": [10.0], "B": [10.0]}, index=[prices.index[1]])
+    plan = Plan.model_validate(
+        {
+            "start": dt.date(2024, 1, 4),
+            "initial": 1000.0,
+            "fees": Fees(min_order=0.0),
+            "dividends": "cash",
+            "rebalance": {"policy": "threshold", "band": 0.25},
+        }
+    )
+    r = simulate(prices, {"A": 0.5, "B": 0.5}, plan, dividends=divs)
+    np.testing.assert_allclose(r.shares.iloc[1], [50.0, 50.0])
+    assert r.nav.iloc[1] == 2000.0
+    np.testing.assert_allclose(r.shares.iloc[2], [250.0, 250.0], rtol=1e-12)
+    assert r.nav.iloc[3] == pytest.approx(1250.0, rel=1e-12)
