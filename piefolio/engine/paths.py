@@ -131,7 +131,9 @@ def _paths_block_nb(  # type: ignore[no-untyped-def]
         np.zeros((n, m)), np.empty(m), np.empty(m), np.empty(m), np.empty(m),
         np.zeros((n, m), dtype=np.bool_), np.zeros((n, m), dtype=np.bool_),
         np.zeros(m, dtype=np.bool_), np.empty(n), np.zeros(n, dtype=np.int64),
-        np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.empty(m),
+        np.empty(m), np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64),
+        np.empty(m, dtype=np.bool_),
     )  # fmt: skip
     # One path at a time on the full day: its slices gathered into these.
     # Every slice is listed and tradable from day 0 on.
