@@ -15,7 +15,7 @@ from pathlib import Path
 
 from piefolio.errors import SpecError
 
-__all__ = ["MARKER", "claim_folder"]
+__all__ = ["MARKER", "claim_folder", "settle_claims"]
 
 MARKER = ".piefolio"
 _NOTE = (
@@ -24,6 +24,10 @@ _NOTE = (
 )
 # What atomic_write leaves while it writes, or after a kill: never a user's.
 _TEMPORARY = re.compile(r"^\..+\.tmp$")
+# Folders the running command created by claiming them: if it then fails before
+# writing its page it takes them back (settle_claims), so a failed run leaves no
+# empty report folder behind.
+_MADE: list[tuple[Path, Path]] = []  # (the folder, the outermost one made for it)
 
 
 def claim_folder(folder: Path, *, force: bool = False) -> Path:
@@ -78,9 +82,46 @@ def _claim(folder: Path, force: bool) -> Path:
             f"{folder}: holds files piefolio did not write ({shown}); pass --force "
             "to write the report there anyway, or name another folder with --out"
         )
+    if not folder.exists():
+        outermost = folder
+        while not outermost.parent.exists():
+            outermost = outermost.parent
+        _MADE.append((folder, outermost))
     folder.mkdir(parents=True, exist_ok=True)
     if not theirs:
         marker = folder / MARKER
         if not marker.is_file():
             marker.write_text(_NOTE, encoding="utf-8")
     return folder
+
+
+def settle_claims(*, failed: bool) -> None:
+    """End a command's claims; if it failed, remove the folders it left empty.
+
+    A command claims its report folder before the work, so a refusal costs
+    nothing; when it then fails before writing its page, the folder it made
+    would be left holding only the marker. Only folders the command created
+    are candidates, and only while they hold the marker alone, so nothing a
+    user or an earlier run put there is touched.
+
+    Parameters
+    ----------
+    failed : bool
+        The command ended with an error; when false the claims are just
+        forgotten.
+    """
+    while _MADE:
+        folder, outermost = _MADE.pop()
+        if not failed:
+            continue
+        try:
+            if [p.name for p in folder.iterdir()] != [MARKER]:
+                continue
+            (folder / MARKER).unlink()
+            folder.rmdir()
+            # The parents made for it (reports/), while nothing else is in them.
+            while folder != outermost and not any(folder.parent.iterdir()):
+                folder = folder.parent
+                folder.rmdir()
+        except OSError:  # gone already, or not ours to remove: leave it
+            pass

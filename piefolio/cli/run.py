@@ -134,14 +134,20 @@ def present(
             data = replace(data, notes=(*data.notes, missing))
     else:
         data = report_data(bt)
-    folder = out or report_folder(None, bt.spec.pie.name, force=False)
+    # Only a command that writes claims the folder: --no-report leaves none behind.
+    folder = (
+        out or report_folder(None, bt.spec.pie.name, force=False)
+        if report or png or pdf
+        else None
+    )
     written: list[Path] = []
-    if report:
-        written.append(write_report(data, folder))
-    if png:
-        written += write_pngs(data, folder)
-    if pdf:
-        written.append(write_pdf(data, folder))
+    if folder is not None:
+        if report:
+            written.append(write_report(data, folder))
+        if png:
+            written += write_pngs(data, folder)
+        if pdf:
+            written.append(write_pdf(data, folder))
     if as_json:
         payload = report_json(data)
         payload["files"] = [str(p) for p in written]

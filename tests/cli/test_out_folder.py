@@ -195,3 +195,35 @@ def test_a_folder_that_cannot_be_made_exits_1_without_traceback(
     assert "plain is a file, not a folder" in outcome.output
     assert "Traceback" not in outcome.output
     assert (tmp_path / "plain").read_text() == "a file"
+
+
+def test_a_run_without_a_page_leaves_no_folder(
+    piefolio: Invoke, tmp_path: Path
+) -> None:
+    # Before: demo --no-report made reports/<pie>/ and its marker, and left
+    # them empty; a run that writes nothing claims nothing.
+    ran = piefolio("demo", "--no-report")
+    assert ran.code == 0, ran.output
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_failed_run_takes_back_only_the_folders_it_made(
+    piefolio: Invoke, write_pie: Callable[..., Path], tmp_path: Path
+) -> None:
+    spec = str(write_pie())
+    # No prices in this home: the run fails (exit 3) after claiming its folder.
+    failed = piefolio("run", spec, "--offline")
+    assert failed.code == 3, failed.output
+    assert not (tmp_path / "reports").exists()
+    deep = tmp_path / "a" / "b" / "c"
+    assert piefolio("run", spec, "--offline", "--out", str(deep)).code == 3
+    assert not (tmp_path / "a").exists()
+    # A folder that was there before (empty, or marked by an earlier page) stays.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert piefolio("run", spec, "--offline", "--out", str(empty)).code == 3
+    assert empty.is_dir()
+    shared = tmp_path / "shared"
+    (shared / "mine").mkdir(parents=True)
+    assert piefolio("run", spec, "--offline", "--out", str(shared / "r")).code == 3
+    assert sorted(p.name for p in shared.iterdir()) == ["mine"]
