@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.text import Text
 
@@ -59,7 +61,50 @@ __all__ = [
     "styled",
 ]
 
+# The click typer parses with: its own copy in typer 0.2x, click itself before.
+_CLICK_ERRORS = getattr(getattr(typer.core, "_click", None), "exceptions", None)
+if _CLICK_ERRORS is None:  # pragma: no cover - typer releases that used click
+    import click.exceptions as _CLICK_ERRORS
+
+
+class _OneLineUsageErrors(typer.core.TyperGroup):
+    """The root command: a mistyped command line is one ``error:`` line, exit 2.
+
+    click prints its usage block first for ``--paths abc``, a missing argument
+    or an unknown command; every other mistake piefolio reports is one plain
+    line naming what was expected, so these are too, with the ``--help`` to read.
+    """
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except _CLICK_ERRORS.NoArgsIsHelpError as exc:  # bare `piefolio`: the help
+            exc.show()
+            sys.exit(exc.exit_code)
+        except _CLICK_ERRORS.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "piefolio"
+            console(stderr=True).print(
+                line(
+                    ("error:", "bold red"),
+                    f" {exc.format_message()} (see '{where} --help')",
+                )
+            )
+            sys.exit(exc.exit_code)
+        except _CLICK_ERRORS.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            print("Aborted!", file=sys.stderr)
+            sys.exit(1)
+        # Out of standalone mode click returns an exit code (typer.Exit, --help)
+        # or the command's own return value, which is None for every command.
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineUsageErrors,
     name="piefolio",
     help="From an investment thesis to a pie: backtest, risk, stress and thesis "
     "checks on real data.",
@@ -227,9 +272,13 @@ def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from piefolio._folder import settle_claims
+
+        settle_claims(failed=False)  # an earlier command's, ended by typer.Exit
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except PiefolioError as exc:
+            settle_claims(failed=True)
             print_error(exc)
             raise typer.Exit(exc.exit_code) from exc
         except OSError as exc:
@@ -237,8 +286,11 @@ def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
             # no rights, a file where a folder should be): the system's reason
             # and the path, as one line, never a traceback.
             error = WriteError(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+            settle_claims(failed=True)
             print_error(error)
             raise typer.Exit(error.exit_code) from exc
+        settle_claims(failed=False)
+        return result
 
     return wrapper
 
