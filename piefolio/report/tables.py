@@ -2,8 +2,9 @@
 
 Each function turns one view of :mod:`piefolio.report.derived` into a frame of
 strings (money with the currency, percentages with one decimal, ratios with two,
-a dash for "not applicable"), ready for the page or a terminal table. No number
-is computed here.
+a dash for "not applicable"), ready for the page or a terminal table. Returns and
+moves read against zero carry their sign (``+44.4%``), as in the terminal; levels
+(volatility, drawdown depth, shares) do not. No number is computed here.
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ def trailing_frame(data: ReportData) -> pd.DataFrame:
     """
     table = derived.trailing_table(data)
     out = pd.DataFrame(
-        {name: [percent(v) for v in table.loc[name]] for name in data.series},
+        {
+            name: [percent(v, signed=True) for v in table.loc[name]]
+            for name in data.series
+        },
         index=[_TRAILING_LABELS[c] for c in table.columns],
     )
     out.index.name = f"to {data.unit_value.index[-1].date()}"
@@ -90,7 +94,7 @@ def against_frame(data: ReportData) -> pd.DataFrame | None:
         return None
     rows = {
         "Beta": [ratio(v) for v in table["beta"]],
-        "Alpha, a year": [percent(v) for v in table["alpha"]],
+        "Alpha, a year": [percent(v, signed=True) for v in table["alpha"]],
         "R²": [ratio(v) for v in table["r_squared"]],
         "Correlation": [ratio(v) for v in table["correlation"]],
         "Tracking error, a year": [percent(v) for v in table["tracking_error"]],
@@ -116,7 +120,7 @@ def shape_frame(data: ReportData) -> pd.DataFrame:
 
     def dated(value: str, when: str) -> list[str]:
         return [
-            DASH if percent(v) == DASH else f"{percent(v)} ({_date(w)})"
+            DASH if percent(v) == DASH else f"{percent(v, signed=True)} ({_date(w)})"
             for v, w in zip(t[value], t[when], strict=True)
         ]
 
@@ -151,12 +155,12 @@ def slices_frame(data: ReportData) -> pd.DataFrame | None:
     out = pd.DataFrame(
         {
             "Theme": [data.themes.get(str(s), DASH) for s in t.index],
-            "Return, a year": [percent(v) for v in t["cagr"]],
+            "Return, a year": [percent(v, signed=True) for v in t["cagr"]],
             "Volatility": [percent(v) for v in t["volatility"]],
             "Max drawdown": [percent(v) for v in t["max_drawdown"]],
             "Sharpe": [ratio(v) for v in t["sharpe"]],
             "Correlation": [ratio(v) for v in t["correlation"]],
-            "Added": [percent(v) for v in t["contribution"]],
+            "Added": [percent(v, signed=True) for v in t["contribution"]],
         },
         index=t.index,
     )

@@ -15,8 +15,8 @@ from piefolio.report.model import ReportData
 def test_trailing_returns_by_hand(tiny_report: ReportData) -> None:
     frame = tables.trailing_frame(tiny_report)
     # Pie ends 2021-12-31 at 1.3; 2020 ended at 0.9, so YTD = 1Y = 1.3 / 0.9 - 1.
-    assert frame.loc["Year to date", "Pie"] == "44.4%"
-    assert frame.loc["1 year", "Pie"] == "44.4%"
+    assert frame.loc["Year to date", "Pie"] == "+44.4%"
+    assert frame.loc["1 year", "Pie"] == "+44.4%"
     assert frame.loc["3 years, a year", "Pie"] == DASH  # one year of data only
     assert frame.index.name == "to 2021-12-31"
 
@@ -46,7 +46,7 @@ def test_against_and_shape_read_the_analytics(tiny_report: ReportData) -> None:
     shape = tables.shape_frame(tiny_report)
     # Worst pie day: 1.2 -> 0.9 on 2020-12-31; the best month is 2021-12 (1.0 -> 1.3).
     assert shape.loc["Worst day", "Pie"] == "-25.0% (2020-12-31)"
-    assert shape.loc["Best month", "Pie"] == "30.0% (2021-12)"
+    assert shape.loc["Best month", "Pie"] == "+30.0% (2021-12)"
 
 
 def test_no_benchmark_no_prices_no_holdings(lonely_report: ReportData) -> None:
