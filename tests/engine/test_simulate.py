@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from piefolio.engine import simulate
+from piefolio.engine import simulate, simulate_batch
+from piefolio.engine.simulate import prepare_inputs
 from piefolio.errors import PlanError
 from piefolio.spec import Fees, Flow, Plan, Rebalance
 
@@ -591,3 +592,287 @@ def test_late_listing_is_bought_with_the_next_deposit_under_none() -> None:
     np.testing.assert_allclose(r.shares.loc["2024-01-31"], [100, 0])
     np.testing.assert_allclose(r.shares.loc["2024-02-01"], [110, 10])
     assert (r.trades["qty"] > 0).all()
+
+
+# ------------------------------------------- mutation: simulate.py's checks
+# Each refusal is checked as the whole line the user reads (anchored), and each
+# input is one where the right check and a near miss give different answers.
+
+_AB = {"A": [10.0, 11.0], "B": [5.0, 5.0]}  # Mon 1 and Tue 2 Jan 2024
+
+
+@pytest.mark.parametrize(
+    ("weights", "kw", "message"),
+    [
+        # 0.5 + 0.4 = 0.9, printed with 12 significant digits; 1e-9 with :g.
+        ({"A": 0.5, "B": 0.4}, {},
+         r"^the pie: weights sum to 0\.9; expected 1 \(within 1e-09\)$"),
+        # 2e-9 over: past the 1e-9 tolerance (0.5e-9 over passes, below).
+        ({"A": 0.5, "B": 0.5 + 2e-9}, {},
+         r"^the pie: weights sum to 1\.000000002; expected 1 \(within 1e-09\)$"),
+        ({"A": 1.5, "B": -0.5}, {}, r"^the pie: weight -0\.5 is negative$"),
+        ({"A": np.inf, "B": 0.0}, {},
+         r"^weights must be finite numbers; found NaN or infinity$"),
+        ({"A": 0.5, "Y": 0.25, "Z": 0.25}, {},
+         r"^no prices for Y, Z; the price frame has A, B$"),
+        ({"A": 1.0}, {"start": dt.date(2030, 1, 1)},
+         r"^no trading day between 2030-01-01 and the end of the data; the "
+         r"prices cover 2024-01-01 to 2024-01-02$"),
+        ({"A": 1.0}, {"start": dt.date(2023, 1, 1), "end": dt.date(2023, 6, 1)},
+         r"^no trading day between 2023-01-01 and 2023-06-01; the prices cover "
+         r"2024-01-01 to 2024-01-02$"),
+    ],
+)  # fmt: skip
+def test_each_refusal_is_one_whole_line(
+    weights: dict[str, float], kw: dict[str, object], message: str
+) -> None:
+    with pytest.raises(PlanError, match=message):
+        simulate(frame("2024-01-01", **_AB), weights, plan(initial=100.0, **kw))
+
+
+def test_weights_within_the_tolerance_run() -> None:
+    # 0.5e-9 over 1 is inside the 1e-9 tolerance: it runs, and with no fees
+    # 100 buys 5 of A at 10 and 10.0000000001 of B at 5; day 2: 55 + 50.
+    r = simulate(
+        frame("2024-01-01", **_AB), {"A": 0.5, "B": 0.5 + 0.5e-9}, plan(initial=100.0)
+    )
+    assert r.final_value == pytest.approx(105.0, rel=1e-9)
+
+
+def test_an_empty_price_frame_has_no_trading_day() -> None:
+    empty = pd.DataFrame({"A": []}, index=pd.DatetimeIndex([]), dtype=float)
+    with pytest.raises(
+        PlanError,
+        match=r"^no trading day between 2024-01-01 and the end of the data; the "
+        r"prices cover no dates$",
+    ):
+        simulate(empty, {"A": 1.0}, plan(initial=100.0))
+
+
+def test_the_window_starts_and_ends_on_the_trading_days_named() -> None:
+    # Tue 2 to Wed 3 Jan, both trading days: both included, Mon and Thu not.
+    prices = frame("2024-01-01", A=[10.0, 20.0, 40.0, 80.0])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(start=dt.date(2024, 1, 2), end=dt.date(2024, 1, 3), initial=100.0),
+    )
+    assert r.dates.tolist() == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-03")]
+    assert r.final_value == 200.0  # 5 bought at 20, valued at 40
+
+
+def test_weights_of_the_wrong_shape_are_refused() -> None:
+    prices = frame("2024-01-01", **_AB)
+    with pytest.raises(
+        PlanError, match=r"^weights must have shape \(pies, 2\); got \(2,\)$"
+    ):
+        prepare_inputs(prices, ["A", "B"], np.array([0.5, 0.5]), plan(initial=1.0))
+    with pytest.raises(
+        PlanError, match=r"^weights must have shape \(pies, 2\); got \(1, 3\)$"
+    ):
+        prepare_inputs(prices, ["A", "B"], np.full((1, 3), 1 / 3), plan(initial=1.0))
+    # No slice at all: the row sums to 0, and the pie is named by its row.
+    with pytest.raises(
+        PlanError, match=r"^pie 0: weights sum to 0; expected 1 \(within 1e-09\)$"
+    ):
+        prepare_inputs(prices, [], np.zeros((1, 0)), plan(initial=1.0))
+
+
+def test_a_price_not_positive_is_named_by_its_column() -> None:
+    # C (column 2) is 0 on day 1 (row 1): the column, not the row, names it.
+    # B's NaN on day 0 is skipped by the check (an unpriced day, not <= 0).
+    prices = frame(
+        "2024-01-01", A=[10.0, 11.0, 12.0], B=[np.nan, 5.0, 5.0], C=[5.0, 0.0, 5.0]
+    )
+    with pytest.raises(
+        PlanError, match=r"^C has a price <= 0; prices must be positive$"
+    ):
+        simulate(
+            prices,
+            {"A": 0.5, "B": 0.25, "C": 0.25},
+            plan(initial=100.0, late_listing="redistribute"),
+        )
+
+
+def test_prices_under_one_are_positive() -> None:
+    # 100 buys 200 of A at 0.5, worth 50 at 0.25.
+    r = simulate(frame("2024-01-01", A=[0.5, 0.25]), {"A": 1.0}, plan(initial=100.0))
+    assert r.final_value == pytest.approx(50.0, rel=1e-12)
+
+
+def test_a_late_listing_is_refused_naming_its_first_price_and_the_first_day() -> None:
+    nan = np.nan
+    prices = frame(
+        "2024-01-01",
+        A=[10.0, 10.0, 10.0, 10.0],
+        B=[nan, nan, nan, nan],
+        C=[nan, nan, 10.0, 10.0],
+    )
+    # The window starts on Tue 2 Jan (row 1): C's first price is Wed 3 Jan.
+    with pytest.raises(
+        PlanError,
+        match=r"^C has no price on the first day 2024-01-02 \(its first price is on "
+        r'2024-01-03\); start later or set late_listing = "redistribute"$',
+    ):
+        simulate(
+            prices, {"A": 0.5, "C": 0.5}, plan(start=dt.date(2024, 1, 2), initial=1.0)
+        )
+    # Two missing: the first in the frame's column order is named, B, which
+    # never has a price.
+    with pytest.raises(
+        PlanError,
+        match=r"^B has no price on the first day 2024-01-01 \(it has no price at "
+        r"all\); start later",
+    ):
+        simulate(prices, {"C": 0.25, "A": 0.5, "B": 0.25}, plan(initial=1.0))
+    # A slice the pie does not hold (weight 0) may be unpriced: all 100 in A.
+    r = simulate(prices, {"A": 1.0, "C": 0.0}, plan(initial=100.0))
+    assert r.final_value == 100.0
+
+
+def test_cash_dividends_with_a_reinvest_plan_are_refused_in_one_line() -> None:
+    prices = frame("2024-01-01", A=[10.0, 10.0])
+    divs = pd.DataFrame({"A": [0.5]}, index=prices.index[1:])
+    with pytest.raises(
+        PlanError,
+        match=r'^dividends were given but plan\.dividends is "reinvest": the prices '
+        r"already hold them \(total return\); pass dividends=None or set "
+        r'dividends = "cash"$',
+    ):
+        simulate(prices, {"A": 1.0}, plan(initial=1.0), dividends=divs)
+
+
+def test_fees_of_a_whole_trade_are_refused_in_one_line() -> None:
+    with pytest.raises(
+        PlanError,
+        match=r"^fees of 100 % or more of each trade leave nothing to invest; check "
+        r"commission_pct, spread_bps and fx_pct$",
+    ):
+        simulate(
+            frame("2024-01-01", A=[10.0, 11.0]),
+            {"A": 1.0},
+            plan(initial=100.0, fees=Fees(commission_pct=50.0, spread_bps=5000.0)),
+        )
+
+
+def test_results_keep_the_callers_order_over_any_columns() -> None:
+    prices = frame(
+        "2024-01-01", A=[10.0, 20.0], B=[1.0, 1.0], C=[10.0, 10.0], D=[1.0, 3.0]
+    )
+    # C and A: columns 2 and 0 of the frame (gathered, not one slice). 1000
+    # buys 50 of each; day 2: C 500, A 1000, so 1500 with weights 1/3, 2/3.
+    r = simulate(prices, {"C": 0.5, "A": 0.5}, plan(initial=1000.0))
+    assert r.symbols == ("C", "A")
+    assert r.shares.columns.tolist() == ["C", "A"]
+    np.testing.assert_allclose(r.shares.iloc[-1], [50.0, 50.0])
+    np.testing.assert_allclose(r.weights.iloc[-1], [1 / 3, 2 / 3])
+    assert r.final_value == pytest.approx(1500.0, rel=1e-12)
+    # B and C: columns 1 and 2, one slice that starts past column 0. 500 buys
+    # 500 of B at 1 and 50 of C at 10: still 1000 (A's and D's moves unseen).
+    r = simulate(prices, {"B": 0.5, "C": 0.5}, plan(initial=1000.0))
+    assert r.final_value == pytest.approx(1000.0, rel=1e-12)
+    # C and D: columns 2 and 3, the last two. D triples: 500 + 1500.
+    r = simulate(prices, {"C": 0.5, "D": 0.5}, plan(initial=1000.0))
+    assert r.final_value == pytest.approx(2000.0, rel=1e-12)
+
+
+def test_day_zero_earns_no_interest_for_the_weekend_before_it() -> None:
+    # Fri 5, Mon 8, Tue 9 Jan; the run starts Monday: the weekend lies before
+    # the run, so only Mon -> Tue (1 day) earns interest. min_order keeps all
+    # 1000 in cash.
+    prices = frame("2024-01-05", A=[10.0, 10.0, 10.0])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(
+            start=dt.date(2024, 1, 8),
+            initial=1000.0,
+            cash_interest=0.05,
+            fees=Fees(min_order=5000.0),
+        ),
+    )
+    assert r.nav.iloc[0] == 1000.0
+    assert r.nav.iloc[-1] == pytest.approx(1000 * 1.05 ** (1 / 365), rel=1e-12)
+
+
+def test_ran_out_is_dated_within_a_window_that_starts_late() -> None:
+    # As test_withdrawals_run_out_and_nav_stays_at_zero, one trading day later
+    # in the frame: the run starts on its second row (Mon 29 Jan).
+    prices = frame("2024-01-26", A=[10.0] * 31)
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(
+            start=dt.date(2024, 1, 29), initial=1000.0, withdrawals=Flow(amount=600.0)
+        ),
+    )
+    # 1 Feb: 600 out, 400 left; 1 Mar: 600 asked, 400 paid: out on 1 Mar.
+    assert r.ran_out == pd.Timestamp("2024-03-01")
+    assert (r.deposited, r.withdrawn) == (1000.0, 1000.0)
+    assert r.twr == 0.0  # a flat price: flows are not returns
+
+
+def test_totals_each_come_from_their_own_sum() -> None:
+    # Fri 29 Dec 2023 .. Wed 3 Jan 2024 (4 trading days). 1000 buys 100 shares
+    # at 10; the 1 Jan deposit of 300 (Mon 1 Jan is a trading day here,
+    # bdate_range) buys 30 more: 1300 deposited. A 0.5 dividend a share on
+    # Tue 2 Jan, paid as cash on 130 shares: 65. min_order 100 keeps the 65 in
+    # cash; it earns 10 % for 1 day (Tue -> Wed): 65 * (1.1 ** (1/365) - 1).
+    prices = frame("2023-12-29", A=[10.0, 10.0, 10.0, 20.0])
+    divs = pd.DataFrame({"A": [0.5]}, index=[pd.Timestamp("2024-01-02")])
+    r = simulate(
+        prices,
+        {"A": 1.0},
+        plan(
+            start=dt.date(2023, 12, 29),
+            initial=1000.0,
+            deposits=Flow(amount=300.0),
+            dividends="cash",
+            cash_interest=0.10,
+            fees=Fees(min_order=100.0),
+        ),
+        dividends=divs,
+    )
+    interest = 65 * (1.1 ** (1 / 365) - 1)
+    assert r.deposited == 1300.0 and r.withdrawn == 0.0
+    assert r.dividends == pytest.approx(65.0, rel=1e-12)
+    assert r.interest == pytest.approx(interest, rel=1e-9)
+    # 130 shares at 20, and the 65 and its interest in cash.
+    assert r.final_value == pytest.approx(2600.0 + 65.0 + interest, rel=1e-12)
+
+
+def test_batch_refusals_and_rows_in_any_column_order() -> None:
+    prices = frame("2024-01-01", A=[10.0, 20.0], B=[10.0, 10.0])
+    with pytest.raises(
+        PlanError, match=r"^the batch has no pies \(an empty weights frame\)$"
+    ):
+        simulate_batch(prices, pd.DataFrame(columns=["A", "B"]), plan(initial=1.0))
+    twice = pd.DataFrame([[1.0, 0.0], [0.5, 0.5]], index=["p", "p"], columns=["A", "B"])
+    with pytest.raises(
+        PlanError, match=r"^pie names \(the weights' index\) must be unique$"
+    ):
+        simulate_batch(prices, twice, plan(initial=1.0))
+    # The pie at fault is named; the first of two (p2, not p3).
+    bad = pd.DataFrame(
+        [[0.5, 0.5], [0.5, 0.4], [0.5, 0.3]], index=["p1", "p2", "p3"],
+        columns=["A", "B"],
+    )  # fmt: skip
+    with pytest.raises(PlanError, match=r"^p2: weights sum to 0\.9; expected 1"):
+        simulate_batch(prices, bad, plan(initial=1.0))
+    neg = pd.DataFrame(
+        [[0.5, 0.5, 0.0], [0.75, 0.5, -0.25]], index=["p1", "p2"],
+        columns=["A", "B", "C"],
+    )  # fmt: skip
+    with pytest.raises(PlanError, match=r"^p2: weight -0\.25 is negative$"):
+        simulate_batch(prices.assign(C=[1.0, 1.0]), neg, plan(initial=1.0))
+    # Columns B, A against the frame's A, B: p1 holds only A (doubles: 2000);
+    # p2 holds 250 of B and 750 of A: 250 + 1500 = 1750.
+    weights = pd.DataFrame(
+        [[0.0, 1.0], [0.25, 0.75]], index=["p1", "p2"], columns=["B", "A"]
+    )
+    batch = simulate_batch(prices, weights, plan(initial=1000.0))
+    np.testing.assert_allclose(batch.nav.iloc[-1], [2000.0, 1750.0], rtol=1e-12)
+    one = batch.result("p2")
+    assert one.symbols == ("B", "A") and one.final_value == pytest.approx(1750.0)
+    # A zero weight is left out of the pie's own run.
+    assert batch.result("p1").symbols == ("A",)
