@@ -928,8 +928,9 @@ def test_a_delete_failing_half_way_leaves_every_table_as_before(
             StoreError,
             match=r"^deleting from .*store\.duckdb failed: write failed: "
             r"no space left on device$",
-        ):
+        ) as caught:
             store.delete_days("A", D(2024, 1, 4))
+    assert isinstance(caught.value.__cause__, duckdb.IOException)  # kept as cause
     assert dump(store.path) == before
 
     # Any other exception rolls back as well and goes on unchanged.
@@ -945,3 +946,53 @@ def test_a_delete_failing_half_way_leaves_every_table_as_before(
     assert dump(store.path) == before
     # And the same delete then goes through (so the failure was mid-delete).
     assert store.delete_days("A", D(2024, 1, 4)) == 3
+
+
+def test_a_sample_take_over_still_checks_the_next_series(store: Store) -> None:
+    # A holds sample rows, B real USD rows. One write brings real A (taking
+    # the sample over) and B in EUR: B's currency change is still refused,
+    # and nothing of the write is kept (A's sample rows stay).
+    store.write([series("A", ["2024-01-02"], [5.0], source="sample")])
+    store.write([series("B", ["2024-01-02"], [7.0], source="yahoo")])
+    before = dump(store.path)
+    with pytest.raises(BadData, match=r"^B: yahoo gives prices in EUR, but the stored"):
+        store.write(
+            [
+                series("A", ["2024-01-03"], [10.0], source="yahoo"),
+                series("B", ["2024-01-03"], [8.0], currency="EUR", source="yahoo"),
+            ]
+        )
+    assert dump(store.path) == before
+
+
+def test_reads_never_ask_for_write_access(store: Store) -> None:
+    import duckdb
+
+    # A read-only connection of this process holds the file: DuckDB refuses a
+    # writing connection beside it ("different configuration"), so a read that
+    # asked for write access would wait 0.3 s and fail. Every read goes.
+    store.write([series("A", ["2024-01-02"], [1.0])])
+    held = duckdb.connect(str(store.path), read_only=True)
+    try:
+        quick = Store(store.path, busy_timeout=0.3)
+        assert quick.read(["A"])["close"].tolist() == [1.0]
+        assert [i.symbol for i in quick.symbols()] == ["A"]
+        with quick.reading() as reader:
+            assert reader is not None and reader.series_meta() == {}
+        # ...while a write does wait for it, and says so.
+        with pytest.raises(StoreError, match=r"^store busy: .* for 0\.3 s; try again"):
+            quick.delete_days("A")
+    finally:
+        held.close()
+
+
+def test_a_file_that_is_no_store_is_one_line_naming_it(store: Store) -> None:
+    import duckdb
+
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_bytes(b"date,close\n2024-01-02,1\n" * 200)  # a CSV, say
+    with pytest.raises(
+        StoreError, match=rf"^cannot open the store {store.path}: .+"
+    ) as caught:
+        store.symbols()
+    assert isinstance(caught.value.__cause__, duckdb.Error)
