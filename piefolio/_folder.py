@@ -110,10 +110,10 @@ def settle_claims(*, failed: bool) -> None:
         The command ended with an error; when false the claims are just
         forgotten.
     """
+    if not failed:
+        _MADE.clear()
     while _MADE:
         folder, outermost = _MADE.pop()
-        if not failed:
-            continue
         try:
             if [p.name for p in folder.iterdir()] != [MARKER]:
                 continue

@@ -274,9 +274,8 @@ def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from piefolio._folder import settle_claims
 
-        settle_claims(failed=False)  # an earlier command's, ended by typer.Exit
         try:
-            result = fn(*args, **kwargs)
+            return fn(*args, **kwargs)
         except PiefolioError as exc:
             settle_claims(failed=True)
             print_error(exc)
@@ -289,8 +288,8 @@ def _errors_to_exit_codes(fn: Callable[P, R]) -> Callable[P, R]:
             settle_claims(failed=True)
             print_error(error)
             raise typer.Exit(error.exit_code) from exc
-        settle_claims(failed=False)
-        return result
+        finally:  # on success, typer.Exit or an interrupt: forget the claims
+            settle_claims(failed=False)
 
     return wrapper
 
