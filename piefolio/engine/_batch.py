@@ -80,7 +80,8 @@ def simulate_batch_nb(close, divs, targets, plan, paths):  # type: ignore[no-unt
 
     A row equals :func:`~piefolio.engine._kernels.simulate_pie_nb` of that pie
     with ``detail=False``, bit for bit. Parameters are those of
-    ``simulate_pie_nb``, with ``targets`` of shape (P, N), and ``paths``: keep
+    ``simulate_pie_nb`` (``divs`` (T, N), or (0, N) when nothing pays
+    dividends), with ``targets`` of shape (P, N), and ``paths``: keep
     the daily NAV, cash and unit value of every pie (False: only the summary,
     computed as the days go, so a sweep of 100,000 pies never holds 100,000
     paths).

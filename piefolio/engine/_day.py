@@ -116,8 +116,8 @@ def _pie_day_nb(t, a, plan, divs, plain_t, newly_listed, s, led, daily, detail):
         The pie's arrays (``shares`` and ``tgt`` updated in place).
     plan : PlanArrays
         The plan (see :func:`~piefolio.engine._kernels.simulate_pie_nb`).
-    divs : ndarray, shape (T, N)
-        Cash dividend per share.
+    divs : ndarray, shape (T, N) or (0, N)
+        Cash dividend per share; (0, N): none at all.
     plain_t, newly_listed : bool
         Day ``t`` is plain (:func:`~piefolio.engine._quiet.plain_days_nb`); a
         slice listed today.
@@ -154,9 +154,10 @@ def _pie_day_nb(t, a, plan, divs, plain_t, newly_listed, s, led, daily, detail):
             hold[i] = shares[i] * last[i]
             held += hold[i]
     else:
+        paid = divs.shape[0] != 0  # (0, N): no dividends at all
         for i in range(n):
             if shares[i] > 0.0:
-                d = divs[t, i]
+                d = divs[t, i] if paid else 0.0
                 if d == d and d != 0.0:
                     dv += shares[i] * d
                 hold[i] = shares[i] * last[i]

@@ -19,9 +19,8 @@ Conventions (every kernel here)
   and the next money buys units at it, after its fees.
 - Policies (``policy``): 0 none, 1 calendar, 2 threshold, 3 deposits.
 - Inputs and outputs are named: :data:`PlanArrays` (the plan as arrays),
-  :data:`PieRun` (one pie's run), :data:`BatchRun` (a batch's); inside,
-  :data:`PiePrices` (what a run reads of the prices) and :data:`PieDaily`
-  (where it writes its days); skipped orders carry a reason code (``SKIP_*``).
+  :data:`PieRun` (one pie's run), :data:`BatchRun` (a batch's); skipped orders
+  carry a reason code (``SKIP_*``).
 """
 
 from __future__ import annotations
@@ -79,15 +78,6 @@ PlanArrays = namedtuple(
     "days rate deposit withdraw rebal_day prop fixed min_order policy band",
 )
 
-#: The prices of a pie run as its kernel reads them: close and divs (T, N);
-#: plain (T,) bool (:func:`~piefolio.engine._quiet.plain_days_nb` of them);
-#: close_t, the closes transposed (N, T) contiguous, for quiet runs.
-PiePrices = namedtuple("PiePrices", "close divs plain close_t")
-
-#: Where a pie run writes its days: nav, cash, units, unit_value (T,); flows
-#: (T, 4) zeros, or (0, 4) to keep only totals (4,) zeros.
-PieDaily = namedtuple("PieDaily", "nav cash units unit_value flows totals")
-
 #: One pie's run (see :func:`simulate_pie_nb` for shapes).
 PieRun = namedtuple(
     "PieRun",
@@ -104,8 +94,9 @@ def simulate_pie_nb(close, divs, targets, plan, detail):  # type: ignore[no-unty
     ----------
     close : ndarray, shape (T, N)
         Base-currency closes; NaN before listing or inside a gap.
-    divs : ndarray, shape (T, N)
-        Cash dividend per share on ex-dates (zeros when reinvested in prices).
+    divs : ndarray, shape (T, N) or (0, N)
+        Cash dividend per share on ex-dates; (0, N): no dividends (reinvested
+        in the prices).
     targets : ndarray, shape (N,)
         Target weights, summing to 1.
     plan : PlanArrays
@@ -143,35 +134,17 @@ def simulate_pie_nb(close, divs, targets, plan, detail):  # type: ignore[no-unty
         (int, day index or -1), fees (float, total), totals (4,) [the flows
         summed in day order]``.
     """
-    n_days = close.shape[0]
-    daily = PieDaily(
-        np.empty(n_days), np.empty(n_days), np.empty(n_days), np.empty(n_days),
-        np.zeros((n_days, 4)), np.zeros(4),
-    )  # fmt: skip
-    prices = PiePrices(
-        close, divs, plain_days_nb(close, divs), np.ascontiguousarray(close.T)
-    )
-    return _run_pie_nb(prices, targets, plan, detail, daily)
-
-
-@njit(cache=True)
-def _run_pie_nb(prices, targets, plan, detail, daily):  # type: ignore[no-untyped-def]
-    """:func:`simulate_pie_nb` given the prices' :data:`PiePrices`.
-
-    Writes the daily ``nav``, ``cash``, ``units`` and ``unit_value`` of
-    ``daily`` (:data:`PieDaily`, (T,) each) and, when its ``flows`` has T rows
-    (zeros), the day's flows; adds them up in its ``totals`` (4,) either way.
-
-    Returns
-    -------
-    PieRun
-        ``daily``'s arrays, with the shares, ledgers, ran_out and fees.
-    """
-    close, divs, plain, close_t = prices
-    nav, cash_out, units_out, uv_out, flows, totals = daily
+    # One kernel, no wrapper that only forwards: numba compiled both at first
+    # use. The daily outputs: nav, cash, units, unit value (T,); the flows
+    # (T, 4) and their totals (4,).
+    n_days, n = close.shape
+    nav, cash_out = np.empty(n_days), np.empty(n_days)
+    units_out, uv_out = np.empty(n_days), np.empty(n_days)
+    flows, totals = np.zeros((n_days, 4)), np.zeros(4)
+    plain = plain_days_nb(close, divs)
+    close_t = np.ascontiguousarray(close.T)
     days, rate, deposit, withdraw = plan.days, plan.rate, plan.deposit, plan.withdraw
     rebal_day, policy, band = plan.rebal_day, plan.policy, plan.band
-    n_days, n = close.shape
     daily_flows = flows.shape[0] == n_days
     shares_out = np.zeros((n_days if detail else 0, n))
     cap = 64 if detail else 0

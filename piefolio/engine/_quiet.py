@@ -45,7 +45,8 @@ def plain_days_nb(close, divs):  # type: ignore[no-untyped-def]
     """Days with nothing to look at per slice but its price.
 
     A day is *plain* when every slice has a price, none lists for the first time
-    and none pays a cash dividend (and it is not day 0). The kernel runs such days
+    and none pays a cash dividend (and it is not day 0). ``divs`` is (T, N), or
+    (0, N) when nothing pays dividends. The kernel runs such days
     on a short path; every pie of a batch shares the answer.
 
     Returns
@@ -53,6 +54,7 @@ def plain_days_nb(close, divs):  # type: ignore[no-untyped-def]
     ndarray of bool, shape (T,)
     """
     n_days, n = close.shape
+    paid = divs.shape[0] != 0  # (0, N): no dividends at all
     plain = np.zeros(n_days, dtype=np.bool_)
     seen = np.zeros(n, dtype=np.bool_)
     for t in range(n_days):
@@ -63,9 +65,10 @@ def plain_days_nb(close, divs):  # type: ignore[no-untyped-def]
             elif not seen[i]:
                 seen[i] = True
                 ok = False
-            d = divs[t, i]
-            if d == d and d != 0.0:
-                ok = False
+            if paid:
+                d = divs[t, i]
+                if d == d and d != 0.0:
+                    ok = False
         plain[t] = ok
     return plain
 

@@ -35,10 +35,13 @@ Conventions
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from types import MappingProxyType
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -104,8 +107,9 @@ class KernelInputs:
         Column order of ``close``, ``divs``, ``targets`` and ``prop``.
     close : FloatArray, shape (T, N)
         Base-currency closes (NaN before listing or in a gap).
-    divs : FloatArray, shape (T, N)
-        Cash dividend per share credited each day (zeros when reinvested).
+    divs : FloatArray, shape (T, N) or (0, N)
+        Cash dividend per share credited each day; (0, N) when nothing pays
+        (dividends reinvested in the prices): the kernels read it as none.
     days : IntArray, shape (T,)
         Calendar days since the previous trading day (0 on day 0).
     rate : FloatArray, shape (T,)
@@ -156,7 +160,32 @@ class KernelInputs:
         )  # fmt: skip
 
 
+#: Up to this many weights (one pie's row) or slices, the checks run in plain
+#: Python: on a few numbers each numpy call costs more than the loop.
+_SMALL = 64
+
+
+def _clearly_fine(row: list[float]) -> bool:
+    """Tell whether :func:`_check_weights` surely accepts a row of weights (Python).
+
+    Every weight >= 0 (NaN fails it) and the sum inside the tolerance by more
+    than any difference between this sum and numpy's (each within n ulps of
+    the exact one, weights >= 0): so numpy's check would pass too. Anything
+    else goes to the numpy checks, which decide and name the fault as before.
+    """
+    total = 0.0
+    for x in row:
+        if not x >= 0.0:
+            return False
+        total += x
+    margin = 4.0 * len(row) * 2.220446049250313e-16 * (1.0 + total)
+    return abs(total - 1.0) <= WEIGHT_TOLERANCE - margin
+
+
 def _check_weights(weights: FloatArray, names: list[str]) -> None:
+    if weights.shape[0] == 1 and 0 < weights.shape[1] <= _SMALL:
+        if _clearly_fine(weights[0].tolist()):
+            return
     # Two reductions clear the usual case; NaN or infinity fails both
     # comparisons and falls through to the checks that name the fault.
     sums = weights.sum(axis=1)
@@ -301,6 +330,13 @@ def _bounds(
     return lo, hi
 
 
+def _any_nan(row: FloatArray) -> bool:
+    """``np.isnan(row).any()``; in Python for a short row (see :data:`_SMALL`)."""
+    if row.shape[0] <= _SMALL:
+        return any(x != x for x in row.tolist())
+    return bool(np.isnan(row).any())
+
+
 def _check_window(
     close: FloatArray,
     weights: FloatArray,
@@ -319,7 +355,7 @@ def _check_window(
     if close.size and np.fmin.reduce(close, axis=None) <= 0.0:
         j = int(np.argwhere(close <= 0.0)[0, 1])
         raise PlanError(f"{symbols[j]} has a price <= 0; prices must be positive")
-    if plan.late_listing == "error" and np.isnan(close[0]).any():
+    if plan.late_listing == "error" and _any_nan(close[0]):
         missing = (weights.max(axis=0) > 0.0) & np.isnan(close[0])
         if missing.any():
             j = int(np.flatnonzero(missing)[0])
@@ -349,14 +385,27 @@ def _check_dividends(frame: Frame, plan: Plan) -> None:
 def _fee_rates(frame: Frame, cols: list[int], plan: Plan) -> FloatArray:
     """Proportional fee of each column: commission, half-spread, FX if foreign."""
     fees = plan.fees
+    if len(cols) <= _SMALL:
+        # The same float operations as the numpy lines below, element by
+        # element: a foreign slice's 1.0 (the bool as a float) or 0.0.
+        base, fx = fees.proportional, fees.fx_pct / 100.0
+        mask = frame.fx_mask
+        rates = [base + fx * (1.0 if mask[j] else 0.0) for j in cols]
+        if any(r >= 1.0 for r in rates):
+            _fees_too_high()
+        return np.array(rates, dtype=np.float64)
     foreign = np.asarray(frame.fx_mask, dtype=np.bool_)[cols]
     prop = fees.proportional + (fees.fx_pct / 100.0) * foreign
     if (prop >= 1.0).any():
-        raise PlanError(
-            "fees of 100 % or more of each trade leave nothing to invest; check "
-            "commission_pct, spread_bps and fx_pct"
-        )
+        _fees_too_high()
     return np.ascontiguousarray(prop, dtype=np.float64)
+
+
+def _fees_too_high() -> NoReturn:
+    raise PlanError(
+        "fees of 100 % or more of each trade leave nothing to invest; check "
+        "commission_pct, spread_bps and fx_pct"
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq=False: holds arrays
@@ -394,6 +443,66 @@ def _schedule(
     )
 
 
+#: Schedules kept per price index (the most recent first out): a plan run
+#: again over the same days (a what-if, an optimizer's next try, a benchmark)
+#: reuses its calendar instead of building it again (a sixth of a call).
+_KEPT_SCHEDULES = 8
+_MEMO_LOCK = threading.Lock()
+
+
+def _schedule_memo(index: pd.DatetimeIndex) -> OrderedDict[tuple, _Schedule]:
+    # per_index's one value that changes: a memo of read-only schedules,
+    # private to _kept_schedule (see there).
+    del index
+    return OrderedDict()
+
+
+def _kept_schedule(
+    index: pd.DatetimeIndex,
+    lo: int,
+    hi: int,
+    plan: Plan,
+    cash_rate: pd.Series | None,
+) -> _Schedule:
+    """:func:`_schedule`, kept per index and what decides it; fresh arrays each call.
+
+    The key is everything the schedule reads: the index (an immutable object,
+    through :func:`~piefolio.engine.frame.per_index`), the rows, the rules of
+    money in and out, rebalancing and interest; floats by their exact bits
+    (0.0 and -0.0 differ). A dated ``cash_rate`` (a Series) is not kept. The
+    kept arrays are read-only and every call gets writable copies (a kernel
+    given a read-only array is another compiled specialization).
+    """
+    if cash_rate is not None:
+        return _schedule(index, lo, hi, plan, cash_rate)
+    key = (
+        lo, hi, plan.rebalance, plan.deposits, plan.withdrawals,
+        float(plan.initial).hex(), float(plan.cash_interest).hex(),
+    )  # fmt: skip
+    memo = per_index(index, _schedule_memo)
+    with _MEMO_LOCK:  # sweeps run plans on threads
+        kept = memo.get(key)
+        if kept is not None:
+            memo.move_to_end(key)
+    if kept is None:
+        kept = _schedule(index, lo, hi, plan, None)
+        for a in (kept.days, kept.rate, kept.deposit, kept.withdraw, kept.rebal_day):
+            a.flags.writeable = False
+        with _MEMO_LOCK:
+            memo[key] = kept
+            if len(memo) > _KEPT_SCHEDULES:
+                memo.popitem(last=False)
+    return _Schedule(
+        days=kept.days.copy(),
+        rate=kept.rate.copy(),
+        deposit=kept.deposit.copy(),
+        withdraw=kept.withdraw.copy(),
+        rebal_day=kept.rebal_day.copy(),
+        policy=kept.policy,
+        band=kept.band,
+    )
+
+
 def _prepare(
     frame: Frame,
     symbols: list[str],
@@ -417,12 +526,12 @@ def _prepare(
     _check_window(close, w, symbols, frame, cols, lo, plan)
     _check_dividends(frame, plan)
     divs = (
-        np.zeros(close.shape)
+        np.zeros((0, len(cols)))  # no dividends: nothing for the kernel to read
         if frame.dividends is None
         else _columns(frame.dividends, lo, hi, cols)
     )
     prop = _fee_rates(frame, cols, plan)
-    when = _schedule(index, lo, hi, plan, cash_rate)
+    when = _kept_schedule(index, lo, hi, plan, cash_rate)
     return KernelInputs(
         index=index,
         rows=slice(lo, hi),
