@@ -17,6 +17,10 @@ Rows, each timed in this run, interleaved, median of ``--repeats``:
    per-path single-pie kernel on the chunk's returns.
 4. naive: ``--naive-paths`` paths one by one through :func:`piefolio.simulate`
    (pandas in, pandas out), scaled to the full count.
+5. The draws alone on one chunk (250 paths): ``bootstrap_indices`` (the
+   generator's draws, then the block walk in a kernel) against the numpy walk
+   it replaced (:func:`_numpy_indices`, a running maximum of block starts);
+   the indices must be equal, and the script says so. Mean of 10 calls.
 
 CPU time (``time.process_time``, all threads) is the measure on a loaded
 machine; wall time is printed beside it. ``--first-compile`` also times the
@@ -89,6 +93,20 @@ def _per_path_nb(returns, targets, columns, plan, sample_at, keep_paid):  # type
                 for t in range(n_days):
                     paid[p, s, t] = run.flows[t, FLOW_WITHDRAWAL]
     return out, ran_out, paid
+
+
+def _numpy_indices(
+    rng: np.random.Generator, days: int, paths: int, steps: int, mean_block: float
+) -> np.ndarray:
+    """``bootstrap_indices`` before its kernel: the same draws, a numpy walk."""
+    new_block = rng.random((paths, steps)) < 1.0 / mean_block
+    new_block[:, 0] = True
+    starts = rng.integers(0, days, size=(paths, steps))
+    t = np.arange(steps)
+    began = np.maximum.accumulate(np.where(new_block, t, 0), axis=1)
+    first = np.take_along_axis(starts, began, axis=1)
+    out: np.ndarray = (first + (t - began)) % days
+    return out
 
 
 def market(seed: int = 0, days: int = 3780) -> np.ndarray:
@@ -213,6 +231,20 @@ def main() -> None:
             returns, targets, targets > 0, inputs.plan_arrays(), sample_at, False
         )
 
+    history_days = sampler.returns.shape[0]
+
+    def draws() -> object:
+        for _ in range(9):
+            bootstrap_indices(np.random.default_rng(2), history_days, 250, steps, 20.0)
+        return bootstrap_indices(
+            np.random.default_rng(2), history_days, 250, steps, 20.0
+        )
+
+    def draws_numpy() -> object:
+        for _ in range(9):
+            _numpy_indices(np.random.default_rng(2), history_days, 250, steps, 20.0)
+        return _numpy_indices(np.random.default_rng(2), history_days, 250, steps, 20.0)
+
     # Warm-up: compile (or load from the cache) every kernel outside the timing.
     tiny()
     per_path()
@@ -225,11 +257,16 @@ def main() -> None:
             ("baseline", slow),
             ("kernel", kernel),
             ("per_path", per_path),
+            ("draws", draws),
+            ("draws_numpy", draws_numpy),
         ):
             cpu, wall, out = timed(fn)
             rows.setdefault(name, []).append((cpu, wall))
             results[name] = out
+    for name in ("draws", "draws_numpy"):  # ten calls each: per call
+        rows[name] = [(c / 10, w / 10) for c, w in rows[name]]
     med = {k: np.median(np.array(v), axis=0) for k, v in rows.items()}
+    same_draws = np.array_equal(results["draws"], results["draws_numpy"])  # type: ignore[arg-type]
     res = results["monte_carlo"]
     base_nav, base_xirr = results["baseline"]  # type: ignore[misc]
     same = np.array_equal(res.nav, base_nav) and np.array_equal(  # type: ignore[attr-defined]
@@ -272,17 +309,22 @@ def main() -> None:
         ("  kernel only, one chunk: paths kernel", med["kernel"]),
         ("  kernel only, one chunk: per-path kernel", med["per_path"]),
         ("naive: simulate() per path, scaled", naive),
+        ("  draws only, one chunk: bootstrap_indices", med["draws"]),
+        ("  draws only, one chunk: numpy walk (before)", med["draws_numpy"]),
     )
     for label, (c, w) in lines:
-        ratio = (
-            base_cpu / c
-            if label.startswith(("mon", "base", "naive"))
-            else (med["per_path"][0] / c)
-        )
-        print(f"{label:<46}{c:>9.2f}{w:>9.2f}{ratio:>10.1f}x")
+        if label.startswith(("mon", "base", "naive")):
+            ratio = base_cpu / c
+        elif "draws" in label:
+            ratio = med["draws_numpy"][0] / c
+        else:
+            ratio = med["per_path"][0] / c
+        digits = 4 if "one chunk" in label else 2  # a chunk: milliseconds
+        print(f"{label:<46}{c:>9.{digits}f}{w:>9.{digits}f}{ratio:>10.1f}x")
     print(
         f"baseline: {BASELINE}; same numbers as the baseline: "
-        f"{'yes' if same and same_kernel else 'NO'}"
+        f"{'yes' if same and same_kernel else 'NO'}; draws equal the numpy "
+        f"walk's: {'yes' if same_draws else 'NO'}"
     )
     kept = res.nav.nbytes + res.xirr.nbytes + res.ran_out.nbytes  # type: ignore[attr-defined]
     print(

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from numba import njit
 
 from piefolio.errors import PlanError
 from piefolio.typing import FloatArray, IntArray
@@ -88,15 +89,41 @@ def bootstrap_indices(
         Indices into the historical days; within a block they run consecutively,
         wrapping from T - 1 to 0.
     """
-    new_block = rng.random((paths, steps)) < 1.0 / mean_block
-    new_block[:, 0] = True
+    # The generator's draws, in the order and shapes they always were (so a
+    # seed gives the same paths, and leaves the generator where it left it):
+    # a uniform per step (a block starts where it is under 1 / mean_block,
+    # and always at step 0), then a start day per step. The walk through the
+    # blocks is a kernel: numpy's running maximum and gathers over (paths,
+    # steps) cost more than the draws.
+    uniform = rng.random((paths, steps))
     starts = rng.integers(0, days, size=(paths, steps))
-    t = np.arange(steps)
-    # For each step, the step at which its block began: a running maximum of the
-    # block-start positions, so no Python loop over time is needed.
-    began = np.maximum.accumulate(np.where(new_block, t, 0), axis=1)
-    first = np.take_along_axis(starts, began, axis=1)
-    out: IntArray = (first + (t - began)) % days
+    out: IntArray = _block_walk_nb(uniform, starts, 1.0 / mean_block, days)
+    return out
+
+
+@njit(cache=True)
+def _block_walk_nb(uniform, starts, p_new, days):  # type: ignore[no-untyped-def]
+    """Walk the blocks: the history's day index of each step.
+
+    A step starts a new block at its ``starts`` where ``uniform < p_new`` (and
+    at step 0); any other step takes the day after the previous step's,
+    wrapping from ``days - 1`` to 0.
+
+    ``uniform`` (paths, steps) float64, ``starts`` (paths, steps) int64 in
+    ``[0, days)``; returns (paths, steps) int64.
+    """
+    n_paths, n_steps = uniform.shape
+    out = np.empty((n_paths, n_steps), dtype=np.int64)
+    for p in range(n_paths):
+        day = np.int64(0)
+        for s in range(n_steps):
+            if s == 0 or uniform[p, s] < p_new:
+                day = starts[p, s]
+            else:
+                day += 1
+                if day == days:
+                    day = 0
+            out[p, s] = day
     return out
 
 
