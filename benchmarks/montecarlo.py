@@ -19,7 +19,7 @@ Rows, each timed in this run, interleaved, median of ``--repeats``:
    (pandas in, pandas out), scaled to the full count.
 5. The draws alone on one chunk (250 paths): ``bootstrap_indices`` (the
    generator's draws, then the block walk in a kernel) against the numpy walk
-   it replaced (:func:`_numpy_indices`, a running maximum of block starts);
+   it replaced (``tests/scenarios/_reference.py``, a running maximum of block starts);
    the indices must be equal, and the script says so. Mean of 10 calls.
 
 CPU time (``time.process_time``, all threads) is the measure on a loaded
@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -52,6 +53,10 @@ from piefolio.models import replace
 from piefolio.scenarios.montecarlo import _month_ends, horizon_dates, monte_carlo
 from piefolio.scenarios.sampling import StationaryBootstrap, bootstrap_indices
 from piefolio.spec import Plan
+
+# The numpy walk the kernel replaced is the tests' reference; one copy of it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.scenarios._reference import numpy_walk_indices
 
 N = 15
 BASELINE = "7ba8444 (engine/paths.py before the paths kernel)"
@@ -93,20 +98,6 @@ def _per_path_nb(returns, targets, columns, plan, sample_at, keep_paid):  # type
                 for t in range(n_days):
                     paid[p, s, t] = run.flows[t, FLOW_WITHDRAWAL]
     return out, ran_out, paid
-
-
-def _numpy_indices(
-    rng: np.random.Generator, days: int, paths: int, steps: int, mean_block: float
-) -> np.ndarray:
-    """``bootstrap_indices`` before its kernel: the same draws, a numpy walk."""
-    new_block = rng.random((paths, steps)) < 1.0 / mean_block
-    new_block[:, 0] = True
-    starts = rng.integers(0, days, size=(paths, steps))
-    t = np.arange(steps)
-    began = np.maximum.accumulate(np.where(new_block, t, 0), axis=1)
-    first = np.take_along_axis(starts, began, axis=1)
-    out: np.ndarray = (first + (t - began)) % days
-    return out
 
 
 def market(seed: int = 0, days: int = 3780) -> np.ndarray:
@@ -242,8 +233,10 @@ def main() -> None:
 
     def draws_numpy() -> object:
         for _ in range(9):
-            _numpy_indices(np.random.default_rng(2), history_days, 250, steps, 20.0)
-        return _numpy_indices(np.random.default_rng(2), history_days, 250, steps, 20.0)
+            numpy_walk_indices(np.random.default_rng(2), history_days, 250, steps, 20.0)
+        return numpy_walk_indices(
+            np.random.default_rng(2), history_days, 250, steps, 20.0
+        )
 
     # Warm-up: compile (or load from the cache) every kernel outside the timing.
     tiny()

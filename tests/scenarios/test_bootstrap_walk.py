@@ -3,7 +3,7 @@
 ``bootstrap_indices`` draws its random numbers with the generator as it always
 did and walks the blocks in a numba kernel. Its indices, and the generator's
 state after the call, must equal those of the numpy implementation it
-replaced (kept below, verbatim in its logic, as the reference), for any seed,
+replaced (kept in ``tests/scenarios/_reference.py``, verbatim in its logic), for any seed,
 shape and block length: a seed gives the same Monte Carlo paths as before.
 """
 
@@ -14,19 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from piefolio.scenarios.sampling import _block_walk_nb, bootstrap_indices
-
-
-def _numpy_indices(
-    rng: np.random.Generator, days: int, paths: int, steps: int, mean_block: float
-) -> np.ndarray:
-    """The implementation before the kernel (a running maximum of block starts)."""
-    new_block = rng.random((paths, steps)) < 1.0 / mean_block
-    new_block[:, 0] = True
-    starts = rng.integers(0, days, size=(paths, steps))
-    t = np.arange(steps)
-    began = np.maximum.accumulate(np.where(new_block, t, 0), axis=1)
-    first = np.take_along_axis(starts, began, axis=1)
-    return (first + (t - began)) % days
+from tests.scenarios._reference import numpy_walk_indices
 
 
 def test_a_tiny_walk_by_hand() -> None:
@@ -60,7 +48,7 @@ def test_indices_and_generator_state_equal_the_numpy_walks(
 ) -> None:
     new_rng, old_rng = np.random.default_rng(seed), np.random.default_rng(seed)
     got = bootstrap_indices(new_rng, days, paths, steps, mean_block)
-    want = _numpy_indices(old_rng, days, paths, steps, mean_block)
+    want = numpy_walk_indices(old_rng, days, paths, steps, mean_block)
     assert got.dtype == want.dtype and got.shape == (paths, steps)
     np.testing.assert_array_equal(got, want)
     assert new_rng.bit_generator.state == old_rng.bit_generator.state
@@ -72,6 +60,6 @@ def test_a_monte_carlo_sized_chunk_equals_the_numpy_walk() -> None:
     # The Monte Carlo's own shape: 250 paths x 2,610 days from 15 years.
     new_rng, old_rng = np.random.default_rng(11), np.random.default_rng(11)
     got = bootstrap_indices(new_rng, 3780, 250, 2610, 20.0)
-    want = _numpy_indices(old_rng, 3780, 250, 2610, 20.0)
+    want = numpy_walk_indices(old_rng, 3780, 250, 2610, 20.0)
     np.testing.assert_array_equal(got, want)
     assert new_rng.bit_generator.state == old_rng.bit_generator.state
