@@ -324,8 +324,12 @@ def simulate_drawn(
     if days.size and (days.min() < -n_days or days.max() >= n_days):
         raise IndexError(f"sample_at must be day indices of the {n_days} days")
     held = targets > 0 if columns is None else columns
+    # Read-only always (a view, no copy): a history that is read-only only at
+    # times (a frame's arrays are) would compile the paths kernel twice.
+    rows = np.ascontiguousarray(history, dtype=np.float64).view()
+    rows.flags.writeable = False
     nav, ran_out, paid = _run_paths_nb(
-        np.ascontiguousarray(history, dtype=np.float64),
+        rows,
         drawn,
         np.ascontiguousarray(targets, dtype=np.float64),
         np.ascontiguousarray(held, dtype=np.bool_),
