@@ -27,12 +27,13 @@ def roles(*r: int) -> np.ndarray:
 
 
 def plan(w, a, prop, fixed, min_order, role, mode, cash):  # type: ignore[no-untyped-def]
+    # float(cash): an int compiles the whole solve a second time (for int cash).
     n = len(w)
     orders, skipped = np.zeros(n), np.zeros(n)
     x = plan_orders_nb(
         np.asarray(w, dtype=np.float64), np.asarray(a, dtype=np.float64),
-        np.asarray(prop, dtype=np.float64), fixed, min_order, role, mode, cash,
-        orders, skipped,
+        np.asarray(prop, dtype=np.float64), fixed, min_order, role, mode,
+        float(cash), orders, skipped,
     )  # fmt: skip
     return x, orders, skipped
 
